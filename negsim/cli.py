@@ -1,0 +1,698 @@
+"""The ``negsim`` command: parse the command line, call the library, print.
+
+Data go to standard output, messages to standard error, so pipes stay clean. Exit status:
+0 success; 1 a failure while solving or writing; 2 a usage error or an invalid scenario;
+3 a sweep that finished with some failed points. No command prints a Python traceback for
+bad input: scenario problems are printed as ``FILE:LINE:COLUMN: path: message``.
+
+This module holds no maths: every number it prints comes from the library.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from negsim import __version__, bundled
+from negsim.errors import Problem, ScenarioError, did_you_mean
+from negsim.memory import estimate_bytes, format_bytes, limit_bytes
+from negsim.model import (
+    CategoricalIssue,
+    CategoricalValues,
+    Choice,
+    Condition,
+    Lottery,
+    Normal,
+    NumericIssue,
+    Party,
+    PiecewiseLinear,
+    PowerShape,
+    Scenario,
+    SplitIssue,
+    Uniform,
+    ValueFunction,
+)
+
+if TYPE_CHECKING:
+    from negsim.space import OutcomeSpace
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+"""A failure while solving or writing."""
+EXIT_USAGE = 2
+"""A usage error or an invalid scenario."""
+EXIT_PARTIAL = 3
+"""A sweep that finished with some failed points."""
+
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+
+app = typer.Typer(
+    name="negsim",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+ScenarioArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="FILE",
+        help="Scenario file, '-' for standard input, or a bundled example's name.",
+        show_default=False,
+    ),
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Output and errors
+
+
+def _stdout() -> Console:
+    """Rich console for data (standard output). Created per call so tests can swap streams."""
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def _message(text: str) -> None:
+    """A message for people, on standard error."""
+    typer.echo(text, err=True)
+
+
+def _fail(text: str, code: int = EXIT_USAGE) -> NoReturn:
+    _message(f"negsim: {text}")
+    raise typer.Exit(code)
+
+
+def _print_problems(error: ScenarioError) -> None:
+    """Every problem of an invalid scenario on standard error, one per line."""
+    for problem in error.problems:
+        _message(str(problem))
+
+
+# --------------------------------------------------------------------------------------------
+# Reading scenarios
+
+
+def _read_stdin() -> str:
+    """Standard input as text, refusing binary data like a file."""
+    from negsim.yamlsource import read_text
+
+    stream = sys.stdin
+    raw = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode("utf-8")
+    return read_text(STDIN_NAME, raw)
+
+
+def load(argument: str) -> Scenario:
+    """Load the scenario an argument names: ``-`` (standard input), a path, or a bundled name.
+
+    Raises :class:`ScenarioError` (with positions) for anything wrong, a missing file
+    included.
+    """
+    from negsim.scenario import load_scenario, load_scenario_text
+
+    if argument == STDIN:
+        return load_scenario_text(_read_stdin(), STDIN_NAME)
+    path = bundled.resolve(argument)
+    return load_scenario(path if path is not None else argument)
+
+
+def _not_found_hint(argument: str) -> None:
+    """After a failed load: when a bare word named neither a file nor a bundled example,
+    point at the examples."""
+    if argument == STDIN or bundled.resolve(argument) is not None:
+        return
+    if Path(argument).name != argument:
+        return
+    names = bundled.bundled_names()
+    if names:
+        _message(
+            f"negsim: '{argument}' is neither a file nor a bundled example"
+            f"{did_you_mean(argument.removesuffix('.yaml'), names)}; "
+            "'negsim examples' lists them"
+        )
+
+
+def load_or_exit(argument: str) -> Scenario:
+    """:func:`load`, or print every problem on standard error and exit with status 2."""
+    try:
+        return load(argument)
+    except ScenarioError as error:
+        _print_problems(error)
+        _not_found_hint(argument)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def space_or_exit(scenario: Scenario) -> OutcomeSpace:
+    """The scenario's :class:`~negsim.space.OutcomeSpace`; exit with status 2 when it cannot be
+    built (no feasible package, too large for this machine's memory)."""
+    from negsim.space import OutcomeSpace
+
+    try:
+        return OutcomeSpace.from_scenario(scenario)
+    except ScenarioError as error:
+        _print_problems(error)
+        raise typer.Exit(EXIT_USAGE) from None
+    except (ValueError, MemoryError) as error:
+        _message(str(Problem(0, 0, "", str(error) or "out of memory", file=scenario.source)))
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+# --------------------------------------------------------------------------------------------
+# Global options
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"negsim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version_callback,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Negotiation game-theory simulator: bargaining solutions, alternating-offers
+    equilibria, deadlines and private resolve.
+
+    FILE is a scenario file, '-' for standard input, or a bundled example's name.
+
+    Data go to standard output, messages to standard error.
+    """
+
+
+# --------------------------------------------------------------------------------------------
+# Scenario files: validate, show, examples, new, schema
+
+
+@app.command()
+def validate(
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FILE",
+            help="Scenario files, '-' for standard input, or bundled examples' names.",
+            show_default=False,
+        ),
+    ],
+) -> None:
+    """Check scenarios against every rule of the format.
+
+    Prints 'FILE: ok' on standard output for each good file.
+
+    Prints every problem of a bad file on standard error: 'FILE:LINE:COLUMN: path: message'.
+
+    Exits with status 2 if any file is bad, after checking them all.
+    """
+    bad = 0
+    for argument in files:
+        try:
+            load(argument)
+        except ScenarioError as error:
+            _print_problems(error)
+            bad += 1
+        else:
+            typer.echo(f"{STDIN_NAME if argument == STDIN else argument}: ok")
+    if bad:
+        raise typer.Exit(EXIT_USAGE)
+
+
+@app.command()
+def show(file: ScenarioArgument) -> None:
+    """The scenario at a glance: issues, parties, protocol, package counts, memory estimate."""
+    scenario = load_or_exit(file)
+    space = space_or_exit(scenario)
+    console = _stdout()
+    for renderable in describe(scenario, space.n_feasible):
+        console.print(renderable)
+        console.print()
+
+
+@app.command()
+def examples() -> None:
+    """List the bundled example scenarios: name and title.
+
+    One example a line, the name then the title; a table on a terminal.
+    """
+    from negsim.scenario import load_scenario
+
+    rows = []
+    for name, path in bundled.list_bundled():
+        try:
+            title = load_scenario(path).name
+        except ScenarioError as error:
+            title = f"(invalid scenario: {len(error.problems)} problem(s); negsim validate {name})"
+        rows.append((name, title))
+    if not rows:
+        _fail("no bundled scenarios found (a broken installation?)", EXIT_FAILURE)
+    console = _stdout()
+    if console.is_terminal:
+        table = Table(title="Bundled scenarios", title_justify="left")
+        table.add_column("name", style="bold", no_wrap=True)
+        table.add_column("title")
+        for name, title in rows:
+            table.add_row(Text(name), Text(title))
+        console.print(table)
+        _message("Use a name wherever a scenario file goes: negsim show NAME")
+    else:
+        width = max(len(name) for name, _ in rows)
+        for name, title in rows:
+            typer.echo(f"{name:<{width}}  {title}")
+
+
+TEMPLATE_NAME_LINE = re.compile(r"^name:.*$", re.MULTILINE)
+
+
+def template_text(name: str) -> str:
+    """The commented template of a scenario, with ``name`` as its title."""
+    text = resources.files("negsim").joinpath("template.yaml").read_text(encoding="utf-8")
+    return TEMPLATE_NAME_LINE.sub(
+        lambda _: f"name: {json.dumps(name, ensure_ascii=False)}", text, 1
+    )
+
+
+@app.command()
+def new(
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME",
+            help="Name of the new scenario; the file is NAME.yaml unless --output says otherwise.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="Where to write the scenario ('-' for standard output). Default: NAME.yaml.",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", "-f", help="Overwrite an existing file.")
+    ] = False,
+) -> None:
+    """Start a new scenario from a commented template of the whole format."""
+    stripped = name.strip()
+    if not stripped:
+        _fail("NAME must not be empty")
+    title = Path(stripped).name.removesuffix(".yaml").removesuffix(".yml") or stripped
+    if output is None:
+        output = stripped if stripped.endswith((".yaml", ".yml")) else f"{stripped}.yaml"
+    text = template_text(title)
+    if output == STDIN:
+        typer.echo(text, nl=False)
+        return
+    path = Path(output)
+    if path.is_dir():
+        _fail(f"{path} is a folder; give a file name with -o PATH")
+    if path.exists() and not force:
+        _fail(f"{path} already exists; use --force to overwrite it")
+    try:
+        with path.open("w" if force else "x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except FileExistsError:
+        _fail(f"{path} already exists; use --force to overwrite it")
+    except OSError as error:
+        _fail(f"cannot write {path}: {error.strerror or error}", EXIT_FAILURE)
+    _message(f"Wrote {path}. Edit it, then: negsim validate {path}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema (draft 2020-12) of the scenario format, for editors."""
+    from negsim.schema import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+# --------------------------------------------------------------------------------------------
+# Analysis commands: solve, simulate, sweep, plot, sensitivity, report, explain.
+#
+# They go here. Each one loads its scenario with load_or_exit(FILE), calls the library
+# (negsim.analysis and friends), and prints: tables with rich for people, or JSON on
+# standard output for --format json. Exit 1 for a failure while solving or writing, 3 for a
+# sweep with failed points (EXIT_FAILURE, EXIT_PARTIAL above).
+# --------------------------------------------------------------------------------------------
+
+
+# --------------------------------------------------------------------------------------------
+# `show`: the tables
+
+
+def _num(value: float) -> str:
+    """A number for tables: up to 6 significant digits, no trailing zeros."""
+    return f"{value:.6g}"
+
+
+def _share(value: float) -> str:
+    return f"{value * 100:.3g}%"
+
+
+def _issue_levels(scenario: Scenario, issue: CategoricalIssue | NumericIssue | SplitIssue) -> str:
+    if isinstance(issue, CategoricalIssue):
+        return ", ".join(issue.options)
+    if isinstance(issue, NumericIssue):
+        unit = f" {issue.unit}" if issue.unit else ""
+        step = (issue.high - issue.low) / (issue.resolution - 1)
+        return (
+            f"{_num(issue.low)} to {_num(issue.high)}{unit}, "
+            f"{issue.resolution} points, step {_num(step)}"
+        )
+    step = issue.total / (issue.resolution - 1)
+    return f"total {_num(issue.total)} among {scenario.n_parties} parties, step {_num(step)}"
+
+
+def _value_function(
+    issue: CategoricalIssue | NumericIssue | SplitIssue, function: ValueFunction | None
+) -> str:
+    if function is None:
+        return "none"
+    if isinstance(function, CategoricalValues) and isinstance(issue, CategoricalIssue):
+        return ", ".join(
+            f"{option} {_num(value)}"
+            for option, value in zip(issue.options, function.values, strict=True)
+        )
+    if isinstance(function, PiecewiseLinear):
+        prefix = "own share " if isinstance(issue, SplitIssue) else ""
+        points = ", ".join(
+            f"{_num(x)}→{_num(v)}" for x, v in zip(function.xs, function.values, strict=True)
+        )
+        return f"{prefix}{points}"
+    if isinstance(function, PowerShape):
+        if isinstance(issue, SplitIssue) and function.worst == 0 and function.best == issue.total:
+            if function.exponent == 1:
+                return "own share / total"
+            return f"(own share / total)^{_num(function.exponent)}"
+        return (
+            f"best {_num(function.best)}, worst {_num(function.worst)}, "
+            f"exponent {_num(function.exponent)}"
+        )
+    return str(function)
+
+
+def _lottery(lottery: Lottery) -> Text:
+    if lottery.is_sure:
+        return Text(_num(lottery.expected))
+    lines = [f"{_num(lottery.expected)} expected"]
+    for branch in lottery.branches:
+        label = f" {branch.label}" if branch.label else ""
+        lines.append(f"{_share(branch.p)}: {_num(branch.value)}{label}")
+    return Text("\n".join(lines))
+
+
+def _condition(condition: Condition) -> str:
+    issue = condition.issue
+    if condition.options is not None:
+        if len(condition.options) == 1:
+            return f"{issue} = {condition.options[0]}"
+        return f"{issue} in {{{', '.join(condition.options)}}}"
+    if condition.values is not None:
+        if len(condition.values) == 1:
+            return f"{issue} = {_num(condition.values[0])}"
+        return f"{issue} in {{{', '.join(_num(v) for v in condition.values)}}}"
+    subject = f"{issue}[{condition.party}]" if condition.party else issue
+    if condition.low is not None and condition.high is not None:
+        return f"{_num(condition.low)} ≤ {subject} ≤ {_num(condition.high)}"
+    if condition.low is not None:
+        return f"{subject} ≥ {_num(condition.low)}"
+    if condition.high is not None:
+        return f"{subject} ≤ {_num(condition.high)}"
+    return f"{subject}: any"
+
+
+def _conditions(conditions: Iterable[Condition]) -> str:
+    return " and ".join(_condition(condition) for condition in conditions)
+
+
+def _header(scenario: Scenario) -> Text:
+    text = Text()
+    text.append(scenario.name, style="bold")
+    if scenario.description:
+        text.append("\n" + scenario.description.strip())
+    text.append(f"\nfile: {scenario.source}", style="dim")
+    for source in scenario.sources:
+        text.append(f"\nsource: {source}", style="dim")
+    return text
+
+
+def _issues_table(scenario: Scenario) -> Table:
+    table = Table(title="Issues", title_justify="left", show_lines=True)
+    table.add_column("issue", overflow="fold")
+    table.add_column("kind")
+    table.add_column("count", justify="right")
+    table.add_column("levels", overflow="fold")
+    for issue in scenario.issues:
+        name = Text(issue.name, style="bold")
+        if issue.label != issue.name:
+            name.append("\n" + issue.label, style="dim")
+        table.add_row(
+            name,
+            issue.kind,
+            f"{scenario.n_levels(issue):,}",
+            Text(_issue_levels(scenario, issue)),
+        )
+    return table
+
+
+def _party_rows(scenario: Scenario) -> list[tuple[str, list[Text | str]]]:
+    parties = scenario.parties
+
+    def row(label: str, cell: Callable[[Party], Text | str]) -> tuple[str, list[Text | str]]:
+        return label, [cell(party) for party in parties]
+
+    def interactions(party: Party) -> Text:
+        if not party.interactions:
+            return Text("none")
+        return Text(
+            "\n".join(
+                f"{'+' if term.value >= 0 else ''}{_num(term.value)} when "
+                f"{_conditions(term.conditions)}"
+                for term in party.interactions
+            )
+        )
+
+    return [
+        row("label", lambda party: Text(party.label)),
+        row("disagreement", lambda party: _lottery(party.disagreement)),
+        row(
+            "outside option",
+            lambda party: "none" if party.outside_option is None else _num(party.outside_option),
+        ),
+        row("agreement value", lambda party: _num(party.agreement_value)),
+        row("discount", lambda party: _num(party.discount)),
+        row("cost per round", lambda party: _num(party.cost_per_round)),
+        row("bargaining power", lambda party: _num(party.bargaining_power)),
+        row("interactions", interactions),
+    ]
+
+
+def _parties_table(scenario: Scenario) -> Table:
+    table = Table(title="Parties", title_justify="left")
+    table.add_column("")
+    for party in scenario.parties:
+        table.add_column(Text(party.name), style=None)
+    for label, cells in _party_rows(scenario):
+        table.add_row(Text(label, style="bold"), *cells)
+    return table
+
+
+def _preferences_table(scenario: Scenario) -> Table:
+    table = Table(
+        title="What each party wants: weight, values, trust", title_justify="left", show_lines=True
+    )
+    table.add_column("issue", style="bold", overflow="fold")
+    for party in scenario.parties:
+        table.add_column(Text(party.name), overflow="fold")
+    for issue in scenario.issues:
+        cells = []
+        for party in scenario.parties:
+            weight = party.weights.get(issue.name, 0.0)
+            lines = [f"weight {_num(weight)}"]
+            if weight > 0 or party.values.get(issue.name) is not None:
+                lines.append(_value_function(issue, party.values.get(issue.name)))
+            stated = party.trust.get(issue.name, 1.0)
+            effective = scenario.effective_trust(party.name, issue.name)
+            if effective != stated:
+                lines.append(f"trust {_num(stated)}, {_num(effective)} with mediators")
+            elif stated != 1.0:
+                lines.append(f"trust {_num(stated)}")
+            cells.append(Text("\n".join(lines)))
+        table.add_row(Text(issue.name), *cells)
+    return table
+
+
+def _protocol_table(scenario: Scenario) -> Table:
+    protocol = scenario.protocol
+    table = Table(title="Protocol", title_justify="left", show_header=False)
+    table.add_column("key", style="bold")
+    table.add_column("value")
+    deadline = "none" if protocol.deadline is None else f"{protocol.deadline} rounds"
+    table.add_row("kind", protocol.kind)
+    table.add_row("first proposer", Text(protocol.first_proposer))
+    table.add_row("deadline", deadline)
+    if protocol.round_label:
+        table.add_row("round", Text(protocol.round_label))
+    table.add_row("breakdown risk", _num(protocol.breakdown_risk))
+    table.add_row("lotteries", "allowed" if protocol.lotteries else "pure packages only")
+    if protocol.kind == "random_proposer":
+        table.add_row(
+            "recognition",
+            ", ".join(f"{name} {_num(p)}" for name, p in protocol.recognition.items()),
+        )
+        table.add_row("rule", protocol.rule)
+    return table
+
+
+def _constraints_table(scenario: Scenario) -> Table:
+    table = Table(title="Constraints: packages that cannot be agreed", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("forbids packages with")
+    for k, constraint in enumerate(scenario.constraints, start=1):
+        table.add_row(str(k), Text(_conditions(constraint.conditions)))
+    return table
+
+
+def _mediators_table(scenario: Scenario) -> Table:
+    table = Table(title="Mediators", title_justify="left")
+    table.add_column("mediator", style="bold")
+    table.add_column("label")
+    table.add_column("guarantees: trust raised to at least")
+    for mediator in scenario.mediators:
+        guarantees = "\n".join(
+            f"{party}: " + ", ".join(f"{issue} {_num(level)}" for issue, level in issues.items())
+            for party, issues in mediator.guarantees.items()
+        )
+        table.add_row(Text(mediator.name), Text(mediator.label), Text(guarantees))
+    return table
+
+
+def _distribution(distribution: Uniform | Normal | Choice) -> str:
+    if isinstance(distribution, Uniform):
+        return f"uniform on [{_num(distribution.low)}, {_num(distribution.high)}]"
+    if isinstance(distribution, Normal):
+        return (
+            f"normal, mean {_num(distribution.mean)}, sd {_num(distribution.sd)}, "
+            f"truncated to [{_num(distribution.low)}, {_num(distribution.high)}]"
+        )
+    return ", ".join(
+        f"{_num(value)} ({_share(p)})"
+        for value, p in zip(distribution.values, distribution.probabilities, strict=True)
+    )
+
+
+def _stated(party: Party, parameter: str) -> str:
+    value = getattr(party, parameter)
+    if isinstance(value, Lottery):
+        return _num(value.expected)
+    return "none" if value is None else _num(value)
+
+
+def _uncertainty_table(scenario: Scenario) -> Table:
+    table = Table(
+        title="Uncertainty: private parameters, known to others only by distribution",
+        title_justify="left",
+    )
+    table.add_column("parameter", style="bold")
+    table.add_column("stated", justify="right")
+    table.add_column("others believe")
+    table.add_column("types", justify="right")
+    for item in scenario.uncertainty:
+        table.add_row(
+            Text(f"{item.party}.{item.parameter}"),
+            _stated(scenario.party(item.party), item.parameter),
+            Text(_distribution(item.distribution)),
+            str(item.distribution.types),
+        )
+    return table
+
+
+def _simulation_table(scenario: Scenario) -> Table:
+    simulation = scenario.simulation
+    assert simulation is not None
+    seed = "none (fresh entropy)" if simulation.seed is None else str(simulation.seed)
+    table = Table(title=f"Simulation: {simulation.runs:,} runs, seed {seed}", title_justify="left")
+    table.add_column("party", style="bold")
+    table.add_column("strategy")
+    table.add_column("exponent", justify="right")
+    for name, agent in simulation.agents.items():
+        table.add_row(Text(name), agent.strategy, _num(agent.exponent))
+    return table
+
+
+def _space_table(scenario: Scenario, n_feasible: int) -> Table:
+    n_packages = scenario.n_packages
+    table = Table(title="Outcome space", title_justify="left", show_header=False)
+    table.add_column("key", style="bold")
+    table.add_column("value")
+    factors = [scenario.n_levels(issue) for issue in scenario.issues]
+    grid = f"{n_packages:,}"
+    if len(factors) > 1:
+        grid = " × ".join(f"{factor:,}" for factor in factors) + f" = {grid}"
+    table.add_row("packages", grid)
+    excluded = n_packages - n_feasible
+    feasible = f"{n_feasible:,}"
+    if excluded:
+        feasible += f" ({excluded:,} excluded by constraints)"
+    table.add_row("feasible", feasible)
+    needed = estimate_bytes(n_packages, scenario.n_parties)
+    table.add_row(
+        "memory",
+        f"about {format_bytes(needed)} to enumerate (limit {format_bytes(limit_bytes())})",
+    )
+    return table
+
+
+def describe(scenario: Scenario, n_feasible: int) -> list[Text | Table]:
+    """The renderables of ``negsim show``, in order."""
+    parts: list[Text | Table] = [
+        _header(scenario),
+        _issues_table(scenario),
+        _parties_table(scenario),
+        _preferences_table(scenario),
+        _protocol_table(scenario),
+    ]
+    if scenario.constraints:
+        parts.append(_constraints_table(scenario))
+    if scenario.mediators:
+        parts.append(_mediators_table(scenario))
+    if scenario.uncertainty:
+        parts.append(_uncertainty_table(scenario))
+    if scenario.simulation is not None:
+        parts.append(_simulation_table(scenario))
+    parts.append(_space_table(scenario, n_feasible))
+    return parts
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+
+
+def main() -> None:
+    """Entry point of the ``negsim`` command and of ``python -m negsim``."""
+    app(prog_name="negsim")

@@ -1,0 +1,53 @@
+"""Problems found in a scenario file, reported as ``FILE:LINE:COLUMN: path: message``."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    """One rule a scenario breaks. ``line`` and ``column`` are 1-based; 0 means unknown
+    (a scenario built in memory rather than read from a file)."""
+
+    line: int
+    column: int
+    path: str
+    message: str
+    file: str = "<memory>"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        return f"{where}: {self.path or '(document)'}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """A scenario that breaks one or more rules of the format. ``problems`` is sorted by
+    position; ``str(error)`` is one problem per line."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.line, p.column, p.path, p.message))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def join_path(path: str, key: Any) -> str:
+    """``join_path("parties.us", "discount")`` -> ``"parties.us.discount"``; list indices in
+    brackets: ``join_path("sources", 2)`` -> ``"sources[2]"``."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else str(key)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """``" (did you mean 'discount'?)"`` for a close match among ``choices``, else ``""``."""
+    matches = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+def one_of(choices: Iterable[str]) -> str:
+    """``"one of a, b, c"`` for messages."""
+    names = [str(c) for c in choices]
+    return "one of " + ", ".join(names) if names else "none (nothing is defined)"

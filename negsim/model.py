@@ -1,0 +1,428 @@
+"""The scenario model: frozen, typed records of one negotiation (scenario format version 1).
+
+A :class:`Scenario` is what :func:`negsim.scenario.load_scenario` returns after every rule of
+the format has been checked. All names are resolved, all defaults filled in and all weights
+normalized, so solvers never see raw YAML and never need to re-validate.
+
+The records are frozen dataclasses; the mappings inside them are plain ``dict`` objects that
+must be treated as read-only (they stay plain so that scenarios pickle for worker processes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+FORMAT_VERSION = 1
+TOLERANCE = 1e-9
+"""Absolute tolerance for comparing utilities (scenario spec, "payoff convention")."""
+
+# --------------------------------------------------------------------------------------------
+# Issues
+
+
+@dataclass(frozen=True, slots=True)
+class CategoricalIssue:
+    """An issue with named options, in the listed order."""
+
+    name: str
+    options: tuple[str, ...]
+    label: str
+    description: str | None = None
+    kind: Literal["categorical"] = "categorical"
+
+    @property
+    def n_levels(self) -> int:
+        return len(self.options)
+
+
+@dataclass(frozen=True, slots=True)
+class NumericIssue:
+    """A continuous issue on ``[low, high]``, enumerated on ``resolution`` evenly spaced points."""
+
+    name: str
+    low: float
+    high: float
+    resolution: int
+    label: str
+    unit: str | None = None
+    description: str | None = None
+    kind: Literal["numeric"] = "numeric"
+
+    @property
+    def n_levels(self) -> int:
+        return self.resolution
+
+    def grid(self) -> np.ndarray:
+        """The enumerated values, ascending, shape ``(resolution,)``."""
+        return np.linspace(self.low, self.high, self.resolution)
+
+
+@dataclass(frozen=True, slots=True)
+class SplitIssue:
+    """A total divided among all parties, enumerated on a simplex grid of step
+    ``total / (resolution - 1)``."""
+
+    name: str
+    total: float
+    resolution: int
+    label: str
+    description: str | None = None
+    kind: Literal["split"] = "split"
+
+    def n_levels_for(self, n_parties: int) -> int:
+        """Number of grid points of the ``(n_parties - 1)``-simplex: C(m + n - 1, n - 1)."""
+        from math import comb
+
+        return comb(self.resolution - 1 + n_parties - 1, n_parties - 1)
+
+
+Issue = CategoricalIssue | NumericIssue | SplitIssue
+
+# --------------------------------------------------------------------------------------------
+# Value functions
+
+
+@dataclass(frozen=True, slots=True)
+class CategoricalValues:
+    """Value of each option of a categorical issue, in the issue's option order."""
+
+    values: tuple[float, ...]
+
+    def evaluate(self, option_index: np.ndarray) -> np.ndarray:
+        return np.asarray(self.values, dtype=float)[option_index]
+
+
+@dataclass(frozen=True, slots=True)
+class PiecewiseLinear:
+    """Piecewise-linear value through points ``(x, value)``, flat beyond the outermost points.
+
+    For a split issue ``x`` is the party's own share in absolute units of the total.
+    """
+
+    xs: tuple[float, ...]
+    values: tuple[float, ...]
+
+    def evaluate(self, x: np.ndarray) -> np.ndarray:
+        return np.interp(np.asarray(x, dtype=float), self.xs, self.values)
+
+
+@dataclass(frozen=True, slots=True)
+class PowerShape:
+    """Value ``((x - worst) / (best - worst)) ** exponent``, the base clipped to ``[0, 1]``.
+
+    For a split issue, ``{exponent: e}`` is ``PowerShape(best=total, worst=0, exponent=e)``.
+    """
+
+    best: float
+    worst: float
+    exponent: float = 1.0
+
+    def evaluate(self, x: np.ndarray) -> np.ndarray:
+        base = (np.asarray(x, dtype=float) - self.worst) / (self.best - self.worst)
+        return np.clip(base, 0.0, 1.0) ** self.exponent
+
+
+ValueFunction = CategoricalValues | PiecewiseLinear | PowerShape
+
+# --------------------------------------------------------------------------------------------
+# Conditions, interactions, constraints, lotteries
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One condition on one issue of a package.
+
+    Exactly one form applies, by the issue's kind:
+
+    * categorical: ``options``, the package's option is one of them;
+    * numeric: ``values`` (the package's value equals one of them, within 1e-9) or the
+      inclusive bounds ``low``/``high`` (either may be None, meaning unbounded);
+    * split: ``party`` with inclusive bounds ``low``/``high`` on that party's share.
+    """
+
+    issue: str
+    options: tuple[str, ...] | None = None
+    values: tuple[float, ...] | None = None
+    low: float | None = None
+    high: float | None = None
+    party: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    """A non-additive term: ``value`` is added for every package matching all ``conditions``."""
+
+    conditions: tuple[Condition, ...]
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class Constraint:
+    """Packages matching all ``conditions`` are infeasible."""
+
+    conditions: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LotteryBranch:
+    p: float
+    value: float
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Lottery:
+    """A disagreement payoff: a lottery over utilities. A plain number is one sure branch."""
+
+    branches: tuple[LotteryBranch, ...]
+
+    @property
+    def expected(self) -> float:
+        return float(sum(b.p * b.value for b in self.branches))
+
+    @property
+    def is_sure(self) -> bool:
+        return len(self.branches) == 1
+
+    @classmethod
+    def sure(cls, value: float) -> Lottery:
+        return cls((LotteryBranch(1.0, float(value)),))
+
+
+# --------------------------------------------------------------------------------------------
+# Parties
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """One side's role sheet.
+
+    ``weights`` holds every issue, normalized to sum 1. ``values`` holds every issue; it is
+    None only for an issue of weight 0 given no value function. ``trust`` holds every issue as
+    stated in the file (mediator guarantees are applied by :meth:`Scenario.effective_trust`).
+    """
+
+    name: str
+    label: str
+    weights: dict[str, float]
+    values: dict[str, ValueFunction | None]
+    interactions: tuple[Interaction, ...] = ()
+    disagreement: Lottery = field(default_factory=lambda: Lottery.sure(0.0))
+    outside_option: float | None = None
+    agreement_value: float = 0.0
+    discount: float = 1.0
+    cost_per_round: float = 0.0
+    bargaining_power: float = 1.0
+    trust: dict[str, float] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------------
+# Protocol
+
+ProtocolKind = Literal["alternating_offers", "ultimatum", "one_sided", "random_proposer"]
+PROTOCOL_KINDS: tuple[str, ...] = (
+    "alternating_offers",
+    "ultimatum",
+    "one_sided",
+    "random_proposer",
+)
+VotingRule = Literal["unanimity", "majority"]
+
+
+@dataclass(frozen=True, slots=True)
+class Protocol:
+    """The rules of the talks. ``deadline`` is None for no deadline (``ultimatum`` has 1).
+    ``recognition`` holds every party (uniform unless given)."""
+
+    kind: ProtocolKind
+    first_proposer: str
+    deadline: int | None
+    breakdown_risk: float
+    recognition: dict[str, float]
+    rule: VotingRule
+    lotteries: bool
+    round_label: str | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# Uncertainty
+
+UNCERTAIN_PARAMETERS: tuple[str, ...] = (
+    "disagreement",
+    "agreement_value",
+    "outside_option",
+    "discount",
+    "cost_per_round",
+)
+DEFAULT_TYPES = 201
+
+
+@dataclass(frozen=True, slots=True)
+class Uniform:
+    low: float
+    high: float
+    types: int = DEFAULT_TYPES
+
+    def discretize(self) -> tuple[np.ndarray, np.ndarray]:
+        """``types`` equally likely values at the quantiles ``(k + 1/2) / N``."""
+        q = (np.arange(self.types) + 0.5) / self.types
+        return self.low + (self.high - self.low) * q, np.full(self.types, 1.0 / self.types)
+
+
+@dataclass(frozen=True, slots=True)
+class Normal:
+    """A normal distribution truncated to ``[low, high]``."""
+
+    mean: float
+    sd: float
+    low: float
+    high: float
+    types: int = DEFAULT_TYPES
+
+    def discretize(self) -> tuple[np.ndarray, np.ndarray]:
+        """``types`` equally likely values at the quantiles ``(k + 1/2) / N``."""
+        from scipy.stats import truncnorm
+
+        q = (np.arange(self.types) + 0.5) / self.types
+        a, b = (self.low - self.mean) / self.sd, (self.high - self.mean) / self.sd
+        return truncnorm.ppf(q, a, b, loc=self.mean, scale=self.sd), np.full(
+            self.types, 1.0 / self.types
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """Discrete types, used exactly."""
+
+    values: tuple[float, ...]
+    probabilities: tuple[float, ...]
+
+    @property
+    def types(self) -> int:
+        return len(self.values)
+
+    def discretize(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.asarray(self.values, dtype=float), np.asarray(self.probabilities, dtype=float)
+
+
+Distribution = Uniform | Normal | Choice
+
+
+@dataclass(frozen=True, slots=True)
+class UncertainParameter:
+    """``party.parameter`` is private to ``party``; the others know only ``distribution``."""
+
+    party: str
+    parameter: str
+    distribution: Distribution
+
+
+# --------------------------------------------------------------------------------------------
+# Simulation and mediators
+
+STRATEGIES: tuple[str, ...] = ("boulware", "conceder", "linear", "tit_for_tat")
+DEFAULT_EXPONENTS = {"boulware": 0.2, "conceder": 2.0, "linear": 1.0, "tit_for_tat": 1.0}
+
+
+@dataclass(frozen=True, slots=True)
+class Agent:
+    strategy: str
+    exponent: float
+
+
+@dataclass(frozen=True, slots=True)
+class Simulation:
+    runs: int
+    seed: int | None
+    agents: dict[str, Agent]
+
+
+@dataclass(frozen=True, slots=True)
+class Mediator:
+    """A third party whose guarantee raises ``party``'s trust on ``issue`` to at least the
+    stated level: ``guarantees[party][issue]``."""
+
+    name: str
+    label: str
+    guarantees: dict[str, dict[str, float]]
+
+
+# --------------------------------------------------------------------------------------------
+# Scenario
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """A validated negotiation scenario (format version 1).
+
+    Issues and parties keep their file order: the party order and the enumeration order of
+    packages follow it.
+    """
+
+    name: str
+    issues: tuple[Issue, ...]
+    parties: tuple[Party, ...]
+    protocol: Protocol
+    description: str | None = None
+    sources: tuple[str, ...] = ()
+    constraints: tuple[Constraint, ...] = ()
+    uncertainty: tuple[UncertainParameter, ...] = ()
+    simulation: Simulation | None = None
+    mediators: tuple[Mediator, ...] = ()
+    source: str = "<memory>"
+    version: int = FORMAT_VERSION
+
+    @property
+    def issue_names(self) -> tuple[str, ...]:
+        return tuple(issue.name for issue in self.issues)
+
+    @property
+    def party_names(self) -> tuple[str, ...]:
+        return tuple(party.name for party in self.parties)
+
+    @property
+    def n_parties(self) -> int:
+        return len(self.parties)
+
+    def issue(self, name: str) -> Issue:
+        for issue in self.issues:
+            if issue.name == name:
+                return issue
+        raise KeyError(name)
+
+    def party(self, name: str) -> Party:
+        for party in self.parties:
+            if party.name == name:
+                return party
+        raise KeyError(name)
+
+    def party_index(self, name: str) -> int:
+        return self.party_names.index(name)
+
+    def effective_trust(self, party: str, issue: str) -> float:
+        """The party's trust in promises on ``issue``, raised by any mediator's guarantee."""
+        trust = self.party(party).trust.get(issue, 1.0)
+        for mediator in self.mediators:
+            trust = max(trust, mediator.guarantees.get(party, {}).get(issue, 0.0))
+        return trust
+
+    def n_levels(self, issue: Issue) -> int:
+        """Number of enumerated options, grid values or simplex points of ``issue``."""
+        if isinstance(issue, SplitIssue):
+            return issue.n_levels_for(self.n_parties)
+        return issue.n_levels
+
+    @property
+    def n_packages(self) -> int:
+        """Size of the enumerated grid (before constraints), as an exact Python int."""
+        count = 1
+        for issue in self.issues:
+            count *= self.n_levels(issue)
+        return count
+
+    def disagreement_vector(self) -> np.ndarray:
+        """Expected disagreement utility of each party, shape ``(n_parties,)``."""
+        return np.array([party.disagreement.expected for party in self.parties])

@@ -1,0 +1,599 @@
+"""The outcome space of a scenario: every package, which are feasible, and their utilities.
+
+A package picks one level on every issue: an option (categorical), a grid value (numeric) or
+a point of the split simplex (split). Packages are the Cartesian product of the issues'
+levels, enumerated lexicographically: issues in file order, the first issue most significant
+(numpy C order over ``shape``), options in listed order, numeric grids ascending
+(``np.linspace(low, high, resolution)``), split points as described in :func:`split_shares`.
+
+The utility of package ``x`` for party ``i`` (scenario spec, "Utility of a package") is
+
+    u_i(x) = sum_k w_ik * v~_ik(x_k) + sum of matching interactions + agreement_value_i,
+    v~_ik = tau_ik * v_ik + (1 - tau_ik) * v_worst_ik,
+
+with ``tau_ik = scenario.effective_trust(i, k)`` (mediator guarantees applied) and
+``v_worst_ik`` **the party's lowest value over the issue's enumerated levels** (the options,
+the grid points, or the party's own shares on the simplex grid; constraints are ignored).
+Every computation works on the enumerated packages (spec, details 1), so the worst case is
+taken on the same grid; for a piecewise-linear value with a breakpoint between grid points
+this can be above the minimum over the continuous range. A split issue is valued at the
+party's own share in absolute units of the total (details 2). An issue without a value
+function (allowed only at weight 0) contributes 0; a split issue of positive weight without
+one gets the spec's default ``share / total``. Interactions add their raw ``value`` (not
+weighted, not trust-adjusted) to every package matching all their conditions (details 5);
+constraints remove every package matching all their conditions.
+
+Everything is vectorized: per-issue vectors of shape ``(n_levels,)`` are broadcast over
+``shape`` and accumulated in place, one party at a time, straight into the utility matrix.
+When constraints remove packages, a float64 scratch row of the full grid and an int64 index
+of the feasible packages are added (the one-byte feasibility mask is freed before either is
+allocated), within :func:`negsim.memory.estimate_bytes`.
+
+Example
+-------
+>>> from negsim.model import CategoricalIssue, CategoricalValues, Party, Protocol, Scenario
+>>> issue = CategoricalIssue("amnesty", ("none", "full"), "Amnesty")
+>>> parties = tuple(
+...     Party(name, name, {"amnesty": 1.0}, {"amnesty": CategoricalValues(values)})
+...     for name, values in (("us", (1.0, 0.0)), ("leader", (0.0, 1.0)))
+... )
+>>> protocol = Protocol("alternating_offers", "us", None, 0.0, {}, "unanimity", True)
+>>> space = OutcomeSpace.from_scenario(Scenario("toy", (issue,), parties, protocol))
+>>> space.shape, space.n_feasible
+((2,), 2)
+>>> space.utilities
+array([[1., 0.],
+       [0., 1.]])
+>>> space.package(1)
+{'amnesty': 'full'}
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property, reduce
+from typing import Any
+
+import numpy as np
+
+from negsim.memory import estimate_bytes, format_bytes, limit_bytes
+from negsim.model import (
+    TOLERANCE,
+    CategoricalIssue,
+    Condition,
+    Issue,
+    NumericIssue,
+    Party,
+    PowerShape,
+    Scenario,
+    SplitIssue,
+)
+
+__all__ = [
+    "OutcomeSpace",
+    "condition_mask",
+    "conditions_mask",
+    "enumerate_space",
+    "feasibility_mask",
+    "issue_levels",
+    "split_shares",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Levels of one issue
+
+
+def split_shares(total: float, resolution: int, n_parties: int) -> np.ndarray:
+    """Grid points of a split issue: absolute shares of ``total``, shape ``(n_levels, n_parties)``.
+
+    With ``m = resolution - 1`` steps the points are all integer compositions
+    ``(k_1, ..., k_n)`` of ``m`` into ``n_parties`` non-negative parts, ordered
+    lexicographically by ``(k_1, k_2, ...)``; ``share_i = total * k_i / m``. There are
+    ``n_levels = C(m + n - 1, n - 1)`` of them.
+
+    Parameters
+    ----------
+    total : float
+        The amount divided, > 0.
+    resolution : int
+        Grid points per party's share (>= 2): shares are multiples of ``total / (resolution - 1)``.
+    n_parties : int
+        Number of parties sharing, >= 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, shape ``(C(m + n - 1, n - 1), n_parties)``; row ``j`` is the ``j``-th point.
+
+    Examples
+    --------
+    >>> split_shares(1.0, 3, 2)
+    array([[0. , 1. ],
+           [0.5, 0.5],
+           [1. , 0. ]])
+    >>> split_shares(2.0, 3, 3)[:3]
+    array([[0., 0., 2.],
+           [0., 1., 1.],
+           [0., 2., 0.]])
+    """
+    if resolution < 2:
+        raise ValueError(f"split resolution must be at least 2, got {resolution}")
+    if n_parties < 1:
+        raise ValueError(f"a split needs at least one party, got {n_parties}")
+    steps = resolution - 1
+    # Grow the compositions one part at a time; ``remaining`` is what the later parts share.
+    parts = np.zeros((1, 0), dtype=np.int64)
+    remaining = np.array([steps], dtype=np.int64)
+    for _ in range(n_parties - 1):
+        counts = remaining + 1  # the next part takes 0..remaining, ascending
+        rows = np.repeat(np.arange(len(remaining)), counts)
+        group_start = np.repeat(np.cumsum(counts) - counts, counts)
+        taken = np.arange(rows.size, dtype=np.int64) - group_start
+        parts = np.column_stack([parts[rows], taken])
+        remaining = remaining[rows] - taken
+    parts = np.column_stack([parts, remaining])
+    return total * parts / steps
+
+
+def issue_levels(issue: Issue, n_parties: int) -> np.ndarray:
+    """The enumerated levels of one issue, in enumeration order.
+
+    Returns
+    -------
+    numpy.ndarray
+        categorical: option indices ``arange(n_options)``, int64, shape ``(n_options,)``;
+        numeric: the grid ``linspace(low, high, resolution)``, shape ``(resolution,)``;
+        split: absolute shares, shape ``(n_levels, n_parties)`` (see :func:`split_shares`).
+    """
+    if isinstance(issue, CategoricalIssue):
+        return np.arange(len(issue.options), dtype=np.int64)
+    if isinstance(issue, NumericIssue):
+        return np.linspace(issue.low, issue.high, issue.resolution)
+    if isinstance(issue, SplitIssue):
+        return split_shares(issue.total, issue.resolution, n_parties)
+    raise TypeError(f"unknown issue type {type(issue).__name__}")
+
+
+def _party_levels(issue: Issue, levels: np.ndarray, party_index: int) -> np.ndarray:
+    """What a party's value function is evaluated at: option index, grid value or own share."""
+    return levels[:, party_index] if isinstance(issue, SplitIssue) else levels
+
+
+def _issue_utility(
+    scenario: Scenario, party: Party, issue: Issue, levels: np.ndarray, party_index: int
+) -> np.ndarray:
+    """``w_ik * v~_ik`` at every level of the issue, shape ``(n_levels,)``."""
+    n_levels = levels.shape[0]
+    weight = float(party.weights.get(issue.name, 0.0))
+    function = party.values.get(issue.name)
+    if function is None:
+        if weight == 0.0:
+            return np.zeros(n_levels)
+        if not isinstance(issue, SplitIssue):
+            raise ValueError(
+                f"party {party.name!r} has weight {weight} but no value function "
+                f"on issue {issue.name!r}"
+            )
+        function = PowerShape(best=issue.total, worst=0.0, exponent=1.0)
+    if weight == 0.0:
+        return np.zeros(n_levels)
+    with np.errstate(all="ignore"):
+        value = np.asarray(
+            function.evaluate(_party_levels(issue, levels, party_index)), dtype=np.float64
+        )
+    if value.shape != (n_levels,) or not np.all(np.isfinite(value)):
+        raise ValueError(
+            f"value function of party {party.name!r} on issue {issue.name!r} "
+            "does not give a finite value at every level"
+        )
+    trust = float(scenario.effective_trust(party.name, issue.name))
+    if trust != 1.0:
+        value = trust * value + (1.0 - trust) * value.min()
+    return weight * value
+
+
+# --------------------------------------------------------------------------------------------
+# Conditions
+
+
+def condition_mask(
+    condition: Condition, issue: Issue, levels: np.ndarray, party_names: tuple[str, ...]
+) -> np.ndarray:
+    """Which levels of ``issue`` satisfy ``condition``, boolean, shape ``(n_levels,)``.
+
+    Categorical: the option is one of ``options``. Numeric: the value equals one of
+    ``values`` within 1e-9, and lies within the inclusive bounds ``low``/``high`` (None is
+    unbounded; 1e-9 tolerance). Split: ``party``'s share lies within ``low``/``high``.
+    """
+    if isinstance(issue, CategoricalIssue):
+        if condition.options is None:
+            raise ValueError(f"condition on categorical issue {issue.name!r} names no options")
+        unknown = set(condition.options) - set(issue.options)
+        if unknown:
+            raise ValueError(f"unknown options {sorted(unknown)} in a condition on {issue.name!r}")
+        return np.isin(issue.options, condition.options)
+    if isinstance(issue, NumericIssue):
+        x = levels
+        mask = np.ones(x.shape[0], dtype=bool)
+        if condition.values is not None:
+            wanted = np.asarray(condition.values, dtype=np.float64)
+            mask &= np.any(np.abs(x[:, None] - wanted[None, :]) <= TOLERANCE, axis=1)
+    elif isinstance(issue, SplitIssue):
+        if condition.party not in party_names:
+            raise ValueError(
+                f"condition on split issue {issue.name!r} must name a party, "
+                f"got {condition.party!r}"
+            )
+        x = levels[:, party_names.index(condition.party)]
+        mask = np.ones(x.shape[0], dtype=bool)
+    else:
+        raise TypeError(f"unknown issue type {type(issue).__name__}")
+    if condition.low is not None:
+        mask &= x >= condition.low - TOLERANCE
+    if condition.high is not None:
+        mask &= x <= condition.high + TOLERANCE
+    return mask
+
+
+def conditions_mask(
+    conditions: Iterable[Condition],
+    issues: tuple[Issue, ...],
+    levels: tuple[np.ndarray, ...],
+    party_names: tuple[str, ...],
+) -> np.ndarray:
+    """Packages matching all ``conditions``, as a boolean array broadcastable to ``shape``.
+
+    Each condition is a vector over its issue's levels; conditions on one issue are combined
+    with AND, then the vectors are reshaped to ``(1, ..., n_k, ..., 1)`` and combined by
+    broadcasting. The result has size ``n_k`` on the axes of the issues named and 1 elsewhere
+    (all ones, i.e. shape ``(1,) * n_issues``, when there are no conditions: everything matches).
+    """
+    names = [issue.name for issue in issues]
+    per_issue: dict[int, np.ndarray] = {}
+    for condition in conditions:
+        if condition.issue not in names:
+            raise ValueError(f"condition names unknown issue {condition.issue!r}")
+        k = names.index(condition.issue)
+        mask = condition_mask(condition, issues[k], levels[k], party_names)
+        per_issue[k] = per_issue[k] & mask if k in per_issue else mask
+    n_issues = len(issues)
+    reshaped = [_along_axis(mask, k, n_issues) for k, mask in sorted(per_issue.items())]
+    return reduce(np.logical_and, reshaped, np.ones((1,) * n_issues, dtype=bool))
+
+
+def _along_axis(vector: np.ndarray, axis: int, n_axes: int) -> np.ndarray:
+    """``vector`` reshaped to ``(1, ..., len(vector), ..., 1)`` with the length on ``axis``."""
+    shape = [1] * n_axes
+    shape[axis] = vector.shape[0]
+    return vector.reshape(shape)
+
+
+# --------------------------------------------------------------------------------------------
+# Feasibility
+
+
+def _feasible_grid(scenario: Scenario, levels: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Feasible packages as a boolean array of shape ``shape`` (one byte a package)."""
+    shape = tuple(int(level.shape[0]) for level in levels)
+    feasible = np.ones(shape, dtype=bool)
+    for constraint in scenario.constraints:
+        forbidden = conditions_mask(
+            constraint.conditions, scenario.issues, levels, scenario.party_names
+        )
+        # feasible &= ~forbidden, broadcast: no full-size temporary
+        np.logical_and(feasible, ~forbidden, out=feasible)
+    return feasible
+
+
+def feasibility_mask(scenario: Scenario) -> np.ndarray:
+    """Which packages of the full grid no constraint forbids.
+
+    Returns
+    -------
+    numpy.ndarray
+        bool, shape ``(n_packages,)``, in enumeration (C) order. Costs one byte a package
+        and no utilities, so it is cheap enough for validation.
+    """
+    levels = tuple(issue_levels(issue, scenario.n_parties) for issue in scenario.issues)
+    return _feasible_grid(scenario, levels).reshape(-1)
+
+
+# --------------------------------------------------------------------------------------------
+# The outcome space
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
+
+
+@dataclass(frozen=True, eq=False)
+class OutcomeSpace:
+    """The enumerated packages of a scenario, which are feasible, and their utilities.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The scenario enumerated.
+    shape : tuple of int
+        Number of levels of each issue, in issue order; packages are the C-order grid of it.
+    issue_utilities : tuple of numpy.ndarray
+        Per issue, shape ``(n_parties, n_levels)``: ``w_ik * v~_ik(level)`` (trust-adjusted).
+    feasible_index : numpy.ndarray or None
+        int64, shape ``(n_feasible,)``: C-order positions into the full grid of the feasible
+        packages, ascending. None when every package is feasible.
+    utilities : numpy.ndarray
+        float64, shape ``(n_parties, n_feasible)``: the utility matrix over the feasible
+        packages, in enumeration order, interactions and ``agreement_value`` included.
+    disagreement : numpy.ndarray
+        float64, shape ``(n_parties,)``: expected disagreement utilities.
+
+    Arrays are read-only. A *position* is an index ``0..n_feasible-1`` into the feasible
+    packages (a column of ``utilities``).
+    """
+
+    scenario: Scenario
+    shape: tuple[int, ...]
+    issue_utilities: tuple[np.ndarray, ...]
+    feasible_index: np.ndarray | None
+    utilities: np.ndarray
+    disagreement: np.ndarray
+
+    # ----------------------------------------------------------------------------------------
+    # Construction
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario) -> OutcomeSpace:
+        """Enumerate ``scenario``'s packages, drop the infeasible ones, compute utilities.
+
+        Raises
+        ------
+        ValueError
+            ``"no feasible package"`` when the constraints forbid every package; also when
+            the space would not fit in memory (:func:`negsim.memory.limit_bytes`) or a value
+            function is not finite on the grid.
+        """
+        issues = scenario.issues
+        party_names = scenario.party_names
+        n_parties = len(party_names)
+        levels = tuple(issue_levels(issue, n_parties) for issue in issues)
+        shape = tuple(int(level.shape[0]) for level in levels)
+        n_packages = math.prod(shape)
+        needed, limit = estimate_bytes(n_packages, n_parties), limit_bytes()
+        if needed > limit:
+            raise ValueError(
+                f"outcome space too large: {n_packages:,} packages need about "
+                f"{format_bytes(needed)}, more than the {format_bytes(limit)} available; "
+                "use a coarser resolution"
+            )
+
+        issue_utilities = tuple(
+            _read_only(
+                np.stack(
+                    [
+                        _issue_utility(scenario, party, issue, level, i)
+                        for i, party in enumerate(scenario.parties)
+                    ]
+                )
+            )
+            for issue, level in zip(issues, levels, strict=True)
+        )
+
+        feasible_index: np.ndarray | None = None
+        if scenario.constraints:
+            feasible = _feasible_grid(scenario, levels)
+            feasible_index = np.flatnonzero(feasible)
+            del feasible
+            if feasible_index.size == 0:
+                raise ValueError("no feasible package")
+            if feasible_index.size == n_packages:
+                feasible_index = None
+            else:
+                feasible_index = feasible_index.astype(np.int64, copy=False)
+        n_feasible = n_packages if feasible_index is None else feasible_index.size
+
+        utilities = np.empty((n_parties, n_feasible), dtype=np.float64)
+        scratch = None if feasible_index is None else np.empty(n_packages, dtype=np.float64)
+        for i, party in enumerate(scenario.parties):
+            terms = [_along_axis(u[i], k, len(shape)) for k, u in enumerate(issue_utilities)]
+            for interaction in party.interactions:
+                matches = conditions_mask(interaction.conditions, issues, levels, party_names)
+                terms.append(np.where(matches, float(interaction.value), 0.0))
+            row = (utilities[i] if scratch is None else scratch).reshape(shape)
+            np.copyto(row, terms[0])
+            for term in terms[1:]:
+                np.add(row, term, out=row)
+            if party.agreement_value != 0.0:
+                np.add(row, float(party.agreement_value), out=row)
+            if scratch is not None and feasible_index is not None:
+                # The indices are valid: mode "raise" would buffer ``out``, and a read-only
+                # index array would be copied, so the index is made read-only only at the end.
+                np.take(scratch, feasible_index, out=utilities[i], mode="clip")
+        del scratch
+
+        return cls(
+            scenario=scenario,
+            shape=shape,
+            issue_utilities=issue_utilities,
+            feasible_index=None if feasible_index is None else _read_only(feasible_index),
+            utilities=_read_only(utilities),
+            disagreement=_read_only(np.asarray(scenario.disagreement_vector(), dtype=np.float64)),
+        )
+
+    # ----------------------------------------------------------------------------------------
+    # Sizes
+
+    @property
+    def n_packages(self) -> int:
+        """Size of the enumerated grid, before constraints (product of ``shape``)."""
+        return math.prod(self.shape)
+
+    @property
+    def n_feasible(self) -> int:
+        """Number of feasible packages (columns of ``utilities``)."""
+        return int(self.utilities.shape[1])
+
+    @property
+    def n_parties(self) -> int:
+        return int(self.utilities.shape[0])
+
+    @property
+    def n_issues(self) -> int:
+        return len(self.shape)
+
+    @property
+    def is_additive(self) -> bool:
+        """True when utilities are sums of per-issue terms over the full product: no party has
+        interactions and there are no constraints (the per-issue frontiers then suffice)."""
+        return not self.scenario.constraints and not any(
+            party.interactions for party in self.scenario.parties
+        )
+
+    @property
+    def is_enumerated(self) -> bool:
+        """This space holds every package's utilities (a frontier-only space would not)."""
+        return True
+
+    # ----------------------------------------------------------------------------------------
+    # Packages
+
+    @cached_property
+    def level_values(self) -> tuple[np.ndarray, ...]:
+        """Per issue, its levels as :func:`issue_levels` gives them (read-only)."""
+        n_parties = self.n_parties
+        return tuple(_read_only(issue_levels(issue, n_parties)) for issue in self.scenario.issues)
+
+    def grid_positions(self, positions: Any) -> np.ndarray:
+        """C-order positions into the full grid of the given feasible positions.
+
+        Parameters
+        ----------
+        positions : int or array_like of int
+            Feasible positions, each in ``0..n_feasible-1``.
+
+        Returns
+        -------
+        numpy.ndarray
+            int64, same shape as ``positions``.
+        """
+        position_array = np.asarray(positions)
+        if position_array.size and not np.issubdtype(position_array.dtype, np.integer):
+            raise TypeError(f"positions must be integers, got {position_array.dtype}")
+        position_array = position_array.astype(np.int64, copy=False)
+        if np.any((position_array < 0) | (position_array >= self.n_feasible)):
+            raise IndexError(f"package positions must lie in 0..{self.n_feasible - 1}")
+        if self.feasible_index is None:
+            return position_array
+        return self.feasible_index[position_array]
+
+    def levels(self, positions: Any) -> np.ndarray:
+        """Level index on every issue of the given feasible packages.
+
+        Parameters
+        ----------
+        positions : int or array_like of int, shape ``(k,)``
+            Feasible positions, each in ``0..n_feasible-1``.
+
+        Returns
+        -------
+        numpy.ndarray
+            int64, shape ``(n_issues, k)`` (``(n_issues,)`` for a scalar position): row ``j``
+            indexes into ``level_values[j]`` (option, grid point or simplex point).
+        """
+        flat = self.grid_positions(positions)
+        return np.stack(np.unravel_index(flat, self.shape)).astype(np.int64, copy=False)
+
+    def level_value(self, issue_index: int, level: int) -> str | float | dict[str, float]:
+        """One issue's level as it appears in a JSON package: the option name (categorical),
+        the value (numeric) or ``{party: share}`` (split, absolute shares)."""
+        issue = self.scenario.issues[issue_index]
+        value = self.level_values[issue_index][level]
+        if isinstance(issue, CategoricalIssue):
+            return issue.options[level]
+        if isinstance(issue, SplitIssue):
+            return {
+                name: float(share)
+                for name, share in zip(self.scenario.party_names, value, strict=True)
+            }
+        return float(value)
+
+    def package(self, position: int) -> dict[str, str | float | dict[str, float]]:
+        """The feasible package at ``position`` as a JSON-ready mapping.
+
+        Returns
+        -------
+        dict
+            issue name -> option name (categorical) | float (numeric) | ``{party: share}``
+            (split), in issue order.
+        """
+        levels = self.levels(int(position))
+        return {
+            issue.name: self.level_value(k, int(levels[k]))
+            for k, issue in enumerate(self.scenario.issues)
+        }
+
+    def position_of(self, package: Mapping[str, Any]) -> int:
+        """The feasible position of a package given as :meth:`package` returns it.
+
+        Numbers and shares match grid points within 1e-9. Raises KeyError when the package
+        is not on the grid or is infeasible.
+        """
+        level_of_issue = []
+        for k, issue in enumerate(self.scenario.issues):
+            if issue.name not in package:
+                raise KeyError(f"package has no level for issue {issue.name!r}")
+            wanted = package[issue.name]
+            values = self.level_values[k]
+            if isinstance(issue, CategoricalIssue):
+                if wanted not in issue.options:
+                    raise KeyError(f"{wanted!r} is not an option of {issue.name!r}")
+                level_of_issue.append(issue.options.index(wanted))
+                continue
+            if isinstance(issue, SplitIssue):
+                shares = np.array([float(wanted[name]) for name in self.scenario.party_names])
+                close = np.all(np.abs(values - shares) <= TOLERANCE, axis=1)
+            else:
+                close = np.abs(values - float(wanted)) <= TOLERANCE
+            found = np.flatnonzero(close)
+            if found.size == 0:
+                raise KeyError(f"{wanted!r} is not on the grid of {issue.name!r}")
+            level_of_issue.append(int(found[0]))
+        flat = int(np.ravel_multi_index(tuple(level_of_issue), self.shape))
+        if self.feasible_index is None:
+            return flat
+        position = int(np.searchsorted(self.feasible_index, flat))
+        if position == self.feasible_index.size or self.feasible_index[position] != flat:
+            raise KeyError("package is infeasible")
+        return position
+
+    def describe_level(self, issue_index: int, level: int) -> str:
+        """A short label of one level for tables: ``"partial"``, ``"50 officials"``,
+        ``"us 0.3, leader 0.7"``."""
+        issue = self.scenario.issues[issue_index]
+        value = self.level_value(issue_index, level)
+        if isinstance(value, str):
+            return value
+        if isinstance(value, dict):
+            return ", ".join(f"{name} {share:.6g}" for name, share in value.items())
+        unit = getattr(issue, "unit", None)
+        return f"{value:.6g} {unit}" if unit else f"{value:.6g}"
+
+    def level_labels(self, issue_index: int) -> list[str]:
+        """:meth:`describe_level` of every level of one issue, in enumeration order."""
+        return [self.describe_level(issue_index, j) for j in range(self.shape[issue_index])]
+
+    def describe_package(self, position: int) -> str:
+        """``"amnesty=partial; relief=50 officials"`` for the feasible package at ``position``."""
+        levels = self.levels(int(position))
+        return "; ".join(
+            f"{issue.name}={self.describe_level(k, int(levels[k]))}"
+            for k, issue in enumerate(self.scenario.issues)
+        )
+
+
+def enumerate_space(scenario: Scenario) -> OutcomeSpace:
+    """The outcome space of ``scenario``: :meth:`OutcomeSpace.from_scenario`."""
+    return OutcomeSpace.from_scenario(scenario)
