@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
@@ -108,25 +107,16 @@ def _print_problems(error: ScenarioError) -> None:
 # Reading scenarios
 
 
-def _read_stdin() -> str:
-    """Standard input as text, refusing binary data like a file."""
-    from negsim.yamlsource import read_text
-
-    stream = sys.stdin
-    raw = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode("utf-8")
-    return read_text(STDIN_NAME, raw)
-
-
 def load(argument: str) -> Scenario:
     """Load the scenario an argument names: ``-`` (standard input), a path, or a bundled name.
 
     Raises :class:`ScenarioError` (with positions) for anything wrong, a missing file
     included.
     """
-    from negsim.scenario import load_scenario, load_scenario_text
+    from negsim.scenario import load_scenario
 
     if argument == STDIN:
-        return load_scenario_text(_read_stdin(), STDIN_NAME)
+        return load_scenario(STDIN)
     path = bundled.resolve(argument)
     return load_scenario(path if path is not None else argument)
 

@@ -246,8 +246,11 @@ def test_plain_data_validates_like_a_file() -> None:
 
 
 def test_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO(MINIMAL))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(MINIMAL.encode())))
     assert load_scenario("-").source == "<stdin>"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"\x00\xff")))
+    with pytest.raises(ScenarioError, match="not a text file"):
+        load_scenario("-")
 
 
 def test_ten_million_package_space_is_accepted() -> None:
