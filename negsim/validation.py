@@ -869,7 +869,7 @@ class ScenarioValidator(Checker):
         return Protocol(
             kind=kind,
             first_proposer=first,
-            deadline=deadline,
+            deadline=deadline,  # type: ignore[arg-type]  # MISSING was replaced above
             breakdown_risk=risk,
             recognition=recognition or {},
             rule=rule,
