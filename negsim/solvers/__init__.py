@@ -1,0 +1,1 @@
+"""Bargaining solvers: pure functions on utility arrays."""

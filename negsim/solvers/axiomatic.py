@@ -1,0 +1,323 @@
+"""Axiomatic bargaining solutions, over single packages and over the convex hull.
+
+Each criterion is a function of a utility vector ``u`` and the disagreement point ``d``:
+
+* Nash (1950), generalized with bargaining powers ``a`` (Roth 1979; Binmore, Rubinstein &
+  Wolinsky 1986): maximize ``prod_i (u_i - d_i) ** a_i``;
+* Kalai & Smorodinsky (1975): maximize ``min_i (u_i - d_i) / (I_i - d_i)`` with ``I`` the
+  ideal point, i.e. the point of the frontier on the segment from ``d`` to ``I``;
+* egalitarian (Kalai 1977): maximize ``min_i (u_i - d_i)``;
+* utilitarian: maximize ``sum_i u_i``.
+
+Over single packages, ties (within 1e-9) go to the higher utility sum, then to the
+earliest package. Over the hull (lotteries of packages allowed), two parties are solved
+exactly on the piecewise-linear frontier, segment by segment, in closed form; more parties
+by linear programming (Kalai–Smorodinsky, egalitarian) and simplicial decomposition
+(Nash).
+
+All functions work on arrays: ``points`` has shape ``(n_parties, k)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from negsim.model import TOLERANCE
+
+HIGHS_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
+"""Tighter than HiGHS's defaults (1e-7), so LP answers meet the format's 1e-9."""
+
+
+@dataclass(frozen=True, slots=True)
+class HullOptimum:
+    """A point of the hull: ``utilities`` ``(n_parties,)`` as the lottery ``weights`` on the
+    columns ``indices`` of the points given to the solver."""
+
+    utilities: np.ndarray
+    indices: np.ndarray
+    weights: np.ndarray
+
+
+# --------------------------------------------------------------------------------------------
+# Criteria on single packages
+
+
+def nash_values(points: np.ndarray, disagreement: np.ndarray, powers: np.ndarray) -> np.ndarray:
+    """``sum_i a_i log(u_i - d_i)`` per point (``-inf`` where a gain is not positive), the
+    logarithm of the generalized Nash product. Shape ``(k,)``."""
+    gains = points - disagreement[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.where(gains > TOLERANCE, np.log(np.maximum(gains, TOLERANCE)), -np.inf)
+    return (powers[:, None] * logs).sum(axis=0)
+
+
+def proportional_gains(
+    points: np.ndarray, disagreement: np.ndarray, scale: np.ndarray
+) -> np.ndarray:
+    """``min_i (u_i - d_i) / s_i`` per point: egalitarian with ``s = 1``, Kalai–Smorodinsky
+    with ``s = I - d``. Shape ``(k,)``."""
+    return ((points - disagreement[:, None]) / scale[:, None]).min(axis=0)
+
+
+def best_index(criterion: np.ndarray, points: np.ndarray) -> int:
+    """The index maximizing ``criterion``; ties within 1e-9 (relative for large values) go
+    to the higher utility sum (within 1e-9), then to the lowest index."""
+    best = float(np.max(criterion))
+    tied = (
+        criterion >= best - TOLERANCE * max(1.0, abs(best))
+        if np.isfinite(best)
+        else (criterion == best)
+    )
+    sums = points.sum(axis=0)
+    best_sum = float(np.max(sums[tied]))
+    return int(np.flatnonzero(tied & (sums >= best_sum - TOLERANCE))[0])
+
+
+# --------------------------------------------------------------------------------------------
+# Two parties: exact on the piecewise-linear frontier
+
+
+def _segments(frontier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts ``(2, m)`` and directions ``(2, m)`` of the frontier's ``m`` segments."""
+    return frontier[:, :-1], np.diff(frontier, axis=1)
+
+
+def _on_segment(frontier: np.ndarray, segment: int, t: float) -> HullOptimum:
+    """The point at parameter ``t`` of segment ``segment`` (or the only vertex)."""
+    if frontier.shape[1] == 1 or t <= 1e-12:
+        index = np.array([segment])
+        return HullOptimum(frontier[:, segment].copy(), index, np.ones(1))
+    if t >= 1 - 1e-12:
+        index = np.array([segment + 1])
+        return HullOptimum(frontier[:, segment + 1].copy(), index, np.ones(1))
+    point = (1 - t) * frontier[:, segment] + t * frontier[:, segment + 1]
+    return HullOptimum(point, np.array([segment, segment + 1]), np.array([1 - t, t]))
+
+
+def nash_on_frontier(
+    frontier: np.ndarray, disagreement: np.ndarray, powers: np.ndarray
+) -> HullOptimum:
+    """Generalized Nash solution on a two-party piecewise-linear frontier.
+
+    On segment ``x = x0 + t dx, y = y0 + t dy`` the log product is concave in ``t`` with
+    stationary point ``t* = -(a1 dx (y0 - d2) + a2 dy (x0 - d1)) / ((a1 + a2) dx dy)``,
+    clipped to the part of the segment where both gains are positive.
+    ``frontier`` has shape ``(2, m)``, ordered by the first utility ascending; indices of
+    the result refer to its columns.
+    """
+    if frontier.shape[1] == 1:
+        return _on_segment(frontier, 0, 0.0)
+    start, direction = _segments(frontier)
+    gains0 = start - disagreement[:, None]
+    a1, a2 = powers
+    dx, dy = direction
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = -(a1 * dx * gains0[1] + a2 * dy * gains0[0]) / ((a1 + a2) * dx * dy)
+    t = np.where(np.isfinite(t), t, 0.0)
+    candidates = np.concatenate([np.clip(t, 0.0, 1.0), np.zeros_like(t), np.ones_like(t)])
+    segment = np.tile(np.arange(t.size), 3)
+    points = start[:, segment] + candidates * direction[:, segment]
+    values = nash_values(points, disagreement, powers)
+    best = int(np.argmax(values))
+    return _on_segment(frontier, int(segment[best]), float(candidates[best]))
+
+
+def proportional_on_frontier(
+    frontier: np.ndarray, disagreement: np.ndarray, scale: np.ndarray
+) -> HullOptimum:
+    """Maximize ``min_i (u_i - d_i) / s_i`` on a two-party piecewise-linear frontier
+    (Kalai–Smorodinsky with ``s = I - d``, egalitarian with ``s = 1``).
+
+    On a segment the criterion is the minimum of two linear functions of ``t``; its maximum
+    is where they cross, if inside the segment, or at an end.
+    """
+    if frontier.shape[1] == 1:
+        return _on_segment(frontier, 0, 0.0)
+    start, direction = _segments(frontier)
+    g0 = (start - disagreement[:, None]) / scale[:, None]
+    dg = direction / scale[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = (g0[1] - g0[0]) / (dg[0] - dg[1])
+    t = np.where(np.isfinite(t), t, 0.0)
+    candidates = np.concatenate([np.clip(t, 0.0, 1.0), np.zeros_like(t), np.ones_like(t)])
+    segment = np.tile(np.arange(t.size), 3)
+    points = start[:, segment] + candidates * direction[:, segment]
+    values = proportional_gains(points, disagreement, scale)
+    best = float(values.max())
+    tied = np.flatnonzero(values >= best - TOLERANCE)
+    sums = points[:, tied].sum(axis=0)
+    pick = int(tied[int(np.argmax(sums))])
+    return _on_segment(frontier, int(segment[pick]), float(candidates[pick]))
+
+
+# --------------------------------------------------------------------------------------------
+# Any number of parties: optimization over the hull's vertices
+
+
+def _linprog_max_min(
+    vertices: np.ndarray, disagreement: np.ndarray, scale: np.ndarray
+) -> np.ndarray | None:
+    """Lottery weights ``lambda`` maximizing ``min_i ((V lambda)_i - d_i) / s_i``, ties to
+    the larger utility sum (a second LP at the optimal level)."""
+    from scipy.optimize import linprog
+
+    n_vertices = vertices.shape[1]
+    # variables: lambda (n_vertices), level (1); maximize level
+    cost = np.zeros(n_vertices + 1)
+    cost[-1] = -1.0
+    upper = np.hstack([-vertices, scale[:, None]])  # level * s_i - (V lambda)_i <= -d_i
+    equality = np.hstack([np.ones((1, n_vertices)), np.zeros((1, 1))])
+    bounds = [(0.0, None)] * n_vertices + [(None, None)]
+    first = linprog(
+        cost,
+        A_ub=upper,
+        b_ub=-disagreement,
+        A_eq=equality,
+        b_eq=[1.0],
+        bounds=bounds,
+        method="highs",
+    )
+    if first.status != 0:
+        return None
+    level = float(first.x[-1])
+    # among lotteries reaching the level, the largest utility sum
+    cost = np.concatenate([-vertices.sum(axis=0), [0.0]])
+    bounds[-1] = (level - TOLERANCE, None)
+    second = linprog(
+        cost,
+        A_ub=upper,
+        b_ub=-disagreement,
+        A_eq=equality,
+        b_eq=[1.0],
+        bounds=bounds,
+        method="highs",
+    )
+    result = second if second.status == 0 else first
+    return np.clip(result.x[:n_vertices], 0.0, None)
+
+
+def _sparse_mix(vertices: np.ndarray, target: np.ndarray) -> np.ndarray | None:
+    """Weights of at most ``n_parties + 1`` vertices whose lottery gives ``target`` (a
+    basic solution of ``V lambda = target, sum lambda = 1, lambda >= 0``)."""
+    from scipy.optimize import linprog
+
+    n_vertices = vertices.shape[1]
+    equality = np.vstack([vertices, np.ones((1, n_vertices))])
+    result = linprog(
+        np.zeros(n_vertices),
+        A_eq=equality,
+        b_eq=np.append(target, 1.0),
+        bounds=[(0.0, None)] * n_vertices,
+        method="highs-ds",
+    )
+    return None if result.status != 0 else np.clip(result.x, 0.0, None)
+
+
+def _nash_weights(
+    vertices: np.ndarray, disagreement: np.ndarray, powers: np.ndarray, start: np.ndarray
+) -> np.ndarray:
+    """SLSQP on the simplex of lottery weights: maximize ``sum_i a_i log((V l)_i - d_i)``."""
+    from scipy.optimize import minimize
+
+    n_vertices = vertices.shape[1]
+    floor = 1e-300
+
+    def objective(weights: np.ndarray) -> tuple[float, np.ndarray]:
+        gains = np.maximum(vertices @ weights - disagreement, floor)
+        value = -float(powers @ np.log(gains))
+        gradient = -(vertices.T @ (powers / gains))
+        return value, gradient
+
+    result = minimize(
+        objective, start, jac=True, method="SLSQP",
+        bounds=[(0.0, 1.0)] * n_vertices,
+        constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1.0,
+                      "jac": lambda w: np.ones_like(w)}],
+        options={"ftol": 1e-15, "maxiter": 500},
+    )  # fmt: skip
+    weights = np.clip(result.x, 0.0, None)
+    return weights / weights.sum()
+
+
+def nash_on_hull(
+    vertices: np.ndarray, disagreement: np.ndarray, powers: np.ndarray, start_index: int
+) -> HullOptimum:
+    """Generalized Nash solution over the convex hull of ``vertices`` (any number of
+    parties), by simplicial decomposition (von Hohenbalken 1977): solve on the hull of a few
+    vertices (SLSQP over lottery weights), then add the vertex that most improves the
+    linearized objective, until none does (the first-order optimality condition
+    ``max_j g . v_j <= g . u`` with ``g_i = a_i / (u_i - d_i)`` holds).
+
+    References
+    ----------
+    von Hohenbalken, B. (1977). Simplicial decomposition in nonlinear programming
+    algorithms. Mathematical Programming 13:49-68.
+    """
+    support = np.array([start_index])
+    weights = np.ones(1)
+    for _ in range(4 * vertices.shape[0] + 50):
+        point = vertices[:, support] @ weights
+        gradient = powers / np.maximum(point - disagreement, 1e-300)
+        scores = gradient @ vertices
+        entering = int(np.argmax(scores))
+        current = float(gradient @ point)
+        if scores[entering] <= current + 1e-13 * max(1.0, abs(current)) or entering in support:
+            break
+        support = np.append(support, entering)
+        start = np.append(weights * 0.9, 0.1)
+        weights = _nash_weights(vertices[:, support], disagreement, powers, start)
+        keep = weights > 1e-14
+        support, weights = support[keep], weights[keep] / weights[keep].sum()
+    return _optimum(vertices, support, weights)
+
+
+def proportional_on_hull(
+    vertices: np.ndarray, disagreement: np.ndarray, scale: np.ndarray
+) -> HullOptimum | None:
+    """Maximize ``min_i (u_i - d_i) / s_i`` over the convex hull of ``vertices`` by linear
+    programming (Kalai–Smorodinsky with ``s = I - d``, egalitarian with ``s = 1``)."""
+    weights = _linprog_max_min(vertices, disagreement, scale)
+    if weights is None:
+        return None
+    target = vertices @ weights
+    sparse = _sparse_mix(vertices, target)
+    if sparse is not None:
+        weights = sparse
+    return _optimum(vertices, np.arange(vertices.shape[1]), weights)
+
+
+def _optimum(vertices: np.ndarray, columns: np.ndarray, weights: np.ndarray) -> HullOptimum:
+    keep = weights > 1e-12
+    columns, weights = columns[keep], weights[keep] / weights[keep].sum()
+    order = np.argsort(columns)
+    columns, weights = columns[order], weights[order]
+    return HullOptimum(vertices[:, columns] @ weights, columns, weights)
+
+
+def hull_pareto_vertices(vertices: np.ndarray) -> np.ndarray:
+    """Which hull vertices lie on the hull's Pareto frontier: ``v`` does unless a lottery
+    of vertices gives every party at least as much and some more (one LP per vertex:
+    maximize the total surplus ``sum s`` subject to ``V lambda >= v + s``). Boolean
+    ``(n_vertices,)``."""
+    from scipy.optimize import linprog
+
+    n_parties, n_vertices = vertices.shape
+    efficient = np.ones(n_vertices, dtype=bool)
+    cost = np.concatenate([np.zeros(n_vertices), -np.ones(n_parties)])
+    upper = np.hstack([-vertices, np.eye(n_parties)])
+    equality = np.concatenate([np.ones(n_vertices), np.zeros(n_parties)])[None, :]
+    bounds = [(0.0, None)] * (n_vertices + n_parties)
+    for index in range(n_vertices):
+        result = linprog(
+            cost,
+            A_ub=upper,
+            b_ub=-vertices[:, index],
+            A_eq=equality,
+            b_eq=[1.0],
+            bounds=bounds,
+            method="highs",
+        )
+        efficient[index] = result.status == 0 and -result.fun <= TOLERANCE
+    return efficient

@@ -1,0 +1,203 @@
+"""Pareto frontiers, individual rationality and the convex hull of utility vectors.
+
+Every function takes a utility matrix ``utilities`` of shape ``(n_parties, n_points)`` (one
+column per package) and compares utilities with the absolute tolerance of the scenario
+format, 1e-9: values within it are equal.
+
+References
+----------
+Kung, H. T., Luccio, F. & Preparata, F. P. (1975). On Finding the Maxima of a Set of
+Vectors. J. ACM 22(4):469-476 (the sort-and-sweep skyline for two criteria).
+Börzsönyi, S., Kossmann, D. & Stocker, K. (2001). The Skyline Operator. ICDE 2001
+(sort-filter skyline for more criteria).
+Andrew, A. M. (1979). Another efficient algorithm for convex hulls in two dimensions.
+Inf. Process. Lett. 9(5):216-219 (monotone chain).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from negsim.model import TOLERANCE
+
+SKYLINE_BLOCK = 512
+"""Candidates compared at once by the many-party skyline (memory: block x skyline x n)."""
+
+
+def individually_rational(
+    utilities: np.ndarray, disagreement: np.ndarray, tolerance: float = TOLERANCE
+) -> np.ndarray:
+    """Packages every party weakly prefers to disagreement: ``u_i >= d_i`` (within tolerance).
+
+    Returns a boolean array of shape ``(n_points,)``.
+
+    Example
+    -------
+    >>> individually_rational(np.array([[0.5, 0.1], [0.5, 0.9]]), np.array([0.2, 0.2]))
+    array([ True, False])
+    """
+    return np.all(utilities >= disagreement[:, None] - tolerance, axis=0)
+
+
+def strictly_better(
+    utilities: np.ndarray, disagreement: np.ndarray, tolerance: float = TOLERANCE
+) -> np.ndarray:
+    """Packages that give every party strictly more than disagreement (by more than the
+    tolerance): the zone of possible agreement. Boolean, shape ``(n_points,)``."""
+    return np.all(utilities > disagreement[:, None] + tolerance, axis=0)
+
+
+def pareto_mask(utilities: np.ndarray, tolerance: float = TOLERANCE) -> np.ndarray:
+    """Points that no other point dominates (at least as good for every party, better by
+    more than the tolerance for one). Boolean, shape ``(n_points,)``.
+
+    Two parties: one sort and a running maximum, ``O(k log k)`` (Kung et al. 1975). More
+    parties: a sort-filter skyline (Börzsönyi et al. 2001) in blocks, comparing each block
+    with the skyline found so far.
+
+    Example
+    -------
+    >>> pareto_mask(np.array([[1.0, 0.5, 0.4, 0.0], [0.0, 0.5, 0.4, 1.0]]))
+    array([ True,  True, False,  True])
+    """
+    n_parties, n_points = utilities.shape
+    if n_points == 0:
+        return np.zeros(0, dtype=bool)
+    if n_parties == 1:
+        return utilities[0] >= utilities[0].max() - tolerance
+    if n_parties == 2:
+        return _pareto_two(utilities[0], utilities[1], tolerance)
+    return _pareto_many(utilities, tolerance)
+
+
+def _pareto_two(first: np.ndarray, second: np.ndarray, tolerance: float) -> np.ndarray:
+    """Point i is dominated when some j has ``first_j >= first_i - tol`` and
+    ``second_j > second_i + tol``, or ``first_j > first_i + tol`` and
+    ``second_j >= second_i - tol``. Both are suffix maxima over the points sorted by
+    ``first``."""
+    order = np.argsort(first, kind="stable")
+    sorted_first = first[order]
+    suffix_max = np.maximum.accumulate(second[order][::-1])[::-1]
+    suffix_max = np.append(suffix_max, -np.inf)
+    # j with first_j >= first_i - tol: the suffix from the first such sorted index
+    weak = np.searchsorted(sorted_first, first - tolerance, side="left")
+    dominated = suffix_max[weak] > second + tolerance
+    # j with first_j > first_i + tol
+    strict = np.searchsorted(sorted_first, first + tolerance, side="right")
+    dominated |= suffix_max[strict] >= second - tolerance
+    return ~dominated
+
+
+def _dominates(better: np.ndarray, worse: np.ndarray, tolerance: float) -> np.ndarray:
+    """``result[a, b]``: column a of ``better`` dominates column b of ``worse``."""
+    at_least = np.all(better[:, :, None] >= worse[:, None, :] - tolerance, axis=0)
+    above = np.any(better[:, :, None] > worse[:, None, :] + tolerance, axis=0)
+    return at_least & above
+
+
+def _pareto_many(utilities: np.ndarray, tolerance: float) -> np.ndarray:
+    """Sort-filter skyline: a point can be dominated only by one of no smaller sum (up to
+    the tolerance), so candidates are visited by decreasing sum and compared, a block at a
+    time, with the skyline so far and within the block; a final pass among the survivors
+    settles near-ties in the sum."""
+    n_points = utilities.shape[1]
+    order = np.argsort(-utilities.sum(axis=0), kind="stable")
+    skyline: list[int] = []
+    skyline_utilities = np.empty((utilities.shape[0], 0))
+    for start in range(0, n_points, SKYLINE_BLOCK):
+        block = order[start : start + SKYLINE_BLOCK]
+        block_utilities = utilities[:, block]
+        alive = ~_dominates(skyline_utilities, block_utilities, tolerance).any(axis=0)
+        block, block_utilities = block[alive], block_utilities[:, alive]
+        alive = ~_dominates(block_utilities, block_utilities, tolerance).any(axis=0)
+        skyline.extend(block[alive].tolist())
+        skyline_utilities = np.concatenate([skyline_utilities, block_utilities[:, alive]], axis=1)
+    survivors = np.asarray(skyline, dtype=np.int64)
+    survivor_utilities = utilities[:, survivors]
+    alive = np.ones(survivors.size, dtype=bool)
+    for start in range(0, survivors.size, SKYLINE_BLOCK):
+        rows = slice(start, start + SKYLINE_BLOCK)
+        alive[rows] &= ~_dominates(survivor_utilities, survivor_utilities[:, rows], tolerance).any(
+            axis=0
+        )
+    mask = np.zeros(n_points, dtype=bool)
+    mask[survivors[alive]] = True
+    return mask
+
+
+def upper_hull_two(points: np.ndarray, tolerance: float = TOLERANCE) -> np.ndarray:
+    """The Pareto frontier of the convex hull of two-party utility vectors.
+
+    ``points`` has shape ``(2, k)`` and should hold Pareto-optimal points (as from
+    :func:`pareto_mask`). Returns the indices of the points on the hull's frontier, ordered
+    by the first party's utility ascending (so the second's descending), *keeping* points
+    that lie on a hull edge, so that any frontier point is a mix of two neighbouring
+    packages. Andrew's monotone chain (1979): a point is dropped when it lies strictly
+    below the chord of its neighbours.
+
+    Example
+    -------
+    >>> upper_hull_two(np.array([[0.0, 0.4, 0.5, 1.0], [1.0, 0.4, 0.5, 0.0]])).tolist()
+    [0, 2, 3]
+    """
+    if points.shape[1] == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.lexsort((-points[1], points[0]))  # first ascending, then second descending
+    x, y = points[0, order], points[1, order]
+    # keep, for equal first utility, only the best second (the others are dominated)
+    chain: list[int] = []
+    for index in range(order.size):
+        if chain and abs(x[index] - x[chain[-1]]) <= tolerance:
+            continue
+        while len(chain) >= 2:
+            a, b = chain[-2], chain[-1]
+            cross = (x[b] - x[a]) * (y[index] - y[a]) - (y[b] - y[a]) * (x[index] - x[a])
+            scale = max(abs(x[index] - x[a]), abs(y[index] - y[a]), 1.0)
+            if cross > tolerance * scale:  # b is strictly below the chord a-index
+                chain.pop()
+            else:
+                break
+        chain.append(index)
+    # the frontier runs from the highest second utility to the highest first utility
+    kept = np.asarray(chain, dtype=np.int64)
+    top = np.flatnonzero(y[kept] >= y[kept].max() - tolerance)[-1]
+    return order[kept[top:]]
+
+
+def affine_basis(points: np.ndarray, tolerance: float = 1e-12) -> tuple[np.ndarray, np.ndarray]:
+    """An orthonormal basis of the affine hull of ``points`` (shape ``(n, k)``).
+
+    Returns ``(origin, basis)``: ``origin`` of shape ``(n,)`` and ``basis`` of shape
+    ``(n, r)`` with ``r`` the affine rank, so ``points ~ origin + basis @ coordinates``.
+    """
+    origin = points.mean(axis=1)
+    centred = points - origin[:, None]
+    if centred.size == 0:
+        return origin, np.zeros((points.shape[0], 0))
+    left, singular, _ = np.linalg.svd(centred, full_matrices=False)
+    scale = max(float(singular[0]) if singular.size else 0.0, 1.0)
+    rank = int(np.sum(singular > tolerance * scale * max(points.shape)))
+    return origin, left[:, :rank]
+
+
+def hull_vertices(points: np.ndarray) -> np.ndarray:
+    """Indices of the vertices of the convex hull of ``points`` (shape ``(n, k)``), for any
+    number of parties, degenerate (flat) point sets included: the points are projected on
+    their affine hull before Qhull (Barber, Dobkin & Huhdanpaa 1996) is called."""
+    from scipy.spatial import ConvexHull, QhullError
+
+    n_points = points.shape[1]
+    if n_points <= 1:
+        return np.arange(n_points, dtype=np.int64)
+    origin, basis = affine_basis(points)
+    rank = basis.shape[1]
+    if rank == 0:
+        return np.zeros(1, dtype=np.int64)
+    coordinates = basis.T @ (points - origin[:, None])
+    if rank == 1:
+        line = coordinates[0]
+        return np.unique([int(np.argmin(line)), int(np.argmax(line))]).astype(np.int64)
+    try:
+        return np.sort(ConvexHull(coordinates.T).vertices).astype(np.int64)
+    except QhullError:
+        return np.arange(n_points, dtype=np.int64)
