@@ -176,22 +176,24 @@ def interpolated_package(space: OutcomeSpace, mix: tuple[MixMember, ...]) -> dic
     """The package whose numeric values and split shares are the mix's weighted averages,
     when every package of the mix agrees on every categorical issue; else None. Exact in
     utility for linear value functions."""
-    packages = [space.package(member.position) for member in mix]
-    weights = [member.weight for member in mix]
+    positions = np.array([member.position for member in mix])
+    weights = np.array([member.weight for member in mix])
+    levels = space.levels(positions)  # (n_issues, len(mix))
     result: dict[str, Any] = {}
-    for issue in space.scenario.issues:
-        values = [package[issue.name] for package in packages]
+    for index, issue in enumerate(space.scenario.issues):
+        grid = space.level_values[index][levels[index]]
         if isinstance(issue, NumericIssue):
-            result[issue.name] = float(np.dot(weights, values))
+            result[issue.name] = float(weights @ grid)
         elif isinstance(issue, SplitIssue):
+            shares = weights @ grid  # (n_parties,)
             result[issue.name] = {
-                party: float(sum(w * v[party] for w, v in zip(weights, values, strict=True)))
-                for party in values[0]
+                party: float(share)
+                for party, share in zip(space.scenario.party_names, shares, strict=True)
             }
-        elif any(value != values[0] for value in values):
+        elif np.any(levels[index] != levels[index][0]):
             return None
         else:
-            result[issue.name] = values[0]
+            result[issue.name] = issue.options[int(levels[index][0])]
     return result
 
 

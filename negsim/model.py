@@ -56,8 +56,11 @@ class NumericIssue:
         return self.resolution
 
     def grid(self) -> np.ndarray:
-        """The enumerated values, ascending, shape ``(resolution,)``."""
-        return np.linspace(self.low, self.high, self.resolution)
+        """The enumerated values, ascending, shape ``(resolution,)``: ``low + (high - low) * k /
+        (resolution - 1)``, computed so that round values stay round (0.83, not
+        0.8300000000000001)."""
+        steps = np.arange(self.resolution) * (self.high - self.low)
+        return self.low + steps / (self.resolution - 1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ A package picks one level on every issue: an option (categorical), a grid value 
 a point of the split simplex (split). Packages are the Cartesian product of the issues'
 levels, enumerated lexicographically: issues in file order, the first issue most significant
 (numpy C order over ``shape``), options in listed order, numeric grids ascending
-(``np.linspace(low, high, resolution)``), split points as described in :func:`split_shares`.
+(:meth:`NumericIssue.grid`), split points as described in :func:`split_shares`.
 
 The utility of package ``x`` for party ``i`` (scenario spec, "Utility of a package") is
 
@@ -145,13 +145,13 @@ def issue_levels(issue: Issue, n_parties: int) -> np.ndarray:
     -------
     numpy.ndarray
         categorical: option indices ``arange(n_options)``, int64, shape ``(n_options,)``;
-        numeric: the grid ``linspace(low, high, resolution)``, shape ``(resolution,)``;
+        numeric: the grid :meth:`NumericIssue.grid`, shape ``(resolution,)``;
         split: absolute shares, shape ``(n_levels, n_parties)`` (see :func:`split_shares`).
     """
     if isinstance(issue, CategoricalIssue):
         return np.arange(len(issue.options), dtype=np.int64)
     if isinstance(issue, NumericIssue):
-        return np.linspace(issue.low, issue.high, issue.resolution)
+        return issue.grid()
     if isinstance(issue, SplitIssue):
         return split_shares(issue.total, issue.resolution, n_parties)
     raise TypeError(f"unknown issue type {type(issue).__name__}")

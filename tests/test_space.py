@@ -465,7 +465,7 @@ def test_zero_weight_issue_without_value_function_contributes_nothing():
 
 def test_numeric_conditions_compare_with_tolerance_and_bounds_are_inclusive():
     issue = NumericIssue("x", 0.0, 1.0, 11, "X")
-    assert issue_levels(issue, 2)[3] != 0.3  # 0.30000000000000004
+    assert issue_levels(issue, 2)[3] == 0.3
     us = party("us", {"x": 1.0}, {"x": PiecewiseLinear((0.0, 1.0), (0.0, 1.0))})
     them = party("them", {"x": 1.0}, {"x": PiecewiseLinear((0.0, 1.0), (1.0, 0.0))})
 
@@ -476,9 +476,21 @@ def test_numeric_conditions_compare_with_tolerance_and_bounds_are_inclusive():
         index = OutcomeSpace.from_scenario(scenario).feasible_index
         return list(range(11)) if index is None else index.tolist()
 
-    assert feasible(Condition("x", values=(0.3, 0.7))) == [0, 1, 2, 4, 5, 6, 8, 9, 10]
-    assert feasible(Condition("x", low=0.3, high=0.7)) == [0, 1, 2, 8, 9, 10]
-    assert feasible(Condition("x", low=0.7)) == [0, 1, 2, 3, 4, 5, 6]
+    # values within 1e-9 of a grid point match it; bounds are inclusive within 1e-9
+    assert feasible(Condition("x", values=(0.3 + 5e-10, 0.7 - 5e-10))) == [
+        0,
+        1,
+        2,
+        4,
+        5,
+        6,
+        8,
+        9,
+        10,
+    ]
+    assert feasible(Condition("x", values=(0.3 + 5e-9,))) == list(range(11))
+    assert feasible(Condition("x", low=0.3 + 5e-10, high=0.7 - 5e-10)) == [0, 1, 2, 8, 9, 10]
+    assert feasible(Condition("x", low=0.7 + 5e-10)) == [0, 1, 2, 3, 4, 5, 6]
     assert feasible(Condition("x", high=0.3 - 1e-6)) == list(range(3, 11))
     assert feasible(Condition("x", values=(0.35,))) == list(range(11))
 
