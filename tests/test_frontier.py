@@ -108,3 +108,21 @@ def test_hull_vertices_of_a_flat_set() -> None:
     assert hull_vertices(points[:, :1]).tolist() == [0]
     segment = np.array([[0.0, 0.5, 1.0], [1.0, 0.5, 0.0], [0.0, 0.0, 0.0]])
     assert hull_vertices(segment).tolist() == [0, 2]
+
+
+@pytest.mark.parametrize("n_parties", [2, 3])
+@pytest.mark.parametrize("grain", [4, 1000, 0])
+def test_prefiltered_frontier_is_exact_on_large_sets(n_parties: int, grain: int) -> None:
+    """Above the prefilter threshold the answer must equal the unfiltered sweep, ties
+    (coarse grains) and near-ties (points 1e-9 apart) included."""
+    from negsim.solvers.frontier import _pareto_many, _pareto_two
+
+    rng = np.random.default_rng(n_parties * 1000 + grain)
+    points = rng.random((n_parties, 20_000))
+    if grain:
+        points = np.round(points * grain) / grain
+    points[:, :50] = points[:, 50:100] + rng.choice([-1e-9, 0.0, 1e-9], (n_parties, 50))
+    expected = (
+        _pareto_two(points[0], points[1], TOL) if n_parties == 2 else _pareto_many(points, TOL)
+    )
+    np.testing.assert_array_equal(pareto_mask(points), expected)

@@ -65,27 +65,79 @@ def pareto_mask(utilities: np.ndarray, tolerance: float = TOLERANCE) -> np.ndarr
         return np.zeros(0, dtype=bool)
     if n_parties == 1:
         return utilities[0] >= utilities[0].max() - tolerance
+    candidates = _not_strongly_dominated(utilities, tolerance)
+    points = utilities[:, candidates]
     if n_parties == 2:
-        return _pareto_two(utilities[0], utilities[1], tolerance)
-    return _pareto_many(utilities, tolerance)
+        efficient = _pareto_two(points[0], points[1], tolerance)
+    else:
+        efficient = _pareto_many(points, tolerance)
+    mask = np.zeros(n_points, dtype=bool)
+    mask[candidates[efficient]] = True
+    return mask
+
+
+PREFILTER_MIN_POINTS = 4096
+PREFILTER_SAMPLE = 65536
+
+
+def _not_strongly_dominated(utilities: np.ndarray, tolerance: float) -> np.ndarray:
+    """Indices of the points that survive a cheap prefilter, the witnesses included.
+
+    Witnesses are the Pareto-optimal points of a random sample (plus each party's best
+    point). A point is dropped when a witness beats it by ``2 * tolerance`` in *every*
+    coordinate. This keeps the answer exact: whatever an eliminated point dominates, its
+    witness dominates too (``w >= j + 2 tol`` and ``j >= i - tol`` give ``w >= i + tol``),
+    so checking the survivors among themselves finds every dominated survivor. With two
+    parties the witnesses form a staircase and each point is tested against the one
+    witness that matters, found by binary search.
+    """
+    n_parties, n_points = utilities.shape
+    if n_points < PREFILTER_MIN_POINTS:
+        return np.arange(n_points)
+    rng = np.random.default_rng(0)
+    sample = np.concatenate(
+        [rng.integers(0, n_points, PREFILTER_SAMPLE), np.argmax(utilities, axis=1)]
+    )
+    sample_points = utilities[:, sample]
+    if n_parties == 2:
+        witnesses = sample[_pareto_two(sample_points[0], sample_points[1], tolerance)]
+        order = np.argsort(utilities[0, witnesses])
+        witnesses = witnesses[order]
+        first, second = utilities[0, witnesses], utilities[1, witnesses]
+        best_second = np.append(np.maximum.accumulate(second[::-1])[::-1], -np.inf)
+        margin = 2 * tolerance
+        reach = best_second[np.searchsorted(first, utilities[0] + margin, side="left")]
+        alive = reach < utilities[1] + margin
+    else:
+        witnesses = sample[_pareto_many(sample_points, tolerance)]
+        alive = np.ones(n_points, dtype=bool)
+        for witness in witnesses[:64]:
+            beaten = np.ones(n_points, dtype=bool)
+            for party in range(n_parties):
+                beaten &= utilities[party] <= utilities[party, witness] - 2 * tolerance
+            alive &= ~beaten
+    alive[witnesses] = True
+    return np.flatnonzero(alive)
 
 
 def _pareto_two(first: np.ndarray, second: np.ndarray, tolerance: float) -> np.ndarray:
     """Point i is dominated when some j has ``first_j >= first_i - tol`` and
     ``second_j > second_i + tol``, or ``first_j > first_i + tol`` and
     ``second_j >= second_i - tol``. Both are suffix maxima over the points sorted by
-    ``first``."""
-    order = np.argsort(first, kind="stable")
-    sorted_first = first[order]
-    suffix_max = np.maximum.accumulate(second[order][::-1])[::-1]
-    suffix_max = np.append(suffix_max, -np.inf)
+    ``first``; everything runs in sorted order (sorted queries keep ``searchsorted``
+    cache-friendly) and the answer is scattered back once."""
+    order = np.argsort(first)
+    x, y = first[order], second[order]
+    suffix_max = np.empty(x.size + 1)
+    suffix_max[:-1] = np.maximum.accumulate(y[::-1])[::-1]
+    suffix_max[-1] = -np.inf
     # j with first_j >= first_i - tol: the suffix from the first such sorted index
-    weak = np.searchsorted(sorted_first, first - tolerance, side="left")
-    dominated = suffix_max[weak] > second + tolerance
+    dominated = suffix_max[np.searchsorted(x, x - tolerance, side="left")] > y + tolerance
     # j with first_j > first_i + tol
-    strict = np.searchsorted(sorted_first, first + tolerance, side="right")
-    dominated |= suffix_max[strict] >= second - tolerance
-    return ~dominated
+    dominated |= suffix_max[np.searchsorted(x, x + tolerance, side="right")] >= y - tolerance
+    mask = np.empty(first.size, dtype=bool)
+    mask[order] = ~dominated
+    return mask
 
 
 def _dominates(better: np.ndarray, worse: np.ndarray, tolerance: float) -> np.ndarray:
