@@ -93,7 +93,6 @@ def analyze(space: OutcomeSpace) -> Analysis:
         pareto=pareto_rational,
         hull_frontier=hull_positions,
         solutions=solutions,
-        notes=_notes(space, counts, zopa),
     )
 
 
@@ -195,28 +194,3 @@ def interpolated_package(space: OutcomeSpace, mix: tuple[MixMember, ...]) -> dic
         else:
             result[issue.name] = issue.options[int(levels[index][0])]
     return result
-
-
-def _notes(space: OutcomeSpace, counts: SpaceCounts, zopa: bool) -> tuple[str, ...]:
-    """Plain-language remarks on what the numbers mean when there is no zone of agreement."""
-    if zopa:
-        return ()
-    names = space.scenario.party_names
-    best = space.utilities.max(axis=1)
-    short = [
-        f"{name} can get at most {best[i]:.4g}, not more than the {space.disagreement[i]:.4g} "
-        "it expects from disagreement"
-        for i, name in enumerate(names)
-        if best[i] <= space.disagreement[i] + 1e-9
-    ]
-    if short:
-        return ("No zone of agreement: " + "; ".join(short) + ".",)
-    if counts.individually_rational == 0:
-        return (
-            "No zone of agreement: every package leaves at least one party worse off than "
-            "disagreement.",
-        )
-    return (
-        "No zone of agreement: the packages that no party loses from leave at least one "
-        "party exactly at its disagreement utility, with nothing to gain.",
-    )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -43,6 +44,9 @@ from negsim.model import (
 )
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from negsim.results import Analysis
     from negsim.space import OutcomeSpace
 
 EXIT_OK = 0
@@ -349,6 +353,140 @@ def schema() -> None:
 # standard output for --format json. Exit 1 for a failure while solving or writing, 3 for a
 # sweep with failed points (EXIT_FAILURE, EXIT_PARTIAL above).
 # --------------------------------------------------------------------------------------------
+
+
+class OutputFormat(StrEnum):
+    """``--format`` of the analysis commands."""
+
+    table = "table"
+    json = "json"
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        case_sensitive=False,
+        help="'table' for people (rich tables), 'json' for programs (one JSON object).",
+    ),
+]
+
+
+def analysis_or_exit(scenario: Scenario) -> Analysis:
+    """The bargaining analysis of ``scenario`` (:func:`negsim.analysis.analyze`): exit with
+    status 2 when its outcome space cannot be built, 1 when solving fails."""
+    from negsim.analysis import analyze
+
+    space = space_or_exit(scenario)
+    try:
+        return analyze(space)
+    except MemoryError:
+        _fail(f"{scenario.source}: out of memory while solving", EXIT_FAILURE)
+    except (ArithmeticError, ValueError, RuntimeError) as error:
+        _fail(f"{scenario.source}: solving failed: {error}", EXIT_FAILURE)
+
+
+@app.command()
+def solve(file: ScenarioArgument, output_format: FormatOption = OutputFormat.table) -> None:
+    """The bargaining analysis: outcome space, frontier, zone of agreement, solutions.
+
+    The solutions are Nash, Kalai–Smorodinsky, egalitarian and utilitarian, as packages.
+
+    --format json prints one JSON object on standard output, for programs.
+    """
+    scenario = load_or_exit(file)
+    analysis = analysis_or_exit(scenario)
+    if output_format is OutputFormat.json:
+        typer.echo(json.dumps(analysis.to_dict(), indent=2, ensure_ascii=False))
+        return
+    from negsim.tables import solve_renderables
+
+    console = _stdout()
+    for renderable in solve_renderables(analysis):
+        console.print(renderable)
+        console.print()
+
+
+def _figure_kinds() -> dict[str, Callable[[Analysis], Figure]]:
+    from negsim.plots import FIGURES
+
+    return FIGURES
+
+
+PLOT_KINDS = ("frontier",)
+"""``negsim plot --kind`` choices: the keys of :data:`negsim.plots.FIGURES` (listed here so
+``--help`` does not import matplotlib; a test keeps the two in step)."""
+
+
+@app.command()
+def plot(
+    file: ScenarioArgument,
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            "-k",
+            metavar="KIND",
+            help=f"Which chart: {', '.join(PLOT_KINDS)}.",
+        ),
+    ] = "frontier",
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="OUT",
+            help="The file to write; its suffix (.png, .svg, .pdf) sets the format. "
+            "Default: SCENARIO-KIND.png in the current folder.",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", "-f", help="Overwrite an existing file.")
+    ] = False,
+) -> None:
+    """One chart of the analysis, as PNG, SVG or PDF by the suffix of OUT.
+
+    frontier: the packages, the Pareto frontier, the zone of agreement and the solutions.
+
+    Prints the path written on standard error. Refuses to overwrite a file without --force.
+    """
+    kinds = _figure_kinds()
+    if kind not in kinds:
+        _fail(
+            f"unknown chart kind {kind!r}{did_you_mean(kind, list(kinds))}; "
+            f"choose from {', '.join(kinds)}"
+        )
+    from negsim.plots import FORMATS, figure_bytes
+
+    scenario = load_or_exit(file)
+    if output is None:
+        stem = STDIN_NAME.strip("<>") if file == STDIN else Path(scenario.source).stem
+        output = f"{stem}-{kind}.png"
+    path = Path(output)
+    file_format = path.suffix.lower().lstrip(".")
+    if file_format not in FORMATS:
+        what = f"unknown chart format {path.suffix!r}" if path.suffix else "no suffix"
+        _fail(f"{path}: {what}; name the file .png, .svg or .pdf")
+    if path.is_dir():
+        _fail(f"{path} is a folder; give a file name with -o OUT")
+    if path.exists() and not force:
+        _fail(f"{path} already exists; use --force to overwrite it")
+    if not path.parent.is_dir():
+        _fail(f"cannot write {path}: there is no folder {path.parent}", EXIT_FAILURE)
+    analysis = analysis_or_exit(scenario)
+    try:
+        data = figure_bytes(kinds[kind](analysis), file_format)
+    except (ArithmeticError, ValueError, RuntimeError) as error:
+        _fail(f"cannot draw the {kind} chart: {error}", EXIT_FAILURE)
+    try:
+        with path.open("wb" if force else "xb") as handle:
+            handle.write(data)
+    except FileExistsError:
+        _fail(f"{path} already exists; use --force to overwrite it")
+    except OSError as error:
+        _fail(f"cannot write {path}: {error.strerror or error}", EXIT_FAILURE)
+    _message(f"Wrote {path}")
 
 
 # --------------------------------------------------------------------------------------------

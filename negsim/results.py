@@ -7,7 +7,7 @@ CLI, sweeps, plots and reports all read the same numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -114,8 +114,6 @@ class Analysis:
     solutions: dict[str, Solution | None]
     equilibrium: Any = None
     screening: Any = None
-    notes: tuple[str, ...] = field(default=())
-    """Plain-language remarks for people (e.g. why there is no ZOPA)."""
 
     @property
     def party_names(self) -> tuple[str, ...]:

@@ -1,0 +1,333 @@
+"""Charts of an analysis (negsim.plots): checked through their artists' data, rendered to
+PNG, SVG and PDF, byte for byte the same on every render."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ElementTree
+from functools import cache
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
+from matplotlib.lines import Line2D
+from matplotlib.patches import Polygon
+from matplotlib.text import Annotation, Text
+
+from negsim import plots
+from negsim.analysis import solve
+from negsim.results import SOLUTION_LABELS, SOLUTION_NAMES, Analysis
+from negsim.scenario import load_scenario, load_scenario_text
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+NO_ZOPA = """\
+negsim: 1
+name: No deal possible
+issues:
+  price: {range: [0, 100], resolution: 11}
+parties:
+  buyer:
+    label: The buyer
+    values: {price: {0: 1, 100: 0}}
+    disagreement: 0.7
+  seller:
+    label: The seller
+    values: {price: {0: 0, 100: 1}}
+    disagreement: 0.6
+"""
+
+SINGLE = """\
+negsim: 1
+name: Take it or leave it
+issues:
+  deal: {options: [signed]}
+parties:
+  a: {values: {deal: {signed: 0.8}}, disagreement: 0.2}
+  b: {values: {deal: {signed: 0.6}}, disagreement: 0.1}
+"""
+
+TIED = """\
+negsim: 1
+name: Nothing matters
+issues:
+  colour: {options: [red, green, blue]}
+  size: {range: [0, 10], resolution: 5}
+parties:
+  a: {values: {colour: {red: 0.5, green: 0.5, blue: 0.5}, size: {0: 0.5, 10: 0.5}}}
+  b: {values: {colour: {red: 0.4, green: 0.4, blue: 0.4}, size: {0: 0.4, 10: 0.4}}}
+"""
+
+INDIFFERENT = """\
+negsim: 1
+name: One side does not care
+issues:
+  price: {range: [0, 100], resolution: 21}
+  colour: {options: [red, blue]}
+parties:
+  buyer:
+    weights: {price: 0.7, colour: 0.3}
+    values: {price: {0: 1, 100: 0}, colour: {red: 1, blue: 0}}
+    disagreement: 0.2
+  seller:
+    values: {price: {0: 0.5, 100: 0.5}, colour: {red: 0.5, blue: 0.5}}
+    disagreement: 0.1
+"""
+
+THREE = """\
+negsim: 1
+name: Three-way split
+issues:
+  pie: {split: {total: 1}, resolution: 6}
+  venue: {options: [north, south, east]}
+parties:
+  a:
+    weights: {pie: 0.7, venue: 0.3}
+    values: {venue: {north: 1, south: 0, east: 0.5}}
+    disagreement: 0.1
+  b:
+    weights: {pie: 0.6, venue: 0.4}
+    values: {venue: {north: 0, south: 1, east: 0.5}}
+  c:
+    weights: {pie: 0.8, venue: 0.2}
+    values: {venue: {north: 0.5, south: 0.5, east: 1}}
+    disagreement: 0.05
+"""
+
+TEXTS = {
+    "no-zopa": NO_ZOPA,
+    "single": SINGLE,
+    "tied": TIED,
+    "indifferent": INDIFFERENT,
+    "three": THREE,
+}
+
+
+@cache
+def analysis_of(name: str) -> Analysis:
+    if name in TEXTS:
+        return solve(load_scenario_text(TEXTS[name], f"{name}.yaml"))
+    return solve(load_scenario(SCENARIOS / f"{name}.yaml"))
+
+
+@cache
+def figure_of(name: str) -> Figure:
+    return plots.frontier_figure(analysis_of(name))
+
+
+def by_gid(figure: Figure, gid: str) -> list:
+    return [artist for artist in figure.findobj() if artist.get_gid() == gid]
+
+
+def main_axes(figure: Figure) -> Axes:
+    return figure.axes[0]
+
+
+def labels(figure: Figure) -> list[Text]:
+    return [
+        artist
+        for artist in figure.findobj(Text)
+        if str(artist.get_gid() or "").startswith("label-")
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# The artists carry the analysis's numbers
+
+
+def test_frontier_line_is_the_hull_frontier() -> None:
+    analysis = analysis_of("logrolling")
+    (line,) = [
+        artist
+        for artist in by_gid(figure_of("logrolling"), "hull-frontier")
+        if artist.axes is main_axes(figure_of("logrolling"))
+    ]
+    assert isinstance(line, Line2D)
+    expected = analysis.space.utilities[:, analysis.hull_frontier].T
+    np.testing.assert_allclose(line.get_xydata(), expected)
+
+
+def test_disagreement_marker_and_zone() -> None:
+    analysis = analysis_of("logrolling")
+    figure = figure_of("logrolling")
+    (marker,) = by_gid(figure, "disagreement")
+    assert isinstance(marker, PathCollection)
+    np.testing.assert_allclose(marker.get_offsets(), [analysis.disagreement])
+    (zone,) = by_gid(figure, "zopa")
+    assert isinstance(zone, Polygon)
+    vertices = zone.get_xy()
+    np.testing.assert_allclose(vertices[0], analysis.disagreement)
+    frontier = analysis.space.utilities[:, analysis.hull_frontier].T
+    np.testing.assert_allclose(vertices[1 : len(frontier) + 1], frontier)
+
+
+def test_pareto_markers_are_the_pareto_packages() -> None:
+    analysis = analysis_of("venezuela-2025")
+    (pareto,) = [
+        artist
+        for artist in by_gid(figure_of("venezuela-2025"), "pareto")
+        if artist.axes is main_axes(figure_of("venezuela-2025"))
+    ]
+    expected = np.unique(analysis.space.utilities[:, analysis.pareto].T, axis=0)
+    np.testing.assert_allclose(pareto.get_offsets(), expected)
+
+
+@pytest.mark.parametrize("name", ["logrolling", "venezuela-2025"])
+def test_each_solution_is_marked_at_its_hull_point_and_labelled_once(name: str) -> None:
+    analysis = analysis_of(name)
+    figure = figure_of(name)
+    for solution_name in SOLUTION_NAMES:
+        solution = analysis.solutions[solution_name]
+        assert solution is not None
+        markers = [
+            artist
+            for artist in by_gid(figure, f"solution-{solution_name}")
+            if artist.axes is main_axes(figure)
+        ]
+        assert len(markers) == 1
+        np.testing.assert_allclose(markers[0].get_offsets(), [solution.hull.utilities])
+    named = [name for label in labels(figure) for name in str(label.get_gid()).split("-")[1:]]
+    assert sorted(named) == sorted(SOLUTION_NAMES)
+
+
+def test_logrolling_labels_say_the_package_directly() -> None:
+    figure = figure_of("logrolling")
+    texts = {str(label.get_gid()): label.get_text() for label in labels(figure)}
+    assert texts["label-nash-utilitarian"] == "Nash = Utilitarian\nclients: 1"
+    assert "Kalai–Smorodinsky" in texts["label-kalai_smorodinsky-egalitarian"]
+    for label in labels(figure):
+        assert isinstance(label, Annotation)
+        assert label.arrow_patch is not None  # a leader line to its marker
+
+
+def test_crowded_solutions_get_a_magnified_inset_and_a_list() -> None:
+    figure = figure_of("venezuela-2025")
+    ax = main_axes(figure)
+    assert len(ax.child_axes) == 1  # the inset
+    inset = ax.child_axes[0]
+    assert {label.axes for label in labels(figure)} == {inset}
+    (caption,) = by_gid(figure, "caption")
+    for name in SOLUTION_NAMES:
+        assert SOLUTION_LABELS[name] in caption.get_text()
+    assert "sanctions relief: 20 officials" in caption.get_text()
+
+
+def test_titles_state_the_finding() -> None:
+    venezuela = main_axes(figure_of("venezuela-2025")).get_title(loc="left")
+    assert venezuela.startswith("All four bargaining solutions agree on amnesty (family)")
+    assert "sanctions relief" in venezuela
+    logrolling = main_axes(figure_of("logrolling")).get_title(loc="left").replace("\n", " ")
+    assert "Nash and Utilitarian give clients (1)" in logrolling
+    no_zopa = main_axes(figure_of("no-zopa")).get_title(loc="left").replace("\n", " ")
+    assert no_zopa.startswith("No zone of agreement:")
+    assert "0.7" in no_zopa and "0.6" in no_zopa and "at most 0.2" in no_zopa
+
+
+def test_axis_labels_name_the_parties() -> None:
+    ax = main_axes(figure_of("venezuela-2025"))
+    assert ax.get_xlabel() == "United States utility"
+    assert ax.get_ylabel() == "Nicolás Maduro utility"
+
+
+def test_colours_are_okabe_ito() -> None:
+    palette = {colour.lower() for colour in plots.OKABE_ITO.values()}
+    for colour, _ in plots.SOLUTION_STYLES.values():
+        assert colour.lower() in palette
+    markers = [marker for _, marker in plots.SOLUTION_STYLES.values()]
+    assert len(set(markers)) == len(markers)  # shapes too, not colour alone
+
+
+# --------------------------------------------------------------------------------------------
+# Degenerate inputs draw a chart, not an error
+
+
+def test_no_zopa_draws_no_zone_and_no_solution() -> None:
+    figure = figure_of("no-zopa")
+    assert by_gid(figure, "zopa") == []
+    assert labels(figure) == []
+    assert not any(by_gid(figure, f"solution-{name}") for name in SOLUTION_NAMES)
+    assert len(by_gid(figure, "disagreement")) == 1
+
+
+@pytest.mark.parametrize("name", ["single", "tied", "indifferent"])
+def test_degenerate_spaces_draw(name: str) -> None:
+    figure = figure_of(name)
+    assert len(labels(figure)) == 1  # every solution at one point, one label
+    title = main_axes(figure).get_title(loc="left").replace("\n", " ")
+    if name == "tied":
+        assert title.startswith("Every party values all 15 packages the same")
+    else:
+        assert title.startswith("All four bargaining solutions pick the same package")
+
+
+def test_three_parties_get_one_panel_per_pair() -> None:
+    figure = figure_of("three")
+    panels = [ax for ax in figure.axes if ax.get_xlabel()]
+    assert [(ax.get_xlabel(), ax.get_ylabel()) for ax in panels] == [
+        ("a utility", "b utility"),
+        ("a utility", "c utility"),
+        ("b utility", "c utility"),
+    ]
+    assert figure.get_suptitle().startswith("Three-way split\n")
+    assert "bargaining solutions" in figure.get_suptitle()
+    (caption,) = by_gid(figure, "caption")
+    assert caption.get_text().startswith("1  Nash")
+    for ax in panels:  # the same numbers in every panel
+        numbers = sorted(label.get_text() for label in labels(figure) if label.axes is ax)
+        assert numbers == [str(k) for k in range(1, len(numbers) + 1)]
+
+
+def test_large_clouds_become_a_density(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plots, "DENSITY_THRESHOLD", 100)
+    ax = plots.plot_frontier(analysis_of("logrolling"))
+    assert isinstance(ax, Axes)
+    (cloud,) = by_gid(ax.get_figure(), "packages")  # type: ignore[arg-type]
+    assert isinstance(cloud, AxesImage)
+    assert cloud.get_array().shape[1] == plots.DENSITY_BINS
+
+
+def test_plot_frontier_draws_into_a_given_axes() -> None:
+    figure = Figure(figsize=(8, 6))
+    ax = figure.add_subplot()
+    assert plots.plot_frontier(analysis_of("single"), ax=ax) is ax
+    assert ax.get_xlabel() == "a utility"
+
+
+# --------------------------------------------------------------------------------------------
+# Files
+
+
+def test_renders_png_svg_and_pdf(tmp_path: Path) -> None:
+    figure = figure_of("indifferent")
+    for file_format, magic in (("png", b"\x89PNG"), ("svg", b"<?xml"), ("pdf", b"%PDF")):
+        path = tmp_path / f"chart.{file_format}"
+        path.write_bytes(plots.figure_bytes(figure, file_format))
+        assert path.read_bytes().startswith(magic)
+    ElementTree.parse(tmp_path / "chart.svg")  # well-formed
+
+
+def test_same_input_same_bytes() -> None:
+    analysis = analysis_of("single")
+    first = plots.figure_bytes(plots.frontier_figure(analysis), "svg")
+    second = plots.figure_bytes(plots.frontier_figure(analysis), "svg")
+    assert first == second
+    assert b"<dc:date>" not in first
+
+
+def test_rendering_leaves_global_settings_alone() -> None:
+    before = dict(matplotlib.rcParams)
+    plots.figure_bytes(figure_of("single"), "svg")
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_unknown_format_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown figure format"):
+        plots.figure_bytes(figure_of("single"), "gif")
+
+
+def test_figure_kinds() -> None:
+    assert plots.FIGURES["frontier"] is plots.frontier_figure

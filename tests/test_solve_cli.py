@@ -1,0 +1,305 @@
+"""``negsim solve`` (table and JSON) and ``negsim plot``: output, degenerate scenarios, files
+and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from negsim import cli
+from negsim.analysis import solve
+from negsim.cli import app
+from negsim.results import SOLUTION_LABELS, SOLUTION_NAMES
+from negsim.scenario import load_scenario
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+JSON_KEYS = [
+    "negsim_version",
+    "scenario",
+    "parties",
+    "space",
+    "disagreement",
+    "ideal",
+    "zopa",
+    "ranges",
+    "pareto",
+    "solutions",
+    "equilibrium",
+    "screening",
+]
+
+DEGENERATE = {
+    "no-zopa": """\
+negsim: 1
+name: No deal possible
+issues:
+  price: {range: [0, 100], resolution: 11}
+parties:
+  buyer:
+    label: The buyer
+    values: {price: {0: 1, 100: 0}}
+    disagreement: 0.7
+  seller:
+    label: The seller
+    values: {price: {0: 0, 100: 1}}
+    disagreement: 0.6
+""",
+    "one-side-cannot-gain": """\
+negsim: 1
+name: The seller cannot gain
+issues:
+  price: {range: [0, 100], resolution: 11}
+parties:
+  buyer: {values: {price: {0: 1, 100: 0}}, disagreement: 0.1}
+  seller: {values: {price: {0: 0, 100: 0.5}}, disagreement: 0.6}
+""",
+    "single": """\
+negsim: 1
+name: Take it or leave it
+issues:
+  deal: {options: [signed]}
+parties:
+  a: {values: {deal: {signed: 0.8}}, disagreement: 0.2}
+  b: {values: {deal: {signed: 0.6}}, disagreement: 0.1}
+""",
+    "tied": """\
+negsim: 1
+name: Nothing matters
+issues:
+  colour: {options: [red, green, blue]}
+  size: {range: [0, 10], resolution: 5}
+parties:
+  a: {values: {colour: {red: 0.5, green: 0.5, blue: 0.5}, size: {0: 0.5, 10: 0.5}}}
+  b: {values: {colour: {red: 0.4, green: 0.4, blue: 0.4}, size: {0: 0.4, 10: 0.4}}}
+""",
+    "indifferent": """\
+negsim: 1
+name: One side does not care
+issues:
+  price: {range: [0, 100], resolution: 21}
+  colour: {options: [red, blue]}
+parties:
+  buyer:
+    weights: {price: 0.7, colour: 0.3}
+    values: {price: {0: 1, 100: 0}, colour: {red: 1, blue: 0}}
+    disagreement: 0.2
+  seller:
+    values: {price: {0: 0.5, 100: 0.5}, colour: {red: 0.5, blue: 0.5}}
+    disagreement: 0.1
+""",
+}
+
+
+def run(args: list[str], input: str | None = None) -> Result:
+    """Invoke the CLI in-process; a Python exception (a traceback for users) fails the test."""
+    result = CliRunner().invoke(app, args, input=input)
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"unexpected exception: {result.exception!r}"
+    )
+    assert "Traceback" not in result.output
+    return result
+
+
+def scenario_file(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(DEGENERATE[name], encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+# --------------------------------------------------------------------------------------------
+# solve --format json
+
+
+def test_json_is_the_analysis_record() -> None:
+    result = run(["solve", "venezuela-2025", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert list(data) == JSON_KEYS
+    analysis = solve(load_scenario(SCENARIOS / "venezuela-2025.yaml"))
+    assert result.stdout == json.dumps(analysis.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    assert data["parties"] == ["us", "maduro"]
+    assert set(data["solutions"]) == set(SOLUTION_NAMES)
+    assert data["equilibrium"] is None and data["screening"] is None
+    assert "Nicolás" not in result.stdout or "\\u" not in result.stdout  # not escaped
+    assert result.stderr == ""
+
+
+def test_json_of_a_scenario_without_zopa(tmp_path: Path) -> None:
+    result = run(["solve", str(scenario_file(tmp_path, "no-zopa")), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert list(data) == JSON_KEYS
+    assert data["zopa"] is False
+    assert data["ideal"] is None and data["ranges"] is None and data["pareto"] == []
+    assert data["solutions"] == dict.fromkeys(SOLUTION_NAMES)
+
+
+def test_json_from_standard_input() -> None:
+    text = (SCENARIOS / "logrolling.yaml").read_text(encoding="utf-8")
+    result = run(["solve", "-", "--format", "json"], input=text)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["scenario"] == "Logrolling across two issues (Raiffa)"
+
+
+# --------------------------------------------------------------------------------------------
+# solve --format table
+
+
+def test_table_reads_the_analysis() -> None:
+    result = run(["solve", "venezuela-2025"])
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("Venezuela 2025 - Maduro exit talks\n")
+    for heading in (
+        "Outcome space",
+        "Parties",
+        "Zone of possible agreement: yes",
+        "Bargaining solutions",
+        "With lotteries",
+        "Pareto-optimal packages",
+    ):
+        assert heading in out
+    for name in SOLUTION_NAMES:
+        assert SOLUTION_LABELS[name] in out
+    assert "12,600" in out and "13,440" in out  # feasible and enumerated packages
+    assert "0.575" in out and "0.280" in out  # disagreement
+    assert "(+0.151)" in out  # a gain over disagreement
+    assert "amnesty=family" in out  # packages in issue terms
+    assert "92.3%: the package above" in out  # the lottery of the Nash hull point
+    assert "showing 10 of 30" in out
+    assert "equilibrium" not in out.lower() and "screening" not in out.lower()
+    assert max(len(line) for line in out.splitlines()) <= 80  # fits a terminal
+
+
+def test_table_is_the_default_and_format_is_checked() -> None:
+    assert (
+        run(["solve", "pie-split"]).stdout
+        == run(["solve", "pie-split", "--format", "table"]).stdout
+    )
+    result = run(["solve", "pie-split", "--format", "yaml"])
+    assert result.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "no-zopa",
+            [
+                "Zone of possible agreement: none",
+                "every package that gives the buyer more than the 0.7 expected from "
+                "disagreement leaves the seller at most 0.2, short of the 0.6",
+                "No bargaining solution exists",
+            ],
+        ),
+        (
+            "one-side-cannot-gain",
+            ["no package gives seller more than the 0.6 expected from disagreement", "0.5"],
+        ),
+        ("single", ["There is a single feasible package.", "deal=signed"]),
+        ("tied", ["Every party values all 15 feasible packages the same", "showing 10 of 15"]),
+        ("indifferent", ["seller is indifferent among the packages (utility 0.5"]),
+    ],
+)
+def test_degenerate_scenarios_give_clear_answers(
+    name: str, expected: list[str], tmp_path: Path
+) -> None:
+    result = run(["solve", str(scenario_file(tmp_path, name))])
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(result.stdout.split())  # undo the table's line wrapping
+    for phrase in expected:
+        assert " ".join(phrase.split()) in text
+    solved = "Bargaining solutions" in result.stdout
+    assert solved == (name not in ("no-zopa", "one-side-cannot-gain"))
+
+
+def test_no_zopa_note_is_not_repeated(tmp_path: Path) -> None:
+    result = run(["solve", str(scenario_file(tmp_path, "no-zopa"))])
+    assert result.stdout.count("No zone of agreement") == 0
+    assert result.stdout.count("Zone of possible agreement: none") == 1
+
+
+def test_solve_invalid_scenario_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("negsim: 1\nname: x\n", encoding="utf-8")
+    result = run(["solve", str(path)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert str(path) in result.stderr
+
+
+# --------------------------------------------------------------------------------------------
+# plot
+
+
+def test_plot_writes_the_default_file_and_refuses_to_overwrite(in_tmp: Path) -> None:
+    path = scenario_file(in_tmp, "single")
+    result = run(["plot", str(path), "--kind", "frontier"])
+    assert result.exit_code == 0, result.stderr
+    written = in_tmp / "single-frontier.png"
+    assert written.read_bytes().startswith(b"\x89PNG")
+    assert "single-frontier.png" in result.stderr
+    assert result.stdout == ""
+
+    before = written.read_bytes()
+    again = run(["plot", str(path)])
+    assert again.exit_code == 2
+    assert "already exists" in again.stderr and "--force" in again.stderr
+    assert written.read_bytes() == before
+
+    forced = run(["plot", str(path), "--force"])
+    assert forced.exit_code == 0, forced.stderr
+
+
+@pytest.mark.parametrize(("suffix", "magic"), [(".svg", b"<?xml"), (".pdf", b"%PDF")])
+def test_plot_format_follows_the_suffix(suffix: str, magic: bytes, tmp_path: Path) -> None:
+    out = tmp_path / f"chart{suffix}"
+    result = run(["plot", str(scenario_file(tmp_path, "no-zopa")), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert out.read_bytes().startswith(magic)
+    assert str(out) in result.stderr
+
+
+def test_plot_refuses_an_existing_output(tmp_path: Path) -> None:
+    out = tmp_path / "chart.svg"
+    out.write_text("keep me", encoding="utf-8")
+    result = run(["plot", "pie-split", "-o", str(out)])
+    assert result.exit_code == 2
+    assert out.read_text(encoding="utf-8") == "keep me"
+
+
+@pytest.mark.parametrize("name", ["chart.gif", "chart", "chart.png.txt"])
+def test_plot_bad_suffix_is_a_usage_error(name: str, tmp_path: Path) -> None:
+    result = run(["plot", "pie-split", "-o", str(tmp_path / name)])
+    assert result.exit_code == 2
+    assert ".png" in result.stderr and ".svg" in result.stderr and ".pdf" in result.stderr
+    assert not (tmp_path / name).exists()
+
+
+def test_plot_unknown_kind_is_a_usage_error(tmp_path: Path) -> None:
+    result = run(["plot", "pie-split", "--kind", "frontiers", "-o", str(tmp_path / "x.png")])
+    assert result.exit_code == 2
+    assert "did you mean 'frontier'" in result.stderr
+
+
+def test_plot_kinds_in_help_are_the_figure_functions() -> None:
+    from negsim.plots import FIGURES
+
+    assert set(cli.PLOT_KINDS) == set(FIGURES)
+    assert "frontier" in run(["plot", "--help"]).stdout
+
+
+def test_plot_into_a_missing_folder_fails_with_status_1(tmp_path: Path) -> None:
+    result = run(["plot", "pie-split", "-o", str(tmp_path / "missing" / "chart.png")])
+    assert result.exit_code == 1
+    assert "cannot write" in result.stderr
