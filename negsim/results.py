@@ -120,8 +120,10 @@ class Analysis:
         return self.space.scenario.party_names
 
     def by_party(self, vector: np.ndarray) -> dict[str, float]:
-        """``{party: float}`` from a ``(n_parties,)`` vector."""
-        return {name: float(value) for name, value in zip(self.party_names, vector, strict=True)}
+        """``{party: float}`` from a ``(n_parties,)`` vector (``-0.0`` printed as ``0.0``)."""
+        return {
+            name: float(value) + 0.0 for name, value in zip(self.party_names, vector, strict=True)
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``negsim solve --format json`` (``../spec/cli.md``)."""
@@ -144,7 +146,7 @@ class Analysis:
             "ranges": None
             if self.ranges is None
             else {
-                name: [float(low), float(high)]
+                name: [float(low) + 0.0, float(high) + 0.0]
                 for name, (low, high) in zip(self.party_names, self.ranges, strict=True)
             },
             "pareto": [

@@ -184,7 +184,7 @@ def _linprog_max_min(
     level = float(first.x[-1])
     # among lotteries reaching the level, the largest utility sum
     cost = np.concatenate([-vertices.sum(axis=0), [0.0]])
-    bounds[-1] = (level - TOLERANCE, None)
+    bounds[-1] = (level - 1e-12, None)
     second = linprog(
         cost,
         A_ub=upper,
@@ -270,7 +270,43 @@ def nash_on_hull(
         weights = _nash_weights(vertices[:, support], disagreement, powers, start)
         keep = weights > 1e-14
         support, weights = support[keep], weights[keep] / weights[keep].sum()
+    weights = _newton_polish(vertices[:, support], disagreement, powers, weights)
     return _optimum(vertices, support, weights)
+
+
+def _newton_polish(
+    vertices: np.ndarray, disagreement: np.ndarray, powers: np.ndarray, weights: np.ndarray
+) -> np.ndarray:
+    """Newton steps on the face spanned by ``vertices`` (the optimum's support), with the
+    constraint ``sum(weights) = 1`` in the KKT system. The objective is flat to second order
+    at the optimum, so iterates are judged by the KKT residual (the spread of the
+    gradient across the support), and kept only while the weights stay positive."""
+
+    def residual(w: np.ndarray) -> float:
+        gains = vertices @ w - disagreement
+        if np.any(gains <= 0):
+            return np.inf
+        gradient = vertices.T @ (powers / gains)
+        return float(np.ptp(gradient))
+
+    best, best_residual = weights, residual(weights)
+    current = weights
+    size = weights.size
+    for _ in range(20):
+        gains = vertices @ current - disagreement
+        gradient = vertices.T @ (powers / gains)
+        hessian = -(vertices.T * (powers / gains**2)) @ vertices
+        kkt = np.block([[hessian, np.ones((size, 1))], [np.ones((1, size)), np.zeros((1, 1))]])
+        step = np.linalg.lstsq(kkt, np.append(-gradient, 0.0), rcond=None)[0][:size]
+        current = current + step
+        if np.any(current < 0):
+            break
+        current_residual = residual(current)
+        if current_residual < best_residual:
+            best, best_residual = current / current.sum(), current_residual
+        if np.max(np.abs(step)) < 1e-16:
+            break
+    return best
 
 
 def proportional_on_hull(
