@@ -29,7 +29,7 @@ def solve(scenario: Scenario) -> Analysis:
 
 
 def analyze(space: OutcomeSpace) -> Analysis:
-    """Frontier, zone of agreement and the axiomatic solutions of an outcome space.
+    """Frontier, zone of agreement, the axiomatic solutions and the protocol's equilibrium.
 
     Steps: individual rationality and the Pareto frontier of all feasible packages; the
     Pareto frontier of the convex hull of the individually rational ones (exact for two
@@ -83,6 +83,8 @@ def analyze(space: OutcomeSpace) -> Analysis:
     solutions: dict[str, Solution | None] = dict.fromkeys(METHODS)
     if zopa and ideal is not None:
         solutions = _solutions(space, pareto_rational, points, vertex_positions, vertices, ideal)
+    from negsim.equilibrium import equilibrium
+
     return Analysis(
         space=space,
         counts=counts,
@@ -93,6 +95,7 @@ def analyze(space: OutcomeSpace) -> Analysis:
         pareto=pareto_rational,
         hull_frontier=hull_positions,
         solutions=solutions,
+        equilibrium=equilibrium(space, efficient),
     )
 
 

@@ -1,6 +1,6 @@
 """Reference tests: axiomatic bargaining solutions and multi-issue logrolling.
 
-Every case here is a published result listed in ``tests/data/reference-cases.yaml`` (a copy of
+Every case here is a published result listed in ``tests/published-cases.yaml`` (a copy of
 the project's shared reference set), encoded as a scenario file under ``tests/reference/``
 and reproduced through negsim's public interface, ``negsim solve FILE --format json``
 (``spec/cli.md``). Expected numbers are read from ``cases.yaml`` by case id, never retyped
@@ -39,7 +39,7 @@ def load_yaml(path: Path) -> Any:
 
 CASES: dict[str, dict[str, Any]] = {
     case["id"]: case
-    for case in load_yaml(REFERENCE.parent / "data" / "reference-cases.yaml")["cases"]
+    for case in load_yaml(REFERENCE.parent / "published-cases.yaml")["cases"]
 }
 
 NBS01 = "NBS-01-linear-pie-disagreement"
