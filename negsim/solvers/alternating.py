@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -30,11 +31,10 @@ from negsim.model import TOLERANCE
 from negsim.solvers.offers import Offer
 
 
-class OfferSet:
-    """What :func:`backward_induction` needs of an offer set (see :mod:`negsim.solvers.offers`)."""
+class OfferSet(Protocol):
+    """What the solvers need of an offer set (see :mod:`negsim.solvers.offers`)."""
 
-    def best_for(self, proposer: int, thresholds: np.ndarray) -> Offer | None:  # pragma: no cover
-        raise NotImplementedError
+    def best_for(self, proposer: int, thresholds: np.ndarray) -> Offer | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,4 +275,5 @@ def _fixed_point(
                     return checked[0], checked
         previous_step = change
         value = result[0]
-    return value, result
+    final = step(value)  # not converged within the budget: report where it stands
+    return None if final is None else (final[0], final)

@@ -21,13 +21,12 @@ All functions work on arrays: ``points`` has shape ``(n_parties, k)``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from negsim.model import TOLERANCE
-
-HIGHS_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
-"""Tighter than HiGHS's defaults (1e-7), so LP answers meet the format's 1e-9."""
+from negsim.solvers.lp import solve_lp
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,39 +160,27 @@ def _linprog_max_min(
 ) -> np.ndarray | None:
     """Lottery weights ``lambda`` maximizing ``min_i ((V lambda)_i - d_i) / s_i``, ties to
     the larger utility sum (a second LP at the optimal level)."""
-    from scipy.optimize import linprog
-
     n_vertices = vertices.shape[1]
     # variables: lambda (n_vertices), level (1); maximize level
     cost = np.zeros(n_vertices + 1)
     cost[-1] = -1.0
     upper = np.hstack([-vertices, scale[:, None]])  # level * s_i - (V lambda)_i <= -d_i
     equality = np.hstack([np.ones((1, n_vertices)), np.zeros((1, 1))])
-    bounds = [(0.0, None)] * n_vertices + [(None, None)]
-    first = linprog(
-        cost,
-        A_ub=upper,
-        b_ub=-disagreement,
-        A_eq=equality,
-        b_eq=[1.0],
-        bounds=bounds,
-        method="highs",
-    )
+    bounds: list[tuple[float | None, float | None]] = [(0.0, None)] * n_vertices + [(None, None)]
+    constraints: dict[str, Any] = {
+        "upper": upper,
+        "upper_bounds": -disagreement,
+        "equality": equality,
+        "equality_bounds": [1.0],
+    }
+    first = solve_lp(cost, bounds=bounds, **constraints)
     if first.status != 0:
         return None
     level = float(first.x[-1])
     # among lotteries reaching the level, the largest utility sum
     cost = np.concatenate([-vertices.sum(axis=0), [0.0]])
     bounds[-1] = (level - 1e-12, None)
-    second = linprog(
-        cost,
-        A_ub=upper,
-        b_ub=-disagreement,
-        A_eq=equality,
-        b_eq=[1.0],
-        bounds=bounds,
-        method="highs",
-    )
+    second = solve_lp(cost, bounds=bounds, **constraints)
     result = second if second.status == 0 else first
     return np.clip(result.x[:n_vertices], 0.0, None)
 
@@ -201,16 +188,14 @@ def _linprog_max_min(
 def _sparse_mix(vertices: np.ndarray, target: np.ndarray) -> np.ndarray | None:
     """Weights of at most ``n_parties + 1`` vertices whose lottery gives ``target`` (a
     basic solution of ``V lambda = target, sum lambda = 1, lambda >= 0``)."""
-    from scipy.optimize import linprog
-
     n_vertices = vertices.shape[1]
     equality = np.vstack([vertices, np.ones((1, n_vertices))])
-    result = linprog(
+    result = solve_lp(
         np.zeros(n_vertices),
-        A_eq=equality,
-        b_eq=np.append(target, 1.0),
+        equality=equality,
+        equality_bounds=np.append(target, 1.0),
         bounds=[(0.0, None)] * n_vertices,
-        method="highs-ds",
+        simplex=True,
     )
     return None if result.status != 0 else np.clip(result.x, 0.0, None)
 
@@ -337,8 +322,6 @@ def hull_pareto_vertices(vertices: np.ndarray) -> np.ndarray:
     of vertices gives every party at least as much and some more (one LP per vertex:
     maximize the total surplus ``sum s`` subject to ``V lambda >= v + s``). Boolean
     ``(n_vertices,)``."""
-    from scipy.optimize import linprog
-
     n_parties, n_vertices = vertices.shape
     efficient = np.ones(n_vertices, dtype=bool)
     cost = np.concatenate([np.zeros(n_vertices), -np.ones(n_parties)])
@@ -346,14 +329,13 @@ def hull_pareto_vertices(vertices: np.ndarray) -> np.ndarray:
     equality = np.concatenate([np.ones(n_vertices), np.zeros(n_parties)])[None, :]
     bounds = [(0.0, None)] * (n_vertices + n_parties)
     for index in range(n_vertices):
-        result = linprog(
+        result = solve_lp(
             cost,
-            A_ub=upper,
-            b_ub=-vertices[:, index],
-            A_eq=equality,
-            b_eq=[1.0],
+            upper=upper,
+            upper_bounds=-vertices[:, index],
+            equality=equality,
+            equality_bounds=[1.0],
             bounds=bounds,
-            method="highs",
         )
         efficient[index] = result.status == 0 and -result.fun <= TOLERANCE
     return efficient

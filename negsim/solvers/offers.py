@@ -103,9 +103,7 @@ class HullOffers:
         self.vertices = vertices
 
     def best_for(self, proposer: int, thresholds: np.ndarray) -> Offer | None:
-        from scipy.optimize import linprog
-
-        from negsim.solvers.axiomatic import HIGHS_OPTIONS
+        from negsim.solvers.lp import solve_lp
 
         n_parties, m = self.vertices.shape
         thresholds = np.asarray(thresholds, dtype=float)
@@ -113,15 +111,14 @@ class HullOffers:
         if any(thresholds[j] == np.inf for j in range(n_parties) if j != proposer):
             return None
         cost = -self.vertices[proposer] - 1e-9 * self.vertices.sum(axis=0)
-        result = linprog(
+        result = solve_lp(
             cost,
-            A_ub=-self.vertices[responders] if responders else None,
-            b_ub=-(thresholds[responders] - TOLERANCE) if responders else None,
-            A_eq=np.ones((1, m)),
-            b_eq=[1.0],
+            upper=-self.vertices[responders] if responders else None,
+            upper_bounds=-(thresholds[responders] - TOLERANCE) if responders else None,
+            equality=np.ones((1, m)),
+            equality_bounds=[1.0],
             bounds=[(0.0, None)] * m,
-            method="highs-ds",
-            options=HIGHS_OPTIONS,
+            simplex=True,
         )
         if result.status != 0:
             return None
