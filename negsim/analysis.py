@@ -128,8 +128,10 @@ def _solutions(
         optimum = _hull_optimum(name, vertices, disagreement, powers, scale)
         if optimum is not None:
             # hull ties go to the point closest to the winning single package: itself
+            # (Nash compares log products, flat at the optimum: only an equal value counts)
             hull_value = float(_criterion(optimum.utilities[:, None])[0])
-            if float(criterion[best]) >= hull_value - TOLERANCE * max(1.0, abs(hull_value)):
+            slack = 1e-14 if name == "nash" else TOLERANCE
+            if float(criterion[best]) >= hull_value - slack * max(1.0, abs(hull_value)):
                 optimum = None
         if optimum is None:  # utilitarian, a tie, or a solver failure: the single package
             mix: tuple[MixMember, ...] = (MixMember(1.0, position),)

@@ -11,6 +11,7 @@ This module holds no maths: every number it prints comes from the library.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterable
 from enum import StrEnum
@@ -407,15 +408,79 @@ def solve(file: ScenarioArgument, output_format: FormatOption = OutputFormat.tab
         console.print()
 
 
-def _figure_kinds() -> dict[str, Callable[[Analysis], Figure]]:
-    from negsim.plots import FIGURES
-
-    return FIGURES
-
-
-PLOT_KINDS = ("frontier",)
+PLOT_KINDS = ("frontier", "deadline", "discount")
 """``negsim plot --kind`` choices: the keys of :data:`negsim.plots.FIGURES` (listed here so
 ``--help`` does not import matplotlib; a test keeps the two in step)."""
+
+DEFAULT_DISCOUNTS = (0.5, 0.99, 0.01)
+"""``--range`` of ``--kind discount`` when not given: start, stop (inclusive), step."""
+MAX_CURVE_POINTS = 2000
+"""Most points ``--max-deadline`` or ``--range`` may ask for."""
+
+
+def _discount_range(text: str) -> list[float]:
+    """``A:B:STEP`` as the discount factors ``A, A + STEP, ...`` up to ``B`` inclusive."""
+    parts = text.split(":")
+    try:
+        start, stop, step = (float(part) for part in parts)
+    except ValueError:
+        _fail(f"--range {text!r}: give START:STOP:STEP, e.g. 0.5:0.99:0.01")
+    if not all(math.isfinite(v) for v in (start, stop, step)):
+        _fail(f"--range {text!r}: the numbers must be finite")
+    if step <= 0 or stop < start:
+        _fail(f"--range {text!r}: STEP must be positive and STOP at least START")
+    count = math.floor((stop - start) / step + 1e-9) + 1
+    if count > MAX_CURVE_POINTS:
+        _fail(f"--range {text!r}: {count:,} points; at most {MAX_CURVE_POINTS:,}")
+    values = [round(start + k * step, 12) for k in range(count)]
+    if values[0] <= 0 or values[-1] > 1:
+        _fail(f"--range {text!r}: discount factors must lie in (0, 1]")
+    return values
+
+
+def _chart(
+    kind: str,
+    scenario: Scenario,
+    max_deadline: int | None,
+    party: str | None,
+    discounts: str | None,
+) -> Figure:
+    """Solve what a chart kind needs (plots never solve: for the curves, the CLI computes
+    the curve record), then draw it."""
+    from negsim import curves, plots
+
+    if kind == "frontier":
+        analysis = analysis_or_exit(scenario)
+        return _draw(kind, lambda: plots.frontier_figure(analysis))
+    space = space_or_exit(scenario)
+    try:
+        if kind == "deadline":
+            stated = scenario.protocol.deadline or 0
+            top = max(2 * stated, 20) if max_deadline is None else max_deadline
+            deadline_curve = curves.deadline_curve(space, range(1, top + 1))
+        else:
+            name = scenario.party_names[-1] if party is None else party
+            values = _discount_range(discounts) if discounts is not None else _default_discounts()
+            discount_curve = curves.discount_curve(space, name, values)
+    except MemoryError:
+        _fail(f"{scenario.source}: out of memory while solving", EXIT_FAILURE)
+    except (ArithmeticError, ValueError, RuntimeError) as error:
+        _fail(f"{scenario.source}: solving failed: {error}", EXIT_FAILURE)
+    if kind == "deadline":
+        return _draw(kind, lambda: plots.deadline_figure(deadline_curve))
+    return _draw(kind, lambda: plots.discount_figure(discount_curve))
+
+
+def _draw(kind: str, draw: Callable[[], Figure]) -> Figure:
+    try:
+        return draw()
+    except (ArithmeticError, ValueError, RuntimeError) as error:
+        _fail(f"cannot draw the {kind} chart: {error}", EXIT_FAILURE)
+
+
+def _default_discounts() -> list[float]:
+    start, stop, step = DEFAULT_DISCOUNTS
+    return _discount_range(f"{start}:{stop}:{step}")
 
 
 @app.command()
@@ -441,6 +506,35 @@ def plot(
             show_default=False,
         ),
     ] = None,
+    max_deadline: Annotated[
+        int | None,
+        typer.Option(
+            "--max-deadline",
+            metavar="N",
+            help="deadline: solve deadlines 1..N. Default: twice the scenario's deadline, "
+            "at least 20.",
+            show_default=False,
+        ),
+    ] = None,
+    party: Annotated[
+        str | None,
+        typer.Option(
+            "--party",
+            metavar="NAME",
+            help="discount: whose discount factor varies. Default: the last party.",
+            show_default=False,
+        ),
+    ] = None,
+    discounts: Annotated[
+        str | None,
+        typer.Option(
+            "--range",
+            metavar="A:B:STEP",
+            help="discount: the discount factors, A to B inclusive in steps of STEP. "
+            "Default: 0.5:0.99:0.01.",
+            show_default=False,
+        ),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", "-f", help="Overwrite an existing file.")
     ] = False,
@@ -449,17 +543,34 @@ def plot(
 
     frontier: the packages, the Pareto frontier, the zone of agreement and the solutions.
 
+    deadline: each party's equilibrium utility against the deadline, and without one.
+
+    discount: each party's equilibrium utility against one party's discount factor.
+
     Prints the path written on standard error. Refuses to overwrite a file without --force.
     """
-    kinds = _figure_kinds()
-    if kind not in kinds:
+    if kind not in PLOT_KINDS:
         _fail(
-            f"unknown chart kind {kind!r}{did_you_mean(kind, list(kinds))}; "
-            f"choose from {', '.join(kinds)}"
+            f"unknown chart kind {kind!r}{did_you_mean(kind, list(PLOT_KINDS))}; "
+            f"choose from {', '.join(PLOT_KINDS)}"
         )
+    if max_deadline is not None and kind != "deadline":
+        _fail("--max-deadline goes with --kind deadline")
+    if (party is not None or discounts is not None) and kind != "discount":
+        _fail(f"{'--party' if party is not None else '--range'} goes with --kind discount")
+    if max_deadline is not None and not 1 <= max_deadline <= MAX_CURVE_POINTS:
+        _fail(f"--max-deadline must be between 1 and {MAX_CURVE_POINTS:,}, got {max_deadline}")
+    if discounts is not None:
+        _discount_range(discounts)  # a usage error before any file is read
     from negsim.plots import FORMATS, figure_bytes
 
     scenario = load_or_exit(file)
+    if party is not None and party not in scenario.party_names:
+        _fail(
+            f"--party {party!r} is not a party of {scenario.source}"
+            f"{did_you_mean(party, list(scenario.party_names))}; "
+            f"choose from {', '.join(scenario.party_names)}"
+        )
     if output is None:
         stem = STDIN_NAME.strip("<>") if file == STDIN else Path(scenario.source).stem
         output = f"{stem}-{kind}.png"
@@ -474,9 +585,9 @@ def plot(
         _fail(f"{path} already exists; use --force to overwrite it")
     if not path.parent.is_dir():
         _fail(f"cannot write {path}: there is no folder {path.parent}", EXIT_FAILURE)
-    analysis = analysis_or_exit(scenario)
+    figure = _chart(kind, scenario, max_deadline, party, discounts)
     try:
-        data = figure_bytes(kinds[kind](analysis), file_format)
+        data = figure_bytes(figure, file_format)
     except (ArithmeticError, ValueError, RuntimeError) as error:
         _fail(f"cannot draw the {kind} chart: {error}", EXIT_FAILURE)
     try:

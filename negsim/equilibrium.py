@@ -283,7 +283,8 @@ def _stationary(
     order = (first, second)
     proposals = tuple(
         Proposal(None, party, solution.offers[party].utilities.copy(),
-                 offers.mix(solution.offers[party]), True)
+                 offers.mix(solution.offers[party]), True,
+                 _responder_thresholds(party, solution.thresholds))
         for party in order
     )  # fmt: skip
     agreed = solution.offers[first]
@@ -314,6 +315,13 @@ def _stationary(
         ranges=ranges,
         method="stationary equilibrium (Rubinstein 1982; Shaked & Sutton 1984 bounds)",
     )
+
+
+def _responder_thresholds(proposer: int, thresholds: np.ndarray) -> np.ndarray:
+    """``thresholds`` with the proposer's entry set to NaN, as :class:`Proposal` holds them."""
+    result = np.asarray(thresholds, dtype=float).copy()
+    result[proposer] = np.nan
+    return result
 
 
 def _floor(party: int, level: float) -> np.ndarray:
@@ -378,7 +386,10 @@ def _no_impatience(
         ]
     )  # fmt: skip
     lows = np.minimum(floors, offer.utilities)
-    proposal = Proposal(None, first, offer.utilities.copy(), offers.mix(offer), True, thresholds)
+    proposal = Proposal(
+        None, first, offer.utilities.copy(), offers.mix(offer), True,
+        _responder_thresholds(first, thresholds),
+    )  # fmt: skip
     return Equilibrium(
         space=space, protocol="alternating_offers", deadline=None, first_proposer=first,
         agreement=True, round=0, proposer=first, utilities=offer.utilities.copy(),
@@ -405,7 +416,8 @@ def _one_sided_stationary(
     thresholds[first] = -np.inf
     offer = offers.offers.best_for(first, thresholds)
     proposal = Proposal(None, first, None if offer is None else offer.utilities.copy(),
-                        offers.mix(offer), offer is not None)  # fmt: skip
+                        offers.mix(offer), offer is not None,
+                        _responder_thresholds(first, thresholds))  # fmt: skip
     payoffs = offer.utilities.copy() if offer is not None else np.where(
         np.isnan(prefs.outside), stationary, thresholds)  # fmt: skip
     return Equilibrium(

@@ -8,7 +8,9 @@ arranges and words them. The helpers that turn packages into words
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,10 +23,15 @@ from negsim.space import OutcomeSpace
 
 __all__ = [
     "PARETO_ROWS",
+    "deadline_words",
+    "equilibrium_renderables",
     "format_level",
+    "mix_words",
     "no_zopa_reason",
     "package_terms",
     "party_label",
+    "round_name",
+    "round_unit",
     "solution_groups",
     "solve_renderables",
 ]
@@ -57,7 +64,12 @@ def _short(value: float) -> str:
 
 
 def _percent(weight: float) -> str:
-    return f"{weight * 100:.3g}%"
+    """A probability as a percentage, 3 significant digits; never "100%" short of 1."""
+    for digits in range(3, 10):
+        text = f"{weight * 100:.{digits}g}%"
+        if weight >= 1 or text != "100%":
+            return text
+    return text
 
 
 def party_label(analysis: Analysis, index: int) -> str:
@@ -425,6 +437,534 @@ def _pareto_table(analysis: Analysis) -> Table | None:
     return table
 
 
+# --------------------------------------------------------------------------------------------
+# Rounds in words
+
+
+ROUND_LABEL = re.compile(r"^\s*(\d+(?:\.\d+)?)?\s*([A-Za-z][A-Za-z -]*?)\s*$")
+
+
+def round_unit(label: str | None) -> tuple[float, str] | None:
+    """``(length, unit)`` of a protocol's ``round`` label: ``"1 day"`` -> ``(1.0, "day")``,
+    ``"2 weeks"`` -> ``(2.0, "week")``, ``"day"`` -> ``(1.0, "day")``; None when there is
+    no label or it does not read as a length of time."""
+    if not label:
+        return None
+    match = ROUND_LABEL.match(label)
+    if match is None:
+        return None
+    length = float(match.group(1)) if match.group(1) else 1.0
+    unit = match.group(2)
+    if unit.endswith("s") and not unit.endswith("ss"):
+        unit = unit[:-1]
+    if length <= 0:
+        return None
+    return length, unit
+
+
+def _plural(count: float, unit: str) -> str:
+    return f"{count:g} {unit}" if count == 1 else f"{count:g} {unit}s"
+
+
+def deadline_words(label: str | None, deadline: int) -> str:
+    """``"7 days"`` for a deadline of 7 rounds of ``"1 day"``; ``"7 rounds"`` without a
+    label that reads as time."""
+    unit = round_unit(label)
+    if unit is None:
+        return _plural(deadline, "round")
+    return _plural(deadline * unit[0], unit[1])
+
+
+def round_name(label: str | None, round_index: int) -> str:
+    """How people count round ``round_index`` (from 0): ``"day 3"`` for round 2 of rounds
+    of ``"1 day"``; ``"round 2"`` otherwise."""
+    unit = round_unit(label)
+    if unit is None or unit[0] != 1:
+        return f"round {round_index}"
+    return f"{unit[1]} {round_index + 1}"
+
+
+def _next_round(label: str | None) -> str:
+    unit = round_unit(label)
+    return f"the next {unit[1]}" if unit is not None and unit[0] == 1 else "the next round"
+
+
+# --------------------------------------------------------------------------------------------
+# The equilibrium of the protocol
+
+ROUND_ROWS = 30
+"""Most rounds the round-by-round table shows (the first 20 and the last 10 beyond it)."""
+
+PROTOCOL_WORDS = {
+    "alternating_offers": "alternating offers",
+    "ultimatum": "ultimatum",
+    "one_sided": "one-sided offers",
+    "random_proposer": "random proposer (Baron–Ferejohn)",
+}
+
+
+def _issue_words(space: OutcomeSpace, position: int) -> dict[str, str]:
+    return dict(package_terms(space, space.package(position)))
+
+
+def _members(mix: Sequence[tuple[float, int]]) -> list[tuple[float, int]]:
+    """The packages of a lottery with positive weight, the heaviest first."""
+    kept = [(float(w), int(p)) for w, p in mix if w > TOLERANCE]
+    return sorted(kept, key=lambda member: (-member[0], member[1]))
+
+
+def mix_words(
+    space: OutcomeSpace, mix: Sequence[tuple[float, int]], skip: Sequence[str] = ()
+) -> str:
+    """A package or lottery in issue terms, leaving out the issues in ``skip``: the terms
+    every package of the lottery shares, then the lottery on the rest
+    (``"84.3% icc_case=ended, 15.7% icc_case=proceeds"``)."""
+    members = _members(mix)
+    if not members:
+        return "no offer"
+    words = [_issue_words(space, position) for _, position in members]
+    issues = [issue for issue in space.scenario.issue_names if issue not in skip]
+    common = [issue for issue in issues if len({w[issue] for w in words}) == 1]
+    differing = [issue for issue in issues if issue not in common]
+    parts = []
+    if common:
+        parts.append(_terms_text([(issue, words[0][issue]) for issue in common], ", "))
+    if differing:
+        options = []
+        for (weight, _), package_words in zip(members, words, strict=True):
+            terms = _terms_text([(issue, package_words[issue]) for issue in differing], ", ")
+            bare = len(differing) == 1 and ", " not in terms
+            options.append(f"{_percent(weight)} " + (terms if bare else f"({terms})"))
+        lottery = "a lottery: " + ", ".join(options)
+        average = _average_terms(space, members, differing)
+        if average:
+            lottery = f"{average} on average, as {lottery}"
+        parts.append(lottery)
+    return "; ".join(parts) if parts else "the terms above"
+
+
+def _average_terms(
+    space: OutcomeSpace, members: Sequence[tuple[float, int]], differing: Sequence[str]
+) -> str:
+    """The lottery's average on ``differing`` issues when they are all numeric or split
+    (the interpolated package of ``--format json``), else ``""``."""
+    from negsim.analysis import interpolated_package
+    from negsim.results import MixMember
+
+    package = interpolated_package(space, tuple(MixMember(w, p) for w, p in members))
+    if package is None:
+        return ""
+    return _terms_text(
+        [(issue, format_level(space, issue, package[issue])) for issue in differing], ", "
+    )
+
+
+def _shared_issues(space: OutcomeSpace, mixes: Sequence[Sequence[tuple[float, int]]]) -> list[str]:
+    """Issues on which every package of every lottery agrees."""
+    positions = [position for mix in mixes for _, position in _members(mix)]
+    if len(positions) < 2:
+        return []
+    words = [_issue_words(space, position) for position in positions]
+    return [issue for issue in space.scenario.issue_names if len({w[issue] for w in words}) == 1]
+
+
+def _protocol_words(analysis: Analysis, equilibrium: Any) -> str:
+    scenario = analysis.space.scenario
+    protocol = scenario.protocol
+    first = analysis.party_names[equilibrium.first_proposer]
+    if equilibrium.protocol == "ultimatum":
+        text = f"ultimatum: {first} makes one take-it-or-leave-it offer"
+    elif equilibrium.protocol == "one_sided":
+        text = f"one-sided offers: only {first} proposes"
+    elif equilibrium.protocol == "random_proposer":
+        chances = ", ".join(f"{name} {_percent(p)}" for name, p in protocol.recognition.items())
+        rule = "every party" if protocol.rule == "unanimity" else "a majority"
+        text = (
+            f"random proposer (Baron–Ferejohn): each round one party is recognised to "
+            f"propose ({chances}); {rule} must accept"
+        )
+    else:
+        text = f"alternating offers, {first} proposes first"
+        if scenario.n_parties > 2:
+            text += "; every other party must accept"
+    if protocol.breakdown_risk > 0:
+        text += (
+            f"; after a rejection, talks break down with probability "
+            f"{_percent(protocol.breakdown_risk)}"
+        )
+    if protocol.lotteries:
+        text += "; offers may be lotteries over packages"
+    return text
+
+
+def _when(analysis: Analysis, round_index: int) -> str:
+    label = analysis.space.scenario.protocol.round_label
+    name = round_name(label, round_index)
+    return f"round {round_index}" if name.startswith("round") else f"round {round_index} ({name})"
+
+
+def _join_names(names: Sequence[str]) -> str:
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _agreement_words(analysis: Analysis, equilibrium: Any) -> str:
+    names = analysis.party_names
+    if not equilibrium.agreement:
+        return "no: talks end without a deal"
+    if equilibrium.protocol == "random_proposer":
+        return "yes, at once, on the proposal of whoever is recognised first"
+    round_index = equilibrium.round or 0
+    proposer = names[equilibrium.proposer]
+    others = _join_names([name for k, name in enumerate(names) if k != equilibrium.proposer])
+    at_once = ", at once" if round_index == 0 else ""
+    verb = "accepts" if len(names) == 2 else "accept"
+    return (
+        f"yes{at_once}: {others} {verb} the offer {proposer} makes in "
+        f"{_when(analysis, round_index)}"
+    )
+
+
+def _summary_table(analysis: Analysis, equilibrium: Any) -> Table:
+    label = analysis.space.scenario.protocol.round_label
+    table = Table(
+        title="Equilibrium of the protocol (subgame perfect, complete information)",
+        title_justify="left",
+        show_header=False,
+    )
+    table.add_column("key", style="bold", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    table.add_row("protocol", Text(_protocol_words(analysis, equilibrium)))
+    deadline = equilibrium.deadline
+    if deadline is None:
+        table.add_row("deadline", "none")
+    else:
+        rounds = _plural(deadline, "round")
+        words = deadline_words(label, deadline)
+        table.add_row("deadline", rounds if words == rounds else f"{rounds} of {label} ({words})")
+    table.add_row("agreement", Text(_agreement_words(analysis, equilibrium)))
+    if equilibrium.agreement and equilibrium.protocol != "random_proposer":
+        table.add_row("agreed", Text(mix_words(analysis.space, equilibrium.mix)))
+    elif equilibrium.agreement:
+        table.add_row("agreed", Text("depends on who is recognised: see the proposals below"))
+    if equilibrium.method:
+        table.add_row("method", Text(equilibrium.method, style="dim"))
+    return table
+
+
+def _outcome_table(analysis: Analysis, equilibrium: Any) -> Table:
+    expected = equilibrium.protocol == "random_proposer"
+    caption = "payoff: discounted to round 0, less delay costs, with breakdown risk"
+    if equilibrium.utilities is not None:
+        caption = f"utility: of the agreed package (gain over disagreement); {caption}"
+    table = Table(
+        title="Equilibrium utilities and payoffs"
+        + (", expected over who is recognised" if expected else ""),
+        title_justify="left",
+        caption=caption,
+        caption_justify="left",
+        min_width=72 if equilibrium.utilities is not None else 0,
+    )
+    table.add_column("")
+    for name in analysis.party_names:
+        table.add_column(Text(name), justify="right")
+    if equilibrium.utilities is not None:
+        table.add_row(
+            Text("utility (gain)", style="bold"),
+            *(
+                _utility_cell(analysis, equilibrium.utilities, i)
+                for i in range(len(analysis.party_names))
+            ),
+        )
+    table.add_row(Text("payoff", style="bold"), *(_u(float(v)) for v in equilibrium.payoffs))
+    return table
+
+
+def _range_text(analysis: Analysis, equilibrium: Any) -> Text | None:
+    if equilibrium.unique or equilibrium.ranges is None:
+        return None
+    names = analysis.party_names
+    spans = [
+        f"{name} from {_u(float(low))} to {_u(float(high))}"
+        for name, (low, high) in zip(names, equilibrium.ranges, strict=True)
+    ]
+    first = names[equilibrium.first_proposer]
+    text = Text()
+    text.append("Not unique: ", style="bold")
+    text.append(
+        "a range of splits are equilibria, with utilities "
+        + "; ".join(spans)
+        + f". Shown: the one most favourable to the first proposer, {first}."
+    )
+    return text
+
+
+@dataclass(frozen=True)
+class _Rejection:
+    """A responder's value of rejecting and what it is made of."""
+
+    value: float
+    words: str
+
+
+def _continuation(equilibrium: Any, index: int, party: int) -> tuple[float, int | None] | None:
+    """What ``party`` gets in the proposal after ``proposals[index]`` if it is reached:
+    its utility and who proposes it; None when unknown (the proposal is not accepted)."""
+    proposals = equilibrium.proposals
+    if equilibrium.protocol == "random_proposer":
+        # stationary values; with a deadline the next round's values are not recorded
+        if equilibrium.deadline is None:
+            return float(equilibrium.payoffs[party]), None
+        return None
+    if equilibrium.deadline is None:
+        if equilibrium.protocol == "one_sided":
+            return None
+        following = proposals[(index + 1) % len(proposals)]
+    else:
+        if index + 1 >= len(proposals):
+            return None
+        following = proposals[index + 1]
+    if not following.accepted or following.utilities is None:
+        return None
+    return float(following.utilities[party]), following.proposer
+
+
+def _rejection(analysis: Analysis, equilibrium: Any, index: int, party: int) -> _Rejection | None:
+    """``party``'s value of rejecting ``proposals[index]`` with its parts: breakdown risk,
+    the next round's offer times the discount factor, the delay cost, or the outside
+    option; None when the record does not tell."""
+    scenario = analysis.space.scenario
+    protocol = scenario.protocol
+    who = scenario.parties[party]
+    proposal = equilibrium.proposals[index]
+    d = float(analysis.disagreement[party])
+    p = protocol.breakdown_risk
+    # without a deadline, the proposals of a limit of long deadlines are its first rounds
+    round_index = proposal.round if proposal.round is not None else index
+    if equilibrium.deadline is None and proposal.thresholds is None:
+        round_index = 0  # a stationary equilibrium: every round is alike
+    next_words = _next_round(protocol.round_label)
+    last = equilibrium.deadline is not None and round_index == equilibrium.deadline - 1
+    if last:
+        stay = d
+        words = f"the last round: a rejection ends the talks at its disagreement {_u(d)}"
+    elif equilibrium.protocol == "one_sided" and equilibrium.deadline is None:
+        # the same offer every round: the responder's value of rejecting solves
+        # value = p d + (1 - p)(discount value - cost)
+        factor = (1 - p) * who.discount
+        if factor >= 1:
+            stay = 0.0 if who.cost_per_round == 0 else -np.inf
+            words = "perpetual disagreement, worth 0"
+        else:
+            stay = (p * d - (1 - p) * who.cost_per_round) / (1 - factor)
+            later = f"the same offer {next_words}, {_u(stay)}"
+            if who.discount != 1:
+                later += f" x {who.discount:g}"
+            if who.cost_per_round > 0:
+                later += f" - {_short(who.cost_per_round)} delay cost"
+            words = f"{_percent(p)} breakdown to {_u(d)}, else {later}" if p > 0 else later
+    else:
+        found = _continuation(equilibrium, index, party)
+        if found is None:
+            return None
+        value, proposer = found
+        cost = who.cost_per_round / who.discount**round_index
+        stay = p * d + (1 - p) * (who.discount * value - cost)
+        if equilibrium.protocol == "random_proposer":
+            later = f"its expected value if talks go on, {_u(value)}"
+        elif proposer == party:
+            later = f"its own offer {next_words}, {_u(value)}"
+        else:
+            later = f"{analysis.party_names[proposer or 0]}'s offer {next_words}, {_u(value)}"
+        if who.discount != 1:
+            later += f" x {who.discount:g}"
+        if cost > 0:
+            later += f" - {_short(cost)} delay cost"
+        words = f"{_percent(p)} breakdown to {_u(d)}, else {later}" if p > 0 else later
+    value = stay
+    if who.outside_option is not None and who.outside_option > stay + TOLERANCE:
+        value = float(who.outside_option)
+        words = f"walking out to its outside option {_u(value)} beats staying in, {_u(stay)}"
+    recorded = proposal.thresholds
+    if (
+        recorded is not None
+        and np.isfinite(recorded[party])
+        and abs(float(recorded[party]) - value) > 1e-7
+    ):
+        return _Rejection(float(recorded[party]), "")  # parts that do not add up: none
+    return _Rejection(value, words)
+
+
+def _threshold(proposal: Any, party: int) -> float | None:
+    if proposal.thresholds is None or not np.isfinite(proposal.thresholds[party]):
+        return None
+    return float(proposal.thresholds[party])
+
+
+def _response_lines(analysis: Analysis, equilibrium: Any, index: int) -> list[Text]:
+    """Why each responder accepts (or would reject) ``proposals[index]``, with numbers."""
+    names = analysis.party_names
+    proposal = equilibrium.proposals[index]
+    proposer = names[proposal.proposer]
+    lines = []
+    if proposal.utilities is None:
+        return [Text(f"no offer gives every responder its value of rejecting; {proposer} "
+                     "makes none that would be accepted")]  # fmt: skip
+    for party, name in enumerate(names):
+        if party == proposal.proposer:
+            continue
+        rejection = _rejection(analysis, equilibrium, index, party)
+        threshold = _threshold(proposal, party)
+        if rejection is not None:
+            threshold = rejection.value if threshold is None else threshold
+        offered = float(proposal.utilities[party])
+        line = Text()
+        if threshold is None:
+            line.append(f"{name} accepts" if proposal.accepted else f"{name} would accept")
+            line.append(f" {_u(offered)}")
+            lines.append(line)
+            continue
+        if offered >= threshold - TOLERANCE:
+            if proposal.accepted:
+                line.append(f"{name} accepts", style="green")
+            else:
+                line.append(f"{name} would accept")
+            line.append(f": {_u(offered)} >= {_u(threshold)}, its value of rejecting")
+        elif equilibrium.protocol == "random_proposer":
+            line.append(f"{name} is not needed", style="dim")
+            line.append(f": {_u(offered)} < {_u(threshold)}, its value of rejecting")
+        else:
+            line.append(f"{name} rejects", style="red")
+            line.append(f": {_u(offered)} < {_u(threshold)}, its value of rejecting")
+        if rejection is not None and rejection.words:
+            line.append(f" ({rejection.words})")
+        lines.append(line)
+    if not proposal.accepted:
+        lines.append(
+            Text(
+                f"{proposer} gains more from a rejection than from any offer the others "
+                "accept: this offer is not taken up",
+                style="dim",
+            )
+        )
+    return lines
+
+
+def _shown_rounds(count: int) -> list[int | None]:
+    """Rounds to list, None marking the gap when there are more than ``ROUND_ROWS``."""
+    if count <= ROUND_ROWS:
+        return list(range(count))
+    head, tail = 20, ROUND_ROWS - 20
+    return [*range(head), None, *range(count - tail, count)]
+
+
+def _proposals_table(analysis: Analysis, equilibrium: Any) -> Table | None:
+    proposals = equilibrium.proposals
+    if not proposals:
+        return None
+    space = analysis.space
+    names = analysis.party_names
+    label = space.scenario.protocol.round_label
+    random = equilibrium.protocol == "random_proposer"
+    by_round = equilibrium.deadline is not None and not random
+    shared = _shared_issues(space, [proposal.mix for proposal in proposals])
+    if by_round:
+        title = "Round by round: the offer made if the round is reached, and why it is accepted"
+        first_column = "round"
+    elif random:
+        title = "Each party's proposal when recognised, and why the others accept"
+        first_column = "proposer"
+    else:
+        title = "Each party's proposal, the same whenever it proposes, and why it is accepted"
+        first_column = "proposer"
+    notes = []
+    if by_round and equilibrium.agreement and equilibrium.round is not None:
+        later = len(proposals) - 1 - equilibrium.round
+        if later > 0:
+            notes.append(
+                f"the deal is struck in round {equilibrium.round}; the later offers are never "
+                "made, but they set what rejecting is worth"
+            )
+    notes.append("offers and values of rejecting are utilities as of their round, not discounted")
+    if shared:
+        notes.append(
+            "every offer has "
+            + _terms_text(
+                [(i, _issue_words(space, _members(proposals[0].mix)[0][1])[i]) for i in shared],
+                ", ",
+            )
+        )
+    table = Table(
+        title=title,
+        title_justify="left",
+        caption="; ".join(notes),
+        caption_justify="left",
+        show_lines=True,
+    )
+    table.add_column(first_column, no_wrap=True)
+    table.add_column("offer (utilities; terms) and response", overflow="fold")
+    indices = _shown_rounds(len(proposals)) if by_round else list(range(len(proposals)))
+    for index in indices:
+        if index is None:
+            skipped = len(proposals) - ROUND_ROWS
+            table.add_row("...", Text(f"{skipped} more rounds in --format json", style="dim"))
+            continue
+        proposal = proposals[index]
+        proposer = names[proposal.proposer]
+        head = Text()
+        if by_round:
+            head.append(str(proposal.round))
+            name = round_name(label, proposal.round or 0)
+            if not name.startswith("round"):
+                head.append(f"\n{name}", style="dim")
+            if equilibrium.agreement and proposal.round == equilibrium.round:
+                head.append("\nagreed", style="bold green")
+        else:
+            head.append(proposer)
+            if random:
+                chance = space.scenario.protocol.recognition[proposer]
+                head.append(f"\n{_percent(chance)}", style="dim")
+            elif equilibrium.agreement and proposal.proposer == equilibrium.proposer:
+                head.append("\nagreed", style="bold green")
+        body = Text()
+        body.append(f"{proposer} ", style="bold")
+        if proposal.utilities is None:
+            body.append("makes no acceptable offer")
+        else:
+            offered = ", ".join(
+                f"{name} {_u(float(value))}"
+                for name, value in zip(names, proposal.utilities, strict=True)
+            )
+            body.append(f"offers: {offered}")
+            body.append("\n" + mix_words(space, proposal.mix, shared), style="dim")
+        for line in _response_lines(analysis, equilibrium, index):
+            body.append("\n")
+            body.append_text(line)
+        table.add_row(head, body)
+    return table
+
+
+def equilibrium_renderables(analysis: Analysis) -> list[RenderableType]:
+    """The equilibrium of the protocol, for people: the rules, whether and when agreement
+    happens, the agreed package (or lottery), each party's utility and payoff, whether the
+    split is unique, and every proposal with why it is accepted, in numbers."""
+    equilibrium = analysis.equilibrium
+    if equilibrium is None:
+        return []
+    parts: list[RenderableType] = [
+        _summary_table(analysis, equilibrium),
+        _outcome_table(analysis, equilibrium),
+    ]
+    note = _range_text(analysis, equilibrium)
+    if note is not None:
+        parts.append(note)
+    proposals = _proposals_table(analysis, equilibrium)
+    if proposals is not None:
+        parts.append(proposals)
+    return parts
+
+
 def _generic_block(title: str, record: Any) -> RenderableType:
     """A plain key/value table for a result block without a dedicated layout."""
     data = record.to_dict() if hasattr(record, "to_dict") else record
@@ -445,7 +985,8 @@ def solve_renderables(analysis: Analysis) -> list[RenderableType]:
     there is a zone of possible agreement (and, if not, why, with the numbers); the
     bargaining solutions as packages with their utilities and gains over disagreement;
     the same solutions with lotteries (points of the convex hull, with their mix); a short,
-    evenly spaced list of the Pareto-optimal packages.
+    evenly spaced list of the Pareto-optimal packages; the equilibrium of the protocol
+    (:func:`equilibrium_renderables`).
     """
     parts: list[RenderableType] = [
         _header(analysis),
@@ -471,7 +1012,7 @@ def solve_renderables(analysis: Analysis) -> list[RenderableType]:
     if pareto is not None:
         parts.append(pareto)
     if analysis.equilibrium is not None:
-        parts.append(_generic_block("Equilibrium of the protocol", analysis.equilibrium))
+        parts.extend(equilibrium_renderables(analysis))
     if analysis.screening is not None:
         parts.append(_generic_block("Screening", analysis.screening))
     return parts

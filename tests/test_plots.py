@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import matplotlib
@@ -20,8 +21,10 @@ from matplotlib.text import Annotation, Text
 
 from negsim import plots
 from negsim.analysis import solve
+from negsim.curves import DeadlineCurve, DiscountCurve, deadline_curve, discount_curve
 from negsim.results import SOLUTION_LABELS, SOLUTION_NAMES, Analysis
 from negsim.scenario import load_scenario, load_scenario_text
+from negsim.space import OutcomeSpace
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -148,7 +151,7 @@ def test_frontier_line_is_the_hull_frontier() -> None:
     ]
     assert isinstance(line, Line2D)
     expected = analysis.space.utilities[:, analysis.hull_frontier].T
-    np.testing.assert_allclose(line.get_xydata(), expected)
+    np.testing.assert_allclose(np.asarray(line.get_xydata()), expected)
 
 
 def test_disagreement_marker_and_zone() -> None:
@@ -156,7 +159,7 @@ def test_disagreement_marker_and_zone() -> None:
     figure = figure_of("logrolling")
     (marker,) = by_gid(figure, "disagreement")
     assert isinstance(marker, PathCollection)
-    np.testing.assert_allclose(marker.get_offsets(), [analysis.disagreement])
+    np.testing.assert_allclose(np.asarray(marker.get_offsets()), [analysis.disagreement])
     (zone,) = by_gid(figure, "zopa")
     assert isinstance(zone, Polygon)
     vertices = zone.get_xy()
@@ -287,7 +290,8 @@ def test_large_clouds_become_a_density(monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(ax, Axes)
     (cloud,) = by_gid(ax.get_figure(), "packages")  # type: ignore[arg-type]
     assert isinstance(cloud, AxesImage)
-    assert cloud.get_array().shape[1] == plots.DENSITY_BINS
+    image = cloud.get_array()
+    assert image is not None and image.shape[1] == plots.DENSITY_BINS
 
 
 def test_plot_frontier_draws_into_a_given_axes() -> None:
@@ -331,3 +335,156 @@ def test_unknown_format_is_refused() -> None:
 
 def test_figure_kinds() -> None:
     assert plots.FIGURES["frontier"] is plots.frontier_figure
+
+
+# --------------------------------------------------------------------------------------------
+# Curves: the equilibrium against the deadline and against a discount factor
+
+
+@cache
+def deadline_curve_of(name: str, top: int = 20) -> DeadlineCurve:
+    return deadline_curve(space_of(name), range(1, top + 1))
+
+
+@cache
+def discount_curve_of(name: str, party: str) -> DiscountCurve:
+    return discount_curve(space_of(name), party, [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99])
+
+
+@cache
+def space_of(name: str) -> OutcomeSpace:
+    if name in TEXTS:
+        return OutcomeSpace.from_scenario(load_scenario_text(TEXTS[name], f"{name}.yaml"))
+    return OutcomeSpace.from_scenario(load_scenario(SCENARIOS / f"{name}.yaml"))
+
+
+@cache
+def deadline_figure_of(name: str) -> Figure:
+    return plots.deadline_figure(deadline_curve_of(name))
+
+
+def test_deadline_lines_are_the_curve() -> None:
+    curve = deadline_curve_of("venezuela-2025")
+    figure = deadline_figure_of("venezuela-2025")
+    for i, party in enumerate(curve.parties):
+        (line,) = by_gid(figure, f"deadline-{party}")
+        assert isinstance(line, Line2D)
+        np.testing.assert_allclose(np.asarray(line.get_xdata()), curve.deadlines)
+        np.testing.assert_allclose(np.asarray(line.get_ydata()), curve.payoffs[:, i])
+        (limit,) = by_gid(figure, f"limit-{party}")
+        np.testing.assert_allclose(limit.get_ydata(), [curve.limit_payoffs[i]] * 2)
+        # filled markers where this party makes the last offer
+        (filled,) = by_gid(figure, f"last-offer-{party}")
+        last = curve.last_proposers == i
+        np.testing.assert_allclose(
+            filled.get_offsets(), np.column_stack([curve.deadlines[last], curve.payoffs[last, i]])
+        )
+        colour, marker = plots.party_style(i)
+        assert line.get_color() == colour and line.get_marker() == marker
+
+
+def test_deadline_chart_shows_the_scenarios_deadline_against_open_ended_talks() -> None:
+    curve = deadline_curve_of("venezuela-2025")
+    figure = deadline_figure_of("venezuela-2025")
+    ax = main_axes(figure)
+    title = ax.get_title(loc="left").replace("\n", " ")
+    assert title == (
+        "A deadline of 7 days shifts the deal: United States 0.85 against 0.78 in open-ended "
+        "talks, Nicolás Maduro 0.33 against 0.40"
+    )
+    (band,) = by_gid(figure, "stated-deadline")
+    assert band.get_x() == pytest.approx(6.6) and band.get_width() == pytest.approx(0.8)
+    values = {str(text.get_gid()): text.get_text() for text in figure.findobj(Text)}
+    assert values["stated-value-us"] == "0.852 (+0.069)"
+    assert values["stated-value-maduro"] == "0.327 (-0.074)"
+    assert values["label-us"] == "United States\nopen-ended: 0.783"
+    assert values["label-maduro"] == "Nicolás Maduro\nopen-ended: 0.400"
+    assert ax.get_xlabel() == "deadline (days)"
+    assert ax.get_ylabel() == "equilibrium utility of the deal"  # agreement at once
+    (shift,) = by_gid(figure, "shift-us")
+    assert shift.xy[1] == pytest.approx(curve.payoffs[6, 0])
+    assert "last-mover advantage" in values["caption"] and "Rubinstein" in values["caption"]
+
+
+def test_direct_labels_do_not_overlap() -> None:
+    figure = plots.deadline_figure(deadline_curve_of("three"))
+    figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    boxes = sorted(
+        (text.get_window_extent(renderer) for text in labels(figure)), key=lambda box: box.y0
+    )
+    assert len(boxes) == 3
+    for lower, upper in pairwise(boxes):
+        assert lower.y1 <= upper.y0 + 0.5
+
+
+def test_deadline_chart_without_a_stated_deadline() -> None:
+    figure = deadline_figure_of("pie-split")
+    title = main_axes(figure).get_title(loc="left").replace("\n", " ")
+    assert title == (
+        "Whoever makes the last offer gains: Player 1 gets 1.00 with a deadline of 1 round, "
+        "0.20 with 2 rounds and 0.71 in open-ended talks"
+    )
+    assert by_gid(figure, "stated-deadline") == []
+    assert main_axes(figure).get_xlabel() == "deadline (rounds)"
+
+
+def test_open_ended_range_is_drawn_when_not_unique() -> None:
+    curve = deadline_curve_of("territorial-dispute")
+    figure = deadline_figure_of("territorial-dispute")
+    assert curve.limit_ranges is not None
+    for i, party in enumerate(curve.parties):
+        (bar,) = by_gid(figure, f"limit-range-{party}")
+        np.testing.assert_allclose(sorted(bar.get_ydata()), sorted(curve.limit_ranges[i]))
+    title = main_axes(figure).get_title(loc="left").replace("\n", " ")
+    assert "open-ended talks allow anything from 0.00 to 1.00" in title
+
+
+def test_discount_lines_are_the_curve() -> None:
+    curve = discount_curve_of("venezuela-2025", "maduro")
+    figure = plots.discount_figure(curve)
+    assert curve.open_payoffs is not None
+    for i, party in enumerate(curve.parties):
+        (line,) = by_gid(figure, f"discount-{party}")
+        np.testing.assert_allclose(line.get_xdata(), curve.discounts)
+        np.testing.assert_allclose(line.get_ydata(), curve.payoffs[:, i])
+        (dashed,) = by_gid(figure, f"open-{party}")
+        np.testing.assert_allclose(dashed.get_ydata(), curve.open_payoffs[:, i])
+    (stated,) = by_gid(figure, "stated-discount")
+    np.testing.assert_allclose(stated.get_xdata(), [0.97, 0.97])
+    ax = main_axes(figure)
+    assert ax.get_xlabel() == "Nicolás Maduro's discount factor (per day)"
+    title = ax.get_title(loc="left").replace("\n", " ")
+    assert title.startswith("Nicolás Maduro's utility rises from 0.12 to ")
+    assert "with a deadline of 7 days; in open-ended talks it rises" in title
+
+
+def test_discount_chart_without_a_deadline_has_no_dashed_lines() -> None:
+    figure = plots.discount_figure(discount_curve_of("pie-split", "player1"))
+    assert by_gid(figure, "open-player1") == []
+    assert len(by_gid(figure, "discount-player1")) == 1
+
+
+def test_party_colours_are_okabe_ito() -> None:
+    palette = {colour.lower() for colour in plots.OKABE_ITO.values()}
+    assert all(colour.lower() in palette for colour, _ in plots.PARTY_STYLES)
+    assert len({marker for _, marker in plots.PARTY_STYLES}) == len(plots.PARTY_STYLES)
+
+
+def test_curve_charts_render_and_repeat_byte_for_byte(tmp_path: Path) -> None:
+    curve = deadline_curve_of("pie-split", 6)
+    discount = discount_curve_of("pie-split", "player1")
+    for draw in (lambda: plots.deadline_figure(curve), lambda: plots.discount_figure(discount)):
+        first = plots.figure_bytes(draw(), "svg")
+        assert plots.figure_bytes(draw(), "svg") == first  # same input, same bytes
+        assert b"<dc:date>" not in first
+        (tmp_path / "chart.svg").write_bytes(first)
+        ElementTree.parse(tmp_path / "chart.svg")
+        figure = draw()
+        for file_format, magic in (("png", b"\x89PNG"), ("pdf", b"%PDF")):
+            assert plots.figure_bytes(figure, file_format).startswith(magic)
+
+
+def test_curve_figure_kinds() -> None:
+    assert plots.FIGURES["deadline"] is plots.deadline_figure
+    assert plots.FIGURES["discount"] is plots.discount_figure

@@ -38,8 +38,7 @@ def load_yaml(path: Path) -> Any:
 
 
 CASES: dict[str, dict[str, Any]] = {
-    case["id"]: case
-    for case in load_yaml(REFERENCE.parent / "published-cases.yaml")["cases"]
+    case["id"]: case for case in load_yaml(REFERENCE.parent / "published-cases.yaml")["cases"]
 }
 
 NBS01 = "NBS-01-linear-pie-disagreement"

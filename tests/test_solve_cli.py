@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner, Result
 
@@ -129,7 +130,12 @@ def test_json_is_the_analysis_record() -> None:
     assert result.stdout == json.dumps(analysis.to_dict(), indent=2, ensure_ascii=False) + "\n"
     assert data["parties"] == ["us", "maduro"]
     assert set(data["solutions"]) == set(SOLUTION_NAMES)
-    assert data["equilibrium"] is None and data["screening"] is None
+    equilibrium = data["equilibrium"]
+    assert equilibrium["protocol"] == "alternating_offers"
+    assert (equilibrium["deadline"], equilibrium["first_proposer"]) == (7, "us")
+    assert equilibrium["agreement"] is True and equilibrium["round"] == 0
+    assert [p["round"] for p in equilibrium["proposals"]] == list(range(7))
+    assert data["screening"] is None
     assert "Nicolás" not in result.stdout or "\\u" not in result.stdout  # not escaped
     assert result.stderr == ""
 
@@ -177,8 +183,84 @@ def test_table_reads_the_analysis() -> None:
     assert "amnesty=family" in out  # packages in issue terms
     assert "92.3%: the package above" in out  # the lottery of the Nash hull point
     assert "showing 10 of 30" in out
-    assert "equilibrium" not in out.lower() and "screening" not in out.lower()
+    assert "screening" not in out.lower()
     assert max(len(line) for line in out.splitlines()) <= 80  # fits a terminal
+
+
+def test_table_explains_the_equilibrium_round_by_round() -> None:
+    out = run(["solve", "venezuela-2025"]).stdout
+    text = " ".join(out.replace("│", " ").split())  # undo the table's line wrapping
+    for phrase in (
+        "Equilibrium of the protocol",
+        "alternating offers, us proposes first",
+        "talks break down with probability 5%",
+        "7 rounds of 1 day (7 days)",
+        "yes, at once: maduro accepts the offer us makes in round 0 (day 1)",
+        # the agreed lottery, in issue terms
+        "amnesty=family, sanctions_relief=40 officials",
+        "a lottery: 84.3% icc_case=ended, 15.7% icc_case=proceeds",
+        "utility (gain) 0.852 (+0.277) 0.327 (+0.047)",
+        "Round by round",
+        # why the responder accepts, with the numbers of the record
+        "maduro accepts: 0.327 >= 0.327, its value of rejecting (5% breakdown to 0.280, "
+        "else its own offer the next day, 0.339 x 0.97)",
+        "us accepts: 0.840 >= 0.840, its value of rejecting (5% breakdown to 0.575, "
+        "else its own offer the next day, 0.863 x 0.99)",
+        "the last round: a rejection ends the talks at its disagreement 0.280",
+    ):
+        assert phrase in text, phrase
+    for day in range(1, 8):
+        assert f"day {day}" in text
+    assert "day 8" not in text
+
+
+def test_table_of_a_stationary_equilibrium_lists_each_proposal() -> None:
+    out = run(["solve", "pie-split"]).stdout
+    text = " ".join(out.replace("│", " ").split())
+    assert "deadline none" in text
+    assert "Each party's proposal, the same whenever it proposes" in text
+    assert "player1 offers: player1 0.714, player2 0.286" in text
+    assert (
+        "player2 accepts: 0.286 >= 0.286, its value of rejecting (its own offer the next "
+        "round, 0.357 x 0.8)"
+    ) in text
+    assert "player1 accepts: 0.643 >= 0.643" in text
+
+
+def test_table_says_when_the_split_is_not_unique(tmp_path: Path) -> None:
+    path = tmp_path / "patient.yaml"
+    path.write_text(
+        "negsim: 1\nname: Patient\nissues:\n  pie: {split: {total: 1}, resolution: 11}\n"
+        "parties:\n  a: {}\n  b: {}\n",
+        encoding="utf-8",
+    )
+    text = " ".join(run(["solve", str(path)]).stdout.replace("│", " ").split())
+    assert "Not unique: a range of splits are equilibria" in text
+    assert "a from 0.000 to 1.000; b from 0.000 to 1.000" in text
+    assert "the one most favourable to the first proposer, a" in text
+
+
+def test_table_of_a_random_proposer_gives_expectations_and_each_proposal(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "random.yaml"
+    path.write_text(
+        "negsim: 1\nname: Three-way\nissues:\n  pie: {split: {total: 1}, resolution: 21}\n"
+        "parties:\n  a: {discount: 0.9}\n  b: {discount: 0.9}\n  c: {discount: 0.9}\n"
+        "protocol: {kind: random_proposer, rule: majority}\n",
+        encoding="utf-8",
+    )
+    result = run(["solve", str(path)])
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    text = " ".join(result.stdout.replace("│", " ").split())
+    assert "expected over who is recognised" in text
+    assert "Each party's proposal when recognised" in text
+    assert "a offers: a 0.700, b 0.300, c 0.000" in text
+    assert (
+        "b accepts: 0.300 >= 0.300, its value of rejecting (its expected value if talks "
+        "go on, 0.333 x 0.9)"
+    ) in text
+    assert "c is not needed: 0.000 < 0.300" in text
 
 
 def test_table_is_the_default_and_format_is_checked() -> None:
@@ -303,3 +385,92 @@ def test_plot_into_a_missing_folder_fails_with_status_1(tmp_path: Path) -> None:
     result = run(["plot", "pie-split", "-o", str(tmp_path / "missing" / "chart.png")])
     assert result.exit_code == 1
     assert "cannot write" in result.stderr
+
+
+# --------------------------------------------------------------------------------------------
+# plot --kind deadline and --kind discount
+
+
+def test_plot_deadline_writes_the_default_file(in_tmp: Path) -> None:
+    result = run(["plot", "pie-split", "--kind", "deadline", "--max-deadline", "6"])
+    assert result.exit_code == 0, result.stderr
+    written = in_tmp / "pie-split-deadline.png"
+    assert written.read_bytes().startswith(b"\x89PNG")
+    assert "pie-split-deadline.png" in result.stderr and result.stdout == ""
+    again = run(["plot", "pie-split", "--kind", "deadline", "--max-deadline", "6"])
+    assert again.exit_code == 2 and "already exists" in again.stderr
+
+
+def test_plot_deadline_solves_one_to_max_deadline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from negsim import curves, plots
+
+    seen: dict[str, object] = {}
+    real = plots.deadline_figure
+
+    def spy(curve: curves.DeadlineCurve) -> object:
+        seen["curve"] = curve
+        return real(curve)
+
+    monkeypatch.setattr(plots, "deadline_figure", spy)
+    out = tmp_path / "deadline.svg"
+    result = run(["plot", "territorial-dispute", "--kind", "deadline", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert out.read_bytes().startswith(b"<?xml")
+    curve = seen["curve"]
+    assert isinstance(curve, curves.DeadlineCurve)
+    assert list(curve.deadlines) == list(range(1, 21))  # max(2 x 1, 20)
+    out.unlink()
+    assert run(["plot", "territorial-dispute", "-k", "deadline", "--max-deadline", "3", "-o",
+                str(out)]).exit_code == 0  # fmt: skip
+    assert list(seen["curve"].deadlines) == [1, 2, 3]  # type: ignore[attr-defined]
+
+
+def test_plot_discount_with_party_and_range(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from negsim import curves, plots
+
+    seen: dict[str, curves.DiscountCurve] = {}
+    real = plots.discount_figure
+
+    def spy(curve: curves.DiscountCurve) -> object:
+        seen["curve"] = curve
+        return real(curve)
+
+    monkeypatch.setattr(plots, "discount_figure", spy)
+    out = tmp_path / "discount.pdf"
+    args = ["plot", "pie-split", "--kind", "discount", "--party", "player1", "--range",
+            "0.6:0.9:0.1", "-o", str(out)]  # fmt: skip
+    result = run(args)
+    assert result.exit_code == 0, result.stderr
+    assert out.read_bytes().startswith(b"%PDF")
+    assert seen["curve"].party == 0
+    np.testing.assert_allclose(seen["curve"].discounts, [0.6, 0.7, 0.8, 0.9])
+    out.unlink()
+    assert run(["plot", "pie-split", "-k", "discount", "-o", str(out)]).exit_code == 0
+    assert seen["curve"].party == 1  # the last party by default
+    assert len(seen["curve"].discounts) == 50  # 0.5 to 0.99 in steps of 0.01
+    assert seen["curve"].discounts[-1] == pytest.approx(0.99)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--kind", "frontier", "--max-deadline", "5"], "--max-deadline goes with --kind deadline"),
+        (["--kind", "deadline", "--party", "player1"], "--party goes with --kind discount"),
+        (["--kind", "deadline", "--max-deadline", "0"], "--max-deadline must be between 1"),
+        (["--kind", "discount", "--party", "playr1"], "did you mean 'player1'"),
+        (["--kind", "discount", "--range", "0.5-0.9"], "give START:STOP:STEP"),
+        (["--kind", "discount", "--range", "0.5:1.2:0.1"], "must lie in (0, 1]"),
+        (["--kind", "discount", "--range", "0.9:0.5:0.1"], "STEP must be positive"),
+        (["--kind", "discounts"], "did you mean 'discount'"),
+    ],
+)
+def test_plot_curve_options_are_checked(args: list[str], message: str, tmp_path: Path) -> None:
+    out = tmp_path / "chart.png"
+    result = run(["plot", "pie-split", *args, "-o", str(out)])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert not out.exists()

@@ -234,13 +234,10 @@ def stationary_two_party(
         return float(offer.utilities[first]), offer, reply
 
     low, high = frontier_range
-    bounds = []
-    for start in (low, high):
-        found = _fixed_point(two_rounds, start)
-        if found is None:
-            return None
-        bounds.append(found)
-    (smallest, _), (largest, best_result) = bounds
+    found = _fixed_points(two_rounds, low, high)
+    if found is None:
+        return None
+    smallest, largest, best_result = found
     unique = largest - smallest <= 1e-9
     _, offer, reply = best_result
     thresholds = np.empty(2)
@@ -250,30 +247,51 @@ def stationary_two_party(
     return StationarySolution(ordered, (True, True), unique, (smallest, largest), thresholds)
 
 
-def _fixed_point(
-    step: Callable[[float], tuple[float, Offer, Offer] | None], start: float
-) -> tuple[float, tuple[float, Offer, Offer]] | None:
-    """Iterate an increasing map from ``start`` to its nearest fixed point. When the steps
-    shrink geometrically (the map is affine near the fixed point, as on a piecewise-linear
-    frontier), Aitken's extrapolation jumps to the limit, accepted only if it is a fixed
-    point within 1e-13."""
-    value = start
-    previous_step = None
-    for _ in range(200_000):
-        result = step(value)
-        if result is None:
+FIXED_POINT_STEPS = 5000
+"""Iterations from each end before the bracket is handed to Brent's method."""
+
+
+def _fixed_points(
+    step: Callable[[float], tuple[float, Offer, Offer] | None], low: float, high: float
+) -> tuple[float, float, tuple[float, Offer, Offer]] | None:
+    """The smallest and largest fixed points of an increasing map of ``[low, high]`` into
+    itself, and the map's result at the largest.
+
+    Iterating from ``low`` climbs to the smallest fixed point and from ``high`` descends to
+    the largest (Shaked & Sutton's bounds); on a finite set of offers (single packages)
+    both arrive exactly. When a contraction close to 1 (patient parties) has not closed
+    the bracket after ``FIXED_POINT_STEPS`` steps, the map is checked for a whole interval
+    of fixed points (then the bracket's ends are the answer); otherwise the unique fixed
+    point inside the bracket is found by Brent's method to 1e-15.
+    """
+    from scipy.optimize import brentq
+
+    lower, upper = step(low), step(high)
+    if lower is None or upper is None:
+        return None
+    for _ in range(FIXED_POINT_STEPS):
+        next_lower, next_upper = step(lower[0]), step(upper[0])
+        if next_lower is None or next_upper is None:
             return None
-        change = result[0] - value
-        if abs(change) <= 1e-15:
-            return result[0], result
-        if previous_step is not None and previous_step != 0:
-            ratio = change / previous_step
-            if 0 < ratio < 1 - 1e-12:
-                guess = result[0] + change * ratio / (1 - ratio)
-                checked = step(guess)
-                if checked is not None and abs(checked[0] - guess) <= 1e-13:
-                    return checked[0], checked
-        previous_step = change
-        value = result[0]
-    final = step(value)  # not converged within the budget: report where it stands
-    return None if final is None else (final[0], final)
+        settled = next_lower[0] == lower[0] and next_upper[0] == upper[0]
+        lower, upper = next_lower, next_upper
+        if settled or upper[0] - lower[0] <= 1e-15:
+            return lower[0], upper[0], upper
+    gap = upper[0] - lower[0]
+
+    def excess(x: float) -> float:
+        result = step(x)
+        return np.nan if result is None else result[0] - x
+
+    inside = [lower[0] + gap * fraction for fraction in (0.25, 0.5, 0.75)]
+    if all(abs(excess(x)) <= 1e-12 for x in inside):
+        return lower[0], upper[0], upper
+    if excess(lower[0]) <= 0:
+        return lower[0], lower[0], lower
+    if excess(upper[0]) >= 0:
+        return upper[0], upper[0], upper
+    root = brentq(excess, lower[0], upper[0], xtol=1e-15, rtol=4 * np.finfo(float).eps)
+    result = step(root)
+    if result is None:
+        return None
+    return result[0], result[0], result

@@ -114,7 +114,7 @@ class HullOffers:
         result = solve_lp(
             cost,
             upper=-self.vertices[responders] if responders else None,
-            upper_bounds=-(thresholds[responders] - TOLERANCE) if responders else None,
+            upper_bounds=-thresholds[responders] if responders else None,
             equality=np.ones((1, m)),
             equality_bounds=[1.0],
             bounds=[(0.0, None)] * m,

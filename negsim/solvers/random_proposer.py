@@ -42,10 +42,10 @@ def _proposer_plays(
     continuation: np.ndarray | None,
     round_index: int,
     partners_needed: int,
-) -> tuple[np.ndarray, list[Offer]]:
-    """What each party expects when ``proposer`` is recognised in this round, and the tied
-    cheapest offers. A proposer that gains more from a rejection makes no acceptable
-    offer (empty list)."""
+) -> tuple[np.ndarray, list[Offer], np.ndarray]:
+    """What each party expects when ``proposer`` is recognised in this round, the tied
+    cheapest offers (empty when the proposer gains more from a rejection) and each
+    responder's value of rejecting (NaN for the proposer)."""
     stay, walk = _rejection_values(prefs, continuation, round_index)
     rejection = np.where(np.isnan(walk), stay, np.fmax(walk, stay))
     others = [j for j in range(prefs.n_parties) if j != proposer]
@@ -61,9 +61,11 @@ def _proposer_plays(
             best_value, best_offers = value, [offer]
         elif value >= best_value - TOLERANCE:
             best_offers.append(offer)
+    thresholds = rejection.copy()
+    thresholds[proposer] = np.nan
     if not best_offers or best_value < stay[proposer] - TOLERANCE:
-        return stay, []
-    return np.mean([offer.utilities for offer in best_offers], axis=0), best_offers
+        return stay, [], thresholds
+    return np.mean([offer.utilities for offer in best_offers], axis=0), best_offers, thresholds
 
 
 def _round_values(
@@ -73,18 +75,20 @@ def _round_values(
     continuation: np.ndarray | None,
     round_index: int,
     partners_needed: int,
-) -> tuple[np.ndarray, list[list[Offer]]]:
+) -> tuple[np.ndarray, list[list[Offer]], list[np.ndarray]]:
     """Expected values (utility equivalents) at the start of a round, over who is
-    recognised, and each recognised party's tied offers."""
+    recognised, each recognised party's tied offers and its responders' thresholds."""
     expected = np.zeros(prefs.n_parties)
     plays = []
+    thresholds = []
     for proposer in range(prefs.n_parties):
-        values, tied = _proposer_plays(
+        values, tied, levels = _proposer_plays(
             offers, prefs, proposer, continuation, round_index, partners_needed
         )
         expected += recognition[proposer] * values
         plays.append(tied)
-    return expected, plays
+        thresholds.append(levels)
+    return expected, plays, thresholds
 
 
 def random_proposer_equilibrium(
@@ -105,13 +109,13 @@ def random_proposer_equilibrium(
     if protocol.deadline is not None:
         continuation = None
         for round_index in range(protocol.deadline - 1, -1, -1):
-            values, plays = _round_values(
+            values, plays, thresholds = _round_values(
                 offers, prefs, recognition, continuation, round_index, partners_needed
             )
             continuation = values
         method = "backward induction over rounds, expectations over recognition"
     else:
-        values, plays, method = _stationary(offers, prefs, recognition, partners_needed)
+        values, plays, thresholds, method = _stationary(offers, prefs, recognition, partners_needed)
     proposals = []
     for proposer in range(n):
         tied = plays[proposer]
@@ -123,6 +127,7 @@ def random_proposer_equilibrium(
                 None if chosen is None else chosen.utilities.copy(),
                 offers.mix(chosen),
                 chosen is not None,
+                thresholds[proposer],
             )
         )
     agreement = any(plays[k] and recognition[k] > 0 for k in range(n))
@@ -165,14 +170,17 @@ def _stationary(
     prefs: Preferences,
     recognition: np.ndarray,
     partners_needed: int,
-) -> tuple[np.ndarray, list[list[Offer]], str]:
+) -> tuple[np.ndarray, list[list[Offer]], list[np.ndarray], str]:
     """Value iteration ``v <- E[values | v]`` from ``v = 0`` until it moves less than 1e-13."""
     values = np.zeros(prefs.n_parties)
     plays: list[list[Offer]] = []
+    thresholds: list[np.ndarray] = []
     for _ in range(MAX_ITERATIONS):
-        updated, plays = _round_values(offers, prefs, recognition, values, 0, partners_needed)
+        updated, plays, thresholds = _round_values(
+            offers, prefs, recognition, values, 0, partners_needed
+        )
         if np.max(np.abs(updated - values)) <= 1e-13:
             values = updated
             break
         values = updated
-    return values, plays, "stationary values by value iteration"
+    return values, plays, thresholds, "stationary values by value iteration"
