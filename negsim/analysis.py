@@ -6,12 +6,10 @@ outcome space already built), so every number they show comes from the same run.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from negsim.model import TOLERANCE, NumericIssue, Scenario, SplitIssue
-from negsim.results import Analysis, HullPoint, MixMember, Solution, SpaceCounts
+from negsim.model import TOLERANCE, Scenario
+from negsim.results import Analysis, HullPoint, MixMember, Solution, SpaceCounts, mix_package
 from negsim.solvers import axiomatic, frontier
 from negsim.space import OutcomeSpace
 
@@ -84,6 +82,7 @@ def analyze(space: OutcomeSpace) -> Analysis:
     if zopa and ideal is not None:
         solutions = _solutions(space, pareto_rational, points, vertex_positions, vertices, ideal)
     from negsim.equilibrium import equilibrium
+    from negsim.screening import screening
 
     return Analysis(
         space=space,
@@ -96,6 +95,7 @@ def analyze(space: OutcomeSpace) -> Analysis:
         hull_frontier=hull_positions,
         solutions=solutions,
         equilibrium=equilibrium(space, efficient),
+        screening=screening(space, efficient),
     )
 
 
@@ -146,7 +146,7 @@ def _solutions(
             name=name,
             position=position,
             utilities=space.utilities[:, position].copy(),
-            hull=HullPoint(hull_utilities, mix, interpolated_package(space, mix)),
+            hull=HullPoint(hull_utilities, mix, mix_package(space, mix)),
             method=METHODS[name],
         )
     return solutions
@@ -174,28 +174,3 @@ def _hull_optimum(
     if two:
         return axiomatic.proportional_on_frontier(vertices, disagreement, scale)
     return axiomatic.proportional_on_hull(vertices, disagreement, scale)
-
-
-def interpolated_package(space: OutcomeSpace, mix: tuple[MixMember, ...]) -> dict[str, Any] | None:
-    """The package whose numeric values and split shares are the mix's weighted averages,
-    when every package of the mix agrees on every categorical issue; else None. Exact in
-    utility for linear value functions."""
-    positions = np.array([member.position for member in mix])
-    weights = np.array([member.weight for member in mix])
-    levels = space.levels(positions)  # (n_issues, len(mix))
-    result: dict[str, Any] = {}
-    for index, issue in enumerate(space.scenario.issues):
-        grid = space.level_values[index][levels[index]]
-        if isinstance(issue, NumericIssue):
-            result[issue.name] = float(weights @ grid)
-        elif isinstance(issue, SplitIssue):
-            shares = weights @ grid  # (n_parties,)
-            result[issue.name] = {
-                party: float(share)
-                for party, share in zip(space.scenario.party_names, shares, strict=True)
-            }
-        elif np.any(levels[index] != levels[index][0]):
-            return None
-        else:
-            result[issue.name] = issue.options[int(levels[index][0])]
-    return result

@@ -408,6 +408,66 @@ def solve(file: ScenarioArgument, output_format: FormatOption = OutputFormat.tab
         console.print()
 
 
+@app.command()
+def simulate(
+    file: ScenarioArgument,
+    runs: Annotated[
+        int | None,
+        typer.Option("--runs", min=1, help="Number of runs (default: simulation.runs, or 1000)."),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed", min=0, help="Seed (default: simulation.seed; none: fresh, and printed)."
+        ),
+    ] = None,
+    rounds: Annotated[
+        int | None,
+        typer.Option(
+            "--rounds",
+            min=1,
+            help="Concession horizon for talks without a deadline (default 100).",
+        ),
+    ] = None,
+    output_format: FormatOption = OutputFormat.table,
+) -> None:
+    """Monte Carlo negotiations between the agents in `simulation`.
+
+    Boulware, conceder, linear and tit-for-tat agents bargain under the scenario's protocol;
+    private parameters in `uncertainty` are drawn afresh in every run. Prints the agreement
+    rate, agreements by round, the final-round share, mean utilities and payoffs, and the
+    most frequent agreements. The same seed gives the same result.
+    """
+    from negsim.simulate import renderables
+    from negsim.simulate import simulate as run_simulation
+
+    scenario = load_or_exit(file)
+    if scenario.n_parties != 2:
+        _fail(
+            f"{scenario.source}: simulate handles two parties; this scenario has "
+            f"{scenario.n_parties} ({', '.join(scenario.party_names)})"
+        )
+    if rounds is not None and scenario.protocol.deadline is not None:
+        _fail(
+            f"{scenario.source}: the protocol has a deadline of "
+            f"{scenario.protocol.deadline} rounds; --rounds applies only without a deadline"
+        )
+    space = space_or_exit(scenario)
+    try:
+        result = run_simulation(space, runs=runs, rng=seed, rounds=rounds)
+    except MemoryError:
+        _fail(f"{scenario.source}: out of memory while simulating", EXIT_FAILURE)
+    except (ArithmeticError, ValueError, RuntimeError) as error:
+        _fail(f"{scenario.source}: simulation failed: {error}", EXIT_FAILURE)
+    if output_format is OutputFormat.json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    console = _stdout()
+    for renderable in renderables(result, scenario.name):
+        console.print(renderable)
+        console.print()
+
+
 PLOT_KINDS = ("frontier", "deadline", "discount")
 """``negsim plot --kind`` choices: the keys of :data:`negsim.plots.FIGURES` (listed here so
 ``--help`` does not import matplotlib; a test keeps the two in step)."""

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from negsim.model import Scenario
+from negsim.results import MixMember, mix_package, mix_records
 from negsim.solvers import frontier
 from negsim.solvers.alternating import (
     AlternatingSolution,
@@ -48,7 +49,7 @@ class Proposal:
     round: int | None
     proposer: int
     utilities: np.ndarray | None
-    mix: tuple[tuple[float, int], ...]
+    mix: tuple[MixMember, ...]
     accepted: bool
     thresholds: np.ndarray | None = None
     """Each responder's value of rejecting, in utility terms (NaN for the proposer): it
@@ -67,7 +68,7 @@ class Equilibrium:
     round: int | None
     proposer: int | None
     utilities: np.ndarray | None
-    mix: tuple[tuple[float, int], ...]
+    mix: tuple[MixMember, ...]
     payoffs: np.ndarray
     proposals: tuple[Proposal, ...]
     unique: bool = True
@@ -91,8 +92,8 @@ class Equilibrium:
             "agreement": self.agreement,
             "round": self.round,
             "proposer": None if self.proposer is None else names[self.proposer],
-            "package": self._package(self.mix),
-            "mix": self._mix(self.mix),
+            "package": mix_package(self.space, self.mix),
+            "mix": mix_records(self.space, self.mix),
             "utilities": by_party(self.utilities),
             "payoffs": by_party(self.payoffs),
             "proposals": [
@@ -100,8 +101,8 @@ class Equilibrium:
                     "round": proposal.round,
                     "proposer": names[proposal.proposer],
                     "utilities": by_party(proposal.utilities),
-                    "package": self._package(proposal.mix),
-                    "mix": self._mix(proposal.mix),
+                    "package": mix_package(self.space, proposal.mix),
+                    "mix": mix_records(self.space, proposal.mix),
                     "accepted": proposal.accepted,
                 }
                 for proposal in self.proposals
@@ -114,17 +115,6 @@ class Equilibrium:
                 for name, (low, high) in zip(names, self.ranges, strict=True)
             }
         return result
-
-    def _package(self, mix: tuple[tuple[float, int], ...]) -> dict[str, Any] | None:
-        from negsim.analysis import interpolated_package
-        from negsim.results import MixMember
-
-        if not mix:
-            return None
-        return interpolated_package(self.space, tuple(MixMember(w, p) for w, p in mix))
-
-    def _mix(self, mix: tuple[tuple[float, int], ...]) -> list[dict[str, Any]]:
-        return [{"weight": w, "package": self.space.package(p)} for w, p in mix]
 
 
 def preferences(scenario: Scenario, disagreement: np.ndarray) -> Preferences:
@@ -150,13 +140,14 @@ class _OfferSpace:
     own_range: tuple[np.ndarray, np.ndarray]
     """Lowest and highest utility of each party over the offer set, ``(n_parties,)`` each."""
 
-    def mix(self, offer: Offer | None) -> tuple[tuple[float, int], ...]:
+    def mix(self, offer: Offer | None) -> tuple[MixMember, ...]:
+        """An offer as a lottery of feasible positions."""
         if offer is None:
             return ()
         return tuple(
-            (float(w), int(self.positions[i])) for w, i in zip(offer.weights, offer.indices,
-                                                               strict=True)
-        )  # fmt: skip
+            MixMember(float(w), int(self.positions[i]))
+            for w, i in zip(offer.weights, offer.indices, strict=True)
+        )
 
 
 def offer_space(space: OutcomeSpace, efficient: np.ndarray | None = None) -> _OfferSpace:

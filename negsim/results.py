@@ -8,7 +8,7 @@ CLI, sweeps, plots and reports all read the same numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -24,12 +24,24 @@ SOLUTION_LABELS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class MixMember:
+class MixMember(NamedTuple):
     """One package of a lottery: ``weight`` on the feasible package at ``position``."""
 
     weight: float
     position: int
+
+
+def mix_package(space: OutcomeSpace, mix: tuple[MixMember, ...]) -> dict[str, Any] | None:
+    """The interpolated package of a lottery (:meth:`OutcomeSpace.interpolate`); None for an
+    empty mix or when the members differ on a categorical issue."""
+    if not mix:
+        return None
+    return space.interpolate([m.position for m in mix], [m.weight for m in mix])
+
+
+def mix_records(space: OutcomeSpace, mix: tuple[MixMember, ...]) -> list[dict[str, Any]]:
+    """A lottery as JSON: ``[{"weight": w, "package": {...}}, ...]``."""
+    return [{"weight": m.weight, "package": space.package(m.position)} for m in mix]
 
 
 @dataclass(frozen=True, eq=False)
@@ -171,9 +183,6 @@ class Analysis:
     def hull_dict(self, point: HullPoint) -> dict[str, Any]:
         return {
             "utilities": self.by_party(point.utilities),
-            "mix": [
-                {"weight": member.weight, "package": self.space.package(member.position)}
-                for member in point.mix
-            ],
+            "mix": mix_records(self.space, point.mix),
             "package": point.package,
         }

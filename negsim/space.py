@@ -569,6 +569,31 @@ class OutcomeSpace:
             raise KeyError("package is infeasible")
         return position
 
+    def interpolate(self, positions: Any, weights: Any) -> dict[str, Any] | None:
+        """The package whose numeric values and split shares are the weighted averages of
+        those of the feasible packages at ``positions`` (a lottery's members), when they
+        all agree on every categorical issue; else None. For linear value functions its
+        utilities are exactly the lottery's."""
+        positions = np.atleast_1d(np.asarray(positions, dtype=np.int64))
+        weights = np.atleast_1d(np.asarray(weights, dtype=float))
+        levels = self.levels(positions).reshape(self.n_issues, -1)
+        result: dict[str, Any] = {}
+        for index, issue in enumerate(self.scenario.issues):
+            grid = self.level_values[index][levels[index]]
+            if isinstance(issue, NumericIssue):
+                result[issue.name] = float(weights @ grid)
+            elif isinstance(issue, SplitIssue):
+                shares = weights @ grid
+                result[issue.name] = {
+                    party: float(share)
+                    for party, share in zip(self.scenario.party_names, shares, strict=True)
+                }
+            elif np.any(levels[index] != levels[index][0]):
+                return None
+            else:
+                result[issue.name] = issue.options[int(levels[index][0])]
+        return result
+
     def describe_level(self, issue_index: int, level: int) -> str:
         """A short label of one level for tables: ``"partial"``, ``"50 officials"``,
         ``"us 0.3, leader 0.7"``."""

@@ -548,10 +548,7 @@ def _average_terms(
 ) -> str:
     """The lottery's average on ``differing`` issues when they are all numeric or split
     (the interpolated package of ``--format json``), else ``""``."""
-    from negsim.analysis import interpolated_package
-    from negsim.results import MixMember
-
-    package = interpolated_package(space, tuple(MixMember(w, p) for w, p in members))
+    package = space.interpolate([p for _, p in members], [w for w, _ in members])
     if package is None:
         return ""
     return _terms_text(
