@@ -264,8 +264,6 @@ def _fixed_points(
     of fixed points (then the bracket's ends are the answer); otherwise the unique fixed
     point inside the bracket is found by Brent's method to 1e-15.
     """
-    from scipy.optimize import brentq
-
     lower, upper = step(low), step(high)
     if lower is None or upper is None:
         return None
@@ -290,6 +288,8 @@ def _fixed_points(
         return lower[0], lower[0], lower
     if excess(upper[0]) >= 0:
         return upper[0], upper[0], upper
+    from scipy.optimize import brentq  # imported here: most solves never need it
+
     root = brentq(excess, lower[0], upper[0], xtol=1e-15, rtol=4 * np.finfo(float).eps)
     result = step(root)
     if result is None:
