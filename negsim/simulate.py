@@ -299,7 +299,9 @@ def _draws(
     need_breakdown = protocol.breakdown_risk > 0
     need_recognition = protocol.kind == "random_proposer"
     rows = len(uncertain) + horizon * (int(need_breakdown) + int(need_recognition))
-    blocks = [np.random.Generator(np.random.PCG64(child)).random((rows, RUN_BLOCK)) for child in children]
+    blocks = [
+        np.random.Generator(np.random.PCG64(child)).random((rows, RUN_BLOCK)) for child in children
+    ]
     uniforms = np.concatenate(blocks, axis=1)[:, :n_runs] if blocks else np.empty((rows, 0))
 
     def stated(values: list[float]) -> np.ndarray:
@@ -363,7 +365,9 @@ def _run_chunk(
     has_outside = ~np.isnan(draws.outside)
     # reservation and best, on the stated utility scale (utility = stated + shift)
     reservation = draws.disagreement - draws.shift
-    reservation = np.where(has_outside, np.fmax(reservation, draws.outside - draws.shift), reservation)
+    reservation = np.where(
+        has_outside, np.fmax(reservation, draws.outside - draws.shift), reservation
+    )
     best = np.array([frontier.own[i][-1] for i in range(2)])[:, None]
     best = np.maximum(best, reservation)
     schedules = [_schedule(agent, horizon) for agent in agents]
