@@ -468,7 +468,7 @@ def simulate(
         console.print()
 
 
-PLOT_KINDS = ("frontier", "deadline", "discount")
+PLOT_KINDS = ("frontier", "deadline", "discount", "screening")
 """``negsim plot --kind`` choices: the keys of :data:`negsim.plots.FIGURES` (listed here so
 ``--help`` does not import matplotlib; a test keeps the two in step)."""
 
@@ -512,6 +512,16 @@ def _chart(
     if kind == "frontier":
         analysis = analysis_or_exit(scenario)
         return _draw(kind, lambda: plots.frontier_figure(analysis))
+    if kind == "screening":
+        analysis = analysis_or_exit(scenario)
+        if analysis.screening is None:
+            _fail(
+                f"{scenario.source}: no screening to draw: it needs two parties, a "
+                "one_sided or ultimatum protocol with a deadline, and uncertainty on the "
+                "responder's disagreement or agreement_value"
+            )
+        screening = analysis.screening
+        return _draw(kind, lambda: plots.screening_figure(screening))
     space = space_or_exit(scenario)
     try:
         if kind == "deadline":

@@ -24,6 +24,7 @@ from negsim.space import OutcomeSpace
 __all__ = [
     "PARETO_ROWS",
     "deadline_words",
+    "distribution_words",
     "equilibrium_renderables",
     "format_level",
     "mix_words",
@@ -32,6 +33,11 @@ __all__ = [
     "party_label",
     "round_name",
     "round_unit",
+    "screening_distribution",
+    "screening_last_round_words",
+    "screening_offer_terms",
+    "screening_renderables",
+    "screening_stated_value",
     "solution_groups",
     "solve_renderables",
 ]
@@ -962,6 +968,229 @@ def equilibrium_renderables(analysis: Analysis) -> list[RenderableType]:
     return parts
 
 
+# --------------------------------------------------------------------------------------------
+# Screening: offers against a responder with private information
+
+PARAMETER_WORDS = {
+    "disagreement": "disagreement payoff (what it gets if talks fail)",
+    "agreement_value": "value of a deal (added to any agreement)",
+}
+
+
+def distribution_words(distribution: Any) -> str:
+    """A distribution of :mod:`negsim.model` in words."""
+    kind = type(distribution).__name__
+    if kind == "Uniform":
+        return f"uniform on [{_short(distribution.low)}, {_short(distribution.high)}]"
+    if kind == "Normal":
+        return (
+            f"normal, mean {_short(distribution.mean)}, sd {_short(distribution.sd)}, "
+            f"truncated to [{_short(distribution.low)}, {_short(distribution.high)}]"
+        )
+    if kind == "Choice":
+        return "one of " + ", ".join(
+            f"{_short(value)} ({_percent(p)})"
+            for value, p in zip(distribution.values, distribution.probabilities, strict=True)
+        )
+    return kind
+
+
+def screening_distribution(screening: Any) -> Any | None:
+    responder = screening.space.scenario.party_names[screening.responder]
+    for parameter in screening.space.scenario.uncertainty:
+        if parameter.party == responder and parameter.parameter == screening.parameter:
+            return parameter.distribution
+    return None
+
+
+def screening_stated_value(screening: Any) -> float:
+    """The responder's stated value of the private parameter (its expected disagreement)."""
+    if screening.parameter == "disagreement":
+        return float(screening.space.disagreement[screening.responder])
+    return float(screening.space.scenario.parties[screening.responder].agreement_value)
+
+
+def screening_offer_terms(screening: Any) -> tuple[list[str], list[str]]:
+    """The offers in issue terms: ``(shared, per_round)`` where ``shared`` are the terms
+    every offer has (``"amnesty=family"``) and ``per_round`` the rest of each offer (the
+    whole offer when nothing is shared; ``"no offer"`` when no type would accept)."""
+    space = screening.space
+    mixes = [mix for mix in screening.offer_mixes if mix]
+    shared_issues = _shared_issues(space, mixes)
+    shared: list[str] = []
+    if shared_issues:
+        words = _issue_words(space, _members(mixes[0])[0][1])
+        shared = [f"{issue}={words[issue]}" for issue in shared_issues]
+    per_round = [
+        mix_words(space, mix, shared_issues) if mix else "no offer" for mix in screening.offer_mixes
+    ]
+    if len(shared_issues) == len(space.scenario.issue_names):
+        per_round = ["the same terms" if mix else "no offer" for mix in screening.offer_mixes]
+    return shared, per_round
+
+
+def screening_last_round_words(screening: Any) -> str:
+    """The deadline effect in words: ``"9% of all agreements happen on the last day
+    (day 7): the deadline effect"``."""
+    share = screening.final_round_share
+    if share is None:
+        return "no agreement ever happens: every type rejects every offer"
+    label = screening.space.scenario.protocol.round_label
+    deadline = int(screening.solution.agreement_probability.size)
+    name = round_name(label, deadline - 1)
+    last = "last round" if name.startswith("round") else f"last {name.split()[0]}"
+    text = f"{_percent(share)} of all agreements happen on the {last} ({name})"
+    if deadline == 1:
+        return text + ": a single take-it-or-leave-it offer"
+    uniform = 1.0 / deadline
+    if share > uniform + TOLERANCE:
+        return text + ": the deadline effect"
+    by_round = screening.solution.agreement_probability
+    peak = int(np.argmax(by_round))
+    return (
+        text + f", less than an even spread ({_percent(uniform)}): no strong deadline effect; "
+        f"the most agreements, {_percent(float(by_round[peak]) / float(by_round.sum()))}, "
+        f"happen in {_when_name(label, peak)}"
+    )
+
+
+def _when_name(label: str | None, round_index: int) -> str:
+    name = round_name(label, round_index)
+    return name if name.startswith("round") else f"round {round_index} ({name})"
+
+
+def screening_renderables(screening: Any) -> list[RenderableType]:
+    """The screening block of ``negsim solve --format table``: who proposes, what is
+    private, per round the offer, the conditional acceptance probability, the unconditional
+    probability of agreement and its running total, then the outcome in words."""
+    space = screening.space
+    scenario = space.scenario
+    names = scenario.party_names
+    proposer, responder = names[screening.proposer], names[screening.responder]
+    label = scenario.protocol.round_label
+    solution = screening.solution
+    deadline = int(solution.agreement_probability.size)
+
+    about = Table(
+        title=f"Screening: {proposer}'s offers when {responder}'s {screening.parameter} is private",
+        title_justify="left",
+        show_header=False,
+    )
+    about.add_column("key", style="bold", no_wrap=True)
+    about.add_column("value", overflow="fold")
+    kind = PROTOCOL_WORDS.get(scenario.protocol.kind, scenario.protocol.kind)
+    about.add_row(
+        "protocol",
+        Text(
+            f"{kind}: only {proposer} proposes, to {responder}, who accepts or rejects; "
+            f"{_plural(deadline, 'offer')} at most, over {deadline_words(label, deadline)}"
+            + (
+                f"; after a rejection, talks break down with probability "
+                f"{_percent(scenario.protocol.breakdown_risk)}"
+                if scenario.protocol.breakdown_risk > 0
+                else ""
+            )
+        ),
+    )
+    distribution = screening_distribution(screening)
+    stated = screening_stated_value(screening)
+    private = (
+        f"{responder}'s {PARAMETER_WORDS.get(screening.parameter, screening.parameter)}; "
+        f"{proposer} knows only its distribution"
+    )
+    if distribution is not None:
+        private += f": {distribution_words(distribution)}"
+    private += f"; {screening.n_types} types; stated value {_u(stated)}"
+    about.add_row("private", Text(private))
+
+    rounds = Table(
+        title="Round by round: the offer, acceptance if reached, and agreement",
+        title_justify="left",
+        expand=True,
+        caption=(
+            f"offer: utilities at stated values; accepts: probability that {responder} "
+            "accepts if the round is reached; deal: probability of a deal in that round, "
+            "from the start; so far: the running total"
+        ),
+        caption_justify="left",
+    )
+    rounds.add_column("round", no_wrap=True)
+    rounds.add_column(f"offer:\n{responder}", justify="right")
+    rounds.add_column(proposer, justify="right")
+    rounds.add_column("accepts", justify="right")
+    rounds.add_column("deal", justify="right")
+    rounds.add_column("so far", justify="right")
+    cumulative = np.cumsum(solution.agreement_probability)
+    for t in range(deadline):
+        head = Text(str(t))
+        name = round_name(label, t)
+        if not name.startswith("round"):
+            head.append(f" {name}", style="dim")
+        if t == deadline - 1:
+            head.append(" last", style="bold")
+        if screening.stated_type_round == t:
+            head.append(" *", style="bold")
+        utilities = screening.offer_utilities[t]
+        if utilities is None:
+            offer = ["-", "-"]
+        else:
+            offer = [
+                _u(float(utilities[screening.responder])),
+                _u(float(utilities[screening.proposer])),
+            ]
+        rounds.add_row(
+            head,
+            *offer,
+            f"{float(solution.accept_probability[t]):.1%}",
+            f"{float(solution.agreement_probability[t]):.1%}",
+            f"{float(cumulative[t]):.1%}",
+        )
+
+    shared, per_round = screening_offer_terms(screening)
+    terms = Table(
+        title="The offers in issue terms",
+        title_justify="left",
+        caption=("every offer has " + ", ".join(shared)) if shared else None,
+        caption_justify="left",
+        show_header=False,
+    )
+    terms.add_column("round", no_wrap=True)
+    terms.add_column("offer", overflow="fold")
+    for t, words in enumerate(per_round):
+        name = round_name(label, t)
+        terms.add_row(name, Text(words))
+
+    outcome = Table(title="Screening outcome", title_justify="left", show_header=False)
+    outcome.add_column("key", style="bold", no_wrap=True)
+    outcome.add_column("value", overflow="fold")
+    agreed = 1.0 - float(solution.no_agreement_probability)
+    outcome.add_row(
+        "agreement",
+        Text(
+            f"a deal by the deadline with probability {_percent(agreed)}; no deal with "
+            f"probability {_percent(float(solution.no_agreement_probability))}"
+        ),
+    )
+    payoffs = ", ".join(
+        f"{name} {_u(float(value))}"
+        for name, value in zip(names, screening.expected_payoffs, strict=True)
+    )
+    outcome.add_row(
+        "expected payoffs",
+        Text(f"{payoffs} (discounted to round 0, less delay costs, with breakdown risk)"),
+    )
+    outcome.add_row("deadline effect", Text(screening_last_round_words(screening)))
+    if screening.stated_type_round is None:
+        stated_words = f"{responder} with its stated value {_u(stated)} never accepts"
+    else:
+        round_index = screening.stated_type_round
+        name = round_name(label, round_index)
+        when = name if name.startswith("round") else f"round {round_index} ({name})"
+        stated_words = f"{responder} with its stated value {_u(stated)} accepts in {when}, marked *"
+    outcome.add_row("stated value", Text(stated_words))
+    return [about, rounds, terms, outcome]
+
+
 def _generic_block(title: str, record: Any) -> RenderableType:
     """A plain key/value table for a result block without a dedicated layout."""
     data = record.to_dict() if hasattr(record, "to_dict") else record
@@ -1011,5 +1240,5 @@ def solve_renderables(analysis: Analysis) -> list[RenderableType]:
     if analysis.equilibrium is not None:
         parts.extend(equilibrium_renderables(analysis))
     if analysis.screening is not None:
-        parts.append(_generic_block("Screening", analysis.screening))
+        parts.extend(screening_renderables(analysis.screening))
     return parts
