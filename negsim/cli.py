@@ -468,7 +468,7 @@ def simulate(
         console.print()
 
 
-PLOT_KINDS = ("frontier", "deadline", "discount", "screening")
+PLOT_KINDS = ("frontier", "deadline", "discount", "screening", "agreements")
 """``negsim plot --kind`` choices: the keys of :data:`negsim.plots.FIGURES` (listed here so
 ``--help`` does not import matplotlib; a test keeps the two in step)."""
 
@@ -512,6 +512,18 @@ def _chart(
     if kind == "frontier":
         analysis = analysis_or_exit(scenario)
         return _draw(kind, lambda: plots.frontier_figure(analysis))
+    if kind == "agreements":
+        from negsim.simulate import simulate
+
+        space = space_or_exit(scenario)
+        simulation = scenario.simulation
+        seed = simulation.seed if simulation is not None and simulation.seed is not None else 0
+        try:
+            result = simulate(space, rng=seed)
+        except ValueError as error:
+            _fail(f"{scenario.source}: {error}")
+        label = scenario.protocol.round_label
+        return _draw(kind, lambda: plots.agreements_figure(result, label))
     if kind == "screening":
         analysis = analysis_or_exit(scenario)
         if analysis.screening is None:
@@ -616,6 +628,12 @@ def plot(
     deadline: each party's equilibrium utility against the deadline, and without one.
 
     discount: each party's equilibrium utility against one party's discount factor.
+
+    screening: with a private fallback or value of a deal, the chance of a deal each
+    round and the offers' path.
+
+    agreements: when simulated negotiations agree (the scenario's simulation settings;
+    seed 0 when it has none).
 
     Prints the path written on standard error. Refuses to overwrite a file without --force.
     """

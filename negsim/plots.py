@@ -58,6 +58,8 @@ __all__ = [
     "FORMATS",
     "OKABE_ITO",
     "PARTY_STYLES",
+    "agreements_figure",
+    "agreements_finding",
     "deadline_figure",
     "deadline_finding",
     "discount_figure",
@@ -66,6 +68,7 @@ __all__ = [
     "finding",
     "frontier_figure",
     "party_style",
+    "plot_agreements",
     "plot_deadline",
     "plot_discount",
     "plot_frontier",
@@ -1972,16 +1975,69 @@ def screening_figure(screening: Any) -> Figure:
     return figure
 
 
+# --------------------------------------------------------------------------------------------
+# Simulated negotiations: when agreements happen
+
+
+def plot_agreements(result: Any, ax: Axes | None = None, round_label: str | None = None) -> Axes:
+    """The share of simulated runs that agree in each round, the last round highlighted
+    (the deadline spike, if any), with the share that never agrees stated.
+
+    ``result`` is a :class:`negsim.simulate.SimulationResult`.
+    """
+    if ax is None:
+        ax = _new_figure().add_subplot()
+    counts = np.asarray(result.agreement_round_histogram, dtype=float)
+    shares = counts / result.runs
+    rounds = np.arange(counts.size)
+    colours = [DEAL_COLOUR] * counts.size
+    if result.deadline is not None and counts.size:
+        colours[-1] = LAST_COLOUR
+    ax.bar(rounds, shares, color=colours, width=0.8, zorder=3)
+    if result.deadline is not None:
+        ax.axvline(counts.size - 0.5, color=TEXT_GREY, linestyle="--", linewidth=1.2)
+        ax.text(counts.size - 0.55, 1.0, "deadline", transform=ax.get_xaxis_transform(),
+                ha="right", va="top", fontsize=NOTE_SIZE, color=TEXT_GREY)  # fmt: skip
+    noun = _round_noun(round_label) if round_label else "round"
+    ax.set_xlabel(f"{noun} of agreement" if noun != "round" else "round of agreement (0 = first)",
+                  fontsize=LABEL_SIZE)  # fmt: skip
+    ax.set_ylabel("share of simulated runs", fontsize=LABEL_SIZE)
+    ax.yaxis.set_major_formatter(lambda value, _: f"{value:.0%}")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _style(ax)
+    ax.set_title(agreements_finding(result), loc="left", fontsize=TITLE_SIZE, wrap=True)
+    return ax
+
+
+def agreements_finding(result: Any) -> str:
+    """The title of the agreements chart: the agreement rate and the last-round share."""
+    rate = result.agreement_rate
+    text = f"{_share(rate)} of {result.runs:,} simulated negotiations end in a deal"
+    share = result.final_round_share
+    if result.deadline is not None and share is not None:
+        text += f"; {_share(share)} of the deals come in the last round"
+    return text
+
+
+def agreements_figure(result: Any, round_label: str | None = None) -> Figure:
+    """The agreements chart (:func:`plot_agreements`) as a figure."""
+    figure = _new_figure(10.0, 6.0)
+    plot_agreements(result, figure.add_subplot(), round_label)
+    return figure
+
+
 FIGURES: dict[str, Callable[..., Figure]] = {
     "frontier": frontier_figure,
     "deadline": deadline_figure,
     "discount": discount_figure,
     "screening": screening_figure,
+    "agreements": agreements_figure,
 }
 """Chart kinds of ``negsim plot --kind``: kind -> figure function. ``frontier`` takes an
 :class:`~negsim.results.Analysis`; ``deadline`` and ``discount`` take the curve records of
 :mod:`negsim.curves` (plots never solve: the caller computes the curve); ``screening``
-takes the :class:`~negsim.screening.Screening` record of an analysis."""
+takes the :class:`~negsim.screening.Screening` record of an analysis; ``agreements`` a
+:class:`~negsim.simulate.SimulationResult`."""
 
 
 # --------------------------------------------------------------------------------------------
