@@ -468,7 +468,7 @@ def simulate(
         console.print()
 
 
-PLOT_KINDS = ("frontier", "deadline", "discount", "screening", "agreements")
+PLOT_KINDS = ("frontier", "deadline", "discount", "screening", "agreements", "concessions")
 """``negsim plot --kind`` choices: the keys of :data:`negsim.plots.FIGURES` (listed here so
 ``--help`` does not import matplotlib; a test keeps the two in step)."""
 
@@ -524,6 +524,15 @@ def _chart(
             _fail(f"{scenario.source}: {error}")
         label = scenario.protocol.round_label
         return _draw(kind, lambda: plots.agreements_figure(result, label))
+    if kind == "concessions":
+        from negsim.simulate import concession_trace
+
+        space = space_or_exit(scenario)
+        try:
+            trace = concession_trace(space)
+        except ValueError as error:
+            _fail(f"{scenario.source}: {error}")
+        return _draw(kind, lambda: plots.concessions_figure(trace))
     if kind == "screening":
         analysis = analysis_or_exit(scenario)
         if analysis.screening is None:
@@ -634,6 +643,8 @@ def plot(
 
     agreements: when simulated negotiations agree (the scenario's simulation settings;
     seed 0 when it has none).
+
+    concessions: each agent's target and offers, round by round, at the stated values.
 
     Prints the path written on standard error. Refuses to overwrite a file without --force.
     """

@@ -60,6 +60,8 @@ __all__ = [
     "PARTY_STYLES",
     "agreements_figure",
     "agreements_finding",
+    "concessions_figure",
+    "concessions_finding",
     "deadline_figure",
     "deadline_finding",
     "discount_figure",
@@ -69,6 +71,7 @@ __all__ = [
     "frontier_figure",
     "party_style",
     "plot_agreements",
+    "plot_concessions",
     "plot_deadline",
     "plot_discount",
     "plot_frontier",
@@ -2026,18 +2029,73 @@ def agreements_figure(result: Any, round_label: str | None = None) -> Figure:
     return figure
 
 
+def plot_concessions(trace: Any, ax: Axes | None = None) -> Axes:
+    """Each agent's target utility over the rounds (line) and the offers: filled markers
+    for its own offers (their value to itself), hollow ones for the offers it receives; the
+    round of agreement marked. ``trace`` is a :class:`negsim.simulate.ConcessionTrace`."""
+    if ax is None:
+        ax = _new_figure().add_subplot()
+    rounds = np.arange(trace.targets.shape[0])
+    for i, name in enumerate(trace.parties):
+        colour, marker = party_style(i)
+        agent = trace.agents[name]
+        label = f"{name}: {agent['strategy']}"
+        if agent["strategy"] != "tit_for_tat":
+            label += f" ({agent['exponent']:g})"
+        ax.plot(rounds, trace.targets[:, i], color=colour, linewidth=2.2, label=label)
+        own = trace.proposers == i
+        ax.plot(rounds[own], trace.offers[own, i], linestyle="none", marker=marker,
+                color=colour, markersize=8)  # fmt: skip
+        ax.plot(rounds[~own], trace.offers[~own, i], linestyle="none", marker=marker,
+                markerfacecolor="white", markeredgecolor=colour, markersize=8)  # fmt: skip
+        ax.axhline(trace.disagreement[i], color=colour, linestyle=":", linewidth=1.2)
+        ax.annotate(label, (rounds[0], trace.targets[0, i]), xytext=(6, 6 - 18 * i),
+                    textcoords="offset points", color=colour, fontsize=NOTE_SIZE,
+                    fontweight="bold")  # fmt: skip
+    if trace.agreement_round is not None:
+        ax.axvline(trace.agreement_round, color=TEXT_GREY, linestyle="--", linewidth=1.2)
+        ax.text(trace.agreement_round, 1.0, " agreement", transform=ax.get_xaxis_transform(),
+                ha="left", va="top", fontsize=NOTE_SIZE, color=TEXT_GREY)  # fmt: skip
+    noun = _round_noun(trace.round_label) if trace.round_label else "round"
+    ax.set_xlabel(f"{noun} (0 = first)", fontsize=LABEL_SIZE)
+    ax.set_ylabel("utility (own scale)", fontsize=LABEL_SIZE)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _style(ax)
+    ax.set_title(concessions_finding(trace), loc="left", fontsize=TITLE_SIZE, wrap=True)
+    return ax
+
+
+def concessions_finding(trace: Any) -> str:
+    """The title of the concessions chart: when (and whether) the agents agree."""
+    if trace.agreement_round is None:
+        return f"At the stated values the agents do not agree within {trace.rounds} rounds"
+    utilities = trace.offers[trace.agreement_round]
+    terms = ", ".join(f"{n} {u:.2f}" for n, u in zip(trace.parties, utilities, strict=True))
+    return (f"At the stated values the agents agree in round {trace.agreement_round} of "
+            f"{trace.rounds}: {terms}")  # fmt: skip
+
+
+def concessions_figure(trace: Any) -> Figure:
+    """The concessions chart (:func:`plot_concessions`) as a figure."""
+    figure = _new_figure(10.0, 6.0)
+    plot_concessions(trace, figure.add_subplot())
+    return figure
+
+
 FIGURES: dict[str, Callable[..., Figure]] = {
     "frontier": frontier_figure,
     "deadline": deadline_figure,
     "discount": discount_figure,
     "screening": screening_figure,
     "agreements": agreements_figure,
+    "concessions": concessions_figure,
 }
 """Chart kinds of ``negsim plot --kind``: kind -> figure function. ``frontier`` takes an
 :class:`~negsim.results.Analysis`; ``deadline`` and ``discount`` take the curve records of
 :mod:`negsim.curves` (plots never solve: the caller computes the curve); ``screening``
 takes the :class:`~negsim.screening.Screening` record of an analysis; ``agreements`` a
-:class:`~negsim.simulate.SimulationResult`."""
+:class:`~negsim.simulate.SimulationResult`; ``concessions`` a
+:class:`~negsim.simulate.ConcessionTrace`."""
 
 
 # --------------------------------------------------------------------------------------------

@@ -85,7 +85,7 @@ Example
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -359,7 +359,10 @@ def _run_chunk(
     horizon: int,
     draws: _Draws,
     n_runs: int,
+    trace: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
 ) -> _Outcome:
+    """Advance all runs together, one round at a time. With ``trace``, append each round's
+    ``(targets (2, n), offered utilities (2, n), proposer (n,))`` to it."""
     protocol = scenario.protocol
     first = scenario.party_index(protocol.first_proposer)
     has_outside = ~np.isnan(draws.outside)
@@ -416,6 +419,8 @@ def _run_chunk(
             by_zero, frontier.utilities[0][:, index[0]], frontier.utilities[1][:, index[1]]
         )  # (2, n) stated utilities of the offer
         received = offered[responder, runs]
+        if trace is not None:
+            trace.append((np.stack([target(i, t) for i in range(2)]), offered, proposer))
         # tit for tat: the responder concedes as much as the proposer just did, in its terms
         for i in range(2):
             if tit_for_tat[i]:
@@ -459,6 +464,68 @@ def _run_chunk(
 
 # --------------------------------------------------------------------------------------------
 # Entry point
+
+
+@dataclass(frozen=True)
+class ConcessionTrace:
+    """One negotiation at the parties' stated values, round by round (for teaching and
+    the concessions chart): ``targets`` ``(T, 2)``, the utilities ``(T, 2)`` of the offer
+    made in each round, its ``proposers`` ``(T,)``, and the round of agreement (None: none
+    by the horizon). Breakdown risk is left out: the trace shows the schedules."""
+
+    parties: tuple[str, ...]
+    agents: dict[str, dict[str, Any]]
+    targets: np.ndarray
+    offers: np.ndarray
+    proposers: np.ndarray
+    agreement_round: int | None
+    disagreement: np.ndarray
+    rounds: int
+    round_label: str | None
+
+
+def concession_trace(space: OutcomeSpace, rounds: int | None = None) -> ConcessionTrace:
+    """The agents' targets and offers in one negotiation at the stated values, every round
+    to the horizon (the deadline, else ``rounds`` or :data:`DEFAULT_HORIZON`), with the
+    same rules as :func:`simulate` (no breakdown; a ``random_proposer`` protocol is traced
+    as alternating offers from the first proposer)."""
+    scenario = space.scenario
+    if scenario.n_parties != 2:
+        raise ValueError(f"simulate handles two parties; this scenario has {scenario.n_parties}")
+    protocol = scenario.protocol
+    horizon = protocol.deadline if protocol.deadline is not None else (rounds or DEFAULT_HORIZON)
+    if protocol.kind == "random_proposer":
+        scenario = replace(scenario, protocol=replace(protocol, kind="alternating_offers"))
+    parties = scenario.parties
+    draws = _Draws(
+        disagreement=np.array([[p.disagreement.expected] for p in parties]),
+        shift=np.zeros((2, 1)),
+        outside=np.array(
+            [[np.nan if p.outside_option is None else p.outside_option] for p in parties]
+        ),
+        discount=np.array([[p.discount] for p in parties]),
+        cost=np.array([[p.cost_per_round] for p in parties]),
+        breakdown=None,
+        recognition=None,
+    )
+    steps: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    agents = _agents(scenario)
+    outcome = _run_chunk(scenario, _frontier(space), agents, horizon, draws, 1, steps)
+    agreed = int(outcome.kind[0]) == _AGREED
+    return ConcessionTrace(
+        parties=scenario.party_names,
+        agents={
+            n: {"strategy": a.strategy, "exponent": a.exponent}
+            for n, a in zip(scenario.party_names, agents, strict=True)
+        },
+        targets=np.array([step[0][:, 0] for step in steps]),
+        offers=np.array([step[1][:, 0] for step in steps]),
+        proposers=np.array([int(step[2][0]) for step in steps]),
+        agreement_round=int(outcome.round[0]) if agreed else None,
+        disagreement=draws.disagreement[:, 0].copy(),
+        rounds=horizon,
+        round_label=protocol.round_label,
+    )
 
 
 def simulate(

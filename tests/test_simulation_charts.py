@@ -68,3 +68,28 @@ def test_cli_draws_it(tmp_path: Path) -> None:
     run = CliRunner().invoke(app, ["plot", str(scenario), "--kind", "agreements", "-o", str(out)])
     assert run.exit_code == 0, run.output
     assert out.read_bytes().startswith(b"<?xml")
+
+
+def test_concession_trace_follows_the_schedules() -> None:
+    """Time-based targets: best - (best - d) * (t / (T - 1)) ** (1 / exponent) (spec,
+    Simulation), at the stated values; the trace ends at the agreement."""
+    from negsim.plots import concessions_figure
+    from negsim.simulate import concession_trace
+
+    space = OutcomeSpace.from_scenario(load_scenario_text(SCENARIO, "deadline.yaml"))
+    trace = concession_trace(space)
+    rounds = np.arange(trace.targets.shape[0])
+    fraction = rounds / (trace.rounds - 1)
+    best = space.utilities.max(axis=1)
+    np.testing.assert_allclose(
+        trace.targets[:, 0], best[0] - (best[0] - 0.2) * fraction ** (1 / 0.3)
+    )
+    np.testing.assert_allclose(trace.targets[:, 1], best[1] - (best[1] - 0.2) * fraction)
+    assert trace.agreement_round == rounds[-1]
+    assert list(trace.proposers) == [t % 2 for t in rounds]
+    # each proposer's offer is worth at least its target to itself
+    own = trace.offers[rounds, trace.proposers]
+    assert np.all(own >= trace.targets[rounds, trace.proposers] - 1e-9)
+    ax = concessions_figure(trace).axes[0]
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), trace.targets[:, 0])
+    assert f"round {trace.agreement_round}" in ax.get_title(loc="left")
