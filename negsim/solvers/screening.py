@@ -108,7 +108,8 @@ def proposer_best(problem: ScreeningProblem, base: np.ndarray) -> np.ndarray:
 
 
 def solve_screening(problem: ScreeningProblem) -> ScreeningSolution:
-    """The skimming equilibrium by backward induction (module docstring)."""
+    """The skimming equilibrium by backward induction (module docstring). The proposer's
+    ties go to the choice with the most acceptors."""
     n = problem.reservations.size
     q = problem.probabilities
     mass = np.append(np.cumsum(q[::-1])[::-1], 0.0)  # M_k, k = 0..n
@@ -155,8 +156,11 @@ def solve_screening(problem: ScreeningProblem) -> ScreeningSolution:
         allowed = (states[None, :] > states[:, None]) & valid[None, :]
         allowed |= np.eye(n + 1, dtype=bool)
         total = np.where(allowed, total, -np.inf)
-        choice = np.argmax(total, axis=1)  # ties: the fewest acceptors (skimming)
-        value = total[states, choice]
+        # ties (within 1e-9) go to the most acceptors: like a complete-information proposer,
+        # an indifferent proposer makes the offer that is accepted
+        value = total.max(axis=1)
+        tied = total >= value[:, None] - TOLERANCE * np.maximum(1.0, np.abs(value))[:, None]
+        choice = n - np.argmax(tied[:, ::-1], axis=1)
         plan_offer = np.where(choice > states, effective[choice], np.nan)
         # each type's value entering this round in state k (types m < k are deviators)
         accept_now = plan_offer[None, :] + bonus[:, None]
