@@ -15,31 +15,14 @@ only where the exact answer is itself a grid package.
 
 from __future__ import annotations
 
-import functools
 import itertools
-import json
 import math
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from ruamel.yaml import YAML
-from typer.testing import CliRunner
-
-from negsim.cli import app
-
-REFERENCE = Path(__file__).parent / "reference"
-
-
-def load_yaml(path: Path) -> Any:
-    """A YAML file as plain Python data (safe loader)."""
-    return YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
-
-
-CASES: dict[str, dict[str, Any]] = {
-    case["id"]: case for case in load_yaml(REFERENCE.parent / "published-cases.yaml")["cases"]
-}
+from published import CASES, load_yaml, scenario_file, solve, tolerance
 
 NBS01 = "NBS-01-linear-pie-disagreement"
 NBS02 = "NBS-02-sqrt-frontier-nash-ks-egal"
@@ -58,32 +41,9 @@ quantity is exact (linear value functions, grid points) and the case gives no to
 # Helpers
 
 
-def tolerance(case_id: str) -> float:
-    """The case's absolute tolerance from cases.yaml."""
-    return float(CASES[case_id]["tolerance"]["abs"])
-
-
-def scenario_file(case_id: str, sub_case: str = "") -> Path:
-    """The scenario file encoding a case (or one of its sub-cases)."""
-    path = REFERENCE / f"{case_id}{'-' + sub_case if sub_case else ''}.yaml"
-    assert path.is_file(), f"missing scenario file {path}"
-    return path
-
-
 def scenario_yaml(path: Path) -> dict[str, Any]:
     """The scenario file as plain YAML (to read the encoding: resolutions, value points)."""
     return load_yaml(path)
-
-
-@functools.cache
-def solve(path: Path) -> dict[str, Any]:
-    """``negsim solve PATH --format json``, run in-process, parsed. Cached: one solve a file."""
-    result = CliRunner().invoke(app, ["solve", str(path), "--format", "json"])
-    assert result.exit_code == 0, (
-        f"negsim solve {path.name} exited with {result.exit_code}: {result.output}"
-        f"{result.exception!r}"
-    )
-    return json.loads(result.stdout)
 
 
 def vector(data: dict[str, Any], by_party: dict[str, float]) -> list[float]:

@@ -25,10 +25,7 @@ convergence tests solve copies with N = 101, 401, 1601 and check that the errors
 
 from __future__ import annotations
 
-import functools
-import io
 import itertools
-import json
 import math
 import re
 from collections.abc import Callable
@@ -36,22 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ruamel.yaml import YAML
-from typer.testing import CliRunner
-
-from negsim.cli import app
-
-REFERENCE = Path(__file__).parent / "reference"
-
-
-def load_yaml(path: Path) -> Any:
-    """A YAML file as plain Python data (safe loader)."""
-    return YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
-
-
-CASES: dict[str, dict[str, Any]] = {
-    case["id"]: case for case in load_yaml(REFERENCE.parent / "published-cases.yaml")["cases"]
-}
+from published import expected, inputs, load_yaml, scenario_file, solve, variant
 
 II01 = "II-01-take-it-or-leave-it-uniform-buyer"
 II02 = "II-02-two-type-ultimatum"
@@ -69,44 +51,6 @@ N_FILE = 2001
 
 # --------------------------------------------------------------------------------------------
 # Helpers
-
-
-def expected(case_id: str) -> dict[str, Any]:
-    return CASES[case_id]["expected"]
-
-
-def inputs(case_id: str) -> dict[str, Any]:
-    return CASES[case_id]["inputs"]
-
-
-def scenario_file(case_id: str, sub_case: str = "") -> Path:
-    path = REFERENCE / f"{case_id}{'-' + sub_case if sub_case else ''}.yaml"
-    assert path.is_file(), f"missing scenario file {path}"
-    return path
-
-
-@functools.cache
-def solve(path: Path) -> dict[str, Any]:
-    """``negsim solve PATH --format json``, run in-process, parsed. Cached: one solve a file."""
-    result = CliRunner().invoke(app, ["solve", str(path), "--format", "json"])
-    assert result.exit_code == 0, (
-        f"negsim solve {path.name} exited with {result.exit_code}: {result.output}"
-        f"{result.exception!r}"
-    )
-    return json.loads(result.stdout)
-
-
-def variant(path: Path, directory: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
-    """A copy of the scenario at ``path`` with ``edit`` applied, written to ``directory``
-    (floats written with their shortest round-trip repr, checked by reading back)."""
-    data = load_yaml(path)
-    edit(data)
-    stream = io.StringIO()
-    YAML(typ="safe", pure=True).dump(data, stream)
-    target = directory / f"{path.stem}-variant-{len(list(directory.iterdir()))}.yaml"
-    target.write_text(stream.getvalue(), encoding="utf-8")
-    assert load_yaml(target) == data
-    return target
 
 
 def with_types(n: int) -> Callable[[dict[str, Any]], None]:
