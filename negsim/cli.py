@@ -468,6 +468,152 @@ def simulate(
         console.print()
 
 
+@app.command()
+def sweep(
+    file: ScenarioArgument,
+    assignments: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="PATH=VALUES...",
+            help="A dotted path and its values: a,b,c; start:stop[:step] (inclusive); "
+            "linspace(a,b,n).",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="DIR",
+            help="Output folder. Default: STEM-sweep in the current folder.",
+            show_default=False,
+        ),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Worker processes (default: the number of cores)."
+        ),
+    ] = None,
+    backend: Annotated[
+        str, typer.Option("--backend", metavar="local|dask", help="Where points run.")
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="ADDR",
+            help="dask: the scheduler of an existing cluster (default: start a local one).",
+            show_default=False,
+        ),
+    ] = None,
+    zip_axes: Annotated[
+        bool, typer.Option("--zip", help="Pair the values of the paths instead of a full grid.")
+    ] = False,
+    sweep_file: Annotated[
+        str | None,
+        typer.Option(
+            "--sweep-file",
+            metavar="FILE.yaml",
+            help="Paths and values from a YAML file (see docs/sweep.md); before PATH=VALUES.",
+            show_default=False,
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed", min=0, help="Root of the per-point seeds (default: fresh, recorded)."
+        ),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue the sweep in DIR; skip finished points.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", "-f", help="Overwrite the sweep in a non-empty DIR.")
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Print the grid size and an estimate of the time only."),
+    ] = False,
+) -> None:
+    """Solve the scenario at every point of a grid of parameter values.
+
+    Writes DIR/results.csv (one row per point), DIR/manifest.json and a copy of the
+    scenario. Invalid points and failures are recorded with status 'error'; the others go
+    on, and the exit status is then 3.
+    """
+    import os
+    import sys
+
+    from negsim import sweep as sweeping
+    from negsim.grid import GridError, build_grid
+
+    if backend not in ("local", "dask"):
+        _fail(f"--backend {backend!r}: choose local or dask")
+    if scheduler is not None and backend != "dask":
+        _fail("--scheduler goes with --backend dask")
+    if resume and force:
+        _fail("--resume and --force exclude each other")
+    try:
+        extra, options = sweeping.read_sweep_file(sweep_file) if sweep_file else ([], {})
+        grid = build_grid(assignments or [], zip_axes=zip_axes or options.get("zip", False),
+                          extra=extra)  # fmt: skip
+    except GridError as error:
+        _fail(str(error))
+    if seed is None:
+        seed = options.get("seed")
+    try:
+        source = sweeping.read_source(file)
+    except ScenarioError as error:
+        _print_problems(error)
+        _not_found_hint(file)
+        raise typer.Exit(EXIT_USAGE) from None
+    if jobs is None:
+        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+        jobs = jobs or os.cpu_count() or 1
+    shape = " × ".join(str(n) for n in grid.shape)
+    described = f"{grid.size:,} points" + ("" if len(grid.shape) == 1 else f" ({shape})")
+    if grid.zip:
+        described = f"{grid.size:,} points (zipped)"
+    if dry_run:
+        per_point, measured = sweeping.estimate(source, grid, jobs)
+        workers = min(jobs, grid.size)
+        total = per_point * grid.size / workers
+        typer.echo(f"{described} over {', '.join(grid.paths)}")
+        typer.echo(
+            f"about {total:.3g} s with {workers} worker{'s' if workers > 1 else ''} "
+            f"(one point takes about {per_point * 1000:.3g} ms, measured on {measured})"
+        )
+        return
+    stem = "stdin" if file == STDIN else Path(source.name).stem
+    plan = sweeping.Plan(
+        source=source,
+        grid=grid,
+        folder=Path(output if output is not None else f"{stem}-sweep"),
+        seed=seed,
+        jobs=jobs,
+        backend=backend,
+        scheduler=scheduler,
+        resume=resume,
+        force=force,
+        command=["negsim", *sys.argv[1:]],
+    )
+    try:
+        summary = sweeping.run_sweep(plan, progress=_stderr().is_terminal)
+    except sweeping.SweepError as error:
+        _fail(str(error), EXIT_USAGE if isinstance(error, sweeping.FolderError) else EXIT_FAILURE)
+    except OSError as error:
+        _fail(f"cannot write {plan.folder}: {error.strerror or error}", EXIT_FAILURE)
+    skipped = f", {summary.skipped:,} already done" if summary.skipped else ""
+    _message(
+        f"{described}: {summary.counts['ok']:,} ok, {summary.failed:,} failed{skipped}; "
+        f"wrote {summary.folder / sweeping.RESULTS}"
+    )
+    if summary.failed:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
 PLOT_KINDS = ("frontier", "deadline", "discount", "screening", "agreements", "concessions")
 """``negsim plot --kind`` choices: the keys of :data:`negsim.plots.FIGURES` (listed here so
 ``--help`` does not import matplotlib; a test keeps the two in step)."""

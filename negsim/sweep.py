@@ -1,0 +1,690 @@
+"""``negsim sweep``: solve a scenario at every point of a parameter grid, losing nothing.
+
+The output folder holds ``results.csv`` (one row per point, written and flushed as points
+finish, sorted by point once the sweep completes), ``manifest.json`` (version, command line,
+scenario SHA-256, grid, seed, times, counts) and ``scenario.yaml``, a byte copy of the
+scenario. ``docs/sweep.md`` documents the columns and the choices made here.
+
+A point is evaluated by :func:`evaluate`: set the swept paths on a copy of the scenario's
+data (:func:`negsim.paths.set_path`), validate it like a file
+(:func:`negsim.scenario.scenario_from_data`), solve it (:func:`negsim.analysis.solve`) and
+format one CSV row. The row depends only on the point, never on the worker, the backend or
+the order of completion, so results are identical for any ``-j`` and backend.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from negsim import __version__, bundled
+from negsim.errors import ScenarioError
+from negsim.grid import Axis, Grid, GridError, Value, axis_from_data
+
+RESULTS = "results.csv"
+MANIFEST = "manifest.json"
+SCENARIO_COPY = "scenario.yaml"
+OWN_FILES = (RESULTS, MANIFEST, SCENARIO_COPY)
+STATUSES = ("ok", "error")
+WINDOW_PER_WORKER = 4
+"""Points in flight per worker: enough to keep workers busy, few enough that a kill loses
+little."""
+
+
+SINGLE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+"""Set to 1 in local worker processes: parallelism comes from the workers."""
+
+
+class SweepError(Exception):
+    """A sweep that cannot start or go on (a dead worker, an unreachable scheduler)."""
+
+
+class FolderError(SweepError):
+    """The output folder does not allow this sweep (not empty, a mismatched resume): a usage
+    error."""
+
+
+# --------------------------------------------------------------------------------------------
+# The scenario and the columns
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The swept scenario: its plain data, its bytes (for the copy and the SHA-256) and
+    what fixes the columns (party names, whether it has screening)."""
+
+    name: str
+    raw: bytes
+    data: dict[str, Any]
+    party_names: tuple[str, ...]
+    uncertainty: bool
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.raw).hexdigest()
+
+
+def read_source(argument: str) -> Source:
+    """Read and validate the scenario ``argument`` names (a path, ``-`` or a bundled name).
+
+    Raises :class:`ScenarioError` like :func:`negsim.scenario.load_scenario`.
+    """
+    from negsim.scenario import load_scenario, load_scenario_text
+    from negsim.yamlsource import parse, read_text
+
+    if argument == "-":
+        name, raw = "<stdin>", sys.stdin.buffer.read()
+    else:
+        path = bundled.resolve(argument) or Path(argument)
+        name = str(path)
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            load_scenario(path)  # raises the loader's own problem (no such file, a folder)
+            raise
+    text = read_text(name, raw)
+    scenario = load_scenario_text(text, name)
+    tree = parse(text, name)
+    assert tree is not None
+    return Source(
+        name=name,
+        raw=raw,
+        data=tree.plain(),
+        party_names=scenario.party_names,
+        uncertainty=bool(scenario.uncertainty),
+    )
+
+
+def columns(paths: Sequence[str], party_names: Sequence[str], uncertainty: bool) -> list[str]:
+    """The header of ``results.csv``."""
+    header = ["point", *paths, "status", "agreement", "round"]
+    for prefix in ("u", "payoff", "nash.u", "ks.u"):
+        header.extend(f"{prefix}.{name}" for name in party_names)
+    if uncertainty:
+        header.extend(["no_agreement_probability", "final_round_share"])
+    header.append("error")
+    return header
+
+
+def format_value(value: Any) -> str:
+    """A cell: floats as ``repr`` (exact round trip), ``true``/``false``, empty for None."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        return repr(float(value) + 0.0)
+    return str(value)
+
+
+def format_swept(value: Value) -> str:
+    """A swept value's cell; ``null`` for None so it differs from a missing value."""
+    return "null" if value is None else format_value(value)
+
+
+def point_seed(entropy: int, index: int) -> np.random.SeedSequence:
+    """The seed of point ``index``: child ``index`` of ``SeedSequence(entropy)``, the same as
+    ``SeedSequence(entropy).spawn(n)[index]`` for any ``n > index``, whoever computes it."""
+    return np.random.SeedSequence(entropy, spawn_key=(index,))
+
+
+# --------------------------------------------------------------------------------------------
+# One point
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What every worker needs to evaluate points: sent once per worker, not per point."""
+
+    data: dict[str, Any]
+    paths: tuple[str, ...]
+    party_names: tuple[str, ...]
+    uncertainty: bool
+    entropy: int
+
+
+def _message(error: BaseException) -> str:
+    if isinstance(error, ScenarioError):
+        text = "invalid scenario: " + "; ".join(
+            f"{p.path or '(document)'}: {p.message}" for p in error.problems
+        )
+    else:
+        text = f"{type(error).__name__}: {error}"
+    return " ".join(text.split())  # one line: rows stay one per line
+
+
+def evaluate(context: Context, index: int, values: Sequence[Value]) -> list[str]:
+    """The ``results.csv`` row of point ``index`` with the swept ``values``.
+
+    Never raises for a bad point: an invalid scenario or a failed solve gives a row with
+    status ``error`` and the message.
+    """
+    from negsim.analysis import solve
+    from negsim.paths import PathError, set_path
+    from negsim.scenario import scenario_from_data
+
+    names = context.party_names
+    n = len(names)
+    head = [str(index), *(format_swept(v) for v in values)]
+    width = 2 + 4 * n + (2 if context.uncertainty else 0)
+    try:
+        data = context.data
+        for path, value in zip(context.paths, values, strict=True):
+            data = set_path(data, path, value)
+        scenario = scenario_from_data(data, f"point {index}")
+        _seed = point_seed(context.entropy, index)  # for points that simulate; solve does not
+        analysis = solve(scenario)
+    except (ScenarioError, PathError, ArithmeticError, ValueError, RuntimeError, MemoryError,
+            TypeError, KeyError, IndexError) as error:  # fmt: skip
+        return [*head, "error", *([""] * width), _message(error)]
+    order = [scenario.party_names.index(name) if name in scenario.party_names else -1
+             for name in names]  # fmt: skip
+
+    def by_party(vector: Any) -> list[str]:
+        if vector is None:
+            return [""] * n
+        return [format_value(vector[k]) if k >= 0 else "" for k in order]
+
+    eq = analysis.equilibrium
+    cells = [format_value(eq.agreement), format_value(eq.round)]
+    cells += by_party(eq.utilities)
+    cells += by_party(eq.payoffs)
+    for key in ("nash", "kalai_smorodinsky"):
+        solution = analysis.solutions.get(key)
+        cells += by_party(None if solution is None else solution.hull.utilities)
+    if context.uncertainty:
+        screening = analysis.screening
+        if screening is None:
+            cells += ["", ""]
+        else:
+            cells += [
+                format_value(screening.solution.no_agreement_probability),
+                format_value(screening.final_round_share),
+            ]
+    return [*head, "ok", *cells, ""]
+
+
+# Worker processes keep the context in a global, set once by the pool's initializer.
+_CONTEXT: Context | None = None
+
+
+def _init_worker(context: Context) -> None:
+    global _CONTEXT
+    _CONTEXT = context
+
+
+def _evaluate_in_worker(index: int, values: tuple[Value, ...]) -> tuple[int, list[str]]:
+    assert _CONTEXT is not None, "worker not initialised"
+    return index, evaluate(_CONTEXT, index, values)
+
+
+def _evaluate_task(
+    context: Context, index: int, values: tuple[Value, ...]
+) -> tuple[int, list[str]]:
+    return index, evaluate(context, index, values)
+
+
+# --------------------------------------------------------------------------------------------
+# Backends: each yields (index, row) as points finish, in any order
+
+
+Points = Iterable[tuple[int, tuple[Value, ...]]]
+
+
+def run_inline(context: Context, points: Points) -> Iterator[tuple[int, list[str]]]:
+    """Every point in this process, in order (``-j 1``)."""
+    for index, values in points:
+        yield index, evaluate(context, index, values)
+
+
+def run_local(context: Context, points: Points, jobs: int) -> Iterator[tuple[int, list[str]]]:
+    """``jobs`` worker processes; at most ``WINDOW_PER_WORKER * jobs`` points in flight.
+
+    The workers start (and the first points are submitted) before this returns.
+    """
+    import multiprocessing
+
+    # Fresh (spawned) workers with single-threaded BLAS: a forked copy of a process whose
+    # BLAS runs one thread per core oversubscribes the cores, and -j 2 gains nothing.
+    saved = {name: os.environ.get(name) for name in SINGLE_THREAD}
+    os.environ.update(dict.fromkeys(SINGLE_THREAD, "1"))
+    try:
+        pool = ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(context,),
+        )
+        window = WINDOW_PER_WORKER * jobs
+        todo = iter(points)
+        pending: set[Future[tuple[int, list[str]]]] = set()
+        for index, values in todo:  # workers start here, with the environment above
+            pending.add(pool.submit(_evaluate_in_worker, index, values))
+            if len(pending) >= window:
+                break
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return _drain(pool, pending, todo, window)
+
+
+def _drain(
+    pool: ProcessPoolExecutor,
+    pending: set[Future[tuple[int, list[str]]]],
+    todo: Iterator[tuple[int, tuple[Value, ...]]],
+    window: int,
+) -> Iterator[tuple[int, list[str]]]:
+    try:
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: f.result()[0]):
+                yield future.result()
+            for index, values in todo:
+                pending.add(pool.submit(_evaluate_in_worker, index, values))
+                if len(pending) >= window:
+                    break
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_dask(
+    context: Context, points: Points, jobs: int, scheduler: str | None
+) -> Iterator[tuple[int, list[str]]]:
+    """The points on a Dask distributed cluster: the one at ``scheduler``, or a local
+    cluster of ``jobs`` single-threaded worker processes on 127.0.0.1."""
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise SweepError(
+            "--backend dask needs the dask extra: pip install 'negsim[dask]'"
+        ) from None
+    cluster = None
+    try:
+        if scheduler is None:
+            cluster = LocalCluster(
+                n_workers=jobs,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+            )
+            client = Client(cluster)
+        else:
+            client = Client(scheduler, timeout="30s")
+    except (OSError, TimeoutError) as error:
+        if cluster is not None:
+            cluster.close()
+        raise SweepError(f"cannot reach the Dask scheduler {scheduler}: {error}") from None
+    try:
+        n_workers = max(1, len(client.scheduler_info().get("workers", {})) or jobs)
+        window = WINDOW_PER_WORKER * n_workers
+        [shared] = client.scatter([context], broadcast=True)
+        todo = iter(points)
+        queue = as_completed()
+        in_flight = 0
+        for index, values in todo:
+            queue.add(client.submit(_evaluate_task, shared, index, values, pure=False))
+            in_flight += 1
+            if in_flight >= window:
+                break
+        for future in queue:
+            result = future.result()
+            in_flight -= 1
+            yield result
+            for index, values in todo:
+                queue.add(client.submit(_evaluate_task, shared, index, values, pure=False))
+                in_flight += 1
+                break
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+# --------------------------------------------------------------------------------------------
+# The output folder
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _csv_line(row: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(row)
+    return buffer.getvalue()
+
+
+def _read_rows(path: Path, header: list[str], size: int) -> dict[int, list[str]]:
+    """The complete, valid rows of a (possibly killed) ``results.csv``, by point; the first
+    row of a point wins. A last line without its newline (cut by a kill) is dropped."""
+    text = path.read_text(encoding="utf-8")
+    cut = text.rfind("\n")
+    text = text[: cut + 1] if cut >= 0 else ""
+    reader = csv.reader(io.StringIO(text))
+    first = next(reader, None)
+    if first is None:
+        return {}
+    if first != header:
+        raise FolderError(f"{path}: its columns are not this sweep's; use --force to start over")
+    rows: dict[int, list[str]] = {}
+    for row in reader:
+        if len(row) != len(header) or not row[0].isdigit():
+            continue
+        index = int(row[0])
+        if index < size and row[header.index("status")] in STATUSES:
+            rows.setdefault(index, row)
+    return rows
+
+
+def _write_rows(path: Path, header: list[str], rows: dict[int, list[str]]) -> None:
+    """``rows`` sorted by point, atomically (a temporary file, then a rename)."""
+    temporary = path.with_suffix(".csv.tmp")
+    with temporary.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        for index in sorted(rows):
+            writer.writerow(rows[index])
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    temporary = path.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(temporary, path)
+
+
+@dataclass
+class Summary:
+    """What a finished sweep did."""
+
+    folder: Path
+    points: int
+    counts: dict[str, int]
+    skipped: int
+    seconds: float
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> int:
+        return self.counts.get("error", 0)
+
+
+@dataclass
+class Plan:
+    """A sweep to run: what, where and how."""
+
+    source: Source
+    grid: Grid
+    folder: Path
+    seed: int | None = None
+    jobs: int = 1
+    backend: str = "local"
+    scheduler: str | None = None
+    resume: bool = False
+    force: bool = False
+    command: list[str] = field(default_factory=list)
+
+
+def _prepare(plan: Plan, header: list[str]) -> tuple[dict[str, Any], dict[int, list[str]]]:
+    """Check the folder rules; return the manifest to write and the rows already done."""
+    folder = plan.folder
+    if folder.exists() and not folder.is_dir():
+        raise FolderError(f"{folder} exists and is not a folder")
+    entries = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    grid = plan.grid.to_dict()
+    manifest: dict[str, Any] = {
+        "negsim_version": __version__,
+        "command": plan.command,
+        "scenario": plan.source.name,
+        "scenario_copy": SCENARIO_COPY,
+        "scenario_sha256": plan.source.sha256,
+        "grid": grid,
+        "zip": plan.grid.zip,
+        "points": plan.grid.size,
+        "columns": header,
+        "seed": plan.seed,
+        "backend": plan.backend,
+        "jobs": plan.jobs,
+        "started": _now(),
+        "finished": None,
+        "counts": dict.fromkeys(STATUSES, 0),
+    }
+    if entries and plan.resume:
+        manifest_path = folder / MANIFEST
+        if not manifest_path.is_file():
+            raise FolderError(f"{folder} holds no {MANIFEST}: not a sweep to resume")
+        try:
+            old = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise FolderError(f"{manifest_path}: cannot read it: {error}") from None
+        for key, what in (
+            ("scenario_sha256", "the scenario file differs"),
+            ("grid", "the grid differs"),
+            ("zip", "the grid differs (--zip)"),
+            ("columns", "the columns differ"),
+        ):
+            if old.get(key) != manifest[key]:
+                raise FolderError(
+                    f"cannot resume the sweep in {folder}: {what}; use --force to start over"
+                )
+        if plan.seed is not None and old.get("seed") != plan.seed:
+            raise FolderError(
+                f"cannot resume the sweep in {folder}: it used --seed {old.get('seed')}, "
+                f"not {plan.seed}"
+            )
+        manifest["seed"] = old.get("seed")
+        manifest["started"] = old.get("started", manifest["started"])
+        manifest["resumed"] = [*old.get("resumed", []), _now()]
+        results = folder / RESULTS
+        rows = _read_rows(results, header, plan.grid.size) if results.is_file() else {}
+        return manifest, rows
+    if entries and not plan.force:
+        raise FolderError(
+            f"{folder} is not empty; use --resume to continue the sweep in it or --force "
+            "to overwrite it"
+        )
+    return manifest, {}
+
+
+def run_sweep(
+    plan: Plan,
+    *,
+    progress: bool = False,
+    on_row: Callable[[int, list[str]], None] | None = None,
+) -> Summary:
+    """Run (or resume) ``plan``: write the output folder and return the counts.
+
+    ``on_row`` is called after each row is written and flushed (tests use it to stop a
+    sweep mid-way).
+    """
+    source, grid, folder = plan.source, plan.grid, plan.folder
+    header = columns(grid.paths, source.party_names, source.uncertainty)
+    manifest, done = _prepare(plan, header)
+    if manifest["seed"] is None:
+        manifest["seed"] = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / SCENARIO_COPY).write_bytes(source.raw)
+    _write_json(folder / MANIFEST, manifest)
+    results = folder / RESULTS
+    _write_rows(results, header, done)  # a clean start: only complete, valid rows
+
+    context = Context(
+        data=source.data,
+        paths=grid.paths,
+        party_names=source.party_names,
+        uncertainty=source.uncertainty,
+        entropy=int(manifest["seed"]),
+    )
+    todo = [(i, v) for i, v in enumerate(grid.points()) if i not in done]
+    status_at = header.index("status")
+    counts = dict.fromkeys(STATUSES, 0)
+    for row in done.values():
+        counts[row[status_at]] += 1
+    start = time.perf_counter()
+    if not todo:
+        stream: Iterator[tuple[int, list[str]]] = iter(())
+    elif plan.backend == "dask":
+        stream = run_dask(context, todo, plan.jobs, plan.scheduler)
+    elif plan.jobs <= 1 or len(todo) == 1:
+        stream = run_inline(context, todo)
+    else:
+        stream = run_local(context, todo, min(plan.jobs, len(todo)))
+
+    bar = _Progress(len(todo), grid.size - len(todo)) if progress else None
+    try:
+        with results.open("a", encoding="utf-8", newline="") as handle:
+            for index, row in stream:
+                handle.write(_csv_line(row))
+                handle.flush()
+                counts[row[status_at]] += 1
+                done[index] = row
+                if bar is not None:
+                    bar.advance()
+                if on_row is not None:
+                    on_row(index, row)
+    except OSError as error:
+        raise SweepError(f"cannot write {results}: {error.strerror or error}") from None
+    except Exception as error:
+        if type(error).__module__.startswith("concurrent.futures"):
+            raise SweepError(f"a worker process died: {error}") from None
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    _write_rows(results, header, done)
+    seconds = time.perf_counter() - start
+    manifest["finished"] = _now()
+    manifest["counts"] = counts
+    manifest["seconds"] = round(seconds, 3)
+    _write_json(folder / MANIFEST, manifest)
+    return Summary(
+        folder=folder,
+        points=grid.size,
+        counts=counts,
+        skipped=grid.size - len(todo),
+        seconds=seconds,
+        manifest=manifest,
+    )
+
+
+class _Progress:
+    """A rich progress bar on standard error: points, rate, time left."""
+
+    def __init__(self, total: int, skipped: int):
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.progress = Progress(
+            TextColumn("sweep"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.speed:.1f} points/s" if total else ""),
+            TextColumn("elapsed"),
+            TimeElapsedColumn(),
+            TextColumn("left"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=False,
+        )
+        self.progress.start()
+        self.task = self.progress.add_task("sweep", total=total)
+        self.skipped = skipped
+
+    def advance(self) -> None:
+        self.progress.advance(self.task)
+
+    def close(self) -> None:
+        self.progress.stop()
+
+
+# --------------------------------------------------------------------------------------------
+# Sweep files and estimates
+
+
+def read_sweep_file(path: str | os.PathLike[str]) -> tuple[list[Axis], dict[str, Any]]:
+    """The axes and options of a sweep file (YAML)::
+
+        parameters:                       # in order; the last varies fastest
+          protocol.deadline: "1:10"       # a VALUES string,
+          parties.maduro.discount: [0.9, 0.95]   # a list,
+          parties.us.discount: 0.99       # or one value
+        zip: false                        # optional
+        seed: 7                           # optional
+
+    Raises :class:`GridError` for anything wrong.
+    """
+    from negsim.yamlsource import parse, read_text
+
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        raise GridError(f"{name}: cannot read it: {error.strerror or error}") from None
+    try:
+        tree = parse(read_text(name, raw), name)
+    except ScenarioError as error:
+        raise GridError(str(error)) from None
+    data = None if tree is None else tree.plain()
+    if not isinstance(data, dict) or not isinstance(data.get("parameters"), dict):
+        raise GridError(f"{name}: a sweep file is a mapping with a 'parameters' mapping")
+    unknown = set(data) - {"parameters", "zip", "seed"}
+    if unknown:
+        raise GridError(f"{name}: unknown keys {', '.join(sorted(map(str, unknown)))}")
+    options: dict[str, Any] = {}
+    if "zip" in data:
+        if not isinstance(data["zip"], bool):
+            raise GridError(f"{name}: zip must be true or false")
+        options["zip"] = data["zip"]
+    if "seed" in data:
+        seed = data["seed"]
+        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+            raise GridError(f"{name}: seed must be a whole number >= 0")
+        options["seed"] = seed
+    axes = []
+    for key, spec in data["parameters"].items():
+        try:
+            axes.append(axis_from_data(key, spec))
+        except GridError as error:
+            raise GridError(f"{name}: {error}") from None
+    return axes, options
+
+
+def estimate(source: Source, grid: Grid, jobs: int, samples: int = 3) -> tuple[float, int]:
+    """Seconds one point takes (validation and solve, measured on up to ``samples`` points
+    spread over the grid), and how many were measured."""
+    context = Context(source.data, grid.paths, source.party_names, source.uncertainty, 0)
+    size = grid.size
+    picks = sorted({round(k * (size - 1) / max(samples - 1, 1)) for k in range(samples)})
+    picks = [p for p in picks if p < size]
+    start = time.perf_counter()
+    for index in picks:
+        evaluate(context, index, grid.point(index))
+    return (time.perf_counter() - start) / len(picks), len(picks)

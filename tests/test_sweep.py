@@ -1,0 +1,213 @@
+"""``negsim sweep``: identical results for any -j and backend, resume, errors, folder rules."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from negsim import bundled
+from negsim.cli import app
+from negsim.grid import build_grid
+from negsim.sweep import (
+    RESULTS,
+    Plan,
+    SweepError,
+    read_source,
+    read_sweep_file,
+    run_sweep,
+)
+
+SCENARIO = "venezuela-2025"
+ASSIGNMENTS = ["protocol.deadline=1:4", "parties.maduro.discount=0.9:0.99:0.03"]
+runner = CliRunner()
+
+
+def _plan(folder: Path, jobs: int = 1, **kwargs: object) -> Plan:
+    return Plan(
+        source=read_source(SCENARIO),
+        grid=build_grid(kwargs.pop("assignments", ASSIGNMENTS)),  # type: ignore[arg-type]
+        folder=folder,
+        seed=7,
+        jobs=jobs,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def _rows(folder: Path) -> list[list[str]]:
+    with (folder / RESULTS).open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    folder = tmp_path_factory.mktemp("ref") / "out"
+    summary = run_sweep(_plan(folder, jobs=1))
+    assert summary.counts == {"ok": 16, "error": 0}
+    return (folder / RESULTS).read_bytes()
+
+
+def test_columns_and_values(reference: bytes) -> None:
+    lines = reference.decode().splitlines()
+    assert lines[0] == (
+        "point,protocol.deadline,parties.maduro.discount,status,agreement,round,u.us,u.maduro,"
+        "payoff.us,payoff.maduro,nash.u.us,nash.u.maduro,ks.u.us,ks.u.maduro,error"
+    )
+    assert len(lines) == 17
+    assert [line.split(",")[0] for line in lines[1:]] == [str(i) for i in range(16)]
+    row = lines[1].split(",")
+    assert row[1:4] == ["1", "0.9", "ok"]
+    assert float(row[6]) == float(repr(float(row[6])))
+
+
+def test_two_workers_identical(reference: bytes, tmp_path: Path) -> None:
+    run_sweep(_plan(tmp_path / "j2", jobs=2))
+    assert (tmp_path / "j2" / RESULTS).read_bytes() == reference
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("distributed") is None,
+    reason="dask is not installed (pip install 'negsim[dask]')",
+)
+def test_dask_local_cluster_identical(reference: bytes, tmp_path: Path) -> None:
+    run_sweep(_plan(tmp_path / "dask", jobs=2, backend="dask"))
+    assert (tmp_path / "dask" / RESULTS).read_bytes() == reference
+
+
+def test_cli_matches_library(reference: bytes, tmp_path: Path) -> None:
+    out = tmp_path / "cli"
+    result = runner.invoke(
+        app, ["sweep", SCENARIO, *ASSIGNMENTS, "-o", str(out), "-j", "2", "--seed", "7"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / RESULTS).read_bytes() == reference
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"] == {"ok": 16, "error": 0}
+    assert manifest["seed"] == 7 and manifest["finished"]
+    assert (out / "scenario.yaml").read_bytes() == bundled.resolve(SCENARIO).read_bytes()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("keep", [0, 5, 15])
+@pytest.mark.parametrize("cut_line", [False, True])
+def test_resume_after_kill(reference: bytes, tmp_path: Path, keep: int, cut_line: bool) -> None:
+    folder = tmp_path / "out"
+    run_sweep(_plan(folder, jobs=1))
+    lines = reference.decode().splitlines(keepends=True)
+    # a killed sweep: rows in completion order (shuffled), a half-written last line
+    body = lines[1:]
+    body = body[1::2] + body[::2]
+    text = lines[0] + "".join(body[:keep])
+    if cut_line:
+        text += body[keep][:20]
+    (folder / RESULTS).write_text(text)
+    seen: list[int] = []
+    summary = run_sweep(_plan(folder, jobs=2, resume=True), on_row=lambda i, _: seen.append(i))
+    assert summary.skipped == keep
+    assert len(seen) == 16 - keep and len(set(seen)) == len(seen)
+    assert (folder / RESULTS).read_bytes() == reference
+    assert "resumed" in summary.manifest
+
+
+def test_stop_mid_way_then_resume(reference: bytes, tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+
+    class Killed(Exception):
+        pass
+
+    def kill_after_six(index: int, row: list[str]) -> None:
+        if len(_rows(folder)) > 6:
+            raise Killed
+
+    with pytest.raises(Killed):
+        run_sweep(_plan(folder, jobs=2), on_row=kill_after_six)
+    assert 1 < len(_rows(folder)) < 17
+    run_sweep(_plan(folder, jobs=1, resume=True))
+    assert (folder / RESULTS).read_bytes() == reference
+
+
+def test_invalid_points_are_errors(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        ["sweep", SCENARIO, "parties.maduro.discount=0.9:1.5:0.3", "-o", str(folder), "-j", "1"],
+    )
+    assert result.exit_code == 3, result.output
+    rows = _rows(folder)
+    header = rows[0]
+    status = {row[1]: row[header.index("status")] for row in rows[1:]}
+    assert status == {"0.9": "ok", "1.2": "error", "1.5": "error"}
+    error = rows[2][header.index("error")]
+    assert "parties.maduro.discount" in error and "invalid scenario" in error
+    assert rows[2][header.index("u.us")] == ""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["counts"] == {"ok": 1, "error": 2}
+
+
+def test_unknown_path_is_an_error_row(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    result = runner.invoke(app, ["sweep", SCENARIO, "parties.nobody.discount=0.9", "-o",
+                                 str(folder)])  # fmt: skip
+    assert result.exit_code == 3
+    assert "no 'nobody'" in _rows(folder)[1][-1]
+
+
+def test_uncertainty_columns(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    result = runner.invoke(
+        app, ["sweep", "venezuela-2025-private", "protocol.deadline=2,3", "-o", str(folder)]
+    )
+    assert result.exit_code in (0, 3), result.output
+    header = _rows(folder)[0]
+    assert header[-3:] == ["no_agreement_probability", "final_round_share", "error"]
+
+
+def test_folder_rules(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    base = ["sweep", SCENARIO, "protocol.deadline=1:2", "-o", str(folder), "-j", "1"]
+    result = runner.invoke(app, base)
+    assert result.exit_code == 2 and "--force" in result.output
+    assert not (folder / RESULTS).exists()
+    # --resume in a folder that holds no sweep
+    assert runner.invoke(app, [*base, "--resume"]).exit_code == 2
+    assert runner.invoke(app, [*base, "--resume", "--force"]).exit_code == 2
+    assert runner.invoke(app, [*base, "--force"]).exit_code == 0
+    assert (folder / "notes.txt").read_text() == "mine"  # --force touches only its own files
+    assert runner.invoke(app, base).exit_code == 2  # a finished sweep is not overwritten
+    done = runner.invoke(app, [*base, "--resume"])
+    assert done.exit_code == 0 and "2 already done" in done.output
+    other = ["sweep", SCENARIO, "protocol.deadline=1:3", "-o", str(folder), "--resume"]
+    mismatch = runner.invoke(app, other)
+    assert mismatch.exit_code == 2 and "grid differs" in mismatch.output
+
+
+def test_resume_keeps_seed(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    with pytest.raises(SweepError):
+        run_sweep(_plan(folder, jobs=1))
+        run_sweep(Plan(**{**_plan(folder).__dict__, "seed": 8, "resume": True}))
+
+
+def test_sweep_file_and_dry_run(tmp_path: Path) -> None:
+    sweep_file = tmp_path / "sweep.yaml"
+    sweep_file.write_text(
+        "parameters:\n  protocol.deadline: '1:3'\n  parties.maduro.discount: [0.9, 0.95]\nseed: 3\n"
+    )
+    axes, options = read_sweep_file(sweep_file)
+    assert [a.values for a in axes] == [(1, 2, 3), (0.9, 0.95)] and options == {"seed": 3}
+    result = runner.invoke(app, ["sweep", SCENARIO, "--sweep-file", str(sweep_file), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "6 points (3 × 2)" in result.output and "about" in result.output
+    assert not Path(f"{Path(SCENARIO).stem}-sweep").exists()
+
+
+def test_usage_errors() -> None:
+    assert runner.invoke(app, ["sweep", SCENARIO, "protocol.deadline"]).exit_code == 2
+    assert runner.invoke(app, ["sweep", SCENARIO]).exit_code == 2
+    assert runner.invoke(app, ["sweep", SCENARIO, "a=1", "--backend", "x"]).exit_code == 2
+    assert runner.invoke(app, ["sweep", "no-such-file.yaml", "a=1"]).exit_code == 2
