@@ -614,7 +614,15 @@ def sweep(
         raise typer.Exit(EXIT_PARTIAL)
 
 
-PLOT_KINDS = ("frontier", "deadline", "discount", "screening", "agreements", "concessions")
+PLOT_KINDS = (
+    "frontier",
+    "deadline",
+    "discount",
+    "screening",
+    "agreements",
+    "concessions",
+    "sweep",
+)
 """``negsim plot --kind`` choices: the keys of :data:`negsim.plots.FIGURES` (listed here so
 ``--help`` does not import matplotlib; a test keeps the two in step)."""
 
@@ -708,6 +716,19 @@ def _chart(
     return _draw(kind, lambda: plots.discount_figure(discount_curve))
 
 
+def _sweep_chart(folder: str) -> Figure:
+    """The chart of a sweep's output folder (its results.csv and manifest.json)."""
+    from negsim.sweep_plots import read_results, sweep_figure
+
+    try:
+        table = read_results(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        _fail(f"{folder}: no sweep results here (run negsim sweep ... -o {folder} first)")
+    except ValueError as error:
+        _fail(f"{folder}: {error}")
+    return _draw("sweep", lambda: sweep_figure(table))
+
+
 def _draw(kind: str, draw: Callable[[], Figure]) -> Figure:
     try:
         return draw()
@@ -792,6 +813,9 @@ def plot(
 
     concessions: each agent's target and offers, round by round, at the stated values.
 
+    sweep: FILE is the output folder of negsim sweep: a line chart for one swept path, a
+    heatmap with a contour for two, small multiples for three.
+
     Prints the path written on standard error. Refuses to overwrite a file without --force.
     """
     if kind not in PLOT_KINDS:
@@ -809,15 +833,19 @@ def plot(
         _discount_range(discounts)  # a usage error before any file is read
     from negsim.plots import FORMATS, figure_bytes
 
-    scenario = load_or_exit(file)
-    if party is not None and party not in scenario.party_names:
-        _fail(
-            f"--party {party!r} is not a party of {scenario.source}"
-            f"{did_you_mean(party, list(scenario.party_names))}; "
-            f"choose from {', '.join(scenario.party_names)}"
-        )
-    if output is None:
+    scenario = None
+    if kind == "sweep":  # FILE is a sweep's output folder
+        stem = Path(file).resolve().name
+    else:
+        scenario = load_or_exit(file)
+        if party is not None and party not in scenario.party_names:
+            _fail(
+                f"--party {party!r} is not a party of {scenario.source}"
+                f"{did_you_mean(party, list(scenario.party_names))}; "
+                f"choose from {', '.join(scenario.party_names)}"
+            )
         stem = STDIN_NAME.strip("<>") if file == STDIN else Path(scenario.source).stem
+    if output is None:
         output = f"{stem}-{kind}.png"
     path = Path(output)
     file_format = path.suffix.lower().lstrip(".")
@@ -830,7 +858,10 @@ def plot(
         _fail(f"{path} already exists; use --force to overwrite it")
     if not path.parent.is_dir():
         _fail(f"cannot write {path}: there is no folder {path.parent}", EXIT_FAILURE)
-    figure = _chart(kind, scenario, max_deadline, party, discounts)
+    if scenario is None:
+        figure = _sweep_chart(file)
+    else:
+        figure = _chart(kind, scenario, max_deadline, party, discounts)
     try:
         data = figure_bytes(figure, file_format)
     except (ArithmeticError, ValueError, RuntimeError) as error:
@@ -840,6 +871,80 @@ def plot(
             handle.write(data)
     except FileExistsError:
         _fail(f"{path} already exists; use --force to overwrite it")
+    except OSError as error:
+        _fail(f"cannot write {path}: {error.strerror or error}", EXIT_FAILURE)
+    _message(f"Wrote {path}")
+
+
+@app.command()
+def sensitivity(
+    file: ScenarioArgument,
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[PATH[=LOW:HIGH]]...",
+            help="Dotted paths to vary (e.g. parties.maduro.discount), each optionally with "
+            "its low and high values. Default: every party's discount, plain disagreement "
+            "and cost, the breakdown risk and the deadline.",
+            show_default=False,
+        ),
+    ] = None,
+    spread: Annotated[
+        float,
+        typer.Option("--spread", help="Relative change around each stated value.", min=0.0),
+    ] = 0.1,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="OUT",
+            help="Tornado chart (.png, .svg or .pdf). Default: SCENARIO-tornado.png.",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="table for people, json for programs.")
+    ] = OutputFormat.table,
+    force: Annotated[
+        bool, typer.Option("--force", "-f", help="Overwrite an existing chart.")
+    ] = False,
+) -> None:
+    """One-at-a-time sensitivity: each parameter at a low and a high value around the
+    scenario's own, the equilibrium utilities at each, and a tornado chart of the swings.
+
+    Prints the table (or JSON) on standard output and writes the chart."""
+    from negsim import sensitivity as sensitivity_module
+    from negsim.plots import FORMATS, figure_bytes
+
+    scenario = load_or_exit(file)  # validates the base scenario, with positions
+    try:
+        named = dict(sensitivity_module.parse_path_argument(text) for text in paths or [])
+        data = sensitivity_module.scenario_data(scenario.source)
+        result = sensitivity_module.sensitivity(
+            data, named or None, spread=spread, filename=scenario.source
+        )
+    except ScenarioError as error:
+        _print_problems(error)
+        raise typer.Exit(EXIT_USAGE) from None
+    except ValueError as error:
+        _fail(str(error))
+    path = Path(output or f"{Path(scenario.source).stem}-tornado.png")
+    file_format = path.suffix.lower().lstrip(".")
+    if file_format not in FORMATS:
+        _fail(f"{path}: name the chart .png, .svg or .pdf")
+    if path.exists() and not force:
+        _fail(f"{path} already exists; use --force to overwrite it")
+    if output_format is OutputFormat.json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(result.table())
+    try:
+        data_bytes = figure_bytes(sensitivity_module.tornado_figure(result), file_format)
+    except ValueError as error:
+        _fail(f"cannot draw the tornado chart: {error}", EXIT_FAILURE)
+    try:
+        path.write_bytes(data_bytes)
     except OSError as error:
         _fail(f"cannot write {path}: {error.strerror or error}", EXIT_FAILURE)
     _message(f"Wrote {path}")

@@ -1,0 +1,696 @@
+"""One-at-a-time sensitivity of the equilibrium (``negsim sensitivity FILE [PATH...]``).
+
+:func:`sensitivity` moves each parameter, one at a time, to a lower and a higher value
+around the scenario's own, solves the scenario there (:func:`negsim.analysis.solve`) and
+records every party's equilibrium utility and payoff at low, base and high.
+:func:`tornado_figure` draws the result as a tornado chart.
+
+Default parameters (when no paths are named), in this order:
+
+* every party's ``discount`` (stated, or the default 1);
+* every party's ``disagreement`` when it is stated as a number (a lottery is skipped);
+* every party's ``cost_per_round`` when stated;
+* ``protocol.breakdown_risk`` when stated; ``protocol.deadline`` when set (not null, and
+  not for ``ultimatum``, whose deadline is fixed).
+
+Variations: ``value * (1 - spread)`` and ``value * (1 + spread)`` (``spread`` 0.1 by
+default); for a value of 0, ``-spread`` and ``+spread``. Then, by the parameter's last
+key: a ``discount`` stays in (0, 1] (capped at 1; a low value at or below 0 becomes half
+the value); a ``deadline`` is a whole number of rounds >= 1 and moves by at least one
+round; ``breakdown_risk`` stays in [0, 1) (a high value at or above 1 becomes halfway
+between the value and 1); ``trust`` in [0, 1]; ``cost_per_round``, ``weights`` and
+``bargaining_power`` at or above 0. A side that the bounds leave at the value itself (a
+discount of 1 has no higher value) is not solved and reported as at its bound. Explicit
+``(low, high)`` values are used as given. A variation the scenario rejects (validation) or
+the solver fails on is reported with its message, not raised.
+
+When the equilibrium has no agreement, a party's utility is its expected disagreement
+utility.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from negsim.analysis import solve
+from negsim.errors import ScenarioError
+from negsim.paths import PathError, get_path, set_path
+from negsim.plots import (
+    LABEL_SIZE,
+    NOTE_SIZE,
+    OKABE_ITO,
+    TEXT_GREY,
+    TITLE_SIZE,
+    TITLE_WIDTH,
+    _new_figure,
+    _style,
+    _wrap,
+)
+from negsim.scenario import scenario_from_data
+from negsim.sweep_plots import path_label
+
+__all__ = [
+    "DEFAULT_SPREAD",
+    "Parameter",
+    "SensitivityResult",
+    "Side",
+    "default_paths",
+    "parse_path_argument",
+    "scenario_data",
+    "sensitivity",
+    "tornado_figure",
+    "tornado_finding",
+    "variation",
+]
+
+DEFAULT_SPREAD = 0.1
+DEFAULTS = {
+    "discount": 1.0,
+    "disagreement": 0.0,
+    "cost_per_round": 0.0,
+    "agreement_value": 0.0,
+    "bargaining_power": 1.0,
+    "breakdown_risk": 0.0,
+}
+"""Values of the format's defaults, for a parameter the file leaves out."""
+LOW_COLOUR = OKABE_ITO["orange"]
+HIGH_COLOUR = OKABE_ITO["blue"]
+INVALID_COLOUR = "#9a9a9a"
+
+
+# --------------------------------------------------------------------------------------------
+# Records
+
+
+@dataclass(frozen=True)
+class Side:
+    """The scenario solved with one parameter at ``value``: each party's equilibrium
+    utilities and payoffs, or the ``error`` that stopped it (then both are None)."""
+
+    value: float
+    utilities: np.ndarray | None = None
+    payoffs: np.ndarray | None = None
+    agreement: bool | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def get(self, kind: str) -> np.ndarray | None:
+        return self.utilities if kind == "utilities" else self.payoffs
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter's variation: ``low``/``high`` are None when the bounds leave that
+    side at the value itself (``note`` says so)."""
+
+    path: str
+    base: float
+    low: Side | None
+    high: Side | None
+    note: str = ""
+
+    def outcomes(self, base: np.ndarray, kind: str = "utilities") -> np.ndarray:
+        """``(3, n_parties)``: low, base and high (NaN for a missing or failed side)."""
+        rows = [base]
+        for side in (self.low, self.high):
+            values = side.get(kind) if side is not None else None
+            rows.append(values if values is not None else np.full_like(base, np.nan))
+        return np.vstack([rows[1], rows[0], rows[2]])
+
+    def swing(self, base: np.ndarray, party: int, kind: str = "utilities") -> float:
+        """Largest minus smallest of the party's values at low, base and high."""
+        values = self.outcomes(base, kind)[:, party]
+        values = values[np.isfinite(values)]
+        return float(np.ptp(values)) if values.size else 0.0
+
+    @property
+    def errors(self) -> list[str]:
+        return [s.error for s in (self.low, self.high) if s is not None and s.error is not None]
+
+
+@dataclass(frozen=True)
+class SensitivityResult:
+    """The one-at-a-time sensitivity of a scenario (see :func:`sensitivity`)."""
+
+    scenario: str
+    parties: tuple[str, ...]
+    labels: tuple[str, ...]
+    base_utilities: np.ndarray
+    base_payoffs: np.ndarray
+    base_agreement: bool
+    parameters: tuple[Parameter, ...]
+    skipped: tuple[tuple[str, str], ...] = ()
+    """Named paths that could not be varied, with the reason."""
+    spread: float = DEFAULT_SPREAD
+    round_label: str | None = None
+    party_labels: dict[str, str] = field(default_factory=dict)
+
+    def base(self, kind: str = "utilities") -> np.ndarray:
+        return self.base_utilities if kind == "utilities" else self.base_payoffs
+
+    def party_index(self, party: str | int | None) -> int:
+        if party is None:
+            return 0
+        if isinstance(party, int):
+            return party
+        if party not in self.parties:
+            raise ValueError(f"no party {party!r}; the parties are {', '.join(self.parties)}")
+        return self.parties.index(party)
+
+    def ranked(self, party: str | int | None = None, kind: str = "utilities") -> list[Parameter]:
+        """The parameters by swing of the party's value, largest first (ties: file order)."""
+        k = self.party_index(party)
+        base = self.base(kind)
+        order = sorted(
+            range(len(self.parameters)),
+            key=lambda j: (-round(self.parameters[j].swing(base, k, kind), 12), j),
+        )
+        return [self.parameters[j] for j in order]
+
+    def label(self, path: str) -> str:
+        return path_label(path, self.party_labels, self.round_label)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: base values, and for each parameter its low/high values and outcomes."""
+
+        def by_party(vector: np.ndarray | None) -> dict[str, float] | None:
+            if vector is None:
+                return None
+            return {name: float(v) + 0.0 for name, v in zip(self.parties, vector, strict=True)}
+
+        def side(entry: Side | None) -> dict[str, Any] | None:
+            if entry is None:
+                return None
+            return {
+                "value": entry.value,
+                "agreement": entry.agreement,
+                "utilities": by_party(entry.utilities),
+                "payoffs": by_party(entry.payoffs),
+                "error": entry.error,
+            }
+
+        return {
+            "scenario": self.scenario,
+            "spread": self.spread,
+            "base": {
+                "agreement": self.base_agreement,
+                "utilities": by_party(self.base_utilities),
+                "payoffs": by_party(self.base_payoffs),
+            },
+            "parameters": [
+                {
+                    "path": p.path,
+                    "base": p.base,
+                    "low": side(p.low),
+                    "high": side(p.high),
+                    "note": p.note or None,
+                    "swing": {
+                        name: p.swing(self.base_utilities, k) for k, name in enumerate(self.parties)
+                    },
+                }
+                for p in self.parameters
+            ],
+            "skipped": [{"path": path, "reason": reason} for path, reason in self.skipped],
+        }
+
+    def table(self, kind: str = "utilities") -> str:
+        """Plain text: one line per parameter and party, by swing of the first party."""
+        base = self.base(kind)
+        lines = [
+            f"{self.scenario}: equilibrium {kind} at the scenario's values: "
+            + ", ".join(f"{n} {v:.4f}" for n, v in zip(self.parties, base, strict=True))
+        ]
+        for p in self.ranked(None, kind):
+            values = p.outcomes(base, kind)
+            low = "-" if p.low is None else _number(p.low.value)
+            high = "-" if p.high is None else _number(p.high.value)
+            cells = ", ".join(
+                f"{name} {_cell(values[0, k])} / {_cell(values[2, k])} "
+                f"(swing {p.swing(base, k, kind):.4f})"
+                for k, name in enumerate(self.parties)
+            )
+            extra = f"  [{p.note}]" if p.note else ""
+            extra += "".join(f"  [invalid: {e}]" for e in p.errors)
+            lines.append(f"  {p.path} {low} < {_number(p.base)} < {high}: {cells}{extra}")
+        for path, reason in self.skipped:
+            lines.append(f"  {path}: skipped ({reason})")
+        return "\n".join(lines)
+
+
+def _cell(value: float) -> str:
+    return "invalid" if not math.isfinite(value) else f"{value:.4f}"
+
+
+def _number(value: float) -> str:
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.6g}"
+
+
+# --------------------------------------------------------------------------------------------
+# Computation
+
+
+def scenario_data(argument: str | os.PathLike[str]) -> dict[str, Any]:
+    """A scenario file (or a bundled name such as ``venezuela-2025``) as plain data for
+    :func:`sensitivity`. Raises :class:`ScenarioError` for unreadable YAML."""
+    from negsim.bundled import resolve
+    from negsim.yamlsource import parse, read_text
+
+    path = Path(argument)
+    if not path.exists():
+        found = resolve(str(argument))
+        if found is not None:
+            path = found
+    tree = parse(read_text(str(argument), path.read_bytes()), str(argument))
+    data = tree.plain() if tree is not None else None
+    if not isinstance(data, dict):
+        raise ValueError(f"{argument}: not a scenario (expected a mapping at the top)")
+    return data
+
+
+def parse_path_argument(text: str) -> tuple[str, tuple[float, float] | None]:
+    """``PATH`` or ``PATH=LOW:HIGH`` (or ``PATH=LOW,HIGH``) of ``negsim sensitivity``."""
+    if "=" not in text:
+        return text.strip(), None
+    path, values = text.split("=", 1)
+    parts = values.replace(",", ":").split(":")
+    if len(parts) != 2:
+        raise ValueError(f"{text}: give PATH or PATH=LOW:HIGH")
+    try:
+        low, high = (float(part) for part in parts)
+    except ValueError:
+        raise ValueError(f"{text}: LOW and HIGH must be numbers") from None
+    return path.strip(), (low, high)
+
+
+def default_paths(data: Mapping[str, Any]) -> list[str]:
+    """The parameters varied when none are named (see the module's documentation)."""
+    parties = data.get("parties") if isinstance(data.get("parties"), Mapping) else {}
+    assert isinstance(parties, Mapping)
+    protocol = data.get("protocol") if isinstance(data.get("protocol"), Mapping) else {}
+    assert isinstance(protocol, Mapping)
+    paths = [f"parties.{name}.discount" for name in parties]
+    for key in ("disagreement", "cost_per_round"):
+        for name, party in parties.items():
+            if isinstance(party, Mapping) and _is_number(party.get(key)):
+                paths.append(f"parties.{name}.{key}")
+    if _is_number(protocol.get("breakdown_risk")):
+        paths.append("protocol.breakdown_risk")
+    if _is_number(protocol.get("deadline")) and protocol.get("kind") != "ultimatum":
+        paths.append("protocol.deadline")
+    return paths
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _tidy(value: float) -> float:
+    return float(f"{value:.10g}")
+
+
+def variation(
+    path: str, base: float, spread: float = DEFAULT_SPREAD
+) -> tuple[float | None, float | None, str]:
+    """``(low, high, note)`` around ``base`` for ``path`` by the rules of the module's
+    documentation; a side is None when the bounds leave it at ``base``."""
+    key = path.rsplit(".", 1)[-1]
+    if key == "deadline":
+        whole = round(base)
+        low_int = max(1, min(whole - 1, round(whole * (1 - spread))))
+        high_int = max(whole + 1, round(whole * (1 + spread)))
+        low_value: float | None = float(low_int) if low_int < whole else None
+        note = "" if low_value is not None else "at its lower bound 1"
+        return low_value, float(high_int), note
+    delta = abs(base) * spread if base != 0 else spread
+    low, high = base - delta, base + delta
+    if key == "discount":
+        high = min(high, 1.0)
+        if low <= 0:
+            low = base / 2
+    elif key == "breakdown_risk":
+        low = max(low, 0.0)
+        if high >= 1:
+            high = (base + 1) / 2
+    elif key == "trust" or ".trust." in f".{path}.":
+        low, high = max(low, 0.0), min(high, 1.0)
+    elif key in ("cost_per_round",) or ".weights." in f".{path}.":
+        low = max(low, 0.0)
+    elif key == "bargaining_power" and low <= 0:
+        low = base / 2
+    low, high = _tidy(low), _tidy(high)
+    sides = (None if low == base else low, None if high == base else high)
+    notes = []
+    if sides[0] is None:
+        notes.append(f"at its lower bound {_number(base)}")
+    if sides[1] is None:
+        notes.append(f"at its upper bound {_number(base)}")
+    return sides[0], sides[1], "; ".join(notes)
+
+
+def _outcome(data: dict[str, Any], filename: str) -> tuple[np.ndarray, np.ndarray, bool]:
+    analysis = solve(scenario_from_data(data, filename))
+    eq = analysis.equilibrium
+    utilities = eq.utilities if eq.utilities is not None else analysis.disagreement
+    return (
+        np.asarray(utilities, dtype=float).copy(),
+        np.asarray(eq.payoffs, dtype=float).copy(),
+        bool(eq.agreement),
+    )
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, ScenarioError):
+        problems = getattr(error, "problems", None)
+        if problems:
+            return "; ".join(
+                f"{getattr(p, 'path', '')}: {getattr(p, 'message', p)}".lstrip(": ")
+                for p in problems
+            )
+    return str(error) or type(error).__name__
+
+
+def _side(data: dict[str, Any], path: str, value: float, filename: str) -> Side:
+    stored: int | float = (
+        int(value) if path.endswith(".deadline") and float(value).is_integer() else value
+    )
+    try:
+        utilities, payoffs, agreement = _outcome(set_path(data, path, stored), filename)
+    except (ScenarioError, PathError, ValueError, ArithmeticError) as error:
+        return Side(value=float(value), error=_message(error))
+    return Side(float(value), utilities, payoffs, agreement)
+
+
+def sensitivity(
+    scenario_data: Mapping[str, Any],
+    paths: Sequence[str] | Mapping[str, tuple[float, float] | None] | None = None,
+    spread: float = DEFAULT_SPREAD,
+    filename: str = "<sensitivity>",
+) -> SensitivityResult:
+    """Vary each parameter one at a time around the scenario's value and solve.
+
+    ``scenario_data`` is the scenario as plain data (:func:`scenario_data` reads a file).
+    ``paths`` are dotted paths (:mod:`negsim.paths`), or a mapping from path to explicit
+    ``(low, high)`` values (None: by ``spread``); default :func:`default_paths`. ``spread``
+    is the relative variation (0.1: 10% either side).
+
+    Raises :class:`ScenarioError` when the scenario itself is invalid and
+    :class:`ValueError` for a spread outside (0, 1). A path that is not in the scenario,
+    or that holds no number, is reported in ``skipped``; a variation the scenario rejects
+    or the solver fails on is reported on its side (:attr:`Side.error`).
+    """
+    if not 0 < spread < 1:
+        raise ValueError(f"spread must be in (0, 1), got {spread}")
+    data = dict(scenario_data)
+    scenario = scenario_from_data(data, filename)
+    base_utilities, base_payoffs, base_agreement = _outcome(data, filename)
+    chosen: dict[str, tuple[float, float] | None]
+    if paths is None:
+        chosen = dict.fromkeys(default_paths(data))
+    elif isinstance(paths, Mapping):
+        chosen = dict(paths)
+    else:
+        chosen = dict.fromkeys(paths)
+    parameters, skipped = [], []
+    for path, explicit in chosen.items():
+        try:
+            value = get_path(data, path)
+        except PathError as error:
+            key = path.rsplit(".", 1)[-1]
+            if key not in DEFAULTS:
+                skipped.append((path, str(error)))
+                continue
+            try:  # a parameter left at the format's default: vary the default
+                set_path(data, path, DEFAULTS[key])
+            except PathError:
+                skipped.append((path, str(error)))
+                continue
+            value = DEFAULTS[key]
+        if not _is_number(value):
+            kind = "a lottery" if isinstance(value, Mapping) else repr(value)
+            skipped.append((path, f"holds {kind}, not a number"))
+            continue
+        base = float(value)
+        if explicit is not None:
+            low, high, note = float(explicit[0]), float(explicit[1]), ""
+            low_value: float | None = low
+            high_value: float | None = high
+        else:
+            low_value, high_value, note = variation(path, base, spread)
+        parameters.append(
+            Parameter(
+                path=path,
+                base=base,
+                low=None if low_value is None else _side(data, path, low_value, filename),
+                high=None if high_value is None else _side(data, path, high_value, filename),
+                note=note,
+            )
+        )
+    return SensitivityResult(
+        scenario=scenario.name,
+        parties=scenario.party_names,
+        labels=tuple(party.label for party in scenario.parties),
+        base_utilities=base_utilities,
+        base_payoffs=base_payoffs,
+        base_agreement=base_agreement,
+        parameters=tuple(parameters),
+        skipped=tuple(skipped),
+        spread=spread,
+        round_label=scenario.protocol.round_label,
+        party_labels={party.name: party.label for party in scenario.parties},
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The tornado chart
+
+
+def _quantity(kind: str) -> str:
+    return "equilibrium utility" if kind == "utilities" else "equilibrium payoff"
+
+
+def tornado_finding(
+    result: SensitivityResult, party: str | int | None = None, kind: str = "utilities"
+) -> str:
+    """The tornado chart's title: which parameter moves the party's value most, and how."""
+    k = result.party_index(party)
+    who = result.labels[k]
+    possessive = f"{who}'" if who.endswith("s") else f"{who}'s"
+    base = result.base(kind)
+    ranked = result.ranked(k, kind)
+    if not ranked or ranked[0].swing(base, k, kind) <= 5e-4:
+        return (
+            f"No parameter moves {possessive} {_quantity(kind)} ({base[k]:.3f}) by more than "
+            f"0.0005 within ±{result.spread:.0%}"
+        )
+    top = ranked[0]
+    values = top.outcomes(base, kind)[:, k]
+    words = result.label(top.path).split(" (")[0]
+    text = f"{words[0].upper()}{words[1:]} matters most for {who}"
+    sides = []
+    for side, value in ((top.low, values[0]), (top.high, values[2])):
+        if side is not None and math.isfinite(value):
+            sides.append(f"{value:.2f} at {_number(side.value)}")
+    if sides:
+        text += (
+            f": {_quantity(kind)} {' and '.join(sides)}, against {base[k]:.2f} at the "
+            f"scenario's {_number(top.base)}"
+        )
+    if len(ranked) > 1:
+        second = ranked[1]
+        swing = second.swing(base, k, kind)
+        text += f"; next: {result.label(second.path).split(' (')[0]} (swing {swing:.2f})"
+    return text
+
+
+def plot_tornado(
+    result: SensitivityResult,
+    party: str | int | None = None,
+    ax: Axes | None = None,
+    kind: str = "utilities",
+    title: bool = True,
+) -> Axes:
+    """Horizontal bars, one row per parameter, largest swing on top: from the scenario's
+    own value of the party's equilibrium utility to its value with the parameter at its
+    low (orange) and its high (blue) value, each end labelled with the parameter's value."""
+    if ax is None:
+        ax = _new_figure().add_subplot()
+    k = result.party_index(party)
+    base = result.base(kind)
+    ranked = result.ranked(k, kind)
+    rows = len(ranked)
+    centre = float(base[k])
+    ends = [centre]
+    for p in ranked:
+        ends += [v for v in p.outcomes(base, kind)[:, k] if math.isfinite(v)]
+    span = max(max(ends) - min(ends), 0.02)
+    pad = span * 0.3
+    ax.set_xlim(min(ends) - pad, max(ends) + pad)
+    ax.axvline(centre, color="#000000", linewidth=1.2, zorder=3, gid="base")
+    height = 0.62
+    for row, p in enumerate(ranked):
+        y = rows - 1 - row
+        values = p.outcomes(base, kind)[:, k]
+        for side, value, colour, name in (
+            (p.low, values[0], LOW_COLOUR, "low"),
+            (p.high, values[2], HIGH_COLOUR, "high"),
+        ):
+            if side is None:
+                continue
+            if not math.isfinite(value):
+                ax.annotate(
+                    f"{_number(side.value)}: invalid",
+                    xy=(centre, y),
+                    xytext=(6 if name == "high" else -6, -10 if name == "low" else 10),
+                    textcoords="offset points",
+                    ha="left" if name == "high" else "right",
+                    va="center",
+                    fontsize=NOTE_SIZE - 1,
+                    color=INVALID_COLOUR,
+                    style="italic",
+                    gid=f"invalid-{p.path}-{name}",
+                )
+                continue
+            offset = -height / 4 if name == "low" else height / 4
+            ax.barh(
+                y + offset,
+                value - centre,
+                left=centre,
+                height=height / 2,
+                color=colour,
+                linewidth=0,
+                zorder=2,
+                gid=f"bar-{p.path}-{name}",
+            )
+            right = value >= centre
+            ax.annotate(
+                f"{_number(side.value)} → {value:.3f}",
+                xy=(value, y + offset),
+                xytext=(5 if right else -5, 0),
+                textcoords="offset points",
+                ha="left" if right else "right",
+                va="center",
+                fontsize=NOTE_SIZE - 1,
+                color=colour,
+                fontweight="bold",
+                gid=f"label-{p.path}-{name}",
+            )
+        if p.note:
+            ax.annotate(
+                f"({p.note})",
+                xy=(1.0, y),
+                xycoords=("axes fraction", "data"),
+                xytext=(-2, 0),
+                textcoords="offset points",
+                ha="right",
+                va="center",
+                fontsize=NOTE_SIZE - 2,
+                color=TEXT_GREY,
+                gid=f"note-{p.path}",
+            )
+    ax.set_yticks(
+        [rows - 1 - row for row in range(rows)],
+        [f"{result.label(p.path)}\nat {_number(p.base)}" for p in ranked],
+    )
+    ax.set_ylim(-0.7, rows - 0.3)
+    ax.set_xlabel(f"{_quantity(kind)} of {result.labels[k]}", fontsize=LABEL_SIZE)
+    _style(ax)
+    ax.grid(False, axis="y")
+    ax.tick_params(axis="y", length=0, labelsize=NOTE_SIZE)
+    ax.annotate(
+        f"scenario's values: {centre:.3f}",
+        xy=(centre, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(0, 4),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+        fontsize=NOTE_SIZE - 1,
+        color=TEXT_GREY,
+        gid="base-label",
+    )
+    if title:
+        ax.set_title(
+            _wrap(tornado_finding(result, k, kind), TITLE_WIDTH),
+            loc="left",
+            fontsize=TITLE_SIZE,
+            pad=24,
+        )
+    else:
+        ax.set_title(result.labels[k], loc="left", fontsize=LABEL_SIZE, pad=20)
+    return ax
+
+
+def tornado_figure(
+    result: SensitivityResult,
+    party: str | Sequence[str] | None = None,
+    kind: str = "utilities",
+) -> Figure:
+    """The tornado chart: for one party (a name; default the first party), or one panel
+    per party for a sequence of names (e.g. ``result.parties``). ``kind``: ``utilities``
+    (default) or ``payoffs``. Raises :class:`ValueError` when no parameter was varied."""
+    if kind not in ("utilities", "payoffs"):
+        raise ValueError(f"kind must be 'utilities' or 'payoffs', got {kind!r}")
+    if not result.parameters:
+        reasons = "; ".join(f"{path}: {reason}" for path, reason in result.skipped)
+        raise ValueError("no parameter to draw" + (f" ({reasons})" if reasons else ""))
+    names = [party] if party is None or isinstance(party, str) else list(party)
+    rows = len(result.parameters)
+    height = 1.0 + 0.62 * rows
+    if len(names) == 1:
+        figure = _new_figure(10.5, max(4.6, height + 2.8))
+        ax = figure.add_subplot()
+        plot_tornado(result, names[0], ax, kind, title=False)
+        ax.set_title("")
+        figure.suptitle(
+            f"{result.scenario}\n" + _wrap(tornado_finding(result, names[0], kind), 88),
+            x=0.01,
+            ha="left",
+            fontsize=TITLE_SIZE,
+        )
+    else:
+        figure = _new_figure(7.2 * len(names), max(4.6, height + 3.2))
+        axes = [figure.add_subplot(1, len(names), j + 1) for j in range(len(names))]
+        for ax, name in zip(axes, names, strict=True):
+            plot_tornado(result, name, ax, kind, title=False)
+        first = tornado_finding(result, names[0], kind)
+        figure.suptitle(
+            f"{result.scenario}\n" + _wrap(first, 50 * len(names)),
+            x=0.01,
+            ha="left",
+            fontsize=TITLE_SIZE,
+        )
+    invalid = sum(len(p.errors) for p in result.parameters)
+    caption = (
+        f"Each row moves one parameter to a lower (orange) and a higher (blue) value, "
+        f"±{result.spread:.0%} of its own unless given, the others at the scenario's values; "
+        f"labels: parameter value → {_quantity(kind)}. Black line: the scenario's own "
+        f"equilibrium. Rows by swing, largest on top."
+    )
+    if invalid:
+        caption += f" {invalid} variation{'s' if invalid > 1 else ''} invalid (see the table)."
+    if result.skipped:
+        caption += f" Skipped: {', '.join(path for path, _ in result.skipped)}."
+    figure.supxlabel(
+        _wrap(caption, 125 if len(names) == 1 else 90 * len(names)),
+        x=0.01,
+        ha="left",
+        fontsize=NOTE_SIZE - 1,
+        color=TEXT_GREY,
+        linespacing=1.4,
+        gid="caption",
+    )
+    return figure

@@ -1,0 +1,54 @@
+"""`negsim sensitivity` and `negsim plot DIR --kind sweep` from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from negsim.cli import app
+
+
+def run(args: list[str]):
+    return CliRunner().invoke(app, args)
+
+
+def test_sensitivity_prints_swings_and_writes_the_tornado(tmp_path: Path) -> None:
+    out = tmp_path / "tornado.svg"
+    result = run(["sensitivity", "pie-split", "parties.player2.discount=0.7:0.9", "-o", str(out),
+                  "--format", "json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert out.read_bytes().startswith(b"<?xml")
+    # Rubinstein: x1 = (1 - d2) / (1 - d1 d2) with d1 = 0.9
+    (parameter,) = payload["parameters"]
+    assert parameter["path"] == "parties.player2.discount" and parameter["base"] == 0.8
+    for side in ("low", "high"):
+        d2 = parameter[side]["value"]
+        x1 = parameter[side]["utilities"]["player1"]
+        assert abs(x1 - (1 - d2) / (1 - 0.9 * d2)) < 1e-9
+    again = run(["sensitivity", "pie-split", "-o", str(out)])
+    assert again.exit_code == 2 and "already exists" in again.stderr
+
+
+def test_sensitivity_bad_path_argument(tmp_path: Path) -> None:
+    result = run(["sensitivity", "pie-split", "parties.player2.discount=x:y",
+                  "-o", str(tmp_path / "t.png")])  # fmt: skip
+    assert result.exit_code == 2
+    assert "numbers" in result.stderr
+
+
+def test_plot_sweep_of_a_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "runs"
+    swept = run(["sweep", "pie-split", "parties.player1.discount=0.8:0.9:0.05",
+                 "-o", str(folder), "-j", "1"])  # fmt: skip
+    assert swept.exit_code == 0, swept.output
+    out = tmp_path / "sweep.png"
+    result = run(["plot", str(folder), "--kind", "sweep", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"\x89PNG")
+    missing = run(
+        ["plot", str(tmp_path / "nowhere"), "--kind", "sweep", "-o", str(tmp_path / "x.png")]
+    )
+    assert missing.exit_code == 2 and "no sweep results" in missing.stderr
