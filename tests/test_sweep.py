@@ -78,6 +78,24 @@ def test_dask_local_cluster_identical(reference: bytes, tmp_path: Path) -> None:
     assert (tmp_path / "dask" / RESULTS).read_bytes() == reference
 
 
+@pytest.mark.skipif(
+    importlib.util.find_spec("distributed") is None,
+    reason="dask is not installed (pip install 'negsim[dask]')",
+)
+def test_dask_existing_scheduler_identical(reference: bytes, tmp_path: Path) -> None:
+    """``--backend dask --scheduler ADDR``: an already running cluster on 127.0.0.1."""
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:  # fmt: skip
+        run_sweep(
+            _plan(tmp_path / "remote", jobs=2, backend="dask", scheduler=cluster.scheduler_address)
+        )
+    assert (tmp_path / "remote" / RESULTS).read_bytes() == reference
+
+
 def test_cli_matches_library(reference: bytes, tmp_path: Path) -> None:
     out = tmp_path / "cli"
     result = runner.invoke(
