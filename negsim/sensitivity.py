@@ -34,7 +34,6 @@ import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -265,20 +264,11 @@ def _number(value: float) -> str:
 
 def scenario_data(argument: str | os.PathLike[str]) -> dict[str, Any]:
     """A scenario file (or a bundled name such as ``venezuela-2025``) as plain data for
-    :func:`sensitivity`. Raises :class:`ScenarioError` for unreadable YAML."""
-    from negsim.bundled import resolve
-    from negsim.yamlsource import parse, read_text
+    :func:`sensitivity`, read and validated as ``negsim sweep`` reads it. Raises
+    :class:`ScenarioError` for an invalid scenario."""
+    from negsim.sweep import read_source
 
-    path = Path(argument)
-    if not path.exists():
-        found = resolve(str(argument))
-        if found is not None:
-            path = found
-    tree = parse(read_text(str(argument), path.read_bytes()), str(argument))
-    data = tree.plain() if tree is not None else None
-    if not isinstance(data, dict):
-        raise ValueError(f"{argument}: not a scenario (expected a mapping at the top)")
-    return data
+    return read_source(str(argument)).data
 
 
 def parse_path_argument(text: str) -> tuple[str, tuple[float, float] | None]:
