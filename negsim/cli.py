@@ -102,6 +102,26 @@ def _fail(text: str, code: int = EXIT_USAGE) -> NoReturn:
     raise typer.Exit(code)
 
 
+def _write_new(path: Path, content: str | bytes, force: bool) -> None:
+    """Write ``content`` to ``path``; never replace an existing file unless ``force``
+    (exit 2 with a message), exit 1 when the file cannot be written."""
+    if path.is_dir():
+        _fail(f"{path} is a folder; give a file name")
+    binary = isinstance(content, bytes)
+    mode = ("w" if force else "x") + ("b" if binary else "")
+    try:
+        if binary:
+            with path.open(mode) as handle:
+                handle.write(content)
+        else:
+            with path.open(mode, encoding="utf-8", newline="\n") as handle:
+                handle.write(content)
+    except FileExistsError:
+        _fail(f"{path} already exists; use --force to overwrite it")
+    except OSError as error:
+        _fail(f"cannot write {path}: {error.strerror or error}", EXIT_FAILURE)
+
+
 def _print_problems(error: ScenarioError) -> None:
     """Every problem of an invalid scenario on standard error, one per line."""
     for problem in error.problems:
@@ -328,13 +348,7 @@ def new(
         _fail(f"{path} is a folder; give a file name with -o PATH")
     if path.exists() and not force:
         _fail(f"{path} already exists; use --force to overwrite it")
-    try:
-        with path.open("w" if force else "x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-    except FileExistsError:
-        _fail(f"{path} already exists; use --force to overwrite it")
-    except OSError as error:
-        _fail(f"cannot write {path}: {error.strerror or error}", EXIT_FAILURE)
+    _write_new(path, text, force)
     _message(f"Wrote {path}. Edit it, then: negsim validate {path}")
 
 
@@ -866,13 +880,7 @@ def plot(
         data = figure_bytes(figure, file_format)
     except (ArithmeticError, ValueError, RuntimeError) as error:
         _fail(f"cannot draw the {kind} chart: {error}", EXIT_FAILURE)
-    try:
-        with path.open("wb" if force else "xb") as handle:
-            handle.write(data)
-    except FileExistsError:
-        _fail(f"{path} already exists; use --force to overwrite it")
-    except OSError as error:
-        _fail(f"cannot write {path}: {error.strerror or error}", EXIT_FAILURE)
+    _write_new(path, data, force)
     _message(f"Wrote {path}")
 
 
@@ -943,10 +951,7 @@ def sensitivity(
         data_bytes = figure_bytes(sensitivity_module.tornado_figure(result), file_format)
     except ValueError as error:
         _fail(f"cannot draw the tornado chart: {error}", EXIT_FAILURE)
-    try:
-        path.write_bytes(data_bytes)
-    except OSError as error:
-        _fail(f"cannot write {path}: {error.strerror or error}", EXIT_FAILURE)
+    _write_new(path, data_bytes, force)
     _message(f"Wrote {path}")
 
 
