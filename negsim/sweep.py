@@ -597,16 +597,25 @@ class _Progress:
             BarColumn,
             MofNCompleteColumn,
             Progress,
+            ProgressColumn,
             TextColumn,
             TimeElapsedColumn,
             TimeRemainingColumn,
         )
+        from rich.text import Text
+
+        class RateColumn(ProgressColumn):
+            """Points per second, once there is a rate to show."""
+
+            def render(self, task: Any) -> Text:
+                speed = task.speed
+                return Text("… points/s" if speed is None else f"{speed:.1f} points/s")
 
         self.progress = Progress(
             TextColumn("sweep"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("{task.speed:.1f} points/s" if total else ""),
+            RateColumn(),
             TextColumn("elapsed"),
             TimeElapsedColumn(),
             TextColumn("left"),

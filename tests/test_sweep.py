@@ -229,3 +229,15 @@ def test_usage_errors() -> None:
     assert runner.invoke(app, ["sweep", SCENARIO]).exit_code == 2
     assert runner.invoke(app, ["sweep", SCENARIO, "a=1", "--backend", "x"]).exit_code == 2
     assert runner.invoke(app, ["sweep", "no-such-file.yaml", "a=1"]).exit_code == 2
+
+
+def test_progress_bar_renders_on_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The bar (points, rate, time left) on standard error, before the first rate exists."""
+    monkeypatch.setenv("TTY_INTERACTIVE", "1")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    summary = run_sweep(_plan(tmp_path / "bar", jobs=1), progress=True)
+    assert summary is not None
+    error = capsys.readouterr().err
+    assert "points/s" in error and "left" in error
