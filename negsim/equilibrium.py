@@ -24,12 +24,13 @@ from typing import Any
 
 import numpy as np
 
-from negsim.model import Scenario
+from negsim.model import TOLERANCE, Scenario
 from negsim.results import MixMember, mix_package, mix_records
 from negsim.solvers import frontier
 from negsim.solvers.alternating import (
     AlternatingSolution,
     Preferences,
+    StationarySolution,
     backward_induction,
     stationary_two_party,
 )
@@ -80,10 +81,14 @@ class Equilibrium:
     def to_dict(self) -> dict[str, Any]:
         names = self.space.scenario.party_names
 
-        def by_party(vector: np.ndarray | None) -> dict[str, float] | None:
+        def by_party(vector: np.ndarray | None) -> dict[str, float | None] | None:
+            """Per party; a non-finite value (e.g. endless delay costs) is null in JSON."""
             if vector is None:
                 return None
-            return {name: float(v) + 0.0 for name, v in zip(names, vector, strict=True)}
+            return {
+                name: float(v) + 0.0 if np.isfinite(v) else None
+                for name, v in zip(names, vector, strict=True)
+            }
 
         result: dict[str, Any] = {
             "protocol": self.protocol,
@@ -268,8 +273,8 @@ def _stationary(
 ) -> Equilibrium | None:
     low, high = offers.own_range
     solution = stationary_two_party(offers.offers, prefs, first, (low[first], high[first]))
-    if solution is None:
-        return None
+    if solution is None or not _proposers_prefer_agreement(solution, prefs):
+        return None  # the caller solves it as the limit of ever longer deadlines
     second = 1 - first
     order = (first, second)
     proposals = tuple(
@@ -306,6 +311,23 @@ def _stationary(
         ranges=ranges,
         method="stationary equilibrium (Rubinstein 1982; Shaked & Sutton 1984 bounds)",
     )
+
+
+def _proposers_prefer_agreement(solution: StationarySolution, prefs: Preferences) -> bool:
+    """Whether each party's stationary proposal is worth at least what it gets by making
+    an unacceptable one instead: breakdown with probability ``p``, else the other side's
+    proposal in the next round (a proposer may prefer to wait for a breakdown when talks
+    hold no gain for it)."""
+    p = prefs.breakdown_risk
+    for proposer in (0, 1):
+        own = float(solution.offers[proposer].utilities[proposer])
+        next_offer = float(solution.offers[1 - proposer].utilities[proposer])
+        delay = p * prefs.disagreement[proposer] + (1 - p) * (
+            prefs.discount[proposer] * next_offer - prefs.cost[proposer]
+        )
+        if own < delay - TOLERANCE:
+            return False
+    return True
 
 
 def _responder_thresholds(proposer: int, thresholds: np.ndarray) -> np.ndarray:
@@ -406,11 +428,24 @@ def _one_sided_stationary(
     thresholds = np.where(np.isnan(prefs.outside), stationary, np.fmax(prefs.outside, stationary))
     thresholds[first] = -np.inf
     offer = offers.offers.best_for(first, thresholds)
+    if offer is not None and offer.utilities[first] < stationary[first] - TOLERANCE:
+        offer = None  # the proposer does better never agreeing (breakdown pays it more)
     proposal = Proposal(None, first, None if offer is None else offer.utilities.copy(),
                         offers.mix(offer), offer is not None,
                         _responder_thresholds(first, thresholds))  # fmt: skip
-    payoffs = offer.utilities.copy() if offer is not None else np.where(
-        np.isnan(prefs.outside), stationary, thresholds)  # fmt: skip
+    if offer is not None:
+        payoffs = offer.utilities.copy()
+    else:
+        # no deal: a responder whose outside option beats staying walks out at once (the
+        # others get their disagreement); otherwise everyone gets its never-agree value
+        responders = np.arange(space.n_parties) != first
+        walks = responders & ~np.isnan(prefs.outside) & (prefs.outside > stationary + TOLERANCE)
+        if walks.any():
+            walker = int(np.flatnonzero(walks)[0])
+            payoffs = prefs.disagreement.copy()
+            payoffs[walker] = prefs.outside[walker]
+        else:
+            payoffs = stationary.copy()
     return Equilibrium(
         space=space, protocol="one_sided", deadline=None, first_proposer=first,
         agreement=offer is not None, round=0 if offer is not None else None,
