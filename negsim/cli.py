@@ -583,6 +583,13 @@ def sweep(
         _print_problems(error)
         _not_found_hint(file)
         raise typer.Exit(EXIT_USAGE) from None
+    from negsim.paths import PathError, set_path
+
+    for axis in grid.axes:  # a path that leads nowhere fails every point: a usage error
+        try:
+            set_path(source.data, axis.path, axis.values[0])
+        except PathError as error:
+            _fail(f"{source.name}: {error}")
     if jobs is None:
         jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
         jobs = jobs or os.cpu_count() or 1
@@ -937,6 +944,11 @@ def sensitivity(
         raise typer.Exit(EXIT_USAGE) from None
     except ValueError as error:
         _fail(str(error))
+    unusable = [f"{path}: {reason}" for path, reason in result.skipped if path in named]
+    if unusable:  # a parameter the user named cannot be varied: a usage error
+        _fail("cannot vary " + "; ".join(unusable))
+    if not result.parameters:
+        _fail(f"{scenario.source}: nothing to vary (name parameters as PATH or PATH=LOW:HIGH)")
     path = Path(output or f"{Path(scenario.source).stem}-tornado.png")
     file_format = path.suffix.lower().lstrip(".")
     if file_format not in FORMATS:

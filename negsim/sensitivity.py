@@ -430,7 +430,10 @@ def sensitivity(
                 continue
             value = DEFAULTS[key]
         if not _is_number(value):
-            kind = "a lottery" if isinstance(value, Mapping) else repr(value)
+            if isinstance(value, Mapping):
+                kind = "a lottery" if "lottery" in value else "a mapping"
+            else:
+                kind = repr(value)
             skipped.append((path, f"holds {kind}, not a number"))
             continue
         base = float(value)

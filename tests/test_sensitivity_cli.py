@@ -52,3 +52,12 @@ def test_plot_sweep_of_a_folder(tmp_path: Path) -> None:
         ["plot", str(tmp_path / "nowhere"), "--kind", "sweep", "-o", str(tmp_path / "x.png")]
     )
     assert missing.exit_code == 2 and "no sweep results" in missing.stderr
+
+
+def test_sensitivity_unknown_or_non_numeric_path_is_a_usage_error(tmp_path: Path) -> None:
+    out = tmp_path / "t.png"
+    unknown = run(["sensitivity", "pie-split", "parties.nobody.discount", "-o", str(out)])
+    assert unknown.exit_code == 2 and "no 'nobody' at parties" in unknown.stderr
+    mapping = run(["sensitivity", "pie-split", "protocol", "-o", str(out)])
+    assert mapping.exit_code == 2 and "holds a mapping, not a number" in mapping.stderr
+    assert not out.exists()

@@ -165,11 +165,21 @@ def test_invalid_points_are_errors(tmp_path: Path) -> None:
     assert manifest["counts"] == {"ok": 1, "error": 2}
 
 
-def test_unknown_path_is_an_error_row(tmp_path: Path) -> None:
+def test_unknown_path_is_a_usage_error(tmp_path: Path) -> None:
+    """A path that leads nowhere would fail every point: refused before anything runs."""
     folder = tmp_path / "out"
     result = runner.invoke(app, ["sweep", SCENARIO, "parties.nobody.discount=0.9", "-o",
                                  str(folder)])  # fmt: skip
-    assert result.exit_code == 3
+    assert result.exit_code == 2
+    assert "no 'nobody' at parties" in result.stderr
+    assert not folder.exists()
+
+
+def test_unknown_path_in_the_library_is_an_error_row(tmp_path: Path) -> None:
+    """Called as a library, the sweep still records such points instead of stopping."""
+    folder = tmp_path / "lib"
+    summary = run_sweep(_plan(folder, assignments=["parties.nobody.discount=0.9"]))
+    assert summary is not None
     assert "no 'nobody'" in _rows(folder)[1][-1]
 
 
