@@ -13,8 +13,8 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
+
+from timing import median_time
 
 from negsim.analysis import solve
 from negsim.scenario import scenario_from_data
@@ -35,15 +35,6 @@ def scenario(types: int, deadline: int) -> dict:
         "protocol": {"kind": "one_sided", "first_proposer": "seller", "deadline": deadline},
         "uncertainty": {"buyer.agreement_value": {"uniform": [-1, 0], "types": types}},
     }  # fmt: skip
-
-
-def median_time(function, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def main() -> None:

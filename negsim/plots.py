@@ -897,20 +897,7 @@ def plot_frontier(
     figure = _root(ax)
     panel = _draw_panel(analysis, ax, parties, title)
     caption_text = _caption(analysis)
-    caption = ax.annotate(
-        caption_text,
-        xy=(0.0, 0.0),
-        xycoords="axes fraction",
-        xytext=(0, -3.6 * LABEL_SIZE),
-        textcoords="offset points",
-        ha="left",
-        va="top",
-        fontsize=NOTE_SIZE - 1,
-        color=TEXT_GREY,
-        linespacing=1.4,
-        annotation_clip=False,
-        gid="caption",
-    )
+    caption = _caption_below(ax, caption_text, below=3.6, width=None)
 
     def relayout(listing: str) -> None:
         caption.set_text(f"{listing}\n{caption_text}")
@@ -1333,12 +1320,14 @@ def _right_labels(
     return placed
 
 
-def _caption_below(ax: Axes, text: str) -> None:
-    ax.annotate(
-        _wrap(text, 110),
+def _caption_below(ax: Axes, text: str, below: float = 3.4, width: int | None = 110) -> Annotation:
+    """A grey caption under the axes, ``below`` label heights down, wrapped at ``width``
+    characters (None: as given)."""
+    return ax.annotate(
+        text if width is None else _wrap(text, width),
         xy=(0.0, 0.0),
         xycoords="axes fraction",
-        xytext=(0, -3.4 * LABEL_SIZE),
+        xytext=(0, -below * LABEL_SIZE),
         textcoords="offset points",
         ha="left",
         va="top",

@@ -46,6 +46,7 @@ from negsim.plots import (
     TEXT_GREY,
     TITLE_SIZE,
     TITLE_WIDTH,
+    _caption_below,
     _right_labels,
     _style,
     _wrap,
@@ -396,20 +397,7 @@ def _failed_note(table: SweepTable) -> str:
 
 
 def _caption(ax: Axes, text: str, below: float = 3.4) -> None:
-    ax.annotate(
-        _wrap(text, 115),
-        xy=(0.0, 0.0),
-        xycoords="axes fraction",
-        xytext=(0, -below * LABEL_SIZE),
-        textcoords="offset points",
-        ha="left",
-        va="top",
-        fontsize=NOTE_SIZE - 1,
-        color=TEXT_GREY,
-        linespacing=1.4,
-        annotation_clip=False,
-        gid="caption",
-    )
+    _caption_below(ax, text, below=below, width=115)
 
 
 def _suptitle(figure: Figure, table: SweepTable) -> None:

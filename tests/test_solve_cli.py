@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from degenerate import SCENARIO_TEXTS
 from typer.testing import CliRunner, Result
 
 from negsim import cli
@@ -34,64 +35,8 @@ JSON_KEYS = [
 ]
 
 DEGENERATE = {
-    "no-zopa": """\
-negsim: 1
-name: No deal possible
-issues:
-  price: {range: [0, 100], resolution: 11}
-parties:
-  buyer:
-    label: The buyer
-    values: {price: {0: 1, 100: 0}}
-    disagreement: 0.7
-  seller:
-    label: The seller
-    values: {price: {0: 0, 100: 1}}
-    disagreement: 0.6
-""",
-    "one-side-cannot-gain": """\
-negsim: 1
-name: The seller cannot gain
-issues:
-  price: {range: [0, 100], resolution: 11}
-parties:
-  buyer: {values: {price: {0: 1, 100: 0}}, disagreement: 0.1}
-  seller: {values: {price: {0: 0, 100: 0.5}}, disagreement: 0.6}
-""",
-    "single": """\
-negsim: 1
-name: Take it or leave it
-issues:
-  deal: {options: [signed]}
-parties:
-  a: {values: {deal: {signed: 0.8}}, disagreement: 0.2}
-  b: {values: {deal: {signed: 0.6}}, disagreement: 0.1}
-""",
-    "tied": """\
-negsim: 1
-name: Nothing matters
-issues:
-  colour: {options: [red, green, blue]}
-  size: {range: [0, 10], resolution: 5}
-parties:
-  a: {values: {colour: {red: 0.5, green: 0.5, blue: 0.5}, size: {0: 0.5, 10: 0.5}}}
-  b: {values: {colour: {red: 0.4, green: 0.4, blue: 0.4}, size: {0: 0.4, 10: 0.4}}}
-""",
-    "indifferent": """\
-negsim: 1
-name: One side does not care
-issues:
-  price: {range: [0, 100], resolution: 21}
-  colour: {options: [red, blue]}
-parties:
-  buyer:
-    weights: {price: 0.7, colour: 0.3}
-    values: {price: {0: 1, 100: 0}, colour: {red: 1, blue: 0}}
-    disagreement: 0.2
-  seller:
-    values: {price: {0: 0.5, 100: 0.5}, colour: {red: 0.5, blue: 0.5}}
-    disagreement: 0.1
-""",
+    name: SCENARIO_TEXTS[name]
+    for name in ("no-zopa", "one-side-cannot-gain", "single", "tied", "indifferent")
 }
 
 
