@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bench_space import scenario_text
 from timing import median_time
 
-from negsim.equilibrium import equilibrium, offer_space, preferences
-from negsim.scenario import load_scenario_text
+from negsim.analysis.equilibrium import equilibrium, offer_space, preferences
+from negsim.format.loader import load_scenario_text
 from negsim.solvers import frontier
 from negsim.solvers.alternating import backward_induction, stationary_two_party
 from negsim.space import OutcomeSpace

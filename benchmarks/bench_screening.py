@@ -1,7 +1,7 @@
 """Speed of the screening solver: a seller's offers over a deadline against a buyer whose
 value is private (DL-01's model), with N quantile types.
 
-Times the whole ``negsim.analysis.solve`` (space, frontier, equilibrium and screening) and
+Times the whole ``negsim.analysis.pipeline.solve`` (space, frontier, equilibrium and screening) and
 the screening solver alone, median of ``--repeat`` runs. Target: 2001 types and a
 deadline of 10 rounds in under 2 s.
 
@@ -16,9 +16,9 @@ import argparse
 
 from timing import median_time
 
-from negsim.analysis import solve
-from negsim.scenario import scenario_from_data
-from negsim.screening import screening
+from negsim.analysis.pipeline import solve
+from negsim.analysis.screening import screening
+from negsim.format.loader import scenario_from_data
 from negsim.space import OutcomeSpace
 
 
@@ -51,7 +51,7 @@ def main() -> None:
     result = screening(space)
     assert result is not None
     print(f"screening, {args.types} types, deadline {args.deadline}; median of {args.repeat}")
-    print(f"  negsim.analysis.solve (everything)  {whole:8.3f} s")
+    print(f"  negsim.analysis.pipeline.solve (everything)  {whole:8.3f} s")
     verdict = "met" if alone < 2.0 else "MISSED"
     print(f"  screening solver alone              {alone:8.3f} s   target < 2 s: {verdict}")
     print(f"  final-round share {result.final_round_share:.4f}, no agreement "

@@ -9,7 +9,7 @@ machine for the simulation.
 Timed, each as the median of ``--repeat`` runs (after one warm-up):
 
 * ``space``: YAML text -> Scenario -> OutcomeSpace (10,000 packages);
-* ``simulate``: :func:`negsim.simulate.simulate` with ``--runs`` runs (frontier included).
+* ``simulate``: :func:`negsim.studies.simulate.simulate` with ``--runs`` runs (frontier included).
 
 Peer (``--negmas``, needs the NegMAS environment made by ``bench_solve_setup.sh``, default
 ``/work/bench-venv/bin/python``): NegMAS 0.16's ``SAOMechanism`` (``n_steps=100``) between a
@@ -78,9 +78,9 @@ def median_time(function, repeat: int) -> tuple[float, object]:
 
 
 def bench_negsim(runs: int, repeat: int) -> dict:
-    from negsim.scenario import load_scenario_text
-    from negsim.simulate import simulate
+    from negsim.format.loader import load_scenario_text
     from negsim.space import OutcomeSpace
+    from negsim.studies.simulate import simulate
 
     space_time, space = median_time(
         lambda: OutcomeSpace.from_scenario(load_scenario_text(SCENARIO, "bench.yaml")), repeat

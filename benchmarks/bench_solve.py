@@ -155,7 +155,7 @@ def negsim_worker(path: str, repeat: int, max_seconds: float, with_result: bool)
     as ``json``: ``Analysis.to_dict`` and ``json.dumps`` as the CLI calls them).
     """
     import negsim
-    from negsim.scenario import load_scenario, load_scenario_text
+    from negsim.format.loader import load_scenario, load_scenario_text
 
     solve = _negsim_solve()
     # warm-up, untimed: a 100-package scenario, so that imports made lazily inside the
@@ -195,8 +195,8 @@ def negsim_worker(path: str, repeat: int, max_seconds: float, with_result: bool)
 
 
 def _negsim_solve():
-    """The library function behind ``negsim solve`` (``negsim.analysis.solve``)."""
-    from negsim.analysis import solve
+    """The library function behind ``negsim solve`` (``negsim.analysis.pipeline.solve``)."""
+    from negsim.analysis.pipeline import solve
 
     return solve
 
@@ -591,10 +591,10 @@ def measure_startup(args) -> dict[str, tuple[str, Runs]]:
     ``python -c "import negmas"`` (plus the analysis modules negsim imports lazily)."""
     commands = {
         "negsim --version": [*args.negsim, "--version"],
-        "negsim: import negsim.cli, negsim.analysis": [
+        "negsim: import negsim.cli, negsim.analysis.pipeline": [
             args.negsim_python,
             "-c",
-            "import negsim.cli, negsim.analysis",
+            "import negsim.cli, negsim.analysis.pipeline",
         ],
     }
     if args.negmas_python:

@@ -65,7 +65,7 @@ def scenario_text(n_issues: int, constrained: bool) -> str:
 
 def build_directly(n_issues: int, constrained: bool):
     """The same scenario built from model records, if the YAML loader is unavailable."""
-    from negsim.model import (
+    from negsim.format.model import (
         CategoricalIssue,
         CategoricalValues,
         Condition,
@@ -131,7 +131,7 @@ def run_case(name: str, repeat: int) -> dict:
     from negsim.space import OutcomeSpace
 
     try:
-        from negsim.scenario import load_scenario_text
+        from negsim.format.loader import load_scenario_text
     except ImportError:
         load_scenario_text = None
 

@@ -2,7 +2,7 @@
 
     /work/venv/bin/python benchmarks/bench_sweep.py [--points N]
 
-Reports (1) the per-point overhead: everything ``negsim.sweep.evaluate`` does besides
+Reports (1) the per-point overhead: everything ``negsim.studies.sweep.evaluate`` does besides
 ``solve`` (setting paths, validating, formatting the row), as a share of the solve time,
 and the main process's cost of writing and flushing a row; (2) points per second for
 ``-j 1``, ``-j 2`` and a Dask LocalCluster of two workers (when dask is installed),
@@ -20,11 +20,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from negsim.analysis import solve
-from negsim.grid import build_grid
-from negsim.paths import set_path
-from negsim.scenario import scenario_from_data
-from negsim.sweep import Context, Plan, _csv_line, evaluate, read_source, run_sweep
+from negsim.analysis.pipeline import solve
+from negsim.format.loader import scenario_from_data
+from negsim.format.paths import set_path
+from negsim.studies.grid import build_grid
+from negsim.studies.sweep import Context, Plan, _csv_line, evaluate, read_source, run_sweep
 
 SCENARIO = "venezuela-2025"
 

@@ -24,10 +24,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from negsim import __version__, bundled
 from negsim.errors import Problem, ScenarioError, did_you_mean
-from negsim.memory import estimate_bytes, format_bytes, limit_bytes
-from negsim.model import (
+from negsim.format import bundled
+from negsim.format.model import (
     CategoricalIssue,
     CategoricalValues,
     Choice,
@@ -43,11 +42,13 @@ from negsim.model import (
     Uniform,
     ValueFunction,
 )
+from negsim.memory import estimate_bytes, format_bytes, limit_bytes
+from negsim.version import __version__
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from negsim.results import Analysis
+    from negsim.analysis.records import Analysis
     from negsim.space import OutcomeSpace
 
 EXIT_OK = 0
@@ -138,7 +139,7 @@ def load(argument: str) -> Scenario:
     Raises :class:`ScenarioError` (with positions) for anything wrong, a missing file
     included.
     """
-    from negsim.scenario import load_scenario
+    from negsim.format.loader import load_scenario
 
     if argument == STDIN:
         return load_scenario(STDIN)
@@ -271,7 +272,7 @@ def examples() -> None:
 
     One example a line, the name then the title; a table on a terminal.
     """
-    from negsim.scenario import load_scenario
+    from negsim.format.loader import load_scenario
 
     rows = []
     for name, path in bundled.list_bundled():
@@ -302,7 +303,7 @@ TEMPLATE_NAME_LINE = re.compile(r"^name:.*$", re.MULTILINE)
 
 def template_text(name: str) -> str:
     """The commented template of a scenario, with ``name`` as its title."""
-    text = resources.files("negsim").joinpath("template.yaml").read_text(encoding="utf-8")
+    text = resources.files("negsim.format").joinpath("template.yaml").read_text(encoding="utf-8")
     return TEMPLATE_NAME_LINE.sub(
         lambda _: f"name: {json.dumps(name, ensure_ascii=False)}", text, 1
     )
@@ -355,7 +356,7 @@ def new(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema (draft 2020-12) of the scenario format, for editors."""
-    from negsim.schema import json_schema
+    from negsim.format.schema import json_schema
 
     typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
 
@@ -364,7 +365,7 @@ def schema() -> None:
 # Analysis commands: solve, simulate, sweep, plot, sensitivity, report, explain.
 #
 # They go here. Each one loads its scenario with load_or_exit(FILE), calls the library
-# (negsim.analysis and friends), and prints: tables with rich for people, or JSON on
+# (negsim.analysis.pipeline and friends), and prints: tables with rich for people, or JSON on
 # standard output for --format json. Exit 1 for a failure while solving or writing, 3 for a
 # sweep with failed points (EXIT_FAILURE, EXIT_PARTIAL above).
 # --------------------------------------------------------------------------------------------
@@ -388,9 +389,9 @@ FormatOption = Annotated[
 
 
 def analysis_or_exit(scenario: Scenario) -> Analysis:
-    """The bargaining analysis of ``scenario`` (:func:`negsim.analysis.analyze`): exit with
+    """The bargaining analysis of ``scenario`` (:func:`negsim.analysis.pipeline.analyze`): exit with
     status 2 when its outcome space cannot be built, 1 when solving fails."""
-    from negsim.analysis import analyze
+    from negsim.analysis.pipeline import analyze
 
     space = space_or_exit(scenario)
     try:
@@ -414,7 +415,7 @@ def solve(file: ScenarioArgument, output_format: FormatOption = OutputFormat.tab
     if output_format is OutputFormat.json:
         typer.echo(json.dumps(analysis.to_dict(), indent=2, ensure_ascii=False))
         return
-    from negsim.tables import solve_renderables
+    from negsim.present.tables import solve_renderables
 
     console = _stdout()
     for renderable in solve_renderables(analysis):
@@ -452,8 +453,8 @@ def simulate(
     rate, agreements by round, the final-round share, mean utilities and payoffs, and the
     most frequent agreements. The same seed gives the same result.
     """
-    from negsim.simulate import renderables
-    from negsim.simulate import simulate as run_simulation
+    from negsim.studies.simulate import renderables
+    from negsim.studies.simulate import simulate as run_simulation
 
     scenario = load_or_exit(file)
     if scenario.n_parties != 2:
@@ -560,8 +561,8 @@ def sweep(
     import os
     import sys
 
-    from negsim import sweep as sweeping
-    from negsim.grid import GridError, build_grid
+    from negsim.studies import sweep as sweeping
+    from negsim.studies.grid import GridError, build_grid
 
     if backend not in ("local", "dask"):
         _fail(f"--backend {backend!r}: choose local or dask")
@@ -583,7 +584,7 @@ def sweep(
         _print_problems(error)
         _not_found_hint(file)
         raise typer.Exit(EXIT_USAGE) from None
-    from negsim.paths import PathError, set_path
+    from negsim.format.paths import PathError, set_path
 
     for axis in grid.axes:  # a path that leads nowhere fails every point: a usage error
         try:
@@ -644,7 +645,7 @@ PLOT_KINDS = (
     "concessions",
     "sweep",
 )
-"""``negsim plot --kind`` choices: the keys of :data:`negsim.plots.FIGURES` (listed here so
+"""``negsim plot --kind`` choices: the keys of :data:`negsim.present.charts.FIGURES` (listed here so
 ``--help`` does not import matplotlib; a test keeps the two in step)."""
 
 DEFAULT_DISCOUNTS = (0.5, 0.99, 0.01)
@@ -682,13 +683,14 @@ def _chart(
 ) -> Figure:
     """Solve what a chart kind needs (plots never solve: for the curves, the CLI computes
     the curve record), then draw it."""
-    from negsim import curves, plots
+    from negsim.present import charts as plots
+    from negsim.studies import curves
 
     if kind == "frontier":
         analysis = analysis_or_exit(scenario)
         return _draw(kind, lambda: plots.frontier_figure(analysis))
     if kind == "agreements":
-        from negsim.simulate import simulate
+        from negsim.studies.simulate import simulate
 
         space = space_or_exit(scenario)
         simulation = scenario.simulation
@@ -700,7 +702,7 @@ def _chart(
         label = scenario.protocol.round_label
         return _draw(kind, lambda: plots.agreements_figure(result, label))
     if kind == "concessions":
-        from negsim.simulate import concession_trace
+        from negsim.studies.simulate import concession_trace
 
         space = space_or_exit(scenario)
         try:
@@ -739,7 +741,7 @@ def _chart(
 
 def _sweep_chart(folder: str) -> Figure:
     """The chart of a sweep's output folder (its results.csv and manifest.json)."""
-    from negsim.sweep_plots import read_results, sweep_figure
+    from negsim.present.sweep_charts import read_results, sweep_figure
 
     try:
         table = read_results(folder)
@@ -852,7 +854,7 @@ def plot(
         _fail(f"--max-deadline must be between 1 and {MAX_CURVE_POINTS:,}, got {max_deadline}")
     if discounts is not None:
         _discount_range(discounts)  # a usage error before any file is read
-    from negsim.plots import FORMATS, figure_bytes
+    from negsim.present.charts import FORMATS, figure_bytes
 
     scenario = None
     if kind == "sweep":  # FILE is a sweep's output folder
@@ -929,8 +931,8 @@ def sensitivity(
     scenario's own, the equilibrium utilities at each, and a tornado chart of the swings.
 
     Prints the table (or JSON) on standard output and writes the chart."""
-    from negsim import sensitivity as sensitivity_module
-    from negsim.plots import FORMATS, figure_bytes
+    from negsim.present.charts import FORMATS, figure_bytes
+    from negsim.studies import sensitivity as sensitivity_module
 
     scenario = load_or_exit(file)  # validates the base scenario, with positions
     try:

@@ -31,7 +31,7 @@ allocated), within :func:`negsim.memory.estimate_bytes`.
 
 Example
 -------
->>> from negsim.model import CategoricalIssue, CategoricalValues, Party, Protocol, Scenario
+>>> from negsim.format.model import CategoricalIssue, CategoricalValues, Party, Protocol, Scenario
 >>> issue = CategoricalIssue("amnesty", ("none", "full"), "Amnesty")
 >>> parties = tuple(
 ...     Party(name, name, {"amnesty": 1.0}, {"amnesty": CategoricalValues(values)})
@@ -58,8 +58,7 @@ from typing import Any
 
 import numpy as np
 
-from negsim.memory import estimate_bytes, format_bytes, limit_bytes
-from negsim.model import (
+from negsim.format.model import (
     TOLERANCE,
     CategoricalIssue,
     Condition,
@@ -70,6 +69,7 @@ from negsim.model import (
     Scenario,
     SplitIssue,
 )
+from negsim.memory import estimate_bytes, format_bytes, limit_bytes
 
 __all__ = [
     "OutcomeSpace",

@@ -1,6 +1,6 @@
 """Hypothesis strategies for negsim tests, and plain-Python reference helpers they rely on.
 
-:func:`scenarios` draws small, valid :class:`negsim.model.Scenario` objects: 2-4 parties,
+:func:`scenarios` draws small, valid :class:`negsim.format.model.Scenario` objects: 2-4 parties,
 1-4 issues of all three kinds with small resolutions, random weights and value functions
 (categorical maps, piecewise-linear points, power shapes), trust, mediators, interactions,
 constraints that leave at least one package feasible, and lottery disagreements. The number
@@ -18,7 +18,7 @@ import math
 
 from hypothesis import strategies as st
 
-from negsim.model import (
+from negsim.format.model import (
     CategoricalIssue,
     CategoricalValues,
     Condition,

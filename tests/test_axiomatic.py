@@ -12,9 +12,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from negsim.analysis import analyze, solve
-from negsim.results import Analysis
-from negsim.scenario import scenario_from_data
+from negsim.analysis.pipeline import analyze, solve
+from negsim.analysis.records import Analysis
+from negsim.format.loader import scenario_from_data
 from negsim.solvers import axiomatic
 from negsim.solvers.frontier import pareto_mask
 from negsim.space import OutcomeSpace

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from negsim import bundled
-from negsim.scenario import load_scenario
+from negsim.format import bundled
+from negsim.format.loader import load_scenario
 
 EXPECTED = {"venezuela-2025", "pie-split", "logrolling", "territorial-dispute"}
 

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from negsim import __version__, bundled
+from negsim import __version__
 from negsim.cli import app
 from negsim.errors import ScenarioError
-from negsim.scenario import load_scenario, load_scenario_text
+from negsim.format import bundled
+from negsim.format.loader import load_scenario, load_scenario_text
 from negsim.space import OutcomeSpace
 
 PROBLEM_LINE = re.compile(r"^.+:\d+:\d+: \S+: .+$")

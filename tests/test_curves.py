@@ -1,4 +1,5 @@
-"""Equilibrium curves (negsim.curves): each point is the equilibrium a direct call gives, and
+"""Equilibrium curves (``negsim.studies.curves``):
+each point is the equilibrium a direct call gives, and
 the mediators' guarantees move the Venezuela equilibrium the way trust says they should."""
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ import numpy as np
 import pytest
 from ruamel.yaml import YAML
 
-from negsim.curves import DeadlineCurve, DiscountCurve, deadline_curve, discount_curve
-from negsim.equilibrium import equilibrium
-from negsim.model import Scenario
-from negsim.scenario import load_scenario, scenario_from_data
+from negsim.analysis.equilibrium import equilibrium
+from negsim.format.loader import load_scenario, scenario_from_data
+from negsim.format.model import Scenario
 from negsim.space import OutcomeSpace
+from negsim.studies.curves import DeadlineCurve, DiscountCurve, deadline_curve, discount_curve
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from negsim.analysis import solve
-from negsim.scenario import scenario_from_data
+from negsim.analysis.pipeline import solve
+from negsim.format.loader import scenario_from_data
 
 
 def pie(parties: dict[str, Any], protocol: dict[str, Any]) -> dict[str, Any]:

@@ -1,9 +1,10 @@
-"""Property tests of negsim's subgame-perfect equilibria (``negsim.equilibrium``).
+"""Property tests of negsim's subgame-perfect equilibria (``negsim.analysis.equilibrium``).
 
-Scenarios are built in code (plain data through :func:`negsim.scenario.scenario_from_data`,
-or random :class:`~negsim.model.Scenario` objects from ``tests/strategies.py``) and solved
-with :func:`negsim.equilibrium.equilibrium` on their :class:`~negsim.space.OutcomeSpace`, or
-with :func:`negsim.analysis.solve` where the axiomatic solutions are needed too. Each test
+Scenarios are built in code (plain data through :func:`negsim.format.loader.scenario_from_data`,
+or random :class:`~negsim.format.model.Scenario` objects from ``tests/strategies.py``) and solved
+with :func:`negsim.analysis.equilibrium.equilibrium` on their
+:class:`~negsim.space.OutcomeSpace`, or
+with :func:`negsim.analysis.pipeline.solve` where the axiomatic solutions are needed too. Each test
 states the theorem it checks and the tolerance that theorem justifies:
 
 * Ståhl's finite horizon converges to Rubinstein's split, odd deadlines from above and even
@@ -37,10 +38,10 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from strategies import scenarios
 
-from negsim.analysis import solve
-from negsim.equilibrium import Equilibrium, equilibrium
-from negsim.model import Scenario
-from negsim.scenario import scenario_from_data
+from negsim.analysis.equilibrium import Equilibrium, equilibrium
+from negsim.analysis.pipeline import solve
+from negsim.format.loader import scenario_from_data
+from negsim.format.model import Scenario
 from negsim.space import OutcomeSpace
 
 SLACK = 1e-9
@@ -170,7 +171,7 @@ def tie_allowance(optimum: np.ndarray, powers: np.ndarray) -> np.ndarray:
     """How far, per party, the reported ``solutions.nash.hull`` point may lie from the exact
     maximizer under the spec's tie rule: hull points whose criterion is within 1e-9
     (relative for large values) of the best count as equally good, and the one closest to
-    the best single package is reported (spec/scenario.md, detail 4; negsim.analysis).
+    the best single package is reported (spec/scenario.md, detail 4; negsim.analysis.pipeline).
     Along the frontier, parametrized by u_i, the log Nash product is concave with curvature
     at least a_i / u_i^2 >= a_i (utilities here are at most 1), so a criterion loss of at
     most tau moves u_i by at most sqrt(2 tau / a_i)."""

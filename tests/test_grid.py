@@ -1,10 +1,10 @@
-"""Parsing of sweep values (``negsim.grid``): lists, ranges, linspace, quoting, grids."""
+"""Parsing of sweep values (``negsim.studies.grid``): lists, ranges, linspace, quoting, grids."""
 
 from __future__ import annotations
 
 import pytest
 
-from negsim.grid import Axis, Grid, GridError, build_grid, parse_assignment, parse_values
+from negsim.studies.grid import Axis, Grid, GridError, build_grid, parse_assignment, parse_values
 
 
 @pytest.mark.parametrize(

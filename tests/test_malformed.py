@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from negsim.cli import app
 from negsim.errors import ScenarioError
-from negsim.scenario import load_scenario
+from negsim.format.loader import load_scenario
 
 CATALOGUE = Path(__file__).parent / "malformed"
 CASES = sorted(CATALOGUE.glob("*.yaml"))

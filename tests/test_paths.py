@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from negsim.paths import PathError, get_path, set_path
+from negsim.format.paths import PathError, get_path, set_path
 
 DATA = {
     "protocol": {"deadline": 7},

@@ -1,4 +1,4 @@
-"""Charts of an analysis (negsim.plots): checked through their artists' data, rendered to
+"""Charts of an analysis (negsim.present.charts): checked through their artists' data, rendered to
 PNG, SVG and PDF, byte for byte the same on every render."""
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
 from matplotlib.text import Annotation, Text
 
-from negsim import plots
-from negsim.analysis import solve
-from negsim.curves import DeadlineCurve, DiscountCurve, deadline_curve, discount_curve
-from negsim.results import SOLUTION_LABELS, SOLUTION_NAMES, Analysis
-from negsim.scenario import load_scenario, load_scenario_text
+from negsim.analysis.pipeline import solve
+from negsim.analysis.records import SOLUTION_LABELS, SOLUTION_NAMES, Analysis
+from negsim.format.loader import load_scenario, load_scenario_text
+from negsim.present import charts as plots
 from negsim.space import OutcomeSpace
+from negsim.studies.curves import DeadlineCurve, DiscountCurve, deadline_curve, discount_curve
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 

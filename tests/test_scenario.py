@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from negsim.errors import ScenarioError
-from negsim.model import (
+from negsim.format.loader import load_scenario, load_scenario_text, scenario_from_data
+from negsim.format.model import (
     CategoricalIssue,
     CategoricalValues,
     Choice,
@@ -23,7 +24,6 @@ from negsim.model import (
     SplitIssue,
     Uniform,
 )
-from negsim.scenario import load_scenario, load_scenario_text, scenario_from_data
 
 DATA = Path(__file__).parent / "data"
 

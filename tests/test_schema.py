@@ -1,6 +1,6 @@
 """The JSON Schema of the scenario format: valid files pass, structurally wrong ones fail.
 
-The loader (negsim.scenario) is the real validator; the schema serves editors. So every
+The loader (negsim.format.loader) is the real validator; the schema serves editors. So every
 file the loader accepts must pass the schema, and every structural mistake the schema flags
 must be one the loader rejects too.
 """
@@ -18,11 +18,11 @@ import pytest
 from jsonschema import Draft202012Validator
 from ruamel.yaml import YAML
 
-from negsim import bundled
 from negsim.cli import template_text
 from negsim.errors import ScenarioError
-from negsim.scenario import load_scenario_text
-from negsim.schema import json_schema
+from negsim.format import bundled
+from negsim.format.loader import load_scenario_text
+from negsim.format.schema import json_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,7 +70,7 @@ def test_valid_files_pass(path: Path, validator: Draft202012Validator) -> None:
 
 
 def test_template_passes(validator: Draft202012Validator) -> None:
-    raw = (ROOT / "negsim" / "template.yaml").read_text(encoding="utf-8")
+    raw = (ROOT / "negsim" / "format" / "template.yaml").read_text(encoding="utf-8")
     assert errors(validator, plain(raw)) == []
     assert errors(validator, plain(template_text('odd: "name" # here'))) == []
 
@@ -84,7 +84,7 @@ def test_readme_example_is_valid(validator: Draft202012Validator) -> None:
 def test_template_uses_every_key_the_schema_knows() -> None:
     """The template shows the whole format: every top-level, issue, party and protocol key
     (recognition and rule, which apply to random_proposer only, are shown commented out)."""
-    raw = (ROOT / "negsim" / "template.yaml").read_text(encoding="utf-8")
+    raw = (ROOT / "negsim" / "format" / "template.yaml").read_text(encoding="utf-8")
     data = plain(raw)
     defs = json_schema()["$defs"]
     assert set(data) == set(json_schema()["properties"])
@@ -100,7 +100,7 @@ def test_template_uses_every_key_the_schema_knows() -> None:
 
 def loader_keys(name: str) -> set[str]:
     """A tuple of allowed keys from the loader's validator (``TOP_KEYS``, ``PARTY_KEYS``...)."""
-    for module_name in ("negsim.validation", "negsim.scenario"):
+    for module_name in ("negsim.format.validation", "negsim.format.loader"):
         try:
             module = importlib.import_module(module_name)
         except ImportError:
@@ -125,7 +125,7 @@ def test_schema_keys_match_the_loader() -> None:
 
 
 def _template() -> dict[str, Any]:
-    return plain((ROOT / "negsim" / "template.yaml").read_text(encoding="utf-8"))
+    return plain((ROOT / "negsim" / "format" / "template.yaml").read_text(encoding="utf-8"))
 
 
 def _set(data: dict[str, Any], dotted: str, value: Any) -> dict[str, Any]:

@@ -13,11 +13,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from rich.console import Console
 
-from negsim import plots
-from negsim.analysis import solve
-from negsim.results import Analysis
-from negsim.scenario import load_scenario
-from negsim.tables import solve_renderables
+from negsim.analysis.pipeline import solve
+from negsim.analysis.records import Analysis
+from negsim.format.loader import load_scenario
+from negsim.present import charts as plots
+from negsim.present.tables import solve_renderables
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "venezuela-2025-private.yaml"
 

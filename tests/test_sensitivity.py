@@ -1,4 +1,4 @@
-"""One-at-a-time sensitivity and the tornado chart (negsim.sensitivity)."""
+"""One-at-a-time sensitivity and the tornado chart (negsim.studies.sensitivity)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from negsim.errors import ScenarioError
-from negsim.plots import figure_bytes
-from negsim.sensitivity import (
+from negsim.present.charts import figure_bytes
+from negsim.studies.sensitivity import (
     default_paths,
     parse_path_argument,
     scenario_data,

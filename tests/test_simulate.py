@@ -1,4 +1,5 @@
-"""``negsim.simulate`` and ``negsim simulate``: agents, seeds, exact agreement rates, CLI."""
+"""``negsim.studies.simulate`` and ``negsim simulate``: agents, seeds, exact agreement rates,
+the CLI."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from negsim.cli import app
-from negsim.scenario import load_scenario_text
-from negsim.simulate import RUN_BLOCK, SimulationResult, simulate
+from negsim.format.loader import load_scenario_text
 from negsim.space import OutcomeSpace
+from negsim.studies.simulate import RUN_BLOCK, SimulationResult, simulate
 
 
 def pie(

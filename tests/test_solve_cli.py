@@ -12,10 +12,10 @@ from degenerate import SCENARIO_TEXTS
 from typer.testing import CliRunner, Result
 
 from negsim import cli
-from negsim.analysis import solve
+from negsim.analysis.pipeline import solve
+from negsim.analysis.records import SOLUTION_LABELS, SOLUTION_NAMES
 from negsim.cli import app
-from negsim.results import SOLUTION_LABELS, SOLUTION_NAMES
-from negsim.scenario import load_scenario
+from negsim.format.loader import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -320,9 +320,9 @@ def test_plot_unknown_kind_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_plot_kinds_in_help_are_the_figure_functions() -> None:
-    from negsim.plots import FIGURES
+    from negsim.present.charts import FIGURES
 
-    # the sweep chart reads a sweep's folder, not an analysis: negsim.sweep_plots
+    # the sweep chart reads a sweep's folder, not an analysis: negsim.present.sweep_charts
     assert set(cli.PLOT_KINDS) == set(FIGURES) | {"sweep"}
     assert "frontier" in run(["plot", "--help"]).stdout
 
@@ -350,7 +350,8 @@ def test_plot_deadline_writes_the_default_file(in_tmp: Path) -> None:
 def test_plot_deadline_solves_one_to_max_deadline(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from negsim import curves, plots
+    from negsim.present import charts as plots
+    from negsim.studies import curves
 
     seen: dict[str, object] = {}
     real = plots.deadline_figure
@@ -376,7 +377,8 @@ def test_plot_deadline_solves_one_to_max_deadline(
 def test_plot_discount_with_party_and_range(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from negsim import curves, plots
+    from negsim.present import charts as plots
+    from negsim.studies import curves
 
     seen: dict[str, curves.DiscountCurve] = {}
     real = plots.discount_figure

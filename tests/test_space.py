@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import all_plain_packages, plain_package_matches, scenarios
 
-from negsim.model import (
+from negsim.format.model import (
     CategoricalIssue,
     CategoricalValues,
     Condition,
@@ -601,7 +601,7 @@ parties:
 
 
 def test_spec_example_loaded_from_yaml():
-    scenario_module = pytest.importorskip("negsim.scenario")
+    scenario_module = pytest.importorskip("negsim.format.loader")
     space = enumerate_space(scenario_module.load_scenario_text(SPEC_EXAMPLE, "example.yaml"))
     assert space.shape == (3, 11, 101)
     assert space.n_packages == space.n_feasible == 3333

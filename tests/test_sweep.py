@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from negsim import bundled
 from negsim.cli import app
-from negsim.grid import build_grid
-from negsim.sweep import (
+from negsim.format import bundled
+from negsim.studies.grid import build_grid
+from negsim.studies.sweep import (
     RESULTS,
     Plan,
     SweepError,

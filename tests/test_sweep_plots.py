@@ -1,4 +1,4 @@
-"""Sweep charts from results.csv (negsim.sweep_plots)."""
+"""Sweep charts from results.csv (negsim.present.sweep_charts)."""
 
 from __future__ import annotations
 
@@ -11,18 +11,18 @@ import numpy as np
 import pytest
 from matplotlib.collections import LineCollection, QuadMesh
 
-from negsim.analysis import solve
-from negsim.paths import set_path
-from negsim.plots import figure_bytes
-from negsim.scenario import scenario_from_data
-from negsim.sensitivity import scenario_data
-from negsim.sweep_plots import (
+from negsim.analysis.pipeline import solve
+from negsim.format.loader import scenario_from_data
+from negsim.format.paths import set_path
+from negsim.present.charts import figure_bytes
+from negsim.present.sweep_charts import (
     boundary_segments,
     contour_level,
     read_results,
     sweep_figure,
     sweep_finding,
 )
+from negsim.studies.sensitivity import scenario_data
 
 PARTIES = ("a", "b")
 

@@ -27,7 +27,7 @@ from typing import Protocol
 
 import numpy as np
 
-from negsim.model import TOLERANCE
+from negsim.format.model import TOLERANCE
 from negsim.solvers.offers import Offer
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from negsim.model import TOLERANCE
+from negsim.format.model import TOLERANCE
 from negsim.solvers.lp import solve_lp
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from negsim.model import TOLERANCE
+from negsim.format.model import TOLERANCE
 
 SKYLINE_BLOCK = 512
 """Candidates compared at once by the many-party skyline (memory: block x skyline x n)."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from negsim.model import TOLERANCE
+from negsim.format.model import TOLERANCE
 
 
 @dataclass(frozen=True, eq=False)

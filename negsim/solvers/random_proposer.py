@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from negsim.model import TOLERANCE
+from negsim.format.model import TOLERANCE
 from negsim.solvers.alternating import Preferences, _rejection_values
 from negsim.solvers.offers import Offer
 
 if TYPE_CHECKING:
-    from negsim.equilibrium import Equilibrium, _OfferSpace
+    from negsim.analysis.equilibrium import Equilibrium, _OfferSpace
     from negsim.space import OutcomeSpace
 
 MAX_ITERATIONS = 100_000
@@ -95,11 +95,11 @@ def random_proposer_equilibrium(
     space: OutcomeSpace, offers: _OfferSpace, prefs: Preferences
 ) -> Equilibrium:
     """The (stationary, or with a deadline backward-induction) equilibrium of random-proposer
-    bargaining, as an :class:`~negsim.equilibrium.Equilibrium`: ``utilities`` and
+    bargaining, as an :class:`~negsim.analysis.equilibrium.Equilibrium`: ``utilities`` and
     ``payoffs`` are expectations over who is recognised, ``package`` is null, and
     ``proposals`` hold each party's proposal when recognised in round 0, its tied partners
     taken in party order after the proposer."""
-    from negsim.equilibrium import Equilibrium, Proposal
+    from negsim.analysis.equilibrium import Equilibrium, Proposal
 
     scenario = space.scenario
     protocol = scenario.protocol

@@ -68,7 +68,7 @@ real-time automated negotiation. Decision Support Systems 60:68-77.
 
 Example
 -------
->>> from negsim.scenario import load_scenario_text
+>>> from negsim.format.loader import load_scenario_text
 >>> from negsim.space import OutcomeSpace
 >>> text = '''
 ... negsim: 1
@@ -90,7 +90,7 @@ from typing import Any
 
 import numpy as np
 
-from negsim.model import TOLERANCE, Agent, Choice, Normal, Scenario, Uniform
+from negsim.format.model import TOLERANCE, Agent, Choice, Normal, Scenario, Uniform
 from negsim.solvers.frontier import pareto_mask
 from negsim.space import OutcomeSpace
 

@@ -30,9 +30,7 @@ def bundled_dir() -> Path:
     packaged = resources.files("negsim") / "scenarios"
     if isinstance(packaged, Path) and packaged.is_dir():
         return packaged
-    import negsim
-
-    return Path(negsim.__file__).resolve().parent.parent / "scenarios"
+    return Path(__file__).resolve().parents[2] / "scenarios"  # beside the negsim package
 
 
 def list_bundled() -> list[tuple[str, Path]]:

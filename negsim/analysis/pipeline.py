@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from negsim.model import TOLERANCE, Scenario
-from negsim.results import Analysis, HullPoint, MixMember, Solution, SpaceCounts, mix_package
+from negsim.analysis.records import (
+    Analysis,
+    HullPoint,
+    MixMember,
+    Solution,
+    SpaceCounts,
+    mix_package,
+)
+from negsim.format.model import TOLERANCE, Scenario
 from negsim.solvers import axiomatic, frontier
 from negsim.space import OutcomeSpace
 
@@ -81,8 +88,8 @@ def analyze(space: OutcomeSpace) -> Analysis:
     solutions: dict[str, Solution | None] = dict.fromkeys(METHODS)
     if zopa and ideal is not None:
         solutions = _solutions(space, pareto_rational, points, vertex_positions, vertices, ideal)
-    from negsim.equilibrium import equilibrium
-    from negsim.screening import screening
+    from negsim.analysis.equilibrium import equilibrium
+    from negsim.analysis.screening import screening
 
     return Analysis(
         space=space,

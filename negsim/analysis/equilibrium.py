@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from negsim.model import TOLERANCE, Scenario
-from negsim.results import MixMember, mix_package, mix_records
+from negsim.analysis.records import MixMember, mix_package, mix_records
+from negsim.format.model import TOLERANCE, Scenario
 from negsim.solvers import frontier
 from negsim.solvers.alternating import (
     AlternatingSolution,

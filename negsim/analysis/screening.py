@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from negsim.equilibrium import offer_space
-from negsim.model import TOLERANCE, UncertainParameter
-from negsim.results import MixMember, mix_package, mix_records
+from negsim.analysis.equilibrium import offer_space
+from negsim.analysis.records import MixMember, mix_package, mix_records
+from negsim.format.model import TOLERANCE, UncertainParameter
 from negsim.solvers.offers import FrontierOffers, PureOffers
 from negsim.solvers.screening import ScreeningProblem, ScreeningSolution, solve_screening
 from negsim.space import OutcomeSpace

@@ -1,7 +1,7 @@
 """One-at-a-time sensitivity of the equilibrium (``negsim sensitivity FILE [PATH...]``).
 
 :func:`sensitivity` moves each parameter, one at a time, to a lower and a higher value
-around the scenario's own, solves the scenario there (:func:`negsim.analysis.solve`) and
+around the scenario's own, solves the scenario there (:func:`negsim.analysis.pipeline.solve`) and
 records every party's equilibrium utility and payoff at low, base and high.
 :func:`tornado_figure` draws the result as a tornado chart.
 
@@ -40,10 +40,11 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from negsim.analysis import solve
+from negsim.analysis.pipeline import solve
 from negsim.errors import ScenarioError
-from negsim.paths import PathError, get_path, set_path
-from negsim.plots import (
+from negsim.format.loader import scenario_from_data
+from negsim.format.paths import PathError, get_path, set_path
+from negsim.present.charts import (
     LABEL_SIZE,
     NOTE_SIZE,
     OKABE_ITO,
@@ -54,8 +55,7 @@ from negsim.plots import (
     _style,
     _wrap,
 )
-from negsim.scenario import scenario_from_data
-from negsim.sweep_plots import path_label
+from negsim.present.sweep_charts import path_label
 
 __all__ = [
     "DEFAULT_SPREAD",
@@ -266,7 +266,7 @@ def scenario_data(argument: str | os.PathLike[str]) -> dict[str, Any]:
     """A scenario file (or a bundled name such as ``venezuela-2025``) as plain data for
     :func:`sensitivity`, read and validated as ``negsim sweep`` reads it. Raises
     :class:`ScenarioError` for an invalid scenario."""
-    from negsim.sweep import read_source
+    from negsim.studies.sweep import read_source
 
     return read_source(str(argument)).data
 
@@ -393,7 +393,7 @@ def sensitivity(
     """Vary each parameter one at a time around the scenario's value and solve.
 
     ``scenario_data`` is the scenario as plain data (:func:`scenario_data` reads a file).
-    ``paths`` are dotted paths (:mod:`negsim.paths`), or a mapping from path to explicit
+    ``paths`` are dotted paths (:mod:`negsim.format.paths`), or a mapping from path to explicit
     ``(low, high)`` values (None: by ``spread``); default :func:`default_paths`. ``spread``
     is the relative variation (0.1: 10% either side).
 

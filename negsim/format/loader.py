@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from negsim.errors import Problem, ScenarioError
-from negsim.model import Scenario
-from negsim.validation import ScenarioValidator
-from negsim.yamlsource import from_python, parse, read_text
+from negsim.format.model import Scenario
+from negsim.format.source import from_python, parse, read_text
+from negsim.format.validation import ScenarioValidator
 
 # Public entry points
 

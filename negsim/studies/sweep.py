@@ -6,9 +6,9 @@ scenario SHA-256, grid, seed, times, counts) and ``scenario.yaml``, a byte copy 
 scenario. ``docs/sweep.md`` documents the columns and the choices made here.
 
 A point is evaluated by :func:`evaluate`: set the swept paths on a copy of the scenario's
-data (:func:`negsim.paths.set_path`), validate it like a file
-(:func:`negsim.scenario.scenario_from_data`), solve it (:func:`negsim.analysis.solve`) and
-format one CSV row. The row depends only on the point, never on the worker, the backend or
+data (:func:`negsim.format.paths.set_path`), validate it like a file
+(:func:`negsim.format.loader.scenario_from_data`), solve it
+(:func:`negsim.analysis.pipeline.solve`) and format one CSV row. The row depends only on the point, never on the worker, the backend or
 the order of completion, so results are identical for any ``-j`` and backend.
 """
 
@@ -30,9 +30,10 @@ from typing import Any
 
 import numpy as np
 
-from negsim import __version__, bundled
 from negsim.errors import ScenarioError
-from negsim.grid import Axis, Grid, GridError, Value, axis_from_data
+from negsim.format import bundled
+from negsim.studies.grid import Axis, Grid, GridError, Value, axis_from_data
+from negsim.version import __version__
 
 RESULTS = "results.csv"
 MANIFEST = "manifest.json"
@@ -80,10 +81,10 @@ class Source:
 def read_source(argument: str) -> Source:
     """Read and validate the scenario ``argument`` names (a path, ``-`` or a bundled name).
 
-    Raises :class:`ScenarioError` like :func:`negsim.scenario.load_scenario`.
+    Raises :class:`ScenarioError` like :func:`negsim.format.loader.load_scenario`.
     """
-    from negsim.scenario import load_scenario, load_scenario_text
-    from negsim.yamlsource import parse, read_text
+    from negsim.format.loader import load_scenario, load_scenario_text
+    from negsim.format.source import parse, read_text
 
     if argument == "-":
         name, raw = "<stdin>", sys.stdin.buffer.read()
@@ -174,9 +175,9 @@ def evaluate(context: Context, index: int, values: Sequence[Value]) -> list[str]
     Never raises for a bad point: an invalid scenario or a failed solve gives a row with
     status ``error`` and the message.
     """
-    from negsim.analysis import solve
-    from negsim.paths import PathError, set_path
-    from negsim.scenario import scenario_from_data
+    from negsim.analysis.pipeline import solve
+    from negsim.format.loader import scenario_from_data
+    from negsim.format.paths import PathError, set_path
 
     names = context.party_names
     n = len(names)
@@ -650,7 +651,7 @@ def read_sweep_file(path: str | os.PathLike[str]) -> tuple[list[Axis], dict[str,
 
     Raises :class:`GridError` for anything wrong.
     """
-    from negsim.yamlsource import parse, read_text
+    from negsim.format.source import parse, read_text
 
     name = str(path)
     try:

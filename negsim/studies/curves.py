@@ -7,8 +7,8 @@
 
 Neither changes what a package is worth to anyone, so both reuse the scenario's outcome
 space (``dataclasses.replace(space, scenario=...)``) and call
-:func:`negsim.equilibrium.equilibrium` once per value, exactly as ``negsim solve`` does.
-They return frozen records of arrays, ready for :mod:`negsim.plots` (plots never solve)
+:func:`negsim.analysis.equilibrium.equilibrium` once per value, exactly as ``negsim solve`` does.
+They return frozen records of arrays, ready for :mod:`negsim.present.charts` (plots never solve)
 and for sweeps.
 
 An ``ultimatum`` protocol is alternating offers with a deadline of 1 (scenario spec,
@@ -17,7 +17,7 @@ sense.
 
 Example
 -------
->>> from negsim.scenario import load_scenario
+>>> from negsim.format.loader import load_scenario
 >>> from negsim.space import OutcomeSpace
 >>> space = OutcomeSpace.from_scenario(load_scenario("scenarios/pie-split.yaml"))
 >>> curve = deadline_curve(space, range(1, 5))
@@ -35,8 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from negsim.equilibrium import Equilibrium, equilibrium
-from negsim.model import Protocol, Scenario
+from negsim.analysis.equilibrium import Equilibrium, equilibrium
+from negsim.format.model import Protocol, Scenario
 from negsim.solvers import frontier
 from negsim.space import OutcomeSpace
 

@@ -1,4 +1,4 @@
-"""Charts of an :class:`~negsim.results.Analysis`: figure functions, result in, Axes out.
+"""Charts of an :class:`~negsim.analysis.records.Analysis`: figure functions, result in, Axes out.
 
 Plots never solve: every point they draw is a number of the analysis record. They use
 :class:`matplotlib.figure.Figure` directly (no pyplot, no global state) and render with
@@ -10,8 +10,8 @@ the common forms of colour blindness; every solution also has its own marker sha
 
 Example
 -------
->>> from negsim.analysis import solve
->>> from negsim.scenario import load_scenario
+>>> from negsim.analysis.pipeline import solve
+>>> from negsim.format.loader import load_scenario
 >>> analysis = solve(load_scenario("scenarios/logrolling.yaml"))
 >>> figure = frontier_figure(analysis)
 >>> figure_bytes(figure, "svg")[:5]
@@ -38,9 +38,8 @@ from matplotlib.path import Path as MplPath
 from matplotlib.text import Annotation, Text
 from matplotlib.ticker import MaxNLocator
 
-from negsim.curves import DeadlineCurve, DiscountCurve
-from negsim.results import SOLUTION_LABELS, SOLUTION_NAMES, Analysis, Solution
-from negsim.tables import (
+from negsim.analysis.records import SOLUTION_LABELS, SOLUTION_NAMES, Analysis, Solution
+from negsim.present.tables import (
     TOLERANCE,
     deadline_words,
     distribution_words,
@@ -51,6 +50,7 @@ from negsim.tables import (
     round_unit,
     screening_distribution,
 )
+from negsim.studies.curves import DeadlineCurve, DiscountCurve
 
 __all__ = [
     "DENSITY_THRESHOLD",
@@ -1832,7 +1832,7 @@ def _plot_screening_rounds(screening: Any, ax: Axes) -> None:
 
 def _plot_screening_offers(screening: Any, ax: Axes) -> None:
     """Right panel: the offers' path on the frontier of the offer set, numbered by round."""
-    from negsim.equilibrium import offer_space
+    from negsim.analysis.equilibrium import offer_space
 
     space = screening.space
     scenario = space.scenario
@@ -1948,7 +1948,7 @@ def _plot_screening_offers(screening: Any, ax: Axes) -> None:
 
 
 def screening_figure(screening: Any) -> Figure:
-    """The screening chart of a :class:`~negsim.screening.Screening` record: per round,
+    """The screening chart of a :class:`~negsim.analysis.screening.Screening` record: per round,
     how likely a deal is (bars, the last round marked, no deal stated) and how likely the
     responder is to accept if still talking (line); beside it, the offers' path on the
     frontier of the offer set, numbered by round. The title states the finding
@@ -1975,7 +1975,7 @@ def plot_agreements(result: Any, ax: Axes | None = None, round_label: str | None
     """The share of simulated runs that agree in each round, the last round highlighted
     (the deadline spike, if any), with the share that never agrees stated.
 
-    ``result`` is a :class:`negsim.simulate.SimulationResult`.
+    ``result`` is a :class:`negsim.studies.simulate.SimulationResult`.
     """
     if ax is None:
         ax = _new_figure().add_subplot()
@@ -2021,7 +2021,7 @@ def agreements_figure(result: Any, round_label: str | None = None) -> Figure:
 def plot_concessions(trace: Any, ax: Axes | None = None) -> Axes:
     """Each agent's target utility over the rounds (line) and the offers: filled markers
     for its own offers (their value to itself), hollow ones for the offers it receives; the
-    round of agreement marked. ``trace`` is a :class:`negsim.simulate.ConcessionTrace`."""
+    round of agreement marked. ``trace`` is a :class:`negsim.studies.simulate.ConcessionTrace`."""
     if ax is None:
         ax = _new_figure().add_subplot()
     rounds = np.arange(trace.targets.shape[0])
@@ -2080,11 +2080,11 @@ FIGURES: dict[str, Callable[..., Figure]] = {
     "concessions": concessions_figure,
 }
 """Chart kinds of ``negsim plot --kind``: kind -> figure function. ``frontier`` takes an
-:class:`~negsim.results.Analysis`; ``deadline`` and ``discount`` take the curve records of
-:mod:`negsim.curves` (plots never solve: the caller computes the curve); ``screening``
-takes the :class:`~negsim.screening.Screening` record of an analysis; ``agreements`` a
-:class:`~negsim.simulate.SimulationResult`; ``concessions`` a
-:class:`~negsim.simulate.ConcessionTrace`."""
+:class:`~negsim.analysis.records.Analysis`; ``deadline`` and ``discount`` take the curve records of
+:mod:`negsim.studies.curves` (plots never solve: the caller computes the curve); ``screening``
+takes the :class:`~negsim.analysis.screening.Screening` record of an analysis; ``agreements`` a
+:class:`~negsim.studies.simulate.SimulationResult`; ``concessions`` a
+:class:`~negsim.studies.simulate.ConcessionTrace`."""
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """The rules of the scenario format (version 1), section by section.
 
 :class:`ScenarioValidator` walks a YAML tree once, reports every problem with its position
-and builds the frozen :class:`negsim.model.Scenario`. Choices where the format leaves room
-are listed in :mod:`negsim.scenario`.
+and builds the frozen :class:`negsim.format.model.Scenario`. Choices where the format leaves room
+are listed in :mod:`negsim.format.loader`.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from negsim import memory
-from negsim.checks import IDENTIFIER, Checker, _describe, _fmt, _interval
 from negsim.errors import ScenarioError, did_you_mean, join_path, one_of
-from negsim.model import (
+from negsim.format.checks import IDENTIFIER, Checker, _describe, _fmt, _interval
+from negsim.format.model import (
     DEFAULT_EXPONENTS,
     DEFAULT_TYPES,
     FORMAT_VERSION,
@@ -47,7 +47,7 @@ from negsim.model import (
     Uniform,
     ValueFunction,
 )
-from negsim.yamlsource import YNode
+from negsim.format.source import YNode
 
 DEFAULT_RESOLUTION = 101
 MISSING = object()

@@ -17,7 +17,7 @@
 * three paths: small multiples, one heatmap per value of the third path, one colour scale.
 
 Points whose ``status`` is not ``ok`` are kept aside: hatched cells in a heatmap, hatched
-columns on a line chart, and counted in the caption. Like :mod:`negsim.plots`, figures are
+columns on a line chart, and counted in the caption. Like :mod:`negsim.present.charts`, figures are
 built without pyplot and are the same for the same input.
 """
 
@@ -40,7 +40,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from negsim.plots import (
+from negsim.present.charts import (
     LABEL_SIZE,
     NOTE_SIZE,
     TEXT_GREY,
@@ -210,7 +210,7 @@ def read_results(directory: str | os.PathLike[str]) -> SweepTable:
 def _scenario_words(folder: Path) -> tuple[dict[str, str], str | None, str | None, str | None]:
     """Party labels, the round label, the name and the first proposer from the scenario
     copy in ``folder`` (empty when there is none)."""
-    from negsim.yamlsource import parse, read_text
+    from negsim.format.source import parse, read_text
 
     for candidate in sorted(folder.glob("*.y*ml")):
         try:
@@ -262,7 +262,7 @@ def path_label(
     """Words for a swept path: ``protocol.deadline`` -> ``deadline (days)``,
     ``parties.maduro.discount`` -> ``Nicolás Maduro's discount factor (per day)``, with
     ``labels`` the parties' display names and ``round_label`` the protocol's ``round``."""
-    from negsim.tables import round_unit
+    from negsim.present.tables import round_unit
 
     unit = round_unit(round_label)
     daily = unit is not None and unit[0] == 1
@@ -428,7 +428,7 @@ def _series(table: SweepTable, column: str, x_index: np.ndarray, n: int) -> _Ser
 
 
 def _line_figure(table: SweepTable, metric: str | None) -> Figure:
-    from negsim.plots import _curve_figure
+    from negsim.present.charts import _curve_figure
 
     path = table.swept[0]
     axis, position = _positions(table, path)
@@ -798,7 +798,7 @@ def _between_known(
 
 
 def _heatmap_figure(table: SweepTable, metric: str, level: float | None) -> Figure:
-    from negsim.plots import _new_figure
+    from negsim.present.charts import _new_figure
 
     if metric not in table.columns:
         raise ValueError(

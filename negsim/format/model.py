@@ -1,6 +1,6 @@
 """The scenario model: frozen, typed records of one negotiation (scenario format version 1).
 
-A :class:`Scenario` is what :func:`negsim.scenario.load_scenario` returns after every rule of
+A :class:`Scenario` is what :func:`negsim.format.loader.load_scenario` returns after every rule of
 the format has been checked. All names are resolved, all defaults filled in and all weights
 normalized, so solvers never see raw YAML and never need to re-validate.
 

@@ -4,7 +4,7 @@ These models describe the *shape* of a scenario file for editors and other tools
 exist, what type each holds, and the simple bounds the format states (a discount in (0, 1], a
 probability in [0, 1], ...). They accept every valid file. They do not check the rules that
 tie parts of a file together (a value map naming every option, weights naming declared
-issues, probabilities summing to 1, ...): :func:`negsim.scenario.load_scenario` does the
+issues, probabilities summing to 1, ...): :func:`negsim.format.loader.load_scenario` does the
 real validation and reports every problem with its line and column.
 
 Mappings whose keys a file chooses (issue, option, party names) become objects with

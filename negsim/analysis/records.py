@@ -12,8 +12,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from negsim import __version__
 from negsim.space import OutcomeSpace
+from negsim.version import __version__
 
 SOLUTION_NAMES: tuple[str, ...] = ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
 SOLUTION_LABELS = {

@@ -1,6 +1,6 @@
 """Generic checks on a YAML tree, each reporting problems with their position.
 
-:class:`Checker` is the toolbox the scenario validator (:mod:`negsim.validation`) is built
+:class:`Checker` is the toolbox the scenario validator (:mod:`negsim.format.validation`) is built
 from: typed reads (numbers, whole numbers, text, booleans) with bounds, mappings with allowed
 and required keys and "did you mean" hints, and references to defined names.
 """
@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from negsim.errors import Problem, did_you_mean, join_path, one_of
-from negsim.yamlsource import YNode
+from negsim.format.source import YNode
 
 IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 

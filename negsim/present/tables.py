@@ -1,9 +1,9 @@
 """What ``negsim solve --format table`` prints: rich renderables of an :class:`Analysis`.
 
-Every number comes from the :class:`~negsim.results.Analysis` record; this module only
+Every number comes from the :class:`~negsim.analysis.records.Analysis` record; this module only
 arranges and words them. The helpers that turn packages into words
 (:func:`package_terms`, :func:`no_zopa_reason`, :func:`solution_groups`) are shared with
-:mod:`negsim.plots`, so tables and charts say the same thing.
+:mod:`negsim.present.charts`, so tables and charts say the same thing.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from negsim.results import SOLUTION_LABELS, SOLUTION_NAMES, Analysis, Solution
+from negsim.analysis.records import SOLUTION_LABELS, SOLUTION_NAMES, Analysis, Solution
 from negsim.space import OutcomeSpace
 
 __all__ = [
@@ -978,7 +978,7 @@ PARAMETER_WORDS = {
 
 
 def distribution_words(distribution: Any) -> str:
-    """A distribution of :mod:`negsim.model` in words."""
+    """A distribution of :mod:`negsim.format.model` in words."""
     kind = type(distribution).__name__
     if kind == "Uniform":
         return f"uniform on [{_short(distribution.low)}, {_short(distribution.high)}]"
