@@ -8,8 +8,9 @@ scenario. ``docs/sweep.md`` documents the columns and the choices made here.
 A point is evaluated by :func:`evaluate`: set the swept paths on a copy of the scenario's
 data (:func:`negsim.format.paths.set_path`), validate it like a file
 (:func:`negsim.format.loader.scenario_from_data`), solve it
-(:func:`negsim.analysis.pipeline.solve`) and format one CSV row. The row depends only on the point, never on the worker, the backend or
-the order of completion, so results are identical for any ``-j`` and backend.
+(:func:`negsim.analysis.pipeline.solve`) and format one CSV row. The row depends only on the
+point, never on the worker, the backend or the order of completion, so results are identical
+for any ``-j`` and backend.
 """
 
 from __future__ import annotations
