@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import all_plain_packages, plain_package_matches, scenarios
 
+from negsim.format.levels import feasibility_mask, issue_levels, split_shares
 from negsim.format.model import (
     CategoricalIssue,
     CategoricalValues,
@@ -27,13 +28,7 @@ from negsim.format.model import (
     Scenario,
     SplitIssue,
 )
-from negsim.space import (
-    OutcomeSpace,
-    enumerate_space,
-    feasibility_mask,
-    issue_levels,
-    split_shares,
-)
+from negsim.space import OutcomeSpace, enumerate_space
 
 PROPERTY_SETTINGS = settings(max_examples=100, deadline=None)
 

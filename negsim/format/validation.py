@@ -1209,7 +1209,7 @@ class ScenarioValidator(Checker):
         )
 
     def check_feasible(self, scenario: Scenario, constraints_node: YNode) -> None:
-        from negsim.space import feasibility_mask
+        from negsim.format.levels import feasibility_mask
 
         if not feasibility_mask(scenario).any():
             self.error(
