@@ -15,6 +15,8 @@ from typing import Literal
 
 import numpy as np
 
+from negsim.format import defaults
+
 FORMAT_VERSION = 1
 TOLERANCE = 1e-9
 """Absolute tolerance for comparing utilities (scenario spec, "payoff convention")."""
@@ -121,7 +123,7 @@ class PowerShape:
 
     best: float
     worst: float
-    exponent: float = 1.0
+    exponent: float = defaults.EXPONENT
 
     def evaluate(self, x: np.ndarray) -> np.ndarray:
         base = (np.asarray(x, dtype=float) - self.worst) / (self.best - self.worst)
@@ -213,12 +215,14 @@ class Party:
     weights: dict[str, float]
     values: dict[str, ValueFunction | None]
     interactions: tuple[Interaction, ...] = ()
-    disagreement: Lottery = field(default_factory=lambda: Lottery.sure(0.0))
+    disagreement: Lottery = field(
+        default_factory=lambda: Lottery.sure(defaults.party_number("disagreement"))
+    )
     outside_option: float | None = None
-    agreement_value: float = 0.0
-    discount: float = 1.0
-    cost_per_round: float = 0.0
-    bargaining_power: float = 1.0
+    agreement_value: float = defaults.party_number("agreement_value")
+    discount: float = defaults.party_number("discount")
+    cost_per_round: float = defaults.party_number("cost_per_round")
+    bargaining_power: float = defaults.party_number("bargaining_power")
     trust: dict[str, float] = field(default_factory=dict)
 
 
@@ -260,14 +264,13 @@ UNCERTAIN_PARAMETERS: tuple[str, ...] = (
     "discount",
     "cost_per_round",
 )
-DEFAULT_TYPES = 201
 
 
 @dataclass(frozen=True, slots=True)
 class Uniform:
     low: float
     high: float
-    types: int = DEFAULT_TYPES
+    types: int = defaults.TYPES
 
     def discretize(self) -> tuple[np.ndarray, np.ndarray]:
         """``types`` equally likely values at the quantiles ``(k + 1/2) / N``."""
@@ -283,7 +286,7 @@ class Normal:
     sd: float
     low: float
     high: float
-    types: int = DEFAULT_TYPES
+    types: int = defaults.TYPES
 
     def discretize(self) -> tuple[np.ndarray, np.ndarray]:
         """``types`` equally likely values at the quantiles ``(k + 1/2) / N``."""
@@ -327,7 +330,6 @@ class UncertainParameter:
 # Simulation and mediators
 
 STRATEGIES: tuple[str, ...] = ("boulware", "conceder", "linear", "tit_for_tat")
-DEFAULT_EXPONENTS = {"boulware": 0.2, "conceder": 2.0, "linear": 1.0, "tit_for_tat": 1.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,7 +409,7 @@ class Scenario:
 
     def effective_trust(self, party: str, issue: str) -> float:
         """The party's trust in promises on ``issue``, raised by any mediator's guarantee."""
-        trust = self.party(party).trust.get(issue, 1.0)
+        trust = self.party(party).trust.get(issue, defaults.party_number("trust"))
         for mediator in self.mediators:
             trust = max(trust, mediator.guarantees.get(party, {}).get(issue, 0.0))
         return trust

@@ -26,6 +26,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from negsim.format.defaults import (
+    EXPONENT,
+    PARTY,
+    PROTOCOL,
+    RESOLUTION,
+    TYPES,
+)
+
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 IDENTIFIER_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
 UNCERTAIN_KEY_PATTERN = (
@@ -56,7 +64,8 @@ class _Strict(BaseModel):
 _LABEL = "Display name."
 _DESCRIPTION = "Free text."
 _RESOLUTION = (
-    "Number of evenly spaced grid points used to enumerate packages (at least 2; default 101)."
+    "Number of evenly spaced grid points used to enumerate packages (at least 2; default "
+    f"{RESOLUTION})."
 )
 
 
@@ -110,7 +119,7 @@ class Shape(_Strict):
 
     best: float = Field(description="The amount worth 1.")
     worst: float = Field(description="The amount worth 0.")
-    exponent: float = _optional(gt=0, description="Curvature; 1 (linear) by default.")
+    exponent: float = _optional(gt=0, description=f"Curvature; {EXPONENT:g} (linear) by default.")
 
 
 class ShareExponent(_Strict):
@@ -195,26 +204,34 @@ class Party(_Strict):
     )
     disagreement: float | Lottery = _optional(
         description="Utility when talks end without a deal (the BATNA or conflict payoff): a "
-        "number or a lottery; 0 by default.",
+        f"number or a lottery; {PARTY['disagreement']:g} by default.",
     )
     outside_option: float | None = _optional(
         description="Utility this party can take by walking out when it rejects an offer; "
         "null: it cannot walk out.",
     )
     agreement_value: float = _optional(
-        description="Utility added to every agreement: the value of any deal; 0 by default."
+        description="Utility added to every agreement: the value of any deal; "
+        f"{PARTY['agreement_value']:g} by default."
     )
     discount: float = _optional(
-        gt=0, le=1, description="Per-round discount factor in (0, 1]; 1 by default."
+        gt=0,
+        le=1,
+        description=f"Per-round discount factor in (0, 1]; {PARTY['discount']:g} by default.",
     )
     cost_per_round: float = _optional(
-        ge=0, description="Fixed utility cost of each round of delay; 0 by default."
+        ge=0,
+        description="Fixed utility cost of each round of delay; "
+        f"{PARTY['cost_per_round']:g} by default.",
     )
     bargaining_power: float = _optional(
-        gt=0, description="Exponent in the generalized Nash product; 1 by default."
+        gt=0,
+        description="Exponent in the generalized Nash product; "
+        f"{PARTY['bargaining_power']:g} by default.",
     )
     trust: dict[Identifier, Probability] = _optional(
-        description="Credibility of promises on each issue, in [0, 1]; 1 by default. With trust "
+        description=f"Credibility of promises on each issue, in [0, 1]; {PARTY['trust']:g} by "
+        "default. With trust "
         "t the value is t * v + (1 - t) * (the party's worst value on that issue).",
     )
 
@@ -245,7 +262,8 @@ class Protocol(_Strict):
     breakdown_risk: float = _optional(
         ge=0,
         lt=1,
-        description="Probability in [0, 1) that talks end after each rejection; 0 by default.",
+        description="Probability in [0, 1) that talks end after each rejection; "
+        f"{PROTOCOL['breakdown_risk']:g} by default.",
     )
     recognition: dict[Identifier, Probability] = _optional(
         description="Party -> probability of being recognised as proposer, for random_proposer; "
@@ -265,7 +283,7 @@ class Protocol(_Strict):
 # --------------------------------------------------------------------------------------------
 # Uncertainty
 
-_TYPES = "Number of equally likely types the solvers use (default 201)."
+_TYPES = f"Number of equally likely types the solvers use (default {TYPES})."
 
 
 class NormalParameters(_Strict):

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypedDict
 
 from negsim import memory
 from negsim.errors import ScenarioError, did_you_mean, join_path, one_of
+from negsim.format import defaults
 from negsim.format.checks import IDENTIFIER, Checker, _describe, _fmt, _interval
 from negsim.format.model import (
-    DEFAULT_EXPONENTS,
-    DEFAULT_TYPES,
     FORMAT_VERSION,
     PROTOCOL_KINDS,
     STRATEGIES,
@@ -49,8 +48,8 @@ from negsim.format.model import (
 )
 from negsim.format.source import YNode
 
-DEFAULT_RESOLUTION = 101
 MISSING = object()
+PROTOCOL_DEFAULT = defaults.PROTOCOL
 
 TOP_KEYS = (
     "negsim", "name", "description", "sources", "issues", "parties", "constraints",
@@ -66,6 +65,24 @@ PROTOCOL_KEYS = (
     "lotteries", "round",
 )  # fmt: skip
 SHAPE_KEYS = ("best", "worst", "exponent")
+
+
+class _NumberCheck(TypedDict, total=False):
+    """Bounds of :meth:`Checker.number`."""
+
+    low: float
+    high: float
+    low_open: bool
+    what: str
+
+
+PARTY_NUMBER_CHECKS: dict[str, _NumberCheck] = {
+    "agreement_value": {},
+    "discount": {"low": 0.0, "high": 1.0, "low_open": True, "what": "a discount factor must be"},
+    "cost_per_round": {"low": 0.0, "what": "a cost must be"},
+    "bargaining_power": {"low": 0.0, "low_open": True, "what": "bargaining power must be"},
+}
+"""A party's scalar parameters and their bounds; left out, each takes its format default."""
 
 
 class ScenarioValidator(Checker):
@@ -192,7 +209,7 @@ class ScenarioValidator(Checker):
                 return None
             return CategoricalIssue(name, options, label or name, description)
 
-        resolution = DEFAULT_RESOLUTION
+        resolution = defaults.RESOLUTION
         if "resolution" in fields:
             value = self.integer(fields["resolution"], join_path(path, "resolution"), low=2)
             if value is None:
@@ -323,49 +340,41 @@ class ScenarioValidator(Checker):
         )  # fmt: skip
         disagreement = (
             self.lottery(fields["disagreement"], join_path(path, "disagreement"))
-            if "disagreement" in fields else Lottery.sure(0.0)
+            if "disagreement" in fields else Lottery.sure(defaults.party_number("disagreement"))
         )  # fmt: skip
         outside = None
         if "outside_option" in fields and fields["outside_option"].value is not None:
             outside = self.number(fields["outside_option"], join_path(path, "outside_option"))
         scalars: dict[str, float | None] = {}
-        for key, default, check in (
-            ("agreement_value", 0.0, {}),
-            (
-                "discount",
-                1.0,
-                {"low": 0.0, "high": 1.0, "low_open": True, "what": "a discount factor must be"},
-            ),
-            ("cost_per_round", 0.0, {"low": 0.0, "what": "a cost must be"}),
-            (
-                "bargaining_power",
-                1.0,
-                {"low": 0.0, "low_open": True, "what": "bargaining power must be"},
-            ),
-        ):
+        for key, check in PARTY_NUMBER_CHECKS.items():
             scalars[key] = (
-                self.number(fields[key], join_path(path, key), **check)  # type: ignore[arg-type]
+                self.number(fields[key], join_path(path, key), **check)
                 if key in fields
-                else default
+                else defaults.party_number(key)
             )
         trust = self.issue_numbers(fields.get("trust"), join_path(path, "trust"), probability=True)
         if len(self.problems) > before or weights is None or values is None:
             return None
+
+        def scalar(key: str) -> float:
+            value = scalars[key]
+            assert value is not None  # a problem would have been reported
+            return value
+
+        default_trust = defaults.party_number("trust")
         return Party(
             name=name,
             label=label or name,
             weights=weights,
             values=values,
             interactions=tuple(interactions),
-            disagreement=disagreement or Lottery.sure(0.0),
+            disagreement=disagreement or Lottery.sure(defaults.party_number("disagreement")),
             outside_option=outside,
-            agreement_value=float(scalars["agreement_value"] or 0.0),
-            discount=float(scalars["discount"] or 1.0),
-            cost_per_round=float(scalars["cost_per_round"] or 0.0),
-            bargaining_power=float(scalars["bargaining_power"] or 1.0),
-            trust={issue: trust.get(issue, 1.0) for issue in self.issues}
-            if trust is not None
-            else {issue: 1.0 for issue in self.issues},
+            agreement_value=scalar("agreement_value"),
+            discount=scalar("discount"),
+            cost_per_round=scalar("cost_per_round"),
+            bargaining_power=scalar("bargaining_power"),
+            trust={issue: (trust or {}).get(issue, default_trust) for issue in self.issues},
         )
 
     def issue_numbers(
@@ -542,7 +551,9 @@ class ScenarioValidator(Checker):
                     ok = False
                 numbers[key] = value
         if isinstance(issue, SplitIssue):
-            return PowerShape(issue.total, 0.0, numbers.get("exponent") or 1.0) if ok else None
+            return (
+                PowerShape(issue.total, 0.0, _or_default(numbers.get("exponent"))) if ok else None
+            )
         for key in ("best", "worst"):
             if key not in fields:
                 self.error(
@@ -558,7 +569,7 @@ class ScenarioValidator(Checker):
         if best == worst:
             self.error(node, path, f"best and worst are both {_fmt(best)}: they must differ")
             return None
-        return PowerShape(best, worst, numbers.get("exponent") or 1.0)
+        return PowerShape(best, worst, _or_default(numbers.get("exponent")))
 
     def points(
         self, fields: dict[Any, YNode], node: YNode, path: str, low: float, high: float, span: str
@@ -818,7 +829,7 @@ class ScenarioValidator(Checker):
                 ok = False
             return value
 
-        kind = get("kind", self.choice(PROTOCOL_KINDS, "protocol kind"), "alternating_offers")
+        kind = get("kind", self.choice(PROTOCOL_KINDS, "protocol kind"), PROTOCOL_DEFAULT["kind"])
         first = get("first_proposer", self.party_reference(party_names), None)
         if first is None and ok:
             first = party_names[0] if party_names else None
@@ -850,19 +861,21 @@ class ScenarioValidator(Checker):
                 ok = False
             deadline = 1
         elif deadline is MISSING:
-            deadline = None
+            deadline = PROTOCOL_DEFAULT["deadline"]
         risk = get(
             "breakdown_risk",
             lambda n, p: self.number(
                 n, p, low=0.0, high=1.0, high_open=True, what="a breakdown risk must be"
             ),
-            0.0,
+            PROTOCOL_DEFAULT["breakdown_risk"],
         )
         recognition = self.recognition(fields.get("recognition"), party_names)
         if recognition is None:
             ok = False
-        rule = get("rule", self.choice(("unanimity", "majority"), "voting rule"), "unanimity")
-        lotteries = get("lotteries", self.boolean, True)
+        rule = get(
+            "rule", self.choice(("unanimity", "majority"), "voting rule"), PROTOCOL_DEFAULT["rule"]
+        )
+        lotteries = get("lotteries", self.boolean, PROTOCOL_DEFAULT["lotteries"])
         round_label = get("round", self.text, None)
         if not ok or not party_names:
             return None
@@ -967,7 +980,7 @@ class ScenarioValidator(Checker):
             )
             return None
         form = given[0]
-        types = DEFAULT_TYPES
+        types = defaults.TYPES
         if "types" in fields:
             if form == "choice":
                 self.error(
@@ -1090,7 +1103,7 @@ class ScenarioValidator(Checker):
         if fields is None:
             return None
         self.keys(node, "simulation", ("runs", "seed", "agents"))
-        runs = 1000
+        runs = defaults.SIMULATION_RUNS
         if "runs" in fields:
             runs = self.integer(fields["runs"], "simulation.runs", low=1)  # type: ignore[assignment]
         seed = None
@@ -1111,7 +1124,8 @@ class ScenarioValidator(Checker):
         if runs is None:
             return None
         for party in self.party_names:
-            agents.setdefault(party, Agent("linear", 1.0))
+            strategy = defaults.AGENT_STRATEGY
+            agents.setdefault(party, Agent(strategy, defaults.AGENT_EXPONENTS[strategy]))
         return Simulation(
             runs=runs, seed=seed, agents={p: agents[p] for p in self.party_names if p in agents}
         )
@@ -1128,7 +1142,7 @@ class ScenarioValidator(Checker):
         )
         if strategy is None:
             return None
-        exponent = DEFAULT_EXPONENTS[strategy]
+        exponent = defaults.AGENT_EXPONENTS[strategy]
         if "exponent" in fields:
             value = self.number(
                 fields["exponent"],
@@ -1240,3 +1254,8 @@ def _coarser_resolution(scenario: Scenario, limit: int) -> str:
                 f"to {resolution} or less, or use fewer issues or options"
             )
     return f"even resolution 2 on issues.{finest.name} is too large; use fewer issues or options"
+
+
+def _or_default(exponent: float | None) -> float:
+    """A value function's exponent, or the format's default when the file gives none."""
+    return defaults.EXPONENT if exponent is None else exponent
