@@ -31,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bench_space import scenario_text
 from timing import median_time
 
-from negsim.analysis.equilibrium import equilibrium, offer_space, preferences
+from negsim.analysis.equilibrium import equilibrium, preferences
+from negsim.analysis.offers import offer_space
 from negsim.format.loader import load_scenario_text
 from negsim.solvers import frontier
 from negsim.solvers.alternating import backward_induction, stationary_two_party

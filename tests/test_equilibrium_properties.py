@@ -38,8 +38,9 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from strategies import scenarios
 
-from negsim.analysis.equilibrium import Equilibrium, equilibrium
+from negsim.analysis.equilibrium import equilibrium
 from negsim.analysis.pipeline import solve
+from negsim.analysis.records import Equilibrium
 from negsim.format.loader import scenario_from_data
 from negsim.format.model import Scenario
 from negsim.space import OutcomeSpace

@@ -32,6 +32,7 @@ JSON_KEYS = [
     "solutions",
     "equilibrium",
     "screening",
+    "warnings",
 ]
 
 DEGENERATE = {

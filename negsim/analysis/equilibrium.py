@@ -19,107 +19,30 @@ otherwise.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import replace
 
 import numpy as np
 
-from negsim.analysis.records import MixMember, mix_package, mix_records
+from negsim.analysis.offers import OfferSpace, offer_space
+from negsim.analysis.records import Equilibrium, Proposal
 from negsim.format.model import TOLERANCE, Scenario
-from negsim.solvers import frontier
 from negsim.solvers.alternating import (
     AlternatingSolution,
     Preferences,
     StationarySolution,
     backward_induction,
+    stationary_rejection,
     stationary_two_party,
 )
-from negsim.solvers.offers import FrontierOffers, HullOffers, Offer, PureOffers
+from negsim.solvers.convergence import Convergence
+from negsim.solvers.random_proposer import in_party_order, random_proposer
 from negsim.space import OutcomeSpace
 
 LIMIT_DEADLINES = (64, 256, 1024, 4096, 16384)
 """Deadlines tried, in turn, for the limit of ever longer deadlines."""
-
-
-@dataclass(frozen=True, eq=False)
-class Proposal:
-    """What ``proposer`` offers in ``round`` (None: no deadline), if that round is reached:
-    ``utilities`` ``(n_parties,)`` and the lottery ``mix`` of feasible positions; both None
-    when no offer would be accepted."""
-
-    round: int | None
-    proposer: int
-    utilities: np.ndarray | None
-    mix: tuple[MixMember, ...]
-    accepted: bool
-    thresholds: np.ndarray | None = None
-    """Each responder's value of rejecting, in utility terms (NaN for the proposer): it
-    accepts an offer worth at least that much."""
-
-
-@dataclass(frozen=True, eq=False)
-class Equilibrium:
-    """The ``equilibrium`` block of ``negsim solve`` (see ``spec/cli.md``)."""
-
-    space: OutcomeSpace
-    protocol: str
-    deadline: int | None
-    first_proposer: int
-    agreement: bool
-    round: int | None
-    proposer: int | None
-    utilities: np.ndarray | None
-    mix: tuple[MixMember, ...]
-    payoffs: np.ndarray
-    proposals: tuple[Proposal, ...]
-    unique: bool = True
-    ranges: np.ndarray | None = None
-    """``(n_parties, 2)`` utility ranges over the equilibria when not unique."""
-    method: str = ""
-    notes: tuple[str, ...] = field(default=())
-
-    def to_dict(self) -> dict[str, Any]:
-        names = self.space.scenario.party_names
-
-        def by_party(vector: np.ndarray | None) -> dict[str, float | None] | None:
-            """Per party; a non-finite value (e.g. endless delay costs) is null in JSON."""
-            if vector is None:
-                return None
-            return {
-                name: float(v) + 0.0 if np.isfinite(v) else None
-                for name, v in zip(names, vector, strict=True)
-            }
-
-        result: dict[str, Any] = {
-            "protocol": self.protocol,
-            "deadline": self.deadline,
-            "first_proposer": names[self.first_proposer],
-            "agreement": self.agreement,
-            "round": self.round,
-            "proposer": None if self.proposer is None else names[self.proposer],
-            "package": mix_package(self.space, self.mix),
-            "mix": mix_records(self.space, self.mix),
-            "utilities": by_party(self.utilities),
-            "payoffs": by_party(self.payoffs),
-            "proposals": [
-                {
-                    "round": proposal.round,
-                    "proposer": names[proposal.proposer],
-                    "utilities": by_party(proposal.utilities),
-                    "package": mix_package(self.space, proposal.mix),
-                    "mix": mix_records(self.space, proposal.mix),
-                    "accepted": proposal.accepted,
-                }
-                for proposal in self.proposals
-            ],
-        }
-        if not self.unique and self.ranges is not None:
-            result["unique"] = False
-            result["range"] = {
-                name: [float(low) + 0.0, float(high) + 0.0]
-                for name, (low, high) in zip(names, self.ranges, strict=True)
-            }
-        return result
+LIMIT_TOLERANCE = 1e-9
+"""The limit is reached when the round-0 payoffs of a deadline and its ``n - 1`` successors
+agree within this."""
 
 
 def preferences(scenario: Scenario, disagreement: np.ndarray) -> Preferences:
@@ -136,55 +59,23 @@ def preferences(scenario: Scenario, disagreement: np.ndarray) -> Preferences:
     )
 
 
-@dataclass(frozen=True, eq=False)
-class _OfferSpace:
-    """An offer set and the feasible positions of its points."""
+def equilibrium(
+    space: OutcomeSpace, efficient: np.ndarray | None = None, *, offers: OfferSpace | None = None
+) -> Equilibrium:
+    """The subgame-perfect equilibrium of ``space.scenario``'s protocol (module docstring).
 
-    offers: PureOffers | FrontierOffers | HullOffers
-    positions: np.ndarray
-    own_range: tuple[np.ndarray, np.ndarray]
-    """Lowest and highest utility of each party over the offer set, ``(n_parties,)`` each."""
-
-    def mix(self, offer: Offer | None) -> tuple[MixMember, ...]:
-        """An offer as a lottery of feasible positions."""
-        if offer is None:
-            return ()
-        return tuple(
-            MixMember(float(w), int(self.positions[i]))
-            for w, i in zip(offer.weights, offer.indices, strict=True)
-        )
-
-
-def offer_space(space: OutcomeSpace, efficient: np.ndarray | None = None) -> _OfferSpace:
-    """The offers a proposer may make: the Pareto-optimal feasible packages, or lotteries
-    on their hull's frontier when the protocol allows lotteries."""
-    utilities = space.utilities
-    if efficient is None:
-        efficient = frontier.pareto_mask(utilities)
-    positions = np.flatnonzero(efficient)
-    points = utilities[:, positions]
-    own_range = (points.min(axis=1), points.max(axis=1))
-    if not space.scenario.protocol.lotteries:
-        return _OfferSpace(PureOffers(points), positions, own_range)
-    if space.n_parties == 2:
-        chain = frontier.upper_hull_two(points)
-        return _OfferSpace(FrontierOffers(points[:, chain]), positions[chain], own_range)
-    corners = frontier.hull_vertices(points)
-    return _OfferSpace(HullOffers(points[:, corners]), positions[corners], own_range)
-
-
-def equilibrium(space: OutcomeSpace, efficient: np.ndarray | None = None) -> Equilibrium:
-    """The subgame-perfect equilibrium of ``space.scenario``'s protocol."""
+    ``efficient`` (the Pareto mask of the feasible packages) and ``offers`` (the offer set)
+    are reused when the caller already has them.
+    """
     scenario = space.scenario
     protocol = scenario.protocol
     prefs = preferences(scenario, space.disagreement)
-    offers = offer_space(space, efficient)
+    if offers is None:
+        offers = offer_space(space, efficient)
     first = scenario.party_index(protocol.first_proposer)
     n = scenario.n_parties
     if protocol.kind == "random_proposer":
-        from negsim.solvers.random_proposer import random_proposer_equilibrium
-
-        return random_proposer_equilibrium(space, offers, prefs)
+        return _random_proposer(space, offers, prefs)
     if protocol.kind == "one_sided":
         if protocol.deadline is None:
             return _one_sided_stationary(space, offers, prefs, first)
@@ -213,7 +104,7 @@ def equilibrium(space: OutcomeSpace, efficient: np.ndarray | None = None) -> Equ
     return _limit_of_deadlines(space, offers, prefs, proposer_of_round, first)
 
 
-def _proposals(solution: AlternatingSolution, offers: _OfferSpace) -> tuple[Proposal, ...]:
+def _proposals(solution: AlternatingSolution, offers: OfferSpace) -> tuple[Proposal, ...]:
     """The offer of every round of a backward-induction solution."""
     return tuple(
         Proposal(
@@ -222,7 +113,7 @@ def _proposals(solution: AlternatingSolution, offers: _OfferSpace) -> tuple[Prop
             None if play.offer is None else play.offer.utilities.copy(),
             offers.mix(play.offer),
             play.accepted,
-            play.thresholds,
+            play.rejection,
         )
         for play in solution.rounds
     )
@@ -230,7 +121,7 @@ def _proposals(solution: AlternatingSolution, offers: _OfferSpace) -> tuple[Prop
 
 def _from_backward(
     space: OutcomeSpace,
-    offers: _OfferSpace,
+    offers: OfferSpace,
     prefs: Preferences,
     deadline: int,
     proposer_of_round: Callable[[int], int],
@@ -269,19 +160,17 @@ def _record(
 
 
 def _stationary(
-    space: OutcomeSpace, offers: _OfferSpace, prefs: Preferences, first: int
+    space: OutcomeSpace, offers: OfferSpace, prefs: Preferences, first: int
 ) -> Equilibrium | None:
     low, high = offers.own_range
     solution = stationary_two_party(offers.offers, prefs, first, (low[first], high[first]))
     if solution is None or not _proposers_prefer_agreement(solution, prefs):
         return None  # the caller solves it as the limit of ever longer deadlines
     second = 1 - first
-    order = (first, second)
     proposals = tuple(
         Proposal(None, party, solution.offers[party].utilities.copy(),
-                 offers.mix(solution.offers[party]), True,
-                 _responder_thresholds(party, solution.thresholds))
-        for party in order
+                 offers.mix(solution.offers[party]), True, solution.rejections[party])
+        for party in (first, second)
     )  # fmt: skip
     agreed = solution.offers[first]
     ranges = None
@@ -310,6 +199,7 @@ def _stationary(
         unique=solution.unique,
         ranges=ranges,
         method="stationary equilibrium (Rubinstein 1982; Shaked & Sutton 1984 bounds)",
+        convergence=solution.convergence,
     )
 
 
@@ -330,13 +220,6 @@ def _proposers_prefer_agreement(solution: StationarySolution, prefs: Preferences
     return True
 
 
-def _responder_thresholds(proposer: int, thresholds: np.ndarray) -> np.ndarray:
-    """``thresholds`` with the proposer's entry set to NaN, as :class:`Proposal` holds them."""
-    result = np.asarray(thresholds, dtype=float).copy()
-    result[proposer] = np.nan
-    return result
-
-
 def _floor(party: int, level: float) -> np.ndarray:
     floors = np.full(2, -np.inf)
     floors[party] = level
@@ -345,43 +228,52 @@ def _floor(party: int, level: float) -> np.ndarray:
 
 def _limit_of_deadlines(
     space: OutcomeSpace,
-    offers: _OfferSpace,
+    offers: OfferSpace,
     prefs: Preferences,
     proposer_of_round: Callable[[int], int],
     first: int,
 ) -> Equilibrium:
     """No deadline, solved as the limit of ever longer deadlines: deadlines of
     ``LIMIT_DEADLINES`` rounds, each with its ``n - 1`` successors so every proposer is
-    last once, until their round-0 payoffs agree within 1e-9. The proposals are those of
-    the first ``n`` rounds, one per proposer (``round`` null)."""
+    last once, until their round-0 payoffs agree within :data:`LIMIT_TOLERANCE`. The
+    proposals are those of the first ``n`` rounds, one per proposer (``round`` null). When
+    even the longest deadlines disagree, the answer of the longest is kept and its
+    ``convergence`` says by how much they differ (the analysis warns)."""
     n = space.n_parties
     solution = None
+    spread = np.inf
     for deadline in LIMIT_DEADLINES:
         runs = [
             backward_induction(offers.offers, prefs, deadline + k, proposer_of_round)
             for k in range(n)
         ]
         solution = runs[0]
-        if float(np.ptp(np.stack([run.payoffs for run in runs]), axis=0).max()) <= 1e-9:
+        spread = float(np.ptp(np.stack([run.payoffs for run in runs]), axis=0).max())
+        if spread <= LIMIT_TOLERANCE:
             break
     assert solution is not None
+    convergence = Convergence(
+        "limit of ever longer deadlines: round-0 payoffs of consecutive deadlines",
+        spread <= LIMIT_TOLERANCE, deadline, spread, LIMIT_TOLERANCE,
+    )  # fmt: skip
     record = _record(
         space, solution, _proposals(solution, offers), first, None,
         "limit of ever longer deadlines (backward induction)",
     )  # fmt: skip
     stationary = tuple(replace(p, round=None) for p in record.proposals[:n])
-    return replace(record, proposals=stationary)
+    return replace(record, proposals=stationary, convergence=convergence)
 
 
 def _no_impatience(
-    space: OutcomeSpace, offers: _OfferSpace, prefs: Preferences, first: int
+    space: OutcomeSpace, offers: OfferSpace, prefs: Preferences, first: int
 ) -> Equilibrium:
     """No deadline, no discounting, no costs, no breakdown risk: any division the
     responders accept is an equilibrium, as perpetual disagreement is worth 0 to everyone
     (format, detail 8). Reported: the one best for the first proposer, who gives each
     responder ``max(outside option, 0)``; ``range`` runs, for each party, from that
     floor to its best acceptable offer."""
-    floors = np.where(np.isnan(prefs.outside), 0.0, np.fmax(prefs.outside, 0.0))
+    rejection = stationary_rejection(prefs)
+    floors = rejection.value
     thresholds = floors.copy()
     thresholds[first] = -np.inf
     offer = offers.offers.best_for(first, thresholds)
@@ -399,10 +291,7 @@ def _no_impatience(
         ]
     )  # fmt: skip
     lows = np.minimum(floors, offer.utilities)
-    proposal = Proposal(
-        None, first, offer.utilities.copy(), offers.mix(offer), True,
-        _responder_thresholds(first, thresholds),
-    )  # fmt: skip
+    proposal = Proposal(None, first, offer.utilities.copy(), offers.mix(offer), True, rejection)
     return Equilibrium(
         space=space, protocol="alternating_offers", deadline=None, first_proposer=first,
         agreement=True, round=0, proposer=first, utilities=offer.utilities.copy(),
@@ -414,32 +303,25 @@ def _no_impatience(
 
 
 def _one_sided_stationary(
-    space: OutcomeSpace, offers: _OfferSpace, prefs: Preferences, first: int
+    space: OutcomeSpace, offers: OfferSpace, prefs: Preferences, first: int
 ) -> Equilibrium:
     """One-sided offers without a deadline: every responder's threshold is its stationary
-    rejection value ``tau = max(outside, p d + (1 - p)(discount tau - cost))``; with no
-    breakdown, no discounting and no cost, perpetual disagreement is worth 0 (the format's
-    convention), so ``tau = max(outside, 0)``."""
-    p = prefs.breakdown_risk
-    factor = (1 - p) * prefs.discount
-    with np.errstate(divide="ignore", invalid="ignore"):
-        stationary = (p * prefs.disagreement - (1 - p) * prefs.cost) / (1 - factor)
-    stationary = np.where(factor >= 1, np.where(prefs.cost > 0, -np.inf, 0.0), stationary)
-    thresholds = np.where(np.isnan(prefs.outside), stationary, np.fmax(prefs.outside, stationary))
+    rejection value (:func:`~negsim.solvers.alternating.stationary_rejection`)."""
+    rejection = stationary_rejection(prefs)
+    stationary = rejection.stay
+    thresholds = rejection.value.copy()
     thresholds[first] = -np.inf
     offer = offers.offers.best_for(first, thresholds)
     if offer is not None and offer.utilities[first] < stationary[first] - TOLERANCE:
         offer = None  # the proposer does better never agreeing (breakdown pays it more)
     proposal = Proposal(None, first, None if offer is None else offer.utilities.copy(),
-                        offers.mix(offer), offer is not None,
-                        _responder_thresholds(first, thresholds))  # fmt: skip
+                        offers.mix(offer), offer is not None, rejection)  # fmt: skip
     if offer is not None:
         payoffs = offer.utilities.copy()
     else:
         # no deal: a responder whose outside option beats staying walks out at once (the
         # others get their disagreement); otherwise everyone gets its never-agree value
-        responders = np.arange(space.n_parties) != first
-        walks = responders & ~np.isnan(prefs.outside) & (prefs.outside > stationary + TOLERANCE)
+        walks = (np.arange(space.n_parties) != first) & rejection.walks
         if walks.any():
             walker = int(np.flatnonzero(walks)[0])
             payoffs = prefs.disagreement.copy()
@@ -454,3 +336,53 @@ def _one_sided_stationary(
         payoffs=payoffs, proposals=(proposal,),
         method="one-sided offers, stationary responder thresholds",
     )  # fmt: skip
+
+
+def _random_proposer(space: OutcomeSpace, offers: OfferSpace, prefs: Preferences) -> Equilibrium:
+    """Random-proposer bargaining (:func:`~negsim.solvers.random_proposer.random_proposer`)
+    as an :class:`Equilibrium`: ``utilities`` and ``payoffs`` are expectations over who is
+    recognised, ``package`` is null, and ``proposals`` hold each party's proposal when
+    recognised in round 0, its tied partners taken in party order after the proposer."""
+    scenario = space.scenario
+    protocol = scenario.protocol
+    n = scenario.n_parties
+    recognition = np.array([protocol.recognition[name] for name in scenario.party_names])
+    solution = random_proposer(offers.offers, prefs, recognition, protocol.rule, protocol.deadline)
+    round_index = None if protocol.deadline is None else 0
+    proposals = []
+    for play in solution.plays:
+        chosen = in_party_order(play.offers, play.proposer, n) if play.offers else None
+        proposals.append(
+            Proposal(
+                round_index,
+                play.proposer,
+                None if chosen is None else chosen.utilities.copy(),
+                offers.mix(chosen),
+                chosen is not None,
+                play.rejection,
+            )
+        )
+    plays = solution.plays
+    agreement = any(plays[k].offers and recognition[k] > 0 for k in range(n))
+    utilities = None
+    if agreement:
+        utilities = sum(
+            recognition[k] * np.mean([o.utilities for o in plays[k].offers], axis=0)
+            for k in range(n)
+            if plays[k].offers
+        ) / sum(recognition[k] for k in range(n) if plays[k].offers)
+    return Equilibrium(
+        space=space,
+        protocol="random_proposer",
+        deadline=protocol.deadline,
+        first_proposer=scenario.party_index(protocol.first_proposer),
+        agreement=bool(agreement),
+        round=0 if agreement else None,
+        proposer=None,
+        utilities=None if utilities is None else np.asarray(utilities),
+        mix=(),
+        payoffs=solution.values,
+        proposals=tuple(proposals),
+        method=f"Baron & Ferejohn (1989), {protocol.rule}: {solution.method}",
+        convergence=solution.convergence,
+    )

@@ -1,17 +1,27 @@
-"""Frozen result records of a bargaining analysis, and their JSON form (``../spec/cli.md``).
+"""Frozen records of a bargaining analysis and their JSON form (``docs/json.md``).
 
 Solvers return positions (indices of feasible packages, columns of
-``OutcomeSpace.utilities``) and utility vectors; these records tie them to packages so the
-CLI, sweeps, plots and reports all read the same numbers.
+``OutcomeSpace.utilities``), utility vectors and the values that explain them; these records
+tie them to packages, so the CLI, sweeps, charts and reports all read the same numbers and
+never work the theory out again.
+
+* :class:`Analysis`: everything ``negsim solve`` reports about one scenario;
+* :class:`Solution` and :class:`HullPoint`: an axiomatic solution, single package and lottery;
+* :class:`Equilibrium` and :class:`Proposal`: the protocol's subgame-perfect equilibrium;
+* :class:`Screening`: the uninformed proposer's offers against private information.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
+from negsim.analysis.offers import MixMember, OfferSpace
+from negsim.solvers.alternating import Rejection, responder_values
+from negsim.solvers.convergence import Convergence
+from negsim.solvers.screening import ScreeningSolution
 from negsim.space import OutcomeSpace
 from negsim.version import __version__
 
@@ -22,13 +32,6 @@ SOLUTION_LABELS = {
     "egalitarian": "Egalitarian",
     "utilitarian": "Utilitarian",
 }
-
-
-class MixMember(NamedTuple):
-    """One package of a lottery: ``weight`` on the feasible package at ``position``."""
-
-    weight: float
-    position: int
 
 
 def mix_package(space: OutcomeSpace, mix: tuple[MixMember, ...]) -> dict[str, Any] | None:
@@ -56,6 +59,9 @@ class HullPoint:
     utilities: np.ndarray
     mix: tuple[MixMember, ...]
     package: dict[str, Any] | None
+    convergence: Convergence | None = None
+    """How an iterative hull solver (Nash for more than two parties) ended; None when the
+    point is found exactly."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,13 +80,159 @@ class Solution:
 
 @dataclass(frozen=True, slots=True)
 class SpaceCounts:
-    """Package counts of ``space`` in ``../spec/cli.md``."""
+    """Package counts of the outcome space (``space`` in ``docs/json.md``)."""
 
     packages: int
     feasible: int
     individually_rational: int
     pareto: int
     pareto_individually_rational: int
+
+
+@dataclass(frozen=True, eq=False)
+class Proposal:
+    """What ``proposer`` offers in ``round`` (None: no deadline), if that round is reached:
+    ``utilities`` ``(n_parties,)`` and the lottery ``mix`` of feasible positions; both None
+    when no offer would be accepted."""
+
+    round: int | None
+    proposer: int
+    utilities: np.ndarray | None
+    mix: tuple[MixMember, ...]
+    accepted: bool
+    rejection: Rejection
+    """What rejecting this proposal is worth to each party, and what that is made of."""
+
+    @property
+    def thresholds(self) -> np.ndarray:
+        """Each responder's value of rejecting, in utility terms (NaN for the proposer): it
+        accepts an offer worth at least that much."""
+        return responder_values(self.rejection, self.proposer)
+
+
+@dataclass(frozen=True, eq=False)
+class Equilibrium:
+    """The protocol's subgame-perfect equilibrium: the ``equilibrium`` block of ``negsim
+    solve`` (``docs/json.md``). ``convergence`` reports the iterative method behind it (a
+    stationary fixed point, value iteration, a limit of long deadlines); None when it is
+    exact (backward induction)."""
+
+    space: OutcomeSpace
+    protocol: str
+    deadline: int | None
+    first_proposer: int
+    agreement: bool
+    round: int | None
+    proposer: int | None
+    utilities: np.ndarray | None
+    mix: tuple[MixMember, ...]
+    payoffs: np.ndarray
+    proposals: tuple[Proposal, ...]
+    unique: bool = True
+    ranges: np.ndarray | None = None
+    """``(n_parties, 2)`` utility ranges over the equilibria when not unique."""
+    method: str = ""
+    convergence: Convergence | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        names = self.space.scenario.party_names
+
+        def by_party(vector: np.ndarray | None) -> dict[str, float | None] | None:
+            """Per party; a non-finite value (e.g. endless delay costs) is null in JSON."""
+            if vector is None:
+                return None
+            return {
+                name: float(v) + 0.0 if np.isfinite(v) else None
+                for name, v in zip(names, vector, strict=True)
+            }
+
+        result: dict[str, Any] = {
+            "protocol": self.protocol,
+            "deadline": self.deadline,
+            "first_proposer": names[self.first_proposer],
+            "agreement": self.agreement,
+            "round": self.round,
+            "proposer": None if self.proposer is None else names[self.proposer],
+            "package": mix_package(self.space, self.mix),
+            "mix": mix_records(self.space, self.mix),
+            "utilities": by_party(self.utilities),
+            "payoffs": by_party(self.payoffs),
+            "proposals": [
+                {
+                    "round": proposal.round,
+                    "proposer": names[proposal.proposer],
+                    "utilities": by_party(proposal.utilities),
+                    "package": mix_package(self.space, proposal.mix),
+                    "mix": mix_records(self.space, proposal.mix),
+                    "accepted": proposal.accepted,
+                }
+                for proposal in self.proposals
+            ],
+            "convergence": None if self.convergence is None else self.convergence.to_dict(),
+        }
+        if not self.unique and self.ranges is not None:
+            result["unique"] = False
+            result["range"] = {
+                name: [float(low) + 0.0, float(high) + 0.0]
+                for name, (low, high) in zip(names, self.ranges, strict=True)
+            }
+        return result
+
+
+@dataclass(frozen=True, eq=False)
+class Screening:
+    """The uninformed proposer's offers and the responder types' acceptance: the
+    ``screening`` block of ``negsim solve`` (``docs/json.md``)."""
+
+    space: OutcomeSpace
+    offers: OfferSpace
+    """The offer set the proposer chose from (its points are the frontier it offers on)."""
+    proposer: int
+    responder: int
+    parameter: str
+    n_types: int
+    solution: ScreeningSolution
+    offer_utilities: tuple[np.ndarray | None, ...]
+    offer_mixes: tuple[tuple[MixMember, ...], ...]
+    stated_type_round: int | None
+    expected_payoffs: np.ndarray
+
+    @property
+    def final_round_share(self) -> float | None:
+        agreed = float(self.solution.agreement_probability.sum())
+        if agreed <= 0:
+            return None
+        return float(self.solution.agreement_probability[-1]) / agreed
+
+    def to_dict(self) -> dict[str, Any]:
+        names = self.space.scenario.party_names
+        offers = []
+        for t, (utilities, mix) in enumerate(zip(self.offer_utilities, self.offer_mixes,
+                                                 strict=True)):  # fmt: skip
+            offers.append({
+                "round": t,
+                "utilities": None if utilities is None else {
+                    name: float(u) + 0.0 for name, u in zip(names, utilities, strict=True)},
+                "package": mix_package(self.space, mix),
+                "mix": mix_records(self.space, mix),
+                "accept_probability": float(self.solution.accept_probability[t]),
+            })  # fmt: skip
+        return {
+            "proposer": names[self.proposer],
+            "responder": names[self.responder],
+            "parameter": self.parameter,
+            "types": self.n_types,
+            "offers": offers,
+            "stated_type_accepts_in_round": self.stated_type_round,
+            "agreement_probability_by_round": [
+                float(x) for x in self.solution.agreement_probability
+            ],
+            "no_agreement_probability": self.solution.no_agreement_probability,
+            "expected_payoffs": {
+                name: float(x) + 0.0 for name, x in zip(names, self.expected_payoffs, strict=True)
+            },
+            "final_round_share": self.final_round_share,
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,8 +263,15 @@ class Analysis:
         by the first party's utility, highest first).
     solutions : dict
         ``SOLUTION_NAMES`` -> :class:`Solution`, or None each when there is no ZOPA.
-    equilibrium, screening :
-        Filled by the strategic and screening solvers; None until then.
+    offers : OfferSpace
+        What a proposer may offer: the offer set the equilibrium and screening searched.
+    equilibrium : Equilibrium
+        The protocol's subgame-perfect equilibrium with complete information.
+    screening : Screening or None
+        The screening offers, when the scenario calls for them.
+    warnings : tuple of str
+        What the reader should know about the accuracy of these numbers (an iteration
+        that stopped short of its tolerance, with its residual).
     """
 
     space: OutcomeSpace
@@ -124,8 +283,10 @@ class Analysis:
     pareto: np.ndarray
     hull_frontier: np.ndarray
     solutions: dict[str, Solution | None]
-    equilibrium: Any = None
-    screening: Any = None
+    offers: OfferSpace
+    equilibrium: Equilibrium
+    screening: Screening | None = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def party_names(self) -> tuple[str, ...]:
@@ -138,7 +299,7 @@ class Analysis:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object of ``negsim solve --format json`` (``../spec/cli.md``)."""
+        """The JSON object of ``negsim solve --format json`` (``docs/json.md``)."""
         space = self.space
         utilities = space.utilities
         return {
@@ -169,8 +330,9 @@ class Analysis:
                 name: None if solution is None else self._solution_dict(solution)
                 for name, solution in self.solutions.items()
             },
-            "equilibrium": None if self.equilibrium is None else self.equilibrium.to_dict(),
+            "equilibrium": self.equilibrium.to_dict(),
             "screening": None if self.screening is None else self.screening.to_dict(),
+            "warnings": list(self.warnings),
         }
 
     def _solution_dict(self, solution: Solution) -> dict[str, Any]:
@@ -185,4 +347,5 @@ class Analysis:
             "utilities": self.by_party(point.utilities),
             "mix": mix_records(self.space, point.mix),
             "package": point.package,
+            "convergence": None if point.convergence is None else point.convergence.to_dict(),
         }

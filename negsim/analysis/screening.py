@@ -9,72 +9,15 @@ Other uncertain parameters keep their stated values here (they enter ``simulate`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import numpy as np
 
-from negsim.analysis.equilibrium import offer_space
-from negsim.analysis.records import MixMember, mix_package, mix_records
+from negsim.analysis.offers import OfferSpace, offer_space
+from negsim.analysis.records import Screening
 from negsim.format.model import TOLERANCE, UncertainParameter
-from negsim.solvers.offers import FrontierOffers, PureOffers
-from negsim.solvers.screening import ScreeningProblem, ScreeningSolution, solve_screening
+from negsim.solvers.screening import ScreeningProblem, solve_screening
 from negsim.space import OutcomeSpace
 
 SCREENED_PARAMETERS = ("disagreement", "agreement_value")
-
-
-@dataclass(frozen=True, eq=False)
-class Screening:
-    """The uninformed proposer's offers and the responder types' acceptance."""
-
-    space: OutcomeSpace
-    proposer: int
-    responder: int
-    parameter: str
-    n_types: int
-    solution: ScreeningSolution
-    offer_utilities: tuple[np.ndarray | None, ...]
-    offer_mixes: tuple[tuple[MixMember, ...], ...]
-    stated_type_round: int | None
-    expected_payoffs: np.ndarray
-
-    @property
-    def final_round_share(self) -> float | None:
-        agreed = float(self.solution.agreement_probability.sum())
-        if agreed <= 0:
-            return None
-        return float(self.solution.agreement_probability[-1]) / agreed
-
-    def to_dict(self) -> dict[str, Any]:
-        names = self.space.scenario.party_names
-        offers = []
-        for t, (utilities, mix) in enumerate(zip(self.offer_utilities, self.offer_mixes,
-                                                 strict=True)):  # fmt: skip
-            offers.append({
-                "round": t,
-                "utilities": None if utilities is None else {
-                    name: float(u) + 0.0 for name, u in zip(names, utilities, strict=True)},
-                "package": mix_package(self.space, mix),
-                "mix": mix_records(self.space, mix),
-                "accept_probability": float(self.solution.accept_probability[t]),
-            })  # fmt: skip
-        return {
-            "proposer": names[self.proposer],
-            "responder": names[self.responder],
-            "parameter": self.parameter,
-            "types": self.n_types,
-            "offers": offers,
-            "stated_type_accepts_in_round": self.stated_type_round,
-            "agreement_probability_by_round": [
-                float(x) for x in self.solution.agreement_probability
-            ],
-            "no_agreement_probability": self.solution.no_agreement_probability,
-            "expected_payoffs": {
-                name: float(x) + 0.0 for name, x in zip(names, self.expected_payoffs, strict=True)
-            },
-            "final_round_share": self.final_round_share,
-        }
 
 
 def _private_parameter(space: OutcomeSpace, responder: str) -> UncertainParameter | None:
@@ -84,8 +27,11 @@ def _private_parameter(space: OutcomeSpace, responder: str) -> UncertainParamete
     return None
 
 
-def screening(space: OutcomeSpace, efficient: np.ndarray | None = None) -> Screening | None:
-    """The screening equilibrium, or None when the scenario does not call for one."""
+def screening(
+    space: OutcomeSpace, efficient: np.ndarray | None = None, *, offers: OfferSpace | None = None
+) -> Screening | None:
+    """The screening equilibrium, or None when the scenario does not call for one.
+    ``efficient`` (the Pareto mask) and ``offers`` (the offer set) are reused when given."""
     scenario = space.scenario
     protocol = scenario.protocol
     if (
@@ -110,12 +56,9 @@ def screening(space: OutcomeSpace, efficient: np.ndarray | None = None) -> Scree
     reservations = disagreement - bonus
     order = np.argsort(reservations, kind="stable")
 
-    offers = offer_space(space, efficient)
-    if isinstance(offers.offers, FrontierOffers):
-        points = offers.offers.vertices
-    else:
-        assert isinstance(offers.offers, PureOffers)
-        points = offers.offers.points
+    if offers is None:
+        offers = offer_space(space, efficient)
+    points = offers.points
     ascending = np.argsort(points[responder], kind="stable")
     prefs_party = scenario.parties[proposer]
     problem = ScreeningProblem(
@@ -153,6 +96,7 @@ def screening(space: OutcomeSpace, efficient: np.ndarray | None = None) -> Scree
     expected[responder] = float(problem.probabilities @ solution.type_payoffs)
     return Screening(
         space=space,
+        offers=offers,
         proposer=proposer,
         responder=responder,
         parameter=private.parameter,

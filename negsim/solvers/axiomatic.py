@@ -20,23 +20,29 @@ All functions work on arrays: ``points`` has shape ``(n_parties, k)``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from negsim.format.model import TOLERANCE
+from negsim.solvers.convergence import Convergence
 from negsim.solvers.lp import solve_lp
+
+NASH_DECOMPOSITION_STEPS = 50
+"""Vertices simplicial decomposition may add beyond ``4 * n_parties``."""
 
 
 @dataclass(frozen=True, slots=True)
 class HullOptimum:
     """A point of the hull: ``utilities`` ``(n_parties,)`` as the lottery ``weights`` on the
-    columns ``indices`` of the points given to the solver."""
+    columns ``indices`` of the points given to the solver; ``convergence`` reports an
+    iterative solver's end (None when the point is exact)."""
 
     utilities: np.ndarray
     indices: np.ndarray
     weights: np.ndarray
+    convergence: Convergence | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -242,7 +248,9 @@ def nash_on_hull(
     """
     support = np.array([start_index])
     weights = np.ones(1)
-    for _ in range(4 * vertices.shape[0] + 50):
+    cap = 4 * vertices.shape[0] + NASH_DECOMPOSITION_STEPS
+    iterations = 0
+    for iterations in range(1, cap + 1):  # noqa: B007 (the count is reported)
         point = vertices[:, support] @ weights
         gradient = powers / np.maximum(point - disagreement, 1e-300)
         scores = gradient @ vertices
@@ -256,7 +264,32 @@ def nash_on_hull(
         keep = weights > 1e-14
         support, weights = support[keep], weights[keep] / weights[keep].sum()
     weights = _newton_polish(vertices[:, support], disagreement, powers, weights)
-    return _optimum(vertices, support, weights)
+    optimum = _optimum(vertices, support, weights)
+    return replace(
+        optimum, convergence=_nash_gap(vertices, disagreement, powers, optimum, iterations)
+    )
+
+
+def _nash_gap(
+    vertices: np.ndarray,
+    disagreement: np.ndarray,
+    powers: np.ndarray,
+    optimum: HullOptimum,
+    iterations: int,
+) -> Convergence:
+    """The first-order optimality gap of a Nash hull point ``u``: ``max_j g . v_j - g . u``
+    with ``g_i = a_i / (u_i - d_i)``, relative to ``g . u`` (0 at the optimum)."""
+    gains = np.maximum(optimum.utilities - disagreement, 1e-300)
+    gradient = powers / gains
+    current = float(gradient @ optimum.utilities)
+    gap = max(0.0, float(np.max(gradient @ vertices)) - current) / max(1.0, abs(current))
+    return Convergence(
+        "Nash point on the hull: simplicial decomposition, first-order optimality gap",
+        gap <= TOLERANCE,
+        iterations,
+        gap,
+        TOLERANCE,
+    )
 
 
 def _newton_polish(

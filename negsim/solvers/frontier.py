@@ -216,6 +216,16 @@ def upper_hull_two(points: np.ndarray, tolerance: float = TOLERANCE) -> np.ndarr
     return order[kept[top:]]
 
 
+def hull_corners(points: np.ndarray) -> np.ndarray:
+    """The points that span the upper part of the convex hull of ``points`` (shape
+    ``(n_parties, k)``, Pareto-optimal points): for two parties the hull's frontier chain
+    ordered by the first party's utility ascending (:func:`upper_hull_two`), for more every
+    vertex of the hull (:func:`hull_vertices`). Returns indices into the columns."""
+    if points.shape[0] == 2:
+        return upper_hull_two(points)
+    return hull_vertices(points)
+
+
 def affine_basis(points: np.ndarray, tolerance: float = 1e-12) -> tuple[np.ndarray, np.ndarray]:
     """An orthonormal basis of the affine hull of ``points`` (shape ``(n, k)``).
 

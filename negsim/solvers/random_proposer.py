@@ -19,41 +19,71 @@ Science Review 83(4):1181-1206.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import combinations
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from negsim.format.model import TOLERANCE
-from negsim.solvers.alternating import Preferences, _rejection_values
+from negsim.solvers.alternating import (
+    OfferSet,
+    Preferences,
+    Rejection,
+    RejectionKind,
+    rejection_values,
+)
+from negsim.solvers.convergence import Convergence, ConvergenceError
 from negsim.solvers.offers import Offer
 
-if TYPE_CHECKING:
-    from negsim.analysis.equilibrium import Equilibrium, _OfferSpace
-    from negsim.space import OutcomeSpace
-
 MAX_ITERATIONS = 100_000
+"""Cap of the value iteration without a deadline."""
+STEP_TOLERANCE = 1e-13
+"""The value iteration stops once no value moves by more than this in one step."""
 
 
-def _proposer_plays(
-    offers: _OfferSpace,
+@dataclass(frozen=True, eq=False)
+class ProposerPlay:
+    """What ``proposer`` does when recognised: its tied cheapest accepted ``offers`` (empty
+    when it gains more from a rejection), the ``values`` every party expects then
+    ``(n_parties,)``, and what rejecting is worth to each party (``rejection``)."""
+
+    proposer: int
+    offers: tuple[Offer, ...]
+    values: np.ndarray
+    rejection: Rejection
+
+
+@dataclass(frozen=True, eq=False)
+class RandomProposerSolution:
+    """The equilibrium of random-proposer bargaining: ``values`` each party expects at the
+    start of round 0 ``(n_parties,)``, each party's ``plays[k]`` when recognised in round 0,
+    and the value iteration's ``convergence`` (None with a deadline: backward induction is
+    exact)."""
+
+    values: np.ndarray
+    plays: tuple[ProposerPlay, ...]
+    method: str
+    convergence: Convergence | None = None
+
+
+def _proposer_play(
+    offers: OfferSet,
     prefs: Preferences,
     proposer: int,
     continuation: np.ndarray | None,
     round_index: int,
     partners_needed: int,
-) -> tuple[np.ndarray, list[Offer], np.ndarray]:
-    """What each party expects when ``proposer`` is recognised in this round, the tied
-    cheapest offers (empty when the proposer gains more from a rejection) and each
-    responder's value of rejecting (NaN for the proposer)."""
-    stay, walk = _rejection_values(prefs, continuation, round_index)
-    rejection = np.where(np.isnan(walk), stay, np.fmax(walk, stay))
+) -> ProposerPlay:
+    """What each party expects when ``proposer`` is recognised in this round: it buys the
+    cheapest coalition of ``partners_needed`` partners, each offered its value of rejecting."""
+    kind: RejectionKind = "last_round" if continuation is None else "expected"
+    rejection = rejection_values(prefs, continuation, round_index, kind=kind)
     others = [j for j in range(prefs.n_parties) if j != proposer]
     best_value, best_offers = -np.inf, []
     for coalition in combinations(others, partners_needed):
         floors = np.full(prefs.n_parties, -np.inf)
-        floors[list(coalition)] = rejection[list(coalition)]
-        offer = offers.offers.best_for(proposer, floors)
+        floors[list(coalition)] = rejection.value[list(coalition)]
+        offer = offers.best_for(proposer, floors)
         if offer is None:
             continue
         value = float(offer.utilities[proposer])
@@ -61,100 +91,83 @@ def _proposer_plays(
             best_value, best_offers = value, [offer]
         elif value >= best_value - TOLERANCE:
             best_offers.append(offer)
-    thresholds = rejection.copy()
-    thresholds[proposer] = np.nan
-    if not best_offers or best_value < stay[proposer] - TOLERANCE:
-        return stay, [], thresholds
-    return np.mean([offer.utilities for offer in best_offers], axis=0), best_offers, thresholds
+    if not best_offers or best_value < rejection.stay[proposer] - TOLERANCE:
+        return ProposerPlay(proposer, (), rejection.stay, rejection)
+    values = np.mean([offer.utilities for offer in best_offers], axis=0)
+    return ProposerPlay(proposer, tuple(best_offers), values, rejection)
 
 
-def _round_values(
-    offers: _OfferSpace,
+def _round(
+    offers: OfferSet,
     prefs: Preferences,
     recognition: np.ndarray,
     continuation: np.ndarray | None,
     round_index: int,
     partners_needed: int,
-) -> tuple[np.ndarray, list[list[Offer]], list[np.ndarray]]:
+) -> tuple[np.ndarray, tuple[ProposerPlay, ...]]:
     """Expected values (utility equivalents) at the start of a round, over who is
-    recognised, each recognised party's tied offers and its responders' thresholds."""
-    expected = np.zeros(prefs.n_parties)
-    plays = []
-    thresholds = []
-    for proposer in range(prefs.n_parties):
-        values, tied, levels = _proposer_plays(
-            offers, prefs, proposer, continuation, round_index, partners_needed
-        )
-        expected += recognition[proposer] * values
-        plays.append(tied)
-        thresholds.append(levels)
-    return expected, plays, thresholds
+    recognised, and each party's play when recognised."""
+    plays = tuple(
+        _proposer_play(offers, prefs, proposer, continuation, round_index, partners_needed)
+        for proposer in range(prefs.n_parties)
+    )
+    expected = np.sum([recognition[play.proposer] * play.values for play in plays], axis=0)
+    return expected, plays
 
 
-def random_proposer_equilibrium(
-    space: OutcomeSpace, offers: _OfferSpace, prefs: Preferences
-) -> Equilibrium:
-    """The (stationary, or with a deadline backward-induction) equilibrium of random-proposer
-    bargaining, as an :class:`~negsim.analysis.equilibrium.Equilibrium`: ``utilities`` and
-    ``payoffs`` are expectations over who is recognised, ``package`` is null, and
-    ``proposals`` hold each party's proposal when recognised in round 0, its tied partners
-    taken in party order after the proposer."""
-    from negsim.analysis.equilibrium import Equilibrium, Proposal
+def random_proposer(
+    offers: OfferSet,
+    prefs: Preferences,
+    recognition: np.ndarray,
+    rule: str,
+    deadline: int | None,
+    max_iterations: int = MAX_ITERATIONS,
+) -> RandomProposerSolution:
+    """The equilibrium of random-proposer bargaining (Baron & Ferejohn 1989): backward
+    induction over rounds with a deadline; without one, the stationary values by value
+    iteration ``v <- E[values | v]`` from ``v = 0``.
 
-    scenario = space.scenario
-    protocol = scenario.protocol
-    n = scenario.n_parties
-    recognition = np.array([protocol.recognition[name] for name in scenario.party_names])
-    partners_needed = n - 1 if protocol.rule == "unanimity" else n // 2
-    if protocol.deadline is not None:
+    The iteration stops once no value moves by more than :data:`STEP_TOLERANCE`. It is a
+    contraction with modulus ``q = max_i (1 - p) discount_i`` when ``q < 1``, so the values
+    are then within ``q / (1 - q) |v' - v|`` of the fixed point: that bound is the reported
+    residual (with ``q = 1``, the last step), and the values count as converged when it is
+    within the format's tolerance, 1e-9. Stopping at ``max_iterations`` raises
+    :class:`~negsim.solvers.convergence.ConvergenceError`.
+    """
+    n = prefs.n_parties
+    partners_needed = n - 1 if rule == "unanimity" else n // 2
+    if deadline is not None:
         continuation = None
-        for round_index in range(protocol.deadline - 1, -1, -1):
-            values, plays, thresholds = _round_values(
+        plays: tuple[ProposerPlay, ...] = ()
+        for round_index in range(deadline - 1, -1, -1):
+            continuation, plays = _round(
                 offers, prefs, recognition, continuation, round_index, partners_needed
             )
-            continuation = values
+        assert continuation is not None
         method = "backward induction over rounds, expectations over recognition"
-    else:
-        values, plays, thresholds, method = _stationary(offers, prefs, recognition, partners_needed)
-    proposals = []
-    for proposer in range(n):
-        tied = plays[proposer]
-        chosen = _in_party_order(tied, proposer, n) if tied else None
-        proposals.append(
-            Proposal(
-                None if protocol.deadline is None else 0,
-                proposer,
-                None if chosen is None else chosen.utilities.copy(),
-                offers.mix(chosen),
-                chosen is not None,
-                thresholds[proposer],
-            )
-        )
-    agreement = any(plays[k] and recognition[k] > 0 for k in range(n))
-    utilities = None
-    if agreement:
-        utilities = sum(
-            recognition[k] * np.mean([o.utilities for o in plays[k]], axis=0)
-            for k in range(n)
-            if plays[k]
-        ) / sum(recognition[k] for k in range(n) if plays[k])
-    return Equilibrium(
-        space=space,
-        protocol="random_proposer",
-        deadline=protocol.deadline,
-        first_proposer=scenario.party_index(protocol.first_proposer),
-        agreement=bool(agreement),
-        round=0 if agreement else None,
-        proposer=None,
-        utilities=None if utilities is None else np.asarray(utilities),
-        mix=(),
-        payoffs=values,
-        proposals=tuple(proposals),
-        method=f"Baron & Ferejohn (1989), {protocol.rule}: {method}",
+        return RandomProposerSolution(continuation, plays, method)
+    modulus = float(np.max((1 - prefs.breakdown_risk) * prefs.discount))
+    factor = modulus / (1 - modulus) if modulus < 1 else 1.0
+    values = np.zeros(n)
+    step, iterations = np.inf, 0
+    while step > STEP_TOLERANCE and iterations < max_iterations:
+        updated, plays = _round(offers, prefs, recognition, values, 0, partners_needed)
+        step = float(np.max(np.abs(updated - values)))
+        values, iterations = updated, iterations + 1
+    bound = factor * step
+    report = Convergence(
+        "stationary values by value iteration", bound <= TOLERANCE, iterations, bound, TOLERANCE
     )
+    if step > STEP_TOLERANCE:
+        raise ConvergenceError(
+            report,
+            "the parties are too patient for value iteration to settle; set a deadline "
+            "(protocol.deadline), a breakdown risk or lower discount factors",
+        )
+    return RandomProposerSolution(values, plays, report.method, report)
 
 
-def _in_party_order(tied: list[Offer], proposer: int, n: int) -> Offer:
+def in_party_order(tied: tuple[Offer, ...], proposer: int, n: int) -> Offer:
     """Among tied offers, the one whose best-paid partners come first in party order after
     the proposer (the reported proposal of the format's detail 7)."""
     order = [(proposer + k) % n for k in range(1, n)]
@@ -163,24 +176,3 @@ def _in_party_order(tied: list[Offer], proposer: int, n: int) -> Offer:
         return tuple(-float(offer.utilities[j]) for j in order)
 
     return min(tied, key=key)
-
-
-def _stationary(
-    offers: _OfferSpace,
-    prefs: Preferences,
-    recognition: np.ndarray,
-    partners_needed: int,
-) -> tuple[np.ndarray, list[list[Offer]], list[np.ndarray], str]:
-    """Value iteration ``v <- E[values | v]`` from ``v = 0`` until it moves less than 1e-13."""
-    values = np.zeros(prefs.n_parties)
-    plays: list[list[Offer]] = []
-    thresholds: list[np.ndarray] = []
-    for _ in range(MAX_ITERATIONS):
-        updated, plays, thresholds = _round_values(
-            offers, prefs, recognition, values, 0, partners_needed
-        )
-        if np.max(np.abs(updated - values)) <= 1e-13:
-            values = updated
-            break
-        values = updated
-    return values, plays, thresholds, "stationary values by value iteration"

@@ -35,7 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from negsim.analysis.equilibrium import Equilibrium, equilibrium
+from negsim.analysis.equilibrium import equilibrium
+from negsim.analysis.records import Equilibrium
 from negsim.format.model import Protocol, Scenario
 from negsim.solvers import frontier
 from negsim.space import OutcomeSpace
