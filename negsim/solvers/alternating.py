@@ -204,9 +204,7 @@ def stationary_rejection(prefs: Preferences) -> Rejection:
         stationary = (p * prefs.disagreement - (1 - p) * prefs.cost) / (1 - factor)
     perpetual = factor >= 1
     stay = np.where(perpetual, np.where(prefs.cost > 0, -np.inf, 0.0), stationary)
-    return _with_outside(
-        prefs, stay, "same_offer", prefs.cost.astype(float), stay, None, perpetual
-    )
+    return _with_outside(prefs, stay, "same_offer", prefs.cost.astype(float), stay, None, perpetual)
 
 
 def _play_round(
