@@ -412,6 +412,8 @@ def solve(file: ScenarioArgument, output_format: FormatOption = OutputFormat.tab
     """
     scenario = load_or_exit(file)
     analysis = analysis_or_exit(scenario)
+    for warning in analysis.warnings:
+        _message(f"negsim: warning: {warning}")
     if output_format is OutputFormat.json:
         typer.echo(json.dumps(analysis.to_dict(), indent=2, ensure_ascii=False))
         return

@@ -121,7 +121,7 @@ def random_proposer(
     recognition: np.ndarray,
     rule: str,
     deadline: int | None,
-    max_iterations: int = MAX_ITERATIONS,
+    max_iterations: int | None = None,
 ) -> RandomProposerSolution:
     """The equilibrium of random-proposer bargaining (Baron & Ferejohn 1989): backward
     induction over rounds with a deadline; without one, the stationary values by value
@@ -131,7 +131,8 @@ def random_proposer(
     contraction with modulus ``q = max_i (1 - p) discount_i`` when ``q < 1``, so the values
     are then within ``q / (1 - q) |v' - v|`` of the fixed point: that bound is the reported
     residual (with ``q = 1``, the last step), and the values count as converged when it is
-    within the format's tolerance, 1e-9. Stopping at ``max_iterations`` raises
+    within the format's tolerance, 1e-9. Stopping at ``max_iterations`` (default
+    :data:`MAX_ITERATIONS`) raises
     :class:`~negsim.solvers.convergence.ConvergenceError`.
     """
     n = prefs.n_parties
@@ -149,8 +150,9 @@ def random_proposer(
     modulus = float(np.max((1 - prefs.breakdown_risk) * prefs.discount))
     factor = modulus / (1 - modulus) if modulus < 1 else 1.0
     values = np.zeros(n)
+    cap = MAX_ITERATIONS if max_iterations is None else max_iterations
     step, iterations = np.inf, 0
-    while step > STEP_TOLERANCE and iterations < max_iterations:
+    while step > STEP_TOLERANCE and iterations < cap:
         updated, plays = _round(offers, prefs, recognition, values, 0, partners_needed)
         step = float(np.max(np.abs(updated - values)))
         values, iterations = updated, iterations + 1
