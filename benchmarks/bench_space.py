@@ -74,8 +74,8 @@ def build_directly(n_issues: int, constrained: bool):
         Lottery,
         Party,
         Protocol,
-        Scenario,
     )
+    from negsim.format.scenario import Scenario
 
     options = tuple(f"o{j}" for j in range(N_OPTIONS))
     issues = tuple(CategoricalIssue(f"i{k}", options, f"i{k}") for k in range(n_issues))

@@ -37,11 +37,11 @@ from negsim.format.model import (
     Party,
     PiecewiseLinear,
     PowerShape,
-    Scenario,
     SplitIssue,
     Uniform,
     ValueFunction,
 )
+from negsim.format.scenario import Scenario
 from negsim.memory import estimate_bytes, format_bytes, limit_bytes
 from negsim.version import __version__
 

@@ -66,9 +66,9 @@ from negsim.format.model import (
     NumericIssue,
     Party,
     PowerShape,
-    Scenario,
     SplitIssue,
 )
+from negsim.format.scenario import Scenario
 from negsim.memory import estimate_bytes, format_bytes, limit_bytes
 
 __all__ = ["OutcomeSpace", "enumerate_space"]

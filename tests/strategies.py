@@ -1,6 +1,6 @@
 """Hypothesis strategies for negsim tests, and plain-Python reference helpers they rely on.
 
-:func:`scenarios` draws small, valid :class:`negsim.format.model.Scenario` objects: 2-4 parties,
+:func:`scenarios` draws small, valid :class:`negsim.format.scenario.Scenario` objects: 2-4 parties,
 1-4 issues of all three kinds with small resolutions, random weights and value functions
 (categorical maps, piecewise-linear points, power shapes), trust, mediators, interactions,
 constraints that leave at least one package feasible, and lottery disagreements. The number
@@ -32,9 +32,9 @@ from negsim.format.model import (
     PiecewiseLinear,
     PowerShape,
     Protocol,
-    Scenario,
     SplitIssue,
 )
+from negsim.format.scenario import Scenario
 
 PARTY_NAMES = ("alpha", "beta", "gamma", "delta")
 TOLERANCE = 1e-9

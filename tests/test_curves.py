@@ -14,7 +14,7 @@ from ruamel.yaml import YAML
 
 from negsim.analysis.equilibrium import equilibrium
 from negsim.format.loader import load_scenario, scenario_from_data
-from negsim.format.model import Scenario
+from negsim.format.scenario import Scenario
 from negsim.space import OutcomeSpace
 from negsim.studies.curves import DeadlineCurve, DiscountCurve, deadline_curve, discount_curve
 

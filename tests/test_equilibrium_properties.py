@@ -1,7 +1,7 @@
 """Property tests of negsim's subgame-perfect equilibria (``negsim.analysis.equilibrium``).
 
 Scenarios are built in code (plain data through :func:`negsim.format.loader.scenario_from_data`,
-or random :class:`~negsim.format.model.Scenario` objects from ``tests/strategies.py``) and solved
+or random :class:`~negsim.format.scenario.Scenario` objects from ``tests/strategies.py``) and solved
 with :func:`negsim.analysis.equilibrium.equilibrium` on their
 :class:`~negsim.space.OutcomeSpace`, or
 with :func:`negsim.analysis.pipeline.solve` where the axiomatic solutions are needed too. Each test
@@ -42,7 +42,7 @@ from negsim.analysis.equilibrium import equilibrium
 from negsim.analysis.pipeline import solve
 from negsim.analysis.records import Equilibrium
 from negsim.format.loader import scenario_from_data
-from negsim.format.model import Scenario
+from negsim.format.scenario import Scenario
 from negsim.space import OutcomeSpace
 
 SLACK = 1e-9

@@ -25,9 +25,9 @@ from negsim.format.model import (
     PiecewiseLinear,
     PowerShape,
     Protocol,
-    Scenario,
     SplitIssue,
 )
+from negsim.format.scenario import Scenario
 from negsim.space import OutcomeSpace, enumerate_space
 
 PROPERTY_SETTINGS = settings(max_examples=100, deadline=None)

@@ -25,7 +25,8 @@ import numpy as np
 
 from negsim.analysis.offers import OfferSpace, offer_space
 from negsim.analysis.records import Equilibrium, Proposal
-from negsim.format.model import TOLERANCE, Scenario
+from negsim.format.model import TOLERANCE
+from negsim.format.scenario import Scenario
 from negsim.solvers.alternating import (
     AlternatingSolution,
     Preferences,

@@ -13,7 +13,7 @@ from negsim.analysis.equilibrium import equilibrium
 from negsim.analysis.offers import offer_space
 from negsim.analysis.records import Analysis, Equilibrium, Solution, SpaceCounts
 from negsim.analysis.screening import screening
-from negsim.format.model import Scenario
+from negsim.format.scenario import Scenario
 from negsim.solvers import axiomatic, frontier
 from negsim.solvers.convergence import Convergence
 from negsim.space import OutcomeSpace

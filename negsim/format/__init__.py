@@ -1,8 +1,11 @@
 """The scenario file: YAML read with positions, every rule of the format checked, and the
-frozen, typed :class:`~negsim.format.model.Scenario` it describes.
+frozen, typed :class:`~negsim.format.scenario.Scenario` it describes.
 
-``source`` reads YAML into a tree that remembers lines and columns; ``checks`` and
-``validation`` apply the rules and build the ``model``; ``loader`` is the entry point
-(files, text, plain data and bundled names); ``schema`` is the JSON Schema for editors;
-``paths`` reads and sets dotted paths into scenario data.
+From the bottom up: ``defaults`` (what a file may leave out), ``source`` (YAML read into a
+tree that remembers lines and columns), ``model`` (the typed parts of a scenario),
+``paths`` (dotted paths into scenario data), ``levels`` (each issue's grid and which
+packages the constraints allow), ``checks`` and ``validation`` (the rules, every problem
+with its position), ``scenario`` (the validated :class:`Scenario` and its variants),
+``loader`` (files, text, plain data), ``bundled`` (the example scenarios by name) and
+``schema`` (the JSON Schema for editors).
 """

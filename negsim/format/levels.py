@@ -27,7 +27,7 @@ from negsim.format.model import (
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from negsim.format.model import Scenario
+    from negsim.format.scenario import Scenario
 
 __all__ = [
     "along_axis",

@@ -21,9 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from negsim.errors import Problem, ScenarioError
-from negsim.format.model import Scenario
-from negsim.format.source import from_python, parse, read_text
-from negsim.format.validation import ScenarioValidator
+from negsim.format.scenario import Scenario
+from negsim.format.source import parse, read_text
 
 # Public entry points
 
@@ -66,12 +65,12 @@ def load_scenario_text(text: str, filename: str = "<string>") -> Scenario:
                 )
             ]
         )
-    return ScenarioValidator(filename).scenario(tree)
+    return Scenario.from_tree(tree, filename)
 
 
 def scenario_from_data(data: dict[str, Any], filename: str = "<memory>") -> Scenario:
     """Validate a scenario given as plain Python data (e.g. a sweep's edited copy)."""
-    return ScenarioValidator(filename).scenario(from_python(data))
+    return Scenario.from_data(data, filename)
 
 
 def _file_problem(filename: str, message: str) -> ScenarioError:

@@ -1,8 +1,10 @@
-"""The scenario model: frozen, typed records of one negotiation (scenario format version 1).
+"""The parts of a scenario: frozen, typed records of issues, value functions, parties, the
+protocol, uncertainty, agents and mediators (scenario format version 1).
 
-A :class:`Scenario` is what :func:`negsim.format.loader.load_scenario` returns after every rule of
-the format has been checked. All names are resolved, all defaults filled in and all weights
-normalized, so solvers never see raw YAML and never need to re-validate.
+They make up a :class:`negsim.format.scenario.Scenario`, which
+:func:`negsim.format.loader.load_scenario` returns after every rule of the format has been
+checked. All names are resolved, all defaults filled in and all weights normalized, so
+solvers never see raw YAML and never need to re-validate.
 
 The records are frozen dataclasses; the mappings inside them are plain ``dict`` objects that
 must be treated as read-only (they stay plain so that scenarios pickle for worker processes).
@@ -353,81 +355,3 @@ class Mediator:
     name: str
     label: str
     guarantees: dict[str, dict[str, float]]
-
-
-# --------------------------------------------------------------------------------------------
-# Scenario
-
-
-@dataclass(frozen=True, slots=True)
-class Scenario:
-    """A validated negotiation scenario (format version 1).
-
-    Issues and parties keep their file order: the party order and the enumeration order of
-    packages follow it.
-    """
-
-    name: str
-    issues: tuple[Issue, ...]
-    parties: tuple[Party, ...]
-    protocol: Protocol
-    description: str | None = None
-    sources: tuple[str, ...] = ()
-    constraints: tuple[Constraint, ...] = ()
-    uncertainty: tuple[UncertainParameter, ...] = ()
-    simulation: Simulation | None = None
-    mediators: tuple[Mediator, ...] = ()
-    source: str = "<memory>"
-    version: int = FORMAT_VERSION
-
-    @property
-    def issue_names(self) -> tuple[str, ...]:
-        return tuple(issue.name for issue in self.issues)
-
-    @property
-    def party_names(self) -> tuple[str, ...]:
-        return tuple(party.name for party in self.parties)
-
-    @property
-    def n_parties(self) -> int:
-        return len(self.parties)
-
-    def issue(self, name: str) -> Issue:
-        for issue in self.issues:
-            if issue.name == name:
-                return issue
-        raise KeyError(name)
-
-    def party(self, name: str) -> Party:
-        for party in self.parties:
-            if party.name == name:
-                return party
-        raise KeyError(name)
-
-    def party_index(self, name: str) -> int:
-        return self.party_names.index(name)
-
-    def effective_trust(self, party: str, issue: str) -> float:
-        """The party's trust in promises on ``issue``, raised by any mediator's guarantee."""
-        trust = self.party(party).trust.get(issue, defaults.party_number("trust"))
-        for mediator in self.mediators:
-            trust = max(trust, mediator.guarantees.get(party, {}).get(issue, 0.0))
-        return trust
-
-    def n_levels(self, issue: Issue) -> int:
-        """Number of enumerated options, grid values or simplex points of ``issue``."""
-        if isinstance(issue, SplitIssue):
-            return issue.n_levels_for(self.n_parties)
-        return issue.n_levels
-
-    @property
-    def n_packages(self) -> int:
-        """Size of the enumerated grid (before constraints), as an exact Python int."""
-        count = 1
-        for issue in self.issues:
-            count *= self.n_levels(issue)
-        return count
-
-    def disagreement_vector(self) -> np.ndarray:
-        """Expected disagreement utility of each party, shape ``(n_parties,)``."""
-        return np.array([party.disagreement.expected for party in self.parties])

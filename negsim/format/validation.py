@@ -1,15 +1,16 @@
 """The rules of the scenario format (version 1), section by section.
 
 :class:`ScenarioValidator` walks a YAML tree once, reports every problem with its position
-and builds the frozen :class:`negsim.format.model.Scenario`. Choices where the format leaves room
-are listed in :mod:`negsim.format.loader`.
+and gives the fields of the frozen :class:`negsim.format.scenario.Scenario`, then checks the
+whole scenario. Choices where the format leaves room are listed in
+:mod:`negsim.format.loader`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from negsim import memory
 from negsim.errors import ScenarioError, did_you_mean, join_path, one_of
@@ -39,7 +40,6 @@ from negsim.format.model import (
     PiecewiseLinear,
     PowerShape,
     Protocol,
-    Scenario,
     Simulation,
     SplitIssue,
     UncertainParameter,
@@ -47,6 +47,9 @@ from negsim.format.model import (
     ValueFunction,
 )
 from negsim.format.source import YNode
+
+if TYPE_CHECKING:
+    from negsim.format.scenario import Scenario
 
 MISSING = object()
 PROTOCOL_DEFAULT = defaults.PROTOCOL
@@ -93,10 +96,13 @@ class ScenarioValidator(Checker):
         self.issues: dict[str, Issue] = {}
         self.issue_nodes: dict[str, YNode] = {}
         self.party_names: list[str] = []
+        self.top: dict[Any, YNode] = {}
 
     # -- top level -------------------------------------------------------------------------------
 
-    def scenario(self, root: YNode) -> Scenario:
+    def fields(self, root: YNode) -> dict[str, Any]:
+        """Every rule of the file except those on the whole scenario: the keyword arguments
+        of :class:`~negsim.format.scenario.Scenario`. Raises :class:`ScenarioError`."""
         top = self.mapping(root, "", "a mapping of keys (negsim, name, issues, parties, ...)")
         if top is None:
             raise ScenarioError(self.problems)
@@ -133,25 +139,29 @@ class ScenarioValidator(Checker):
         if self.problems:
             raise ScenarioError(self.problems)
         assert name is not None and protocol is not None
-        scenario = Scenario(
-            name=name,
-            description=description,
-            sources=tuple(sources),
-            issues=tuple(issues),
-            parties=tuple(parties),
-            constraints=tuple(constraints),
-            protocol=protocol,
-            uncertainty=tuple(uncertainty),
-            simulation=simulation,
-            mediators=tuple(mediators),
-            source=self.filename,
-        )
-        self.check_size(scenario, top["issues"])
+        self.top = top
+        return {
+            "name": name,
+            "description": description,
+            "sources": tuple(sources),
+            "issues": tuple(issues),
+            "parties": tuple(parties),
+            "constraints": tuple(constraints),
+            "protocol": protocol,
+            "uncertainty": tuple(uncertainty),
+            "simulation": simulation,
+            "mediators": tuple(mediators),
+            "source": self.filename,
+        }
+
+    def check_whole(self, scenario: Scenario) -> None:
+        """The rules on the whole scenario (after :meth:`fields`): an outcome space that fits
+        in memory, and constraints that leave a feasible package."""
+        self.check_size(scenario, self.top["issues"])
         if scenario.constraints:
-            self.check_feasible(scenario, top["constraints"])
+            self.check_feasible(scenario, self.top["constraints"])
         if self.problems:
             raise ScenarioError(self.problems)
-        return scenario
 
     # -- issues ----------------------------------------------------------------------------------
 

@@ -37,7 +37,8 @@ import numpy as np
 
 from negsim.analysis.equilibrium import equilibrium
 from negsim.analysis.records import Equilibrium
-from negsim.format.model import Protocol, Scenario
+from negsim.format.model import Protocol
+from negsim.format.scenario import Scenario
 from negsim.solvers import frontier
 from negsim.space import OutcomeSpace
 

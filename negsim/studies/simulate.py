@@ -90,7 +90,8 @@ from typing import Any
 
 import numpy as np
 
-from negsim.format.model import TOLERANCE, Agent, Choice, Normal, Scenario, Uniform
+from negsim.format.model import TOLERANCE, Agent, Choice, Normal, Uniform
+from negsim.format.scenario import Scenario
 from negsim.solvers.frontier import pareto_mask
 from negsim.space import OutcomeSpace
 
