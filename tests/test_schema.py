@@ -100,7 +100,12 @@ def test_template_uses_every_key_the_schema_knows() -> None:
 
 def loader_keys(name: str) -> set[str]:
     """A tuple of allowed keys from the loader's validator (``TOP_KEYS``, ``PARTY_KEYS``...)."""
-    for module_name in ("negsim.format.validation", "negsim.format.loader"):
+    for module_name in (
+        "negsim.format.validation",
+        "negsim.format.rules.issues",
+        "negsim.format.rules.parties",
+        "negsim.format.rules.protocol",
+    ):
         try:
             module = importlib.import_module(module_name)
         except ImportError:

@@ -18,7 +18,7 @@ from negsim.format.source import YNode
 IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -34,10 +34,10 @@ def _describe(value: Any) -> str:
 
 
 def _quoted(value: Any) -> str:
-    return f"'{value}'" if isinstance(value, str) else _describe(value)
+    return f"'{value}'" if isinstance(value, str) else describe(value)
 
 
-def _fmt(x: float) -> str:
+def format_number(x: float) -> str:
     return f"{x:g}"
 
 
@@ -60,13 +60,13 @@ class Checker:
 
     def mapping(self, node: YNode, path: str, what: str = "a mapping") -> dict[Any, YNode] | None:
         if not node.is_map:
-            self.error(node, path, f"expected {what}, got {_describe(node.value)}")
+            self.error(node, path, f"expected {what}, got {describe(node.value)}")
             return None
         return node.value
 
     def sequence(self, node: YNode, path: str, what: str = "a list") -> list[YNode] | None:
         if not node.is_seq:
-            self.error(node, path, f"expected {what}, got {_describe(node.value)}")
+            self.error(node, path, f"expected {what}, got {describe(node.value)}")
             return None
         return node.value
 
@@ -106,10 +106,10 @@ class Checker:
         hints = _RANGE_HINTS
         value = node.value
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.error(node, path, f"expected a number, got {_describe(value)}")
+            self.error(node, path, f"expected a number, got {describe(value)}")
             return None
         if isinstance(value, float) and not math.isfinite(value):
-            self.error(node, path, f"must be a finite number, got {_describe(value)}")
+            self.error(node, path, f"must be a finite number, got {describe(value)}")
             return None
         value = float(value)
         too_low = low is not None and (value <= low if low_open else value < low)
@@ -118,8 +118,9 @@ class Checker:
             self.error(
                 node,
                 path,
-                f"{what or 'must be'} {_interval(low, high, low_open, high_open)}"
-                f", got {_fmt(value)}{hints.get(path.rsplit('.', 1)[-1], '') if hints else ''}",
+                f"{what or 'must be'} {interval(low, high, low_open, high_open)}"
+                f", got {format_number(value)}"
+                f"{hints.get(path.rsplit('.', 1)[-1], '') if hints else ''}",
             )
             return None
         return value
@@ -132,7 +133,7 @@ class Checker:
         if isinstance(value, float) and value.is_integer() and math.isfinite(value):
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error(node, path, f"expected a whole number, got {_describe(node.value)}")
+            self.error(node, path, f"expected a whole number, got {describe(node.value)}")
             return None
         if low is not None and value < low:
             self.error(node, path, f"must be at least {low}, got {value}")
@@ -141,13 +142,13 @@ class Checker:
 
     def text(self, node: YNode, path: str) -> str | None:
         if not isinstance(node.value, str):
-            self.error(node, path, f"expected text, got {_describe(node.value)}")
+            self.error(node, path, f"expected text, got {describe(node.value)}")
             return None
         return node.value
 
     def boolean(self, node: YNode, path: str) -> bool | None:
         if not isinstance(node.value, bool):
-            self.error(node, path, f"expected true or false, got {_describe(node.value)}")
+            self.error(node, path, f"expected true or false, got {describe(node.value)}")
             return None
         return node.value
 
@@ -209,11 +210,12 @@ _RANGE_HINTS = {
 }
 
 
-def _interval(low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
+def interval(low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
     if low is not None and high is not None:
-        return f"in {'(' if low_open else '['}{_fmt(low)}, {_fmt(high)}{')' if high_open else ']'}"
+        left, right = "(" if low_open else "[", ")" if high_open else "]"
+        return f"in {left}{format_number(low)}, {format_number(high)}{right}"
     if low is not None:
-        return f"{'above' if low_open else 'at least'} {_fmt(low)}"
+        return f"{'above' if low_open else 'at least'} {format_number(low)}"
     if high is not None:
-        return f"{'below' if high_open else 'at most'} {_fmt(high)}"
+        return f"{'below' if high_open else 'at most'} {format_number(high)}"
     return "a number"
