@@ -31,7 +31,8 @@ allocated), within :func:`negsim.memory.estimate_bytes`.
 
 Example
 -------
->>> from negsim.format.model import CategoricalIssue, CategoricalValues, Party, Protocol, Scenario
+>>> from negsim.format.model import CategoricalIssue, CategoricalValues, Party, Protocol
+>>> from negsim.format.scenario import Scenario
 >>> issue = CategoricalIssue("amnesty", ("none", "full"), "Amnesty")
 >>> parties = tuple(
 ...     Party(name, name, {"amnesty": 1.0}, {"amnesty": CategoricalValues(values)})

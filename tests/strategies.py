@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import math
 
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from negsim.format.model import (
@@ -321,3 +322,10 @@ def all_plain_packages(scenario: Scenario) -> list[tuple]:
     return list(
         itertools.product(*(plain_levels(issue, scenario.n_parties) for issue in scenario.issues))
     )
+
+
+def examples(count: int) -> int:
+    """``count`` examples under the ``ci`` Hypothesis profile, a fifth of them (at least 3)
+    under ``dev`` (``conftest.py``): scaled by the active profile's ``max_examples``
+    against the ``ci`` profile's 100."""
+    return max(3, round(count * settings.default.max_examples / 100))

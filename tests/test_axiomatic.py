@@ -11,6 +11,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from strategies import examples
 
 from negsim.analysis.pipeline import analyze, solve
 from negsim.analysis.records import Analysis
@@ -69,7 +70,7 @@ def bargaining_problems(draw, n_parties: int | None = None):
 SOLUTIONS = ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(bargaining_problems())
 def test_solutions_are_pareto_optimal_and_individually_rational(problem) -> None:
     points, d, powers = problem
@@ -92,7 +93,7 @@ def test_solutions_are_pareto_optimal_and_individually_rational(problem) -> None
         np.testing.assert_allclose(utilities[:, members] @ weights, hull, atol=1e-9)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(bargaining_problems())
 def test_hull_is_never_worse_than_single_packages(problem) -> None:
     points, d, powers = problem
@@ -107,7 +108,7 @@ def test_hull_is_never_worse_than_single_packages(problem) -> None:
         assert pure >= criterion(name, analysis.space.utilities[:, rational], analysis).max() - 1e-9
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(bargaining_problems())
 def test_utilitarian_maximizes_the_sum(problem) -> None:
     points, d, powers = problem
@@ -119,7 +120,7 @@ def test_utilitarian_maximizes_the_sum(problem) -> None:
     assert solution.hull.utilities.sum() == pytest.approx(best, abs=1e-12)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(bargaining_problems(n_parties=2), st.floats(0.3, 3.0), st.floats(-1.0, 1.0))
 def test_nash_and_ks_move_with_affine_rescaling(problem, factor, shift) -> None:
     points, d, powers = problem
@@ -148,7 +149,7 @@ def test_egalitarian_is_not_scale_invariant() -> None:
     np.testing.assert_allclose(ks, [1.0, 0.5])  # KS moves with the scale
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(bargaining_problems(), st.floats(0, 0.3))
 def test_symmetric_problems_have_symmetric_solutions(problem, d0) -> None:
     points, _, _ = problem

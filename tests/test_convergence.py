@@ -104,6 +104,7 @@ def test_a_limit_of_deadlines_that_has_not_settled_is_a_warning(monkeypatch, tmp
     assert "negsim: warning: equilibrium: limit of ever longer deadlines" in result.stderr
 
 
+@pytest.mark.slow
 def test_the_long_limit_converges_and_says_so():
     analysis = solve(load_scenario_text(three_party("alternating_offers")))
     report = analysis.equilibrium.convergence

@@ -36,7 +36,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
-from strategies import scenarios
+from strategies import examples, scenarios
 
 from negsim.analysis.equilibrium import equilibrium
 from negsim.analysis.pipeline import solve
@@ -48,7 +48,9 @@ from negsim.space import OutcomeSpace
 SLACK = 1e-9
 """The spec's comparison tolerance (spec/scenario.md, payoff convention)."""
 
-PROPERTY = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def pie(
@@ -180,8 +182,9 @@ def tie_allowance(optimum: np.ndarray, powers: np.ndarray) -> np.ndarray:
     return np.sqrt(2 * tau / powers)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("exponent", [1.0, 0.5], ids=["linear-pie", "sqrt-frontier"])
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(6), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(r1=rates, r2=rates)
 @example(r1=1.0631090992934857, r2=1.117656077953623)  # a grid package ties with the hull Nash
 def test_short_rounds_approach_generalized_nash(exponent: float, r1: float, r2: float) -> None:
@@ -457,7 +460,8 @@ def test_outside_option_irrelevant_below_threshold_binding_above(
 # Baron-Ferejohn with unanimity and equal recognition
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(max_examples=examples(8), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     n=st.integers(2, 4),
     levels=st.lists(st.floats(0.5, 0.9), min_size=2, max_size=2),

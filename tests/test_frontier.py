@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from strategies import examples
 
 from negsim.solvers.frontier import (
     affine_basis,
@@ -42,7 +43,7 @@ def utility_arrays(n_parties: int, max_points: int = 40) -> st.SearchStrategy[np
     )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.integers(1, 4).flatmap(utility_arrays))
 def test_pareto_mask_equals_brute_force(points: np.ndarray) -> None:
     np.testing.assert_array_equal(pareto_mask(points), brute_force_pareto(points))
@@ -66,7 +67,7 @@ def test_individually_rational_uses_the_tolerance() -> None:
     assert individually_rational(points, np.array([0.2, 0.0])).tolist() == [True, False]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(utility_arrays(2, 60))
 def test_upper_hull_two_is_the_concave_frontier(points: np.ndarray) -> None:
     pareto = points[:, pareto_mask(points)]

@@ -395,6 +395,7 @@ def test_party_colours_are_okabe_ito() -> None:
     assert len({marker for _, marker in plots.PARTY_STYLES}) == len(plots.PARTY_STYLES)
 
 
+@pytest.mark.slow
 def test_curve_charts_render_and_repeat_byte_for_byte(tmp_path: Path) -> None:
     curve = deadline_curve_of("pie-split", 6)
     discount = discount_curve_of("pie-split", "player1")

@@ -172,6 +172,7 @@ def nbs02_curvature(u1: float) -> float:
 NBS02_SOLUTIONS = ["nash", "kalai_smorodinsky", "egalitarian"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("solution", NBS02_SOLUTIONS, ids=[f"{NBS02}-{s}" for s in NBS02_SOLUTIONS])
 def test_nbs02_curved_frontier_hull(solution: str) -> None:
     """Hull solutions on the sqrt frontier, at the case tolerance.
@@ -200,6 +201,7 @@ def test_nbs02_curved_frontier_hull(solution: str) -> None:
     assert actual[1] == close(nbs02_frontier(actual[0]), tol)
 
 
+@pytest.mark.slow
 def test_nbs02_nash_product_and_grid_package() -> None:
     """The Nash product u1 u2 (derived), and the best single package: 2/3 is on the grid, so
     the best grid package is the exact Nash point too."""
@@ -232,6 +234,7 @@ def nbs04_file(alpha: float) -> Path:
     return scenario_file(NBS04, f"alpha-{alpha}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("alpha", NBS04_ALPHAS, ids=[f"{NBS04}-alpha-{a}" for a in NBS04_ALPHAS])
 def test_nbs04_risk_aversion(alpha: float) -> None:
     """Nash share x1 of player 1, from the hull's interpolated package, and the utilities.
@@ -259,6 +262,7 @@ def test_nbs04_risk_aversion(alpha: float) -> None:
     assert nash["package"]["x"] == close(expected_x1, tol)
 
 
+@pytest.mark.slow
 def test_nbs04_more_risk_averse_gets_less() -> None:
     """The more risk-averse player 2 (smaller alpha) gets a smaller share 1 - x1."""
     shares = {

@@ -288,6 +288,7 @@ def test_rub04_file_is_period_one() -> None:
     assert [float(p["discount"]) for p in parties.values()] == rub04_discounts(1.0)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("period", RUB04_DELTAS, ids=[f"{RUB04}-Delta={d}" for d in RUB04_DELTAS])
 def test_rub04_short_periods(period: float, tmp_path: Path) -> None:
     """Player 1's share for each period length, discounts computed here."""
@@ -303,6 +304,7 @@ def test_rub04_short_periods(period: float, tmp_path: Path) -> None:
     assert utilities[0] == close(float(expected(RUB04)["x1_by_Delta"][str(period)]), tol)
 
 
+@pytest.mark.slow
 def test_rub04_limit(tmp_path: Path) -> None:
     """The limit r2/(r1 + r2) (the generalized Nash split with powers 1/r_i); the shortest
     period is within the case's limit tolerance of it and the shares fall towards it."""
@@ -340,6 +342,7 @@ def rub05_curvature(u1: float) -> float:
     return (1.0 - u1) ** -1.5 / 4
 
 
+@pytest.mark.slow
 def test_rub05_nonlinear_frontier() -> None:
     """Player 1's proposal on the curved frontier, at the case tolerance.
 
@@ -547,6 +550,7 @@ def test_oo02_encodes_the_case() -> None:
             }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "option", OO02_OPTIONS, ids=[f"{OO02}-w={w}-deal-me-out" for w in OO02_OPTIONS]
 )
@@ -560,6 +564,7 @@ def test_oo02_deal_me_out(option: int) -> None:
     assert vector(data, equilibrium(data)["package"]["pie"]) == close(want, tol)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "option", OO02_OPTIONS, ids=[f"{OO02}-w={w}-split-the-difference" for w in OO02_OPTIONS]
 )

@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
+from strategies import examples
 from typer.testing import CliRunner
 
 from negsim.cli import app
@@ -34,7 +35,7 @@ FLOAT_SLACK = 1e-9
 STATED_AV = -0.5
 
 PROPERTY_SETTINGS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 

@@ -91,6 +91,7 @@ def test_figure_bars_are_the_agreement_probabilities() -> None:
     assert "probability 81%" in title and "last day" in title
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("file_format", plots.FORMATS)
 def test_figure_renders_the_same_bytes(file_format: str) -> None:
     screening = _analysis().screening

@@ -375,6 +375,7 @@ def test_plot_deadline_solves_one_to_max_deadline(
     assert list(seen["curve"].deadlines) == [1, 2, 3]  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 def test_plot_discount_with_party_and_range(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import all_plain_packages, plain_package_matches, scenarios
+from strategies import all_plain_packages, examples, plain_package_matches, scenarios
 
 from negsim.format.levels import feasibility_mask, issue_levels, split_shares
 from negsim.format.model import (
@@ -30,7 +30,7 @@ from negsim.format.model import (
 from negsim.format.scenario import Scenario
 from negsim.space import OutcomeSpace, enumerate_space
 
-PROPERTY_SETTINGS = settings(max_examples=100, deadline=None)
+PROPERTY_SETTINGS = settings(max_examples=examples(100), deadline=None)
 
 # --------------------------------------------------------------------------------------------
 # An independent, per-package reference of the spec's formula
@@ -248,7 +248,7 @@ def test_package_round_trip(scenario):
         assert space.position_of(package) == position
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.integers(2, 9), st.integers(1, 5), st.floats(0.1, 100.0))
 def test_split_shares_are_the_lexicographic_simplex_grid(resolution, n_parties, total):
     shares = split_shares(total, resolution, n_parties)

@@ -64,11 +64,13 @@ def test_columns_and_values(reference: bytes) -> None:
     assert float(row[6]) == float(repr(float(row[6])))
 
 
+@pytest.mark.slow
 def test_two_workers_identical(reference: bytes, tmp_path: Path) -> None:
     run_sweep(_plan(tmp_path / "j2", jobs=2))
     assert (tmp_path / "j2" / RESULTS).read_bytes() == reference
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     importlib.util.find_spec("distributed") is None,
     reason="dask is not installed (pip install 'negsim[dask]')",
@@ -78,6 +80,7 @@ def test_dask_local_cluster_identical(reference: bytes, tmp_path: Path) -> None:
     assert (tmp_path / "dask" / RESULTS).read_bytes() == reference
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     importlib.util.find_spec("distributed") is None,
     reason="dask is not installed (pip install 'negsim[dask]')",
@@ -96,6 +99,7 @@ def test_dask_existing_scheduler_identical(reference: bytes, tmp_path: Path) -> 
     assert (tmp_path / "remote" / RESULTS).read_bytes() == reference
 
 
+@pytest.mark.slow
 def test_cli_matches_library(reference: bytes, tmp_path: Path) -> None:
     out = tmp_path / "cli"
     result = runner.invoke(
@@ -109,6 +113,7 @@ def test_cli_matches_library(reference: bytes, tmp_path: Path) -> None:
     assert (out / "scenario.yaml").read_bytes() == bundled.resolve(SCENARIO).read_bytes()  # type: ignore[union-attr]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("keep", [0, 5, 15])
 @pytest.mark.parametrize("cut_line", [False, True])
 def test_resume_after_kill(reference: bytes, tmp_path: Path, keep: int, cut_line: bool) -> None:
@@ -130,6 +135,7 @@ def test_resume_after_kill(reference: bytes, tmp_path: Path, keep: int, cut_line
     assert "resumed" in summary.manifest
 
 
+@pytest.mark.slow
 def test_stop_mid_way_then_resume(reference: bytes, tmp_path: Path) -> None:
     folder = tmp_path / "out"
 
