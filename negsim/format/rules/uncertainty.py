@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from negsim.errors import did_you_mean, join_path, one_of
 from negsim.format import defaults
@@ -74,81 +75,92 @@ class UncertaintyRules(ProtocolRules):
             )
             return None
         form = given[0]
-        types = defaults.TYPES
-        if "types" in fields:
-            if form == "choice":
-                self.error(
-                    fields["types"],
-                    join_path(path, "types"),
-                    "'types' applies only to "
-                    "uniform and normal distributions (choice types are used exactly)",
-                    at_key=True,
-                )
-                return None
-            value = self.integer(fields["types"], join_path(path, "types"), low=1)
-            if value is None:
-                return None
-            types = value
+        types = self.types(fields, path, form)
+        if types is None:
+            return None
         form_path = join_path(path, form)
-        distribution: Distribution
+        distribution: Distribution | None
         if form == "uniform":
             bounds = self.range_pair(fields[form], form_path)
-            if bounds is None:
-                return None
-            distribution = Uniform(bounds[0], bounds[1], types)
-            support, at = [bounds[0], bounds[1]], fields[form]
+            distribution = None if bounds is None else Uniform(bounds[0], bounds[1], types)
         elif form == "normal":
-            normal = self.mapping(fields[form], form_path, "{mean, sd, min, max}")
-            if normal is None:
-                return None
-            self.keys(
-                fields[form], form_path, ("mean", "sd", "min", "max"), ("mean", "sd", "min", "max")
-            )
-            if not all(key in normal for key in ("mean", "sd", "min", "max")):
-                return None
-            mean = self.number(normal["mean"], join_path(form_path, "mean"))
-            sd = self.number(
-                normal["sd"],
-                join_path(form_path, "sd"),
-                low=0.0,
-                low_open=True,
-                what="a standard deviation must be",
-            )
-            low = self.number(normal["min"], join_path(form_path, "min"))
-            high = self.number(normal["max"], join_path(form_path, "max"))
-            if None in (mean, sd, low, high):
-                return None
-            assert mean is not None and sd is not None and low is not None and high is not None
-            if not low < high:
-                self.error(
-                    fields[form],
-                    form_path,
-                    f"reversed or empty range: min {format_number(low)} must be below max "
-                    f"{format_number(high)}",
-                )
-                return None
-            distribution = Normal(mean, sd, low, high, types)
-            support, at = [low, high], fields[form]
+            distribution = self.normal_distribution(fields[form], form_path, types)
         else:
-            choice = self.choice_distribution(fields[form], form_path)
-            if choice is None:
-                return None
-            distribution = choice
-            support, at = list(choice.values), fields[form]
-        domain = {"discount": (0.0, 1.0, True), "cost_per_round": (0.0, math.inf, False)}
-        if parameter in domain:
-            low_d, high_d, low_open = domain[parameter]
-            bad = [x for x in support if (x <= low_d if low_open else x < low_d) or x > high_d]
-            if bad:
-                allowed = interval(low_d, None if math.isinf(high_d) else high_d, low_open, False)
-                self.error(
-                    at,
-                    form_path,
-                    f"values of {parameter} must be {allowed}, but the "
-                    f"distribution reaches {format_number(bad[0])}",
-                )
-                return None
+            distribution = self.choice_distribution(fields[form], form_path)
+        if distribution is None or not self.within_domain(
+            distribution, parameter, fields[form], form_path
+        ):
+            return None
         return distribution
+
+    def types(self, fields: dict[Any, YNode], path: str, form: str) -> int | None:
+        """``types`` of a uniform or normal distribution (the default when left out)."""
+        if "types" not in fields:
+            return defaults.TYPES
+        if form == "choice":
+            self.error(
+                fields["types"],
+                join_path(path, "types"),
+                "'types' applies only to "
+                "uniform and normal distributions (choice types are used exactly)",
+                at_key=True,
+            )
+            return None
+        return self.integer(fields["types"], join_path(path, "types"), low=1)
+
+    def normal_distribution(self, node: YNode, path: str, types: int) -> Normal | None:
+        normal = self.mapping(node, path, "{mean, sd, min, max}")
+        if normal is None:
+            return None
+        self.keys(node, path, ("mean", "sd", "min", "max"), ("mean", "sd", "min", "max"))
+        if not all(key in normal for key in ("mean", "sd", "min", "max")):
+            return None
+        mean = self.number(normal["mean"], join_path(path, "mean"))
+        sd = self.number(
+            normal["sd"],
+            join_path(path, "sd"),
+            low=0.0,
+            low_open=True,
+            what="a standard deviation must be",
+        )
+        low = self.number(normal["min"], join_path(path, "min"))
+        high = self.number(normal["max"], join_path(path, "max"))
+        if mean is None or sd is None or low is None or high is None:
+            return None
+        if not low < high:
+            self.error(
+                node,
+                path,
+                f"reversed or empty range: min {format_number(low)} must be below max "
+                f"{format_number(high)}",
+            )
+            return None
+        return Normal(mean, sd, low, high, types)
+
+    def within_domain(
+        self, distribution: Distribution, parameter: str, node: YNode, path: str
+    ) -> bool:
+        """A discount stays in (0, 1] and a cost at or above 0 wherever the distribution
+        reaches (its bounds, or every value of a choice)."""
+        domain = {"discount": (0.0, 1.0, True), "cost_per_round": (0.0, math.inf, False)}
+        if parameter not in domain:
+            return True
+        if isinstance(distribution, Choice):
+            support = list(distribution.values)
+        else:
+            support = [distribution.low, distribution.high]
+        low, high, low_open = domain[parameter]
+        bad = [x for x in support if (x <= low if low_open else x < low) or x > high]
+        if bad:
+            allowed = interval(low, None if math.isinf(high) else high, low_open, False)
+            self.error(
+                node,
+                path,
+                f"values of {parameter} must be {allowed}, but the "
+                f"distribution reaches {format_number(bad[0])}",
+            )
+            return False
+        return True
 
     def choice_distribution(self, node: YNode, path: str) -> Choice | None:
         fields = self.mapping(node, path, "{values: [...], p: [...]}")
