@@ -140,3 +140,20 @@ def test_the_many_party_nash_point_reports_its_optimality_gap():
     assert report.residual <= 1e-9
     # a and b value the pie alike: the Nash point treats them alike
     assert nash.hull.utilities[0] == pytest.approx(nash.hull.utilities[1], abs=1e-7)
+
+
+def test_a_cycling_value_iteration_is_stopped_early_with_an_error():
+    # Baron-Ferejohn with a majority of three and unequal patience: the cheapest partner
+    # switches at every step, so the pure-coalition value iteration cycles for ever (the
+    # stationary equilibrium would need mixed coalition choices); it must fail fast and say so
+    text = (
+        "negsim: 1\nname: majority\nissues: {pie: {split: {total: 1}, resolution: 11}}\n"
+        "parties: {a: {discount: 0.95}, b: {discount: 0.9}, c: {discount: 0.8}}\n"
+        "protocol: {kind: random_proposer, rule: majority, lotteries: false}\n"
+    )
+    with pytest.raises(ConvergenceError) as raised:
+        solve(load_scenario_text(text))
+    report = raised.value.report
+    assert not report.converged
+    assert report.iterations <= random_proposer_module.STALL_WINDOW + 10
+    assert "keep switching" in str(raised.value) and "protocol.deadline" in str(raised.value)

@@ -47,6 +47,49 @@ def mix_records(space: OutcomeSpace, mix: tuple[MixMember, ...]) -> list[dict[st
     return [{"weight": m.weight, "package": space.package(m.position)} for m in mix]
 
 
+def _utilities_text(names: tuple[str, ...], vector: np.ndarray | None) -> str:
+    """``"us 0.853, maduro 0.412"`` for reprs."""
+    if vector is None:
+        return "none"
+    return ", ".join(
+        f"{name} {float(value):.3f}" for name, value in zip(names, vector, strict=True)
+    )
+
+
+def _terms_text(space: OutcomeSpace, mix: tuple[MixMember, ...]) -> str:
+    """A package or lottery in one line for reprs: ``"amnesty=full; relief=50"``."""
+    if not mix:
+        return "no package"
+    if len(mix) == 1:
+        return space.describe_package(mix[0].position)
+    package = mix_package(space, mix)
+    if package is None:
+        return f"a lottery of {len(mix)} packages"
+    return "; ".join(
+        f"{issue}={_level_text(value, getattr(space.scenario.issue(issue), 'unit', None))}"
+        for issue, value in package.items()
+    )
+
+
+def _level_text(value: Any, unit: str | None) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{name} {share:.4g}" for name, share in value.items())
+    if isinstance(value, float):
+        return f"{value:.4g} {unit}" if unit else f"{value:.4g}"
+    return str(value)
+
+
+def _flat_package(package: dict[str, Any] | None) -> dict[str, Any]:
+    """A package as flat columns: a split issue's shares become ``issue.party``."""
+    row: dict[str, Any] = {}
+    for issue, value in (package or {}).items():
+        if isinstance(value, dict):
+            row.update({f"{issue}.{party}": share for party, share in value.items()})
+        else:
+            row[issue] = value
+    return row
+
+
 @dataclass(frozen=True, eq=False)
 class HullPoint:
     """A point of the convex hull of the individually rational utility vectors.
@@ -76,6 +119,13 @@ class Solution:
     method: str = ""
     """How it was computed, with its reference (e.g. "Nash (1950) product, exact on the
     piecewise-linear frontier")."""
+
+    def __repr__(self) -> str:
+        return (
+            f"<Solution {self.name}: package #{self.position} with utilities "
+            f"{', '.join(f'{float(u):.3f}' for u in self.utilities)}; over lotteries "
+            f"{', '.join(f'{float(u):.3f}' for u in self.hull.utilities)}>"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +183,24 @@ class Equilibrium:
     """``(n_parties, 2)`` utility ranges over the equilibria when not unique."""
     method: str = ""
     convergence: Convergence | None = None
+
+    def __repr__(self) -> str:
+        names = self.space.scenario.party_names
+        deadline = "no deadline" if self.deadline is None else f"deadline {self.deadline}"
+        if not self.agreement:
+            outcome = "no agreement"
+        elif self.proposer is None:
+            outcome = "agreement at once, on whoever is recognised"
+        else:
+            outcome = (
+                f"agreement in round {self.round} on {names[self.proposer]}'s offer "
+                f"({_terms_text(self.space, self.mix)})"
+            )
+        return (
+            f"<Equilibrium of {self.protocol}, {deadline}: {outcome}; "
+            f"utilities {_utilities_text(names, self.utilities)}; "
+            f"payoffs {_utilities_text(names, self.payoffs)}; {self.method}>"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         names = self.space.scenario.party_names
@@ -203,6 +271,16 @@ class Screening:
         if agreed <= 0:
             return None
         return float(self.solution.agreement_probability[-1]) / agreed
+
+    def __repr__(self) -> str:
+        names = self.space.scenario.party_names
+        deal = 1.0 - float(self.solution.no_agreement_probability)
+        return (
+            f"<Screening: {names[self.proposer]} makes every offer to {names[self.responder]}, "
+            f"whose {self.parameter} is private ({self.n_types} types); a deal with probability "
+            f"{deal:.1%} over {self.solution.offers.size} rounds; expected payoffs "
+            f"{_utilities_text(names, self.expected_payoffs)}>"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         names = self.space.scenario.party_names
@@ -297,6 +375,48 @@ class Analysis:
         return {
             name: float(value) + 0.0 for name, value in zip(self.party_names, vector, strict=True)
         }
+
+    def __repr__(self) -> str:
+        scenario = self.space.scenario
+        counts = self.counts
+        lines = [
+            f"<Analysis of {scenario.name!r}: {counts.packages:,} packages, "
+            f"{counts.feasible:,} feasible, {counts.pareto_individually_rational:,} "
+            f"Pareto-optimal and individually rational; "
+            f"{'a' if self.zopa else 'no'} zone of possible agreement",
+            f"  equilibrium: {self.equilibrium!r}",
+        ]
+        nash = self.solutions.get("nash")
+        if nash is not None:
+            lines.append(
+                f"  Nash solution: {_utilities_text(self.party_names, nash.utilities)} "
+                f"({_terms_text(self.space, (MixMember(1.0, nash.position),))})"
+            )
+        if self.screening is not None:
+            lines.append(f"  screening: {self.screening!r}")
+        lines.extend(f"  warning: {warning}" for warning in self.warnings)
+        return "\n".join(lines) + ">"
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text: exactly what ``negsim solve --format json`` prints."""
+        import json
+
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """The Pareto-optimal, individually rational packages, one flat row each (ordered by
+        the first party's utility, highest first): each issue's level (a split's shares as
+        ``issue.party``) and each party's utility as ``u.party``. ``pandas.DataFrame`` reads
+        the list as it is."""
+        utilities = self.space.utilities
+        return [
+            {
+                **_flat_package(self.space.package(int(position))),
+                **{f"u.{name}": float(utilities[k, position]) + 0.0
+                   for k, name in enumerate(self.party_names)},
+            }
+            for position in self.pareto
+        ]  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``negsim solve --format json`` (``docs/json.md``)."""

@@ -39,6 +39,10 @@ MAX_ITERATIONS = 100_000
 """Cap of the value iteration without a deadline."""
 STEP_TOLERANCE = 1e-13
 """The value iteration stops once no value moves by more than this in one step."""
+STALL_WINDOW = 500
+"""The value iteration gives up when its step has not fallen below its smallest size so far
+for this many iterations: the map is not contracting (the proposers' cheapest coalitions
+keep switching), so it will not converge."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,7 +136,8 @@ def random_proposer(
     are then within ``q / (1 - q) |v' - v|`` of the fixed point: that bound is the reported
     residual (with ``q = 1``, the last step), and the values count as converged when it is
     within the format's tolerance, 1e-9. Stopping at ``max_iterations`` (default
-    :data:`MAX_ITERATIONS`) raises
+    :data:`MAX_ITERATIONS`), or once the step has not shrunk for :data:`STALL_WINDOW`
+    iterations (the iteration cycles), raises
     :class:`~negsim.solvers.convergence.ConvergenceError`.
     """
     n = prefs.n_parties
@@ -151,15 +156,25 @@ def random_proposer(
     factor = modulus / (1 - modulus) if modulus < 1 else 1.0
     values = np.zeros(n)
     cap = MAX_ITERATIONS if max_iterations is None else max_iterations
-    step, iterations = np.inf, 0
-    while step > STEP_TOLERANCE and iterations < cap:
+    step, smallest, stalled, iterations = np.inf, np.inf, 0, 0
+    while step > STEP_TOLERANCE and iterations < cap and stalled < STALL_WINDOW:
         updated, plays = _round(offers, prefs, recognition, values, 0, partners_needed)
         step = float(np.max(np.abs(updated - values)))
         values, iterations = updated, iterations + 1
+        smallest, stalled = (step, 0) if step < smallest else (smallest, stalled + 1)
     bound = factor * step
     report = Convergence(
         "stationary values by value iteration", bound <= TOLERANCE, iterations, bound, TOLERANCE
     )
+    if stalled >= STALL_WINDOW:
+        raise ConvergenceError(
+            report,
+            f"the values stopped approaching a fixed point (no smaller step in "
+            f"{STALL_WINDOW} iterations): the proposers' cheapest coalitions keep switching, "
+            "and a stationary equilibrium would need them to mix between coalitions, which "
+            "negsim does not compute; set a deadline (protocol.deadline) to solve the talks "
+            "by backward induction instead",
+        )
     if step > STEP_TOLERANCE:
         raise ConvergenceError(
             report,
