@@ -741,7 +741,8 @@ def _chart(
 
 def _sweep_chart(folder: str) -> Figure:
     """The chart of a sweep's output folder (its results.csv and manifest.json)."""
-    from negsim.present.sweep_charts import read_results, sweep_figure
+    from negsim.present.sweep_charts import sweep_figure
+    from negsim.studies.sweep_table import read_results
 
     try:
         table = read_results(folder)

@@ -18,11 +18,11 @@ from negsim.present.charts import figure_bytes
 from negsim.present.sweep_charts import (
     boundary_segments,
     contour_level,
-    read_results,
     sweep_figure,
     sweep_finding,
 )
 from negsim.studies.sensitivity import scenario_data
+from negsim.studies.sweep_table import read_results
 
 PARTIES = ("a", "b")
 
