@@ -415,7 +415,7 @@ def solve(file: ScenarioArgument, output_format: FormatOption = OutputFormat.tab
     if output_format is OutputFormat.json:
         typer.echo(json.dumps(analysis.to_dict(), indent=2, ensure_ascii=False))
         return
-    from negsim.present.tables import solve_renderables
+    from negsim.present.terminal.solve import solve_renderables
 
     console = _stdout()
     for renderable in solve_renderables(analysis):

@@ -17,7 +17,7 @@ from negsim.analysis.pipeline import solve
 from negsim.analysis.records import Analysis
 from negsim.format.loader import load_scenario
 from negsim.present import charts as plots
-from negsim.present.tables import solve_renderables
+from negsim.present.terminal.solve import solve_renderables
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "venezuela-2025-private.yaml"
 

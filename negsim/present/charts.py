@@ -39,7 +39,7 @@ from matplotlib.text import Annotation, Text
 from matplotlib.ticker import MaxNLocator
 
 from negsim.analysis.records import SOLUTION_LABELS, SOLUTION_NAMES, Analysis, Solution
-from negsim.present.tables import (
+from negsim.present.words import (
     TOLERANCE,
     deadline_words,
     distribution_words,

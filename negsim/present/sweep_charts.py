@@ -91,7 +91,7 @@ def path_label(
     """Words for a swept path: ``protocol.deadline`` -> ``deadline (days)``,
     ``parties.maduro.discount`` -> ``Nicolás Maduro's discount factor (per day)``, with
     ``labels`` the parties' display names and ``round_label`` the protocol's ``round``."""
-    from negsim.present.tables import round_unit
+    from negsim.present.words import round_unit
 
     unit = round_unit(round_label)
     daily = unit is not None and unit[0] == 1
