@@ -38,6 +38,7 @@ __all__ = [
     "screening_offer_terms",
     "screening_stated_value",
     "short_number",
+    "six_digits",
     "solution_groups",
     "terms_text",
     "utility_text",
@@ -65,6 +66,11 @@ def gain_text(value: float) -> str:
 def short_number(value: float) -> str:
     """A number in a sentence: up to 3 significant digits."""
     return f"{value:.3g}"
+
+
+def six_digits(value: float) -> str:
+    """A number for tables: up to 6 significant digits, no trailing zeros."""
+    return f"{value:.6g}"
 
 
 def percent(weight: float) -> str:
