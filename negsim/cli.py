@@ -439,7 +439,6 @@ def simulate(
     rate, agreements by round, the final-round share, mean utilities and payoffs, and the
     most frequent agreements. The same seed gives the same result.
     """
-    from negsim.studies.simulate import renderables
     from negsim.studies.simulate import simulate as run_simulation
 
     scenario = load_or_exit(file)
@@ -463,8 +462,10 @@ def simulate(
     if output_format is OutputFormat.json:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
+    from negsim.present.terminal.simulate import simulation_renderables
+
     console = _stdout()
-    for renderable in renderables(result, scenario.name):
+    for renderable in simulation_renderables(result, scenario.name):
         console.print(renderable)
         console.print()
 
