@@ -670,12 +670,15 @@ def _chart(
 ) -> Figure:
     """Solve what a chart kind needs (plots never solve: for the curves, the CLI computes
     the curve record), then draw it."""
-    from negsim.present import charts as plots
+    from negsim.present.charts import curves as curve_charts
+    from negsim.present.charts import frontier as frontier_charts
+    from negsim.present.charts import screening as screening_charts
+    from negsim.present.charts import simulation as simulation_charts
     from negsim.studies import curves
 
     if kind == "frontier":
         analysis = analysis_or_exit(scenario)
-        return _draw(kind, lambda: plots.frontier_figure(analysis))
+        return _draw(kind, lambda: frontier_charts.frontier_figure(analysis))
     if kind == "agreements":
         from negsim.studies.simulate import simulate
 
@@ -687,7 +690,7 @@ def _chart(
         except ValueError as error:
             _fail(f"{scenario.source}: {error}")
         label = scenario.protocol.round_label
-        return _draw(kind, lambda: plots.agreements_figure(result, label))
+        return _draw(kind, lambda: simulation_charts.agreements_figure(result, label))
     if kind == "concessions":
         from negsim.studies.simulate import concession_trace
 
@@ -696,7 +699,7 @@ def _chart(
             trace = concession_trace(space)
         except ValueError as error:
             _fail(f"{scenario.source}: {error}")
-        return _draw(kind, lambda: plots.concessions_figure(trace))
+        return _draw(kind, lambda: simulation_charts.concessions_figure(trace))
     if kind == "screening":
         analysis = analysis_or_exit(scenario)
         if analysis.screening is None:
@@ -706,7 +709,7 @@ def _chart(
                 "responder's disagreement or agreement_value"
             )
         screening = analysis.screening
-        return _draw(kind, lambda: plots.screening_figure(screening))
+        return _draw(kind, lambda: screening_charts.screening_figure(screening))
     space = space_or_exit(scenario)
     try:
         if kind == "deadline":
@@ -722,13 +725,13 @@ def _chart(
     except (ArithmeticError, ValueError, RuntimeError) as error:
         _fail(f"{scenario.source}: solving failed: {error}", EXIT_FAILURE)
     if kind == "deadline":
-        return _draw(kind, lambda: plots.deadline_figure(deadline_curve))
-    return _draw(kind, lambda: plots.discount_figure(discount_curve))
+        return _draw(kind, lambda: curve_charts.deadline_figure(deadline_curve))
+    return _draw(kind, lambda: curve_charts.discount_figure(discount_curve))
 
 
 def _sweep_chart(folder: str) -> Figure:
     """The chart of a sweep's output folder (its results.csv and manifest.json)."""
-    from negsim.present.sweep_charts import sweep_figure
+    from negsim.present.charts.sweep import sweep_figure
     from negsim.studies.sweep_table import read_results
 
     try:
@@ -842,7 +845,7 @@ def plot(
         _fail(f"--max-deadline must be between 1 and {MAX_CURVE_POINTS:,}, got {max_deadline}")
     if discounts is not None:
         _discount_range(discounts)  # a usage error before any file is read
-    from negsim.present.charts import FORMATS, figure_bytes
+    from negsim.present.charts.style import FORMATS, figure_bytes
 
     scenario = None
     if kind == "sweep":  # FILE is a sweep's output folder
@@ -919,7 +922,7 @@ def sensitivity(
     scenario's own, the equilibrium utilities at each, and a tornado chart of the swings.
 
     Prints the table (or JSON) on standard output and writes the chart."""
-    from negsim.present.charts import FORMATS, figure_bytes
+    from negsim.present.charts.style import FORMATS, figure_bytes
     from negsim.studies import sensitivity as sensitivity_module
 
     scenario = load_or_exit(file)  # validates the base scenario, with positions

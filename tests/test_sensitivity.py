@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from negsim.errors import ScenarioError
-from negsim.present.charts import figure_bytes
+from negsim.present.charts.style import figure_bytes
 from negsim.studies.sensitivity import (
     default_paths,
     parse_path_argument,

@@ -1,4 +1,4 @@
-"""Sweep charts from results.csv (negsim.present.sweep_charts)."""
+"""Sweep charts from results.csv (negsim.present.charts.sweep)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from matplotlib.collections import LineCollection, QuadMesh
 from negsim.analysis.pipeline import solve
 from negsim.format.loader import scenario_from_data
 from negsim.format.paths import set_path
-from negsim.present.charts import figure_bytes
-from negsim.present.sweep_charts import (
+from negsim.present.charts.style import figure_bytes
+from negsim.present.charts.sweep import (
     boundary_segments,
     contour_level,
     sweep_figure,

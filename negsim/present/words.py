@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from negsim.analysis.records import SOLUTION_NAMES, Analysis
 from negsim.space import OutcomeSpace
 
+if TYPE_CHECKING:
+    from negsim.studies.sweep_table import SweepTable
+
 __all__ = [
+    "PARTY_PARAMETERS",
     "TOLERANCE",
     "common_issues",
     "deadline_words",
@@ -25,13 +29,21 @@ __all__ = [
     "issue_words",
     "join_words",
     "lottery_members",
+    "metric_label",
     "mix_words",
     "no_zopa_reason",
+    "package_in_words",
     "package_terms",
     "party_label",
+    "path_label",
     "percent",
+    "plain_words",
     "plural",
+    "possessive",
+    "rough_percent",
     "round_name",
+    "round_noun",
+    "round_number",
     "round_unit",
     "screening_distribution",
     "screening_last_round_words",
@@ -82,6 +94,11 @@ def percent(weight: float) -> str:
     return text
 
 
+def rough_percent(value: float) -> str:
+    """A probability in a title: whole percent, one decimal below 10%."""
+    return f"{value:.0%}" if value >= 0.095 else f"{value:.1%}"
+
+
 # --------------------------------------------------------------------------------------------
 # Parties and packages
 
@@ -112,6 +129,21 @@ def format_level(space: OutcomeSpace, issue_name: str, value: Any) -> str:
 def package_terms(space: OutcomeSpace, package: Mapping[str, Any]) -> list[tuple[str, str]]:
     """``[(issue name, value in words), ...]`` of a JSON package, in issue order."""
     return [(name, format_level(space, name, value)) for name, value in package.items()]
+
+
+def plain_words(text: str) -> str:
+    """Identifiers as words: ``"icc_case"`` -> ``"icc case"``."""
+    return text.replace("_", " ")
+
+
+def package_in_words(analysis: Analysis, package: Mapping[str, Any]) -> dict[str, str]:
+    """A JSON package as ``{issue: value in words}``, underscores as spaces in the values."""
+    return {issue: plain_words(value) for issue, value in package_terms(analysis.space, package)}
+
+
+def possessive(label: str) -> str:
+    """``"the US's"``, ``"Partners'"``."""
+    return f"{label}'" if label.endswith("s") else f"{label}'s"
 
 
 def terms_text(terms: Sequence[tuple[str, str]], separator: str = "; ") -> str:
@@ -230,6 +262,18 @@ def round_name(label: str | None, round_index: int) -> str:
     if unit is None or unit[0] != 1:
         return f"round {round_index}"
     return f"{unit[1]} {round_index + 1}"
+
+
+def round_number(label: str | None, round_index: int) -> str:
+    """The number people use for a round: ``"3"`` for day 3 (round 2) of rounds of
+    ``"1 day"``; the round index otherwise."""
+    return round_name(label, round_index).split()[-1]
+
+
+def round_noun(label: str | None) -> str:
+    """What a round is called: ``"day"`` for rounds of ``"1 day"``, else ``"round"``."""
+    name = round_name(label, 0)
+    return name.split()[0]
 
 
 # --------------------------------------------------------------------------------------------
@@ -382,3 +426,62 @@ def screening_last_round_words(screening: Any) -> str:
 def _when_name(label: str | None, round_index: int) -> str:
     name = round_name(label, round_index)
     return name if name.startswith("round") else f"round {round_index} ({name})"
+
+
+# --------------------------------------------------------------------------------------------
+# Parameters and the columns of a sweep's results
+
+PARTY_PARAMETERS = {
+    "discount": "discount factor",
+    "disagreement": "disagreement utility",
+    "cost_per_round": "cost per round",
+    "outside_option": "outside option",
+    "agreement_value": "value of any agreement",
+    "bargaining_power": "bargaining power",
+}
+
+
+def path_label(
+    path: str, labels: Mapping[str, str] | None = None, round_label: str | None = None
+) -> str:
+    """Words for a swept path: ``protocol.deadline`` -> ``deadline (days)``,
+    ``parties.maduro.discount`` -> ``Nicolás Maduro's discount factor (per day)``, with
+    ``labels`` the parties' display names and ``round_label`` the protocol's ``round``."""
+    unit = round_unit(round_label)
+    daily = unit is not None and unit[0] == 1
+    parts = path.split(".")
+    if path == "protocol.deadline":
+        if unit is None:
+            return "deadline (rounds)"
+        return f"deadline ({unit[1]}s)" if daily else f"deadline (rounds of {round_label})"
+    if path == "protocol.breakdown_risk":
+        return "breakdown risk per rejection"
+    if len(parts) == 3 and parts[0] == "parties":
+        who = (labels or {}).get(parts[1], parts[1])
+        what = PARTY_PARAMETERS.get(parts[2], parts[2].replace("_", " "))
+        per = ""
+        if daily and unit is not None and parts[2] in ("discount", "cost_per_round"):
+            per = f" (per {unit[1]})"
+        return f"{possessive(who)} {what}{per}"
+    return path
+
+
+def metric_label(metric: str, table: SweepTable | None = None) -> str:
+    """Words for a results column."""
+    prefixes = {
+        "u.": "equilibrium utility",
+        "payoff.": "equilibrium payoff",
+        "nash.u.": "Nash bargaining utility",
+        "ks.u.": "Kalai–Smorodinsky utility",
+    }
+    for prefix in sorted(prefixes, key=len, reverse=True):
+        if metric.startswith(prefix):
+            party = metric[len(prefix) :]
+            who = table.label(party) if table is not None else party
+            return f"{possessive(who)} {prefixes[prefix]}"
+    return {
+        "no_agreement_probability": "probability of no agreement",
+        "final_round_share": "share of agreements in the last round",
+        "agreement": "agreement reached (1) or not (0)",
+        "round": "round of the agreement",
+    }.get(metric, metric.replace("_", " "))

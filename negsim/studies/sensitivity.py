@@ -44,18 +44,18 @@ from negsim.analysis.pipeline import solve
 from negsim.errors import ScenarioError
 from negsim.format.loader import scenario_from_data
 from negsim.format.paths import PathError, get_path, set_path
-from negsim.present.charts import (
+from negsim.present.charts.style import (
     LABEL_SIZE,
     NOTE_SIZE,
     OKABE_ITO,
     TEXT_GREY,
     TITLE_SIZE,
     TITLE_WIDTH,
-    _new_figure,
-    _style,
-    _wrap,
+    new_figure,
+    style_axes,
+    wrap,
 )
-from negsim.present.sweep_charts import path_label
+from negsim.present.words import path_label
 
 __all__ = [
     "DEFAULT_SPREAD",
@@ -520,7 +520,7 @@ def plot_tornado(
     own value of the party's equilibrium utility to its value with the parameter at its
     low (orange) and its high (blue) value, each end labelled with the parameter's value."""
     if ax is None:
-        ax = _new_figure().add_subplot()
+        ax = new_figure().add_subplot()
     k = result.party_index(party)
     base = result.base(kind)
     ranked = result.ranked(k, kind)
@@ -600,7 +600,7 @@ def plot_tornado(
     )
     ax.set_ylim(-0.7, rows - 0.3)
     ax.set_xlabel(f"{_quantity(kind)} of {result.labels[k]}", fontsize=LABEL_SIZE)
-    _style(ax)
+    style_axes(ax)
     ax.grid(False, axis="y")
     ax.tick_params(axis="y", length=0, labelsize=NOTE_SIZE)
     ax.annotate(
@@ -617,7 +617,7 @@ def plot_tornado(
     )
     if title:
         ax.set_title(
-            _wrap(tornado_finding(result, k, kind), TITLE_WIDTH),
+            wrap(tornado_finding(result, k, kind), TITLE_WIDTH),
             loc="left",
             fontsize=TITLE_SIZE,
             pad=24,
@@ -644,24 +644,24 @@ def tornado_figure(
     rows = len(result.parameters)
     height = 1.0 + 0.62 * rows
     if len(names) == 1:
-        figure = _new_figure(10.5, max(4.6, height + 2.8))
+        figure = new_figure(10.5, max(4.6, height + 2.8))
         ax = figure.add_subplot()
         plot_tornado(result, names[0], ax, kind, title=False)
         ax.set_title("")
         figure.suptitle(
-            f"{result.scenario}\n" + _wrap(tornado_finding(result, names[0], kind), 88),
+            f"{result.scenario}\n" + wrap(tornado_finding(result, names[0], kind), 88),
             x=0.01,
             ha="left",
             fontsize=TITLE_SIZE,
         )
     else:
-        figure = _new_figure(7.2 * len(names), max(4.6, height + 3.2))
+        figure = new_figure(7.2 * len(names), max(4.6, height + 3.2))
         axes = [figure.add_subplot(1, len(names), j + 1) for j in range(len(names))]
         for ax, name in zip(axes, names, strict=True):
             plot_tornado(result, name, ax, kind, title=False)
         first = tornado_finding(result, names[0], kind)
         figure.suptitle(
-            f"{result.scenario}\n" + _wrap(first, 50 * len(names)),
+            f"{result.scenario}\n" + wrap(first, 50 * len(names)),
             x=0.01,
             ha="left",
             fontsize=TITLE_SIZE,
@@ -678,7 +678,7 @@ def tornado_figure(
     if result.skipped:
         caption += f" Skipped: {', '.join(path for path, _ in result.skipped)}."
     figure.supxlabel(
-        _wrap(caption, 125 if len(names) == 1 else 90 * len(names)),
+        wrap(caption, 125 if len(names) == 1 else 90 * len(names)),
         x=0.01,
         ha="left",
         fontsize=NOTE_SIZE - 1,

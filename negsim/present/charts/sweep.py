@@ -17,15 +17,15 @@ the number of swept paths:
 * three paths: small multiples, one heatmap per value of the third path, one colour scale.
 
 Points whose ``status`` is not ``ok`` are kept aside: hatched cells in a heatmap, hatched
-columns on a line chart, and counted in the caption. Like :mod:`negsim.present.charts`, figures are
-built without pyplot and are the same for the same input.
+columns on a line chart, and counted in the caption. Like every chart of
+:mod:`negsim.present.charts`, figures are built without pyplot and are the same for the same input.
 """
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,24 +37,27 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from negsim.present.charts import (
+from negsim.present.charts.labels import right_labels
+from negsim.present.charts.style import (
     LABEL_SIZE,
     NOTE_SIZE,
     TEXT_GREY,
     TITLE_SIZE,
     TITLE_WIDTH,
-    _caption_below,
-    _right_labels,
-    _style,
-    _wrap,
+    caption_below,
+    curve_figure,
+    new_figure,
     party_style,
+    style_axes,
+    wrap,
 )
+from negsim.present.words import metric_label, path_label, possessive
 from negsim.studies.sweep_table import SweepTable, number_or_nan, read_results
 
 __all__ = [
+    "boundary_segments",
     "contour_level",
-    "metric_label",
-    "path_label",
+    "default_metric",
     "sweep_figure",
     "sweep_finding",
 ]
@@ -71,73 +74,13 @@ MAX_PANELS = 12
 # Words
 
 
-def _possessive(label: str) -> str:
-    return f"{label}'" if label.endswith("s") else f"{label}'s"
-
-
-PARTY_PARAMETERS = {
-    "discount": "discount factor",
-    "disagreement": "disagreement utility",
-    "cost_per_round": "cost per round",
-    "outside_option": "outside option",
-    "agreement_value": "value of any agreement",
-    "bargaining_power": "bargaining power",
-}
-
-
-def path_label(
-    path: str, labels: Mapping[str, str] | None = None, round_label: str | None = None
-) -> str:
-    """Words for a swept path: ``protocol.deadline`` -> ``deadline (days)``,
-    ``parties.maduro.discount`` -> ``Nicolás Maduro's discount factor (per day)``, with
-    ``labels`` the parties' display names and ``round_label`` the protocol's ``round``."""
-    from negsim.present.words import round_unit
-
-    unit = round_unit(round_label)
-    daily = unit is not None and unit[0] == 1
-    parts = path.split(".")
-    if path == "protocol.deadline":
-        if unit is None:
-            return "deadline (rounds)"
-        return f"deadline ({unit[1]}s)" if daily else f"deadline (rounds of {round_label})"
-    if path == "protocol.breakdown_risk":
-        return "breakdown risk per rejection"
-    if len(parts) == 3 and parts[0] == "parties":
-        who = (labels or {}).get(parts[1], parts[1])
-        what = PARTY_PARAMETERS.get(parts[2], parts[2].replace("_", " "))
-        per = ""
-        if daily and unit is not None and parts[2] in ("discount", "cost_per_round"):
-            per = f" (per {unit[1]})"
-        return f"{_possessive(who)} {what}{per}"
-    return path
-
-
 def _path(path: str, table: SweepTable) -> str:
+    """A swept path in words, with the sweep's party labels and round label."""
     return path_label(path, table.labels, table.round_label)
 
 
-def metric_label(metric: str, table: SweepTable | None = None) -> str:
-    """Words for a results column."""
-    prefixes = {
-        "u.": "equilibrium utility",
-        "payoff.": "equilibrium payoff",
-        "nash.u.": "Nash bargaining utility",
-        "ks.u.": "Kalai–Smorodinsky utility",
-    }
-    for prefix in sorted(prefixes, key=len, reverse=True):
-        if metric.startswith(prefix):
-            party = metric[len(prefix) :]
-            who = table.label(party) if table is not None else party
-            return f"{_possessive(who)} {prefixes[prefix]}"
-    return {
-        "no_agreement_probability": "probability of no agreement",
-        "final_round_share": "share of agreements in the last round",
-        "agreement": "agreement reached (1) or not (0)",
-        "round": "round of the agreement",
-    }.get(metric, metric.replace("_", " "))
-
-
 def _value(value: Any) -> str:
+    """A swept value for a tick or a sentence: whole numbers without a decimal point."""
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e6:
             return str(int(value))
@@ -226,7 +169,7 @@ def _failed_note(table: SweepTable) -> str:
 
 
 def _caption(ax: Axes, text: str, below: float = 3.4) -> None:
-    _caption_below(ax, text, below=below, width=115)
+    caption_below(ax, text, below=below, width=115)
 
 
 def _suptitle(figure: Figure, table: SweepTable) -> None:
@@ -257,15 +200,13 @@ def _series(table: SweepTable, column: str, x_index: np.ndarray, n: int) -> _Ser
 
 
 def _line_figure(table: SweepTable, metric: str | None) -> Figure:
-    from negsim.present.charts import _curve_figure
-
     path = table.swept[0]
     axis, position = _positions(table, path)
     numeric = _numeric_axis(axis)
     xs = np.array(axis, dtype=float) if numeric else np.arange(len(axis), dtype=float)
     x_index = np.array([position[_key(row.get(path))] for row in table.rows])
     kind = metric or "u"
-    figure = _curve_figure()
+    figure = curve_figure()
     ax = figure.add_subplot()
     if kind in ("u", "payoff"):
         columns = [f"{kind}.{p}" for p in table.parties]
@@ -359,14 +300,14 @@ def _line_figure(table: SweepTable, metric: str | None) -> Figure:
         kind, metric_label(kind, table)
     )
     ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
-    _style(ax)
+    style_axes(ax)
     ax.set_title(
-        _wrap(sweep_finding(table, columns[0] if len(columns) == 1 else kind), TITLE_WIDTH),
+        wrap(sweep_finding(table, columns[0] if len(columns) == 1 else kind), TITLE_WIDTH),
         loc="left",
         fontsize=TITLE_SIZE,
         pad=12,
     )
-    _right_labels(ax, labels, 1.0)
+    right_labels(ax, labels, 1.0)
     caption = (
         "Solid: the subgame-perfect equilibrium at each value of "
         f"{_the(_path(path, table).split(' (')[0])}."
@@ -422,7 +363,7 @@ def contour_level(table: SweepTable, metric: str) -> tuple[str, float, str] | No
                 metric,
                 float(finite[0]),
                 (
-                    f"{_possessive(who)} equilibrium utility equals its Nash bargaining "
+                    f"{possessive(who)} equilibrium utility equals its Nash bargaining "
                     f"utility ({finite[0]:.3f})"
                 ),
             )
@@ -627,8 +568,6 @@ def _between_known(
 
 
 def _heatmap_figure(table: SweepTable, metric: str, level: float | None) -> Figure:
-    from negsim.present.charts import _new_figure
-
     if metric not in table.columns:
         raise ValueError(
             f"no column {metric!r} in results.csv; choose one of: {', '.join(table.columns)}"
@@ -651,14 +590,14 @@ def _heatmap_figure(table: SweepTable, metric: str, level: float | None) -> Figu
     colourmap = COLOURMAP
     paths = table.swept
     if len(paths) == 2:
-        figure = _new_figure(10.5, 7.8)
+        figure = new_figure(10.5, 7.8)
         ax = figure.add_subplot()
         mesh = _draw_heatmap(ax, table, metric, contour, None, limits, colourmap, small=False)
         axes = [ax]
         ax.set_xlabel(_path(paths[0], table), fontsize=LABEL_SIZE)
         ax.set_ylabel(_path(paths[1], table), fontsize=LABEL_SIZE)
         ax.set_title(
-            _wrap(sweep_finding(table, metric, contour), TITLE_WIDTH),
+            wrap(sweep_finding(table, metric, contour), TITLE_WIDTH),
             loc="left",
             fontsize=TITLE_SIZE,
             pad=12,
@@ -672,7 +611,7 @@ def _heatmap_figure(table: SweepTable, metric: str, level: float | None) -> Figu
             shown = [third[k] for k in picks]
         columns = min(4, len(shown))
         rows = -(-len(shown) // columns)
-        figure = _new_figure(3.9 * columns + 1.6, 3.5 * rows + 2.8)
+        figure = new_figure(3.9 * columns + 1.6, 3.5 * rows + 2.8)
         axes = []
         mesh = None
         for k, value in enumerate(shown):
@@ -690,7 +629,7 @@ def _heatmap_figure(table: SweepTable, metric: str, level: float | None) -> Figu
             axes.append(ax)
         figure.suptitle(
             (f"{table.scenario}\n" if table.scenario else "")
-            + _wrap(sweep_finding(table, metric, contour), 34 * columns + 10),
+            + wrap(sweep_finding(table, metric, contour), 34 * columns + 10),
             x=0.01,
             ha="left",
             fontsize=TITLE_SIZE,
