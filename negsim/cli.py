@@ -923,6 +923,8 @@ def sensitivity(
 
     Prints the table (or JSON) on standard output and writes the chart."""
     from negsim.present.charts.style import FORMATS, figure_bytes
+    from negsim.present.charts.tornado import tornado_figure
+    from negsim.present.terminal.sensitivity import sensitivity_table
     from negsim.studies import sensitivity as sensitivity_module
 
     scenario = load_or_exit(file)  # validates the base scenario, with positions
@@ -951,9 +953,9 @@ def sensitivity(
     if output_format is OutputFormat.json:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        typer.echo(result.table())
+        typer.echo(sensitivity_table(result))
     try:
-        data_bytes = figure_bytes(sensitivity_module.tornado_figure(result), file_format)
+        data_bytes = figure_bytes(tornado_figure(result), file_format)
     except ValueError as error:
         _fail(f"cannot draw the tornado chart: {error}", EXIT_FAILURE)
     _write_new(path, data_bytes, force)
