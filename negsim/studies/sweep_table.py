@@ -11,7 +11,7 @@ import csv
 import json
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,14 @@ import numpy as np
 
 from negsim.studies.sweep import MANIFEST, RESULTS
 
-__all__ = ["SweepTable", "number_or_nan", "read_results"]
+__all__ = [
+    "SweepTable",
+    "axis_positions",
+    "number_or_nan",
+    "numeric_axis",
+    "read_results",
+    "value_key",
+]
 
 TEXT_COLUMNS = ("status", "message", "error")
 
@@ -100,6 +107,23 @@ def number_or_nan(value: Any) -> float:
 
 def _is_nan(value: Any) -> bool:
     return isinstance(value, float) and math.isnan(value)
+
+
+def axis_positions(table: SweepTable, path: str) -> tuple[list[Any], dict[str, int]]:
+    """The values a swept path takes (:meth:`SweepTable.axis`) and the index of each, by
+    :func:`value_key`."""
+    axis = table.axis(path)
+    return axis, {value_key(v): k for k, v in enumerate(axis)}
+
+
+def value_key(value: Any) -> str:
+    """A swept value as a key that matches it in every row: a number by its float value."""
+    return repr(float(value)) if isinstance(value, int | float) else str(value)
+
+
+def numeric_axis(axis: Sequence[Any]) -> bool:
+    """Whether every value of a swept path is a finite number."""
+    return all(isinstance(v, float) and math.isfinite(v) for v in axis)
 
 
 def read_results(directory: str | os.PathLike[str]) -> SweepTable:

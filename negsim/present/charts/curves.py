@@ -153,20 +153,9 @@ def _padded(values: np.ndarray, top: float = 1.0) -> tuple[float, float]:
     return low - pad, high + pad * top
 
 
-def plot_deadline(curve: DeadlineCurve, ax: Axes | None = None) -> Axes:
-    """Each party's equilibrium payoff against the deadline, and in open-ended talks.
-
-    Lines with markers: the subgame-perfect equilibrium with each deadline (filled
-    markers: that party makes the last offer, hollow: the other side does), showing
-    the last-mover advantage as a zigzag. Dashed lines: the equilibrium without a
-    deadline, which the zigzag converges to (Rubinstein 1982 for two parties). Shaded
-    column: the scenario's own deadline, with each party's number. Direct labels at the
-    right; the title states the finding (:func:`deadline_finding`).
-    """
-    if ax is None:
-        ax = curve_figure().add_subplot()
-    x = curve.deadlines.astype(float)
-    ylabel, values_note = _curve_values(curve)
+def _deadline_lines(ax: Axes, curve: DeadlineCurve, x: np.ndarray) -> None:
+    """Each party's equilibrium payoff by deadline (filled markers where it makes the last
+    offer) and, dashed, in open-ended talks."""
     n_parties = len(curve.parties)
     for i in range(n_parties):
         colour, marker = party_style(i)
@@ -202,7 +191,12 @@ def plot_deadline(curve: DeadlineCurve, ax: Axes | None = None) -> Axes:
                 zorder=4,
                 gid=f"last-offer-{curve.parties[i]}",
             )
-    ranges = _limit_ranges(curve)
+
+
+def _deadline_axes(
+    ax: Axes, curve: DeadlineCurve, x: np.ndarray, ranges: np.ndarray, ylabel: str
+) -> None:
+    """Limits (with room at the right for the bars of open-ended ranges), ticks and labels."""
     everything = np.concatenate([curve.payoffs.ravel(), curve.limit_payoffs, ranges.ravel()])
     ax.set_ylim(*_padded(everything, top=1.8))
     right = float(x.max()) + 0.6
@@ -219,70 +213,70 @@ def plot_deadline(curve: DeadlineCurve, ax: Axes | None = None) -> Axes:
     ax.set_xlabel(f"deadline ({unit})", fontsize=LABEL_SIZE)
     ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
     style_axes(ax)
-    deadlines = [int(d) for d in curve.deadlines]
-    if curve.stated is not None and curve.stated in deadlines:
-        stated = float(curve.stated)
-        ax.axvspan(stated - 0.4, stated + 0.4, color=STATED_COLOUR, linewidth=0, zorder=0,
-                   gid="stated-deadline")  # fmt: skip
-        first, final = int(curve.deadlines.min()), int(curve.deadlines.max())
-        side = "left" if curve.stated == first else "right" if curve.stated == final else "center"
-        ax.annotate(
-            f"the scenario's deadline:\n{_deadline_phrase(curve, curve.stated)}",
-            xy=(stated + {"left": -0.4, "right": 0.4, "center": 0.0}[side], 1.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(0, -4),
-            textcoords="offset points",
-            ha=side,
-            va="top",
-            fontsize=NOTE_SIZE - 1,
-            color=TEXT_GREY,
-            gid="stated-label",
-        )
-        row = curve.payoffs[deadlines.index(curve.stated)]
-        top = int(np.argmax(row))
-        for i in range(n_parties):
-            colour, _ = party_style(i)
-            above = i == top
-            if abs(float(row[i]) - float(curve.limit_payoffs[i])) > 0.01:
-                # the shift from open-ended talks to the scenario's deadline
-                ax.annotate(
-                    "",
-                    xy=(stated + 0.25, float(row[i])),
-                    xytext=(stated + 0.25, float(curve.limit_payoffs[i])),
-                    arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 1.4,
-                                "shrinkA": 0, "shrinkB": 4, "mutation_scale": 12},
-                    zorder=5,
-                    gid=f"shift-{curve.parties[i]}",
-                )  # fmt: skip
-            shift = float(row[i] - curve.limit_payoffs[i])
+
+
+def _mark_stated_deadline(ax: Axes, curve: DeadlineCurve, deadlines: list[int]) -> None:
+    """The scenario's own deadline: a shaded column, its name, and each party's value there
+    with its shift from open-ended talks."""
+    assert curve.stated is not None
+    n_parties = len(curve.parties)
+    stated = float(curve.stated)
+    ax.axvspan(stated - 0.4, stated + 0.4, color=STATED_COLOUR, linewidth=0, zorder=0,
+               gid="stated-deadline")  # fmt: skip
+    first, final = int(curve.deadlines.min()), int(curve.deadlines.max())
+    side = "left" if curve.stated == first else "right" if curve.stated == final else "center"
+    ax.annotate(
+        f"the scenario's deadline:\n{_deadline_phrase(curve, curve.stated)}",
+        xy=(stated + {"left": -0.4, "right": 0.4, "center": 0.0}[side], 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(0, -4),
+        textcoords="offset points",
+        ha=side,
+        va="top",
+        fontsize=NOTE_SIZE - 1,
+        color=TEXT_GREY,
+        gid="stated-label",
+    )
+    row = curve.payoffs[deadlines.index(curve.stated)]
+    top = int(np.argmax(row))
+    for i in range(n_parties):
+        colour, _ = party_style(i)
+        above = i == top
+        if abs(float(row[i]) - float(curve.limit_payoffs[i])) > 0.01:
+            # the shift from open-ended talks to the scenario's deadline
             ax.annotate(
-                f"{row[i]:.3f} ({shift:+.3f})" if abs(shift) > 0.0005 else f"{row[i]:.3f}",
-                xy=(stated, float(row[i])),
-                xytext=(9, 7 if above else -7),
-                textcoords="offset points",
-                ha="left",
-                va="bottom" if above else "top",
-                fontsize=NOTE_SIZE,
-                fontweight="bold",
-                color=colour,
-                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
-                      "alpha": 0.85},
-                zorder=6,
-                gid=f"stated-value-{curve.parties[i]}",
+                "",
+                xy=(stated + 0.25, float(row[i])),
+                xytext=(stated + 0.25, float(curve.limit_payoffs[i])),
+                arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 1.4,
+                            "shrinkA": 0, "shrinkB": 4, "mutation_scale": 12},
+                zorder=5,
+                gid=f"shift-{curve.parties[i]}",
             )  # fmt: skip
-    ax.set_title(wrap(deadline_finding(curve), TITLE_WIDTH), loc="left",
-                 fontsize=TITLE_SIZE, pad=12)  # fmt: skip
-    limit_name = "open-ended"
-    items = [
-        (
-            float(curve.limit_payoffs[i]),
-            f"{curve.labels[i]}\n{limit_name}: {curve.limit_payoffs[i]:.3f}",
-            party_style(i)[0],
-            f"label-{curve.parties[i]}",
-        )
-        for i in range(n_parties)
-    ]
-    right_labels(ax, items, 1.0)
+        shift = float(row[i] - curve.limit_payoffs[i])
+        ax.annotate(
+            f"{row[i]:.3f} ({shift:+.3f})" if abs(shift) > 0.0005 else f"{row[i]:.3f}",
+            xy=(stated, float(row[i])),
+            xytext=(9, 7 if above else -7),
+            textcoords="offset points",
+            ha="left",
+            va="bottom" if above else "top",
+            fontsize=NOTE_SIZE,
+            fontweight="bold",
+            color=colour,
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
+                  "alpha": 0.85},
+            zorder=6,
+            gid=f"stated-value-{curve.parties[i]}",
+        )  # fmt: skip
+
+
+def _deadline_caption(
+    curve: DeadlineCurve, x: np.ndarray, ranges: np.ndarray, values_note: str
+) -> str:
+    """What the marks of the deadline chart mean."""
+    n_parties = len(curve.parties)
+    deadlines = [int(d) for d in curve.deadlines]
     span = f"1 to {_deadline_phrase(curve, int(x.max()))}" if x.min() == 1 else "each deadline"
     limit_words = "open-ended talks (no deadline), the limit of ever longer deadlines"
     if curve.protocol == "alternating_offers" and n_parties == 2:
@@ -307,7 +301,44 @@ def plot_deadline(curve: DeadlineCurve, ax: Axes | None = None) -> Axes:
             "dashed line is the one best for the first proposer."
         )
     caption.append(values_note)
-    caption_below(ax, " ".join(caption))
+    return " ".join(caption)
+
+
+def plot_deadline(curve: DeadlineCurve, ax: Axes | None = None) -> Axes:
+    """Each party's equilibrium payoff against the deadline, and in open-ended talks.
+
+    Lines with markers: the subgame-perfect equilibrium with each deadline (filled
+    markers: that party makes the last offer, hollow: the other side does), showing
+    the last-mover advantage as a zigzag. Dashed lines: the equilibrium without a
+    deadline, which the zigzag converges to (Rubinstein 1982 for two parties). Shaded
+    column: the scenario's own deadline, with each party's number. Direct labels at the
+    right; the title states the finding (:func:`deadline_finding`).
+    """
+    if ax is None:
+        ax = curve_figure().add_subplot()
+    x = curve.deadlines.astype(float)
+    ylabel, values_note = _curve_values(curve)
+    n_parties = len(curve.parties)
+    _deadline_lines(ax, curve, x)
+    ranges = _limit_ranges(curve)
+    _deadline_axes(ax, curve, x, ranges, ylabel)
+    deadlines = [int(d) for d in curve.deadlines]
+    if curve.stated is not None and curve.stated in deadlines:
+        _mark_stated_deadline(ax, curve, deadlines)
+    ax.set_title(wrap(deadline_finding(curve), TITLE_WIDTH), loc="left",
+                 fontsize=TITLE_SIZE, pad=12)  # fmt: skip
+    limit_name = "open-ended"
+    items = [
+        (
+            float(curve.limit_payoffs[i]),
+            f"{curve.labels[i]}\n{limit_name}: {curve.limit_payoffs[i]:.3f}",
+            party_style(i)[0],
+            f"label-{curve.parties[i]}",
+        )
+        for i in range(n_parties)
+    ]
+    right_labels(ax, items, 1.0)
+    caption_below(ax, _deadline_caption(curve, x, ranges, values_note))
     return ax
 
 

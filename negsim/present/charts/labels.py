@@ -90,24 +90,11 @@ def _fits(
     return True
 
 
-def _place_labels(
-    ax: Axes,
-    layers: Layers,
-    texts: list[str],
-    forbidden: list[np.ndarray],
-    *,
-    bold: bool = False,
-) -> bool:
-    """Labels for the solution groups with leader lines, side by side along the frontier
-    and moved out of it, at the first distance and shift where none collides; False (and
-    nothing drawn) when no candidate fits."""
-    figure = root_figure(ax)
-    renderer = renderer_of(figure)
-    groups = layers.groups
-    markers = ax.transData.transform(np.array([group.point for group in groups]))
-    centre = markers.mean(axis=0)
-    along, out = _directions(ax, layers, centre)
-    pad = 0.3 * NOTE_SIZE * figure.dpi / 72
+def _annotate_groups(
+    ax: Axes, groups: list[Marked], texts: list[str], bold: bool, renderer: Any, pad: float
+) -> tuple[list[Annotation], list[np.ndarray]]:
+    """The groups' labels with their leader lines, not yet placed, and each label's size in
+    pixels with its box."""
     labels = []
     sizes = []
     for group, text in zip(groups, texts, strict=True):
@@ -144,16 +131,23 @@ def _place_labels(
         extent = Text.get_window_extent(label, renderer)  # the text alone, not the arrow
         labels.append(label)
         sizes.append(np.array([extent.width + 2 * pad, extent.height + 2 * pad]))
+    return labels, sizes
+
+
+def _slots(
+    markers: np.ndarray, along: np.ndarray, sizes: list[np.ndarray], gap: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The labels' order along the frontier and their positions on it (pixels), as close to
+    their markers as they can be side by side, ``gap`` apart, centred on the markers."""
     order = np.argsort(markers @ along, kind="stable")  # along the frontier
-    gap = 4 * figure.dpi / 72
-    steps = np.zeros(len(groups))
+    steps = np.zeros(len(sizes))
     for rank in range(1, len(order)):
         previous, current = sizes[order[rank - 1]], sizes[order[rank]]
         by_width = previous[0] / along[0] if along[0] > 1e-6 else np.inf
         by_height = current[1] / -along[1] if along[1] < -1e-6 else np.inf
         steps[rank] = min(by_width, by_height) + gap
     projections = (markers @ along)[order]
-    slots = np.zeros(len(groups))
+    slots = np.zeros(len(sizes))
     for rank in range(len(order)):
         slots[rank] = (
             projections[rank]
@@ -161,6 +155,29 @@ def _place_labels(
             else max(projections[rank], slots[rank - 1] + steps[rank])
         )
     slots += projections.mean() - slots.mean()
+    return order, slots
+
+
+def _place_labels(
+    ax: Axes,
+    layers: Layers,
+    texts: list[str],
+    forbidden: list[np.ndarray],
+    *,
+    bold: bool = False,
+) -> bool:
+    """Labels for the solution groups with leader lines, side by side along the frontier
+    and moved out of it, at the first distance and shift where none collides; False (and
+    nothing drawn) when no candidate fits."""
+    figure = root_figure(ax)
+    renderer = renderer_of(figure)
+    groups = layers.groups
+    markers = ax.transData.transform(np.array([group.point for group in groups]))
+    centre = markers.mean(axis=0)
+    along, out = _directions(ax, layers, centre)
+    pad = 0.3 * NOTE_SIZE * figure.dpi / 72
+    labels, sizes = _annotate_groups(ax, groups, texts, bold, renderer, pad)
+    order, slots = _slots(markers, along, sizes, 4 * figure.dpi / 72)
     bounds_box = ax.get_window_extent(renderer)
     bounds = np.array([bounds_box.x0, bounds_box.y0, bounds_box.x1, bounds_box.y1])
     obstacles = _obstacle_pixels(ax, layers)

@@ -240,6 +240,13 @@ def draw_layers(
 ) -> None:
     """Every layer but the texts. ``scale`` sizes the markers (1 on the main chart)."""
     draw_cloud(ax, layers.cloud, scale)
+    _draw_frontier(ax, layers, two_parties, scale)
+    _draw_solutions(ax, layers, span, scale)
+
+
+def _draw_frontier(ax: Axes, layers: Layers, two_parties: bool, scale: float) -> None:
+    """The disagreement point with its guides, the zone, the Pareto-optimal packages and the
+    hull frontier."""
     d = layers.disagreement
     guides: dict[str, Any] = {
         "color": TEXT_GREY,
@@ -296,6 +303,11 @@ def draw_layers(
         zorder=7,
         gid="disagreement",
     )
+
+
+def _draw_solutions(ax: Axes, layers: Layers, span: np.ndarray, scale: float) -> None:
+    """Each solution's marker at its hull point and, where it differs visibly, a hollow
+    marker at its best single package."""
     i, j = layers.parties
     for solution in layers.solutions:
         pure = np.array([solution.utilities[i], solution.utilities[j]])

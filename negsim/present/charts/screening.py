@@ -71,21 +71,11 @@ def screening_finding(screening: Any) -> str:
     )
 
 
-def _plot_screening_rounds(screening: Any, ax: Axes) -> None:
-    """Left panel: the unconditional probability of a deal in each round (bars), a bar for
-    no deal, and the conditional acceptance probability (a line), on one probability axis."""
-    scenario = screening.space.scenario
-    label = scenario.protocol.round_label
-    solution = screening.solution
-    by_round = np.asarray(solution.agreement_probability, dtype=float)
-    accept = np.asarray(solution.accept_probability, dtype=float)
+def _deal_bars(ax: Axes, x: np.ndarray, by_round: np.ndarray, no_deal: float, gap: float) -> Any:
+    """The bars of a deal in each round (the last round marked) and, apart, of no deal."""
     deadline = int(by_round.size)
-    responder = scenario.parties[screening.responder].label
-    x = np.arange(deadline, dtype=float)
     colours = [DEAL_COLOUR] * (deadline - 1) + [LAST_COLOUR]
     bars = ax.bar(x, by_round, width=0.7, color=colours, zorder=3, gid="deal-bars")
-    no_deal = float(solution.no_agreement_probability)
-    gap = deadline + 0.4
     ax.bar(
         [gap],
         [no_deal],
@@ -108,21 +98,21 @@ def _plot_screening_rounds(screening: Any, ax: Axes) -> None:
         color=TEXT_GREY,
         fontweight="bold",
     )
-    deadline_x = deadline - 0.5 + 0.2
-    ax.axvline(deadline_x, color=TEXT_GREY, linewidth=1.0, linestyle=(0, (4, 3)), zorder=2)
-    ax.plot(
-        x,
-        accept,
-        color=ACCEPT_COLOUR,
-        marker="o",
-        markersize=6,
-        linewidth=2.0,
-        zorder=4,
-        gid="accept-line",
-    )
-    top = max(float(np.max(accept)), float(np.max(by_round)), no_deal)
-    ymax = min(1.0, top * 1.25 + 0.05) if top < 0.8 else 1.08
-    ax.set_ylim(0, ymax)
+    return bars
+
+
+def _label_rounds(
+    ax: Axes,
+    bars: Any,
+    x: np.ndarray,
+    by_round: np.ndarray,
+    accept: np.ndarray,
+    ymax: float,
+    deadline_x: float,
+    responder: str,
+    label: str | None,
+) -> None:
+    """Each bar's share, the deadline, the acceptance line and the tallest bar, in words."""
     for bar, value in zip(bars, by_round, strict=True):
         inside = value > 0.2 * ymax
         ax.annotate(
@@ -172,6 +162,10 @@ def _plot_screening_rounds(screening: Any, ax: Axes) -> None:
         color="white" if tall else DEAL_COLOUR,
         fontweight="bold",
     )
+
+
+def _round_axes(ax: Axes, x: np.ndarray, gap: float, deadline: int, label: str | None) -> None:
+    """Ticks by round (and "after" for no deal), axis labels and the panel's title."""
     ax.set_xticks([*x, gap])
     ax.set_xticklabels([round_number(label, t) for t in range(deadline)] + ["after"])
     noun = round_noun(label)
@@ -191,42 +185,43 @@ def _plot_screening_rounds(screening: Any, ax: Axes) -> None:
     ax.grid(False, axis="x")
 
 
-def _plot_screening_offers(screening: Any, ax: Axes) -> None:
-    """Right panel: the offers' path on the frontier of the offer set, numbered by round."""
-    # TODO(records): read the offer set from the analysis records once they hold it; a
-    # display module should not solve.
-    from negsim.analysis.equilibrium import offer_space
-
-    space = screening.space
-    scenario = space.scenario
+def _plot_screening_rounds(screening: Any, ax: Axes) -> None:
+    """Left panel: the unconditional probability of a deal in each round (bars), a bar for
+    no deal, and the conditional acceptance probability (a line), on one probability axis."""
+    scenario = screening.space.scenario
     label = scenario.protocol.round_label
-    names = scenario.party_names
-    utilities = space.utilities
-    cloud = np.unique(np.column_stack([utilities[0], utilities[1]]), axis=0)
-    draw_cloud(ax, cloud, 0.6)
-    offers = offer_space(space).offers
-    points = getattr(offers, "vertices", getattr(offers, "points", np.zeros((2, 0))))
-    order = np.argsort(points[0], kind="stable")
+    solution = screening.solution
+    by_round = np.asarray(solution.agreement_probability, dtype=float)
+    accept = np.asarray(solution.accept_probability, dtype=float)
+    deadline = int(by_round.size)
+    responder = scenario.parties[screening.responder].label
+    x = np.arange(deadline, dtype=float)
+    no_deal = float(solution.no_agreement_probability)
+    gap = deadline + 0.4
+    bars = _deal_bars(ax, x, by_round, no_deal, gap)
+    deadline_x = deadline - 0.5 + 0.2
+    ax.axvline(deadline_x, color=TEXT_GREY, linewidth=1.0, linestyle=(0, (4, 3)), zorder=2)
     ax.plot(
-        points[0, order],
-        points[1, order],
-        color=FRONTIER_COLOUR,
-        linewidth=1.6,
+        x,
+        accept,
+        color=ACCEPT_COLOUR,
         marker="o",
-        markersize=3,
-        zorder=3,
-        gid="frontier",
-        drawstyle="default" if scenario.protocol.lotteries else "steps-post",
+        markersize=6,
+        linewidth=2.0,
+        zorder=4,
+        gid="accept-line",
     )
-    d = np.asarray(space.disagreement, dtype=float)
-    guides: dict[str, Any] = {
-        "color": TEXT_GREY,
-        "linewidth": 0.9,
-        "linestyle": (0, (4, 3)),
-        "zorder": 2,
-    }
-    ax.axvline(d[0], **guides)
-    ax.axhline(d[1], **guides)
+    top = max(float(np.max(accept)), float(np.max(by_round)), no_deal)
+    ymax = min(1.0, top * 1.25 + 0.05) if top < 0.8 else 1.08
+    ax.set_ylim(0, ymax)
+    _label_rounds(ax, bars, x, by_round, accept, ymax, deadline_x, responder, label)
+    _round_axes(ax, x, gap, deadline, label)
+
+
+def _label_disagreements(ax: Axes, screening: Any, d: np.ndarray) -> None:
+    """By the dashed guides: the proposer's disagreement, and what the proposer knows of the
+    responder's private value."""
+    names = screening.space.scenario.party_names
     proposer, responder = screening.proposer, screening.responder
     distribution = screening_distribution(screening)
     known = "" if distribution is None else f": {distribution_words(distribution)}"
@@ -257,6 +252,14 @@ def _plot_screening_offers(screening: Any, ax: Axes) -> None:
         fontsize=NOTE_SIZE - 1,
         color=TEXT_GREY,
     )
+
+
+def _draw_offer_path(ax: Axes, screening: Any) -> None:
+    """The offers round by round, numbered, and their range in words."""
+    scenario = screening.space.scenario
+    label = scenario.protocol.round_label
+    names = scenario.party_names
+    proposer, responder = screening.proposer, screening.responder
     path = np.array([u for u in screening.offer_utilities if u is not None], dtype=float)
     rounds = [t for t, u in enumerate(screening.offer_utilities) if u is not None]
     if path.size:
@@ -299,6 +302,47 @@ def _plot_screening_offers(screening: Any, ax: Axes) -> None:
             fontweight="bold",
             linespacing=1.3,
         )
+
+
+def _plot_screening_offers(screening: Any, ax: Axes) -> None:
+    """Right panel: the offers' path on the frontier of the offer set, numbered by round."""
+    # TODO(records): read the offer set from the analysis records once they hold it; a
+    # display module should not solve.
+    from negsim.analysis.equilibrium import offer_space
+
+    space = screening.space
+    scenario = space.scenario
+    label = scenario.protocol.round_label
+    names = scenario.party_names
+    utilities = space.utilities
+    cloud = np.unique(np.column_stack([utilities[0], utilities[1]]), axis=0)
+    draw_cloud(ax, cloud, 0.6)
+    offers = offer_space(space).offers
+    points = getattr(offers, "vertices", getattr(offers, "points", np.zeros((2, 0))))
+    order = np.argsort(points[0], kind="stable")
+    ax.plot(
+        points[0, order],
+        points[1, order],
+        color=FRONTIER_COLOUR,
+        linewidth=1.6,
+        marker="o",
+        markersize=3,
+        zorder=3,
+        gid="frontier",
+        drawstyle="default" if scenario.protocol.lotteries else "steps-post",
+    )
+    d = np.asarray(space.disagreement, dtype=float)
+    guides: dict[str, Any] = {
+        "color": TEXT_GREY,
+        "linewidth": 0.9,
+        "linestyle": (0, (4, 3)),
+        "zorder": 2,
+    }
+    ax.axvline(d[0], **guides)
+    ax.axhline(d[1], **guides)
+    _label_disagreements(ax, screening, d)
+    _draw_offer_path(ax, screening)
+    proposer = screening.proposer
     ax.set_title(
         f"Offers of {scenario.parties[proposer].label} by {round_noun(label)}, along the frontier",
         loc="left",

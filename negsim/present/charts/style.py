@@ -22,6 +22,7 @@ from matplotlib.text import Annotation
 __all__ = [
     "DEAL_COLOUR",
     "FORMATS",
+    "HATCH_COLOUR",
     "LABEL_SIZE",
     "LAST_COLOUR",
     "NOTE_SIZE",
@@ -82,6 +83,8 @@ PARTY_STYLES: tuple[tuple[str, str], ...] = (
 DEAL_COLOUR = OKABE_ITO["blue"]
 LAST_COLOUR = OKABE_ITO["vermillion"]
 """Bars of the deals in each round, and of the last round."""
+HATCH_COLOUR = "#9a9a9a"
+"""Hatching of the points that failed."""
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -23,7 +24,7 @@ from negsim.present.charts.style import (
     wrap,
 )
 from negsim.present.words import path_label
-from negsim.studies.sensitivity import SensitivityResult, number_text
+from negsim.studies.sensitivity import Parameter, SensitivityResult, number_text
 
 __all__ = ["plot_tornado", "tornado_figure", "tornado_finding"]
 
@@ -76,6 +77,71 @@ def tornado_finding(
     return text
 
 
+def _tornado_row(
+    ax: Axes, p: Parameter, values: np.ndarray, y: float, centre: float, height: float
+) -> None:
+    """One parameter's row at ``y``: a bar from ``centre`` to its value at the low and at the
+    high setting (``values``: low, base, high), each labelled, or a note where it is invalid;
+    the parameter's note at the right."""
+    for side, value, colour, name in (
+        (p.low, values[0], LOW_COLOUR, "low"),
+        (p.high, values[2], HIGH_COLOUR, "high"),
+    ):
+        if side is None:
+            continue
+        if not math.isfinite(value):
+            ax.annotate(
+                f"{number_text(side.value)}: invalid",
+                xy=(centre, y),
+                xytext=(6 if name == "high" else -6, -10 if name == "low" else 10),
+                textcoords="offset points",
+                ha="left" if name == "high" else "right",
+                va="center",
+                fontsize=NOTE_SIZE - 1,
+                color=INVALID_COLOUR,
+                style="italic",
+                gid=f"invalid-{p.path}-{name}",
+            )
+            continue
+        offset = -height / 4 if name == "low" else height / 4
+        ax.barh(
+            y + offset,
+            value - centre,
+            left=centre,
+            height=height / 2,
+            color=colour,
+            linewidth=0,
+            zorder=2,
+            gid=f"bar-{p.path}-{name}",
+        )
+        right = value >= centre
+        ax.annotate(
+            f"{number_text(side.value)} → {value:.3f}",
+            xy=(value, y + offset),
+            xytext=(5 if right else -5, 0),
+            textcoords="offset points",
+            ha="left" if right else "right",
+            va="center",
+            fontsize=NOTE_SIZE - 1,
+            color=colour,
+            fontweight="bold",
+            gid=f"label-{p.path}-{name}",
+        )
+    if p.note:
+        ax.annotate(
+            f"({p.note})",
+            xy=(1.0, y),
+            xycoords=("axes fraction", "data"),
+            xytext=(-2, 0),
+            textcoords="offset points",
+            ha="right",
+            va="center",
+            fontsize=NOTE_SIZE - 2,
+            color=TEXT_GREY,
+            gid=f"note-{p.path}",
+        )
+
+
 def plot_tornado(
     result: SensitivityResult,
     party: str | int | None = None,
@@ -102,65 +168,7 @@ def plot_tornado(
     ax.axvline(centre, color="#000000", linewidth=1.2, zorder=3, gid="base")
     height = 0.62
     for row, p in enumerate(ranked):
-        y = rows - 1 - row
-        values = p.outcomes(base, kind)[:, k]
-        for side, value, colour, name in (
-            (p.low, values[0], LOW_COLOUR, "low"),
-            (p.high, values[2], HIGH_COLOUR, "high"),
-        ):
-            if side is None:
-                continue
-            if not math.isfinite(value):
-                ax.annotate(
-                    f"{number_text(side.value)}: invalid",
-                    xy=(centre, y),
-                    xytext=(6 if name == "high" else -6, -10 if name == "low" else 10),
-                    textcoords="offset points",
-                    ha="left" if name == "high" else "right",
-                    va="center",
-                    fontsize=NOTE_SIZE - 1,
-                    color=INVALID_COLOUR,
-                    style="italic",
-                    gid=f"invalid-{p.path}-{name}",
-                )
-                continue
-            offset = -height / 4 if name == "low" else height / 4
-            ax.barh(
-                y + offset,
-                value - centre,
-                left=centre,
-                height=height / 2,
-                color=colour,
-                linewidth=0,
-                zorder=2,
-                gid=f"bar-{p.path}-{name}",
-            )
-            right = value >= centre
-            ax.annotate(
-                f"{number_text(side.value)} → {value:.3f}",
-                xy=(value, y + offset),
-                xytext=(5 if right else -5, 0),
-                textcoords="offset points",
-                ha="left" if right else "right",
-                va="center",
-                fontsize=NOTE_SIZE - 1,
-                color=colour,
-                fontweight="bold",
-                gid=f"label-{p.path}-{name}",
-            )
-        if p.note:
-            ax.annotate(
-                f"({p.note})",
-                xy=(1.0, y),
-                xycoords=("axes fraction", "data"),
-                xytext=(-2, 0),
-                textcoords="offset points",
-                ha="right",
-                va="center",
-                fontsize=NOTE_SIZE - 2,
-                color=TEXT_GREY,
-                gid=f"note-{p.path}",
-            )
+        _tornado_row(ax, p, p.outcomes(base, kind)[:, k], rows - 1 - row, centre, height)
     ax.set_yticks(
         [rows - 1 - row for row in range(rows)],
         [f"{_label(result, p.path)}\nat {number_text(p.base)}" for p in ranked],

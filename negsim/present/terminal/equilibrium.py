@@ -8,6 +8,7 @@ only arranges and words them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -344,13 +345,62 @@ def _shown_rounds(count: int) -> list[int | None]:
     return [*range(head), None, *range(count - tail, count)]
 
 
+def _proposal_head(analysis: Analysis, equilibrium: Any, proposal: Any, by_round: bool) -> Text:
+    """The first cell of a proposal's row: its round (by round) or its proposer, and whether
+    it is the one agreed."""
+    space = analysis.space
+    names = analysis.party_names
+    label = space.scenario.protocol.round_label
+    random = equilibrium.protocol == "random_proposer"
+    proposer = names[proposal.proposer]
+    head = Text()
+    if by_round:
+        head.append(str(proposal.round))
+        name = round_name(label, proposal.round or 0)
+        if not name.startswith("round"):
+            head.append(f"\n{name}", style="dim")
+        if equilibrium.agreement and proposal.round == equilibrium.round:
+            head.append("\nagreed", style="bold green")
+    else:
+        head.append(proposer)
+        if random:
+            chance = space.scenario.protocol.recognition[proposer]
+            head.append(f"\n{percent(chance)}", style="dim")
+        elif equilibrium.agreement and proposal.proposer == equilibrium.proposer:
+            head.append("\nagreed", style="bold green")
+    return head
+
+
+def _proposal_body(analysis: Analysis, equilibrium: Any, index: int, shared: Sequence[str]) -> Text:
+    """A proposal's offer (utilities and terms) and why each responder accepts or rejects."""
+    space = analysis.space
+    names = analysis.party_names
+    proposal = equilibrium.proposals[index]
+    proposer = names[proposal.proposer]
+    body = Text()
+    body.append(f"{proposer} ", style="bold")
+    if proposal.utilities is None:
+        body.append("makes no acceptable offer")
+    else:
+        offered = ", ".join(
+            f"{name} {utility_text(float(value))}"
+            for name, value in zip(names, proposal.utilities, strict=True)
+        )
+        body.append(f"offers: {offered}")
+        body.append("\n" + mix_words(space, proposal.mix, shared), style="dim")
+    for line in _response_lines(analysis, equilibrium, index):
+        body.append("\n")
+        body.append_text(line)
+    return body
+
+
 def _proposals_table(analysis: Analysis, equilibrium: Any) -> Table | None:
+    """Every proposal, with why it is accepted: round by round with a deadline, else one
+    per proposer; None when the equilibrium records none."""
     proposals = equilibrium.proposals
     if not proposals:
         return None
     space = analysis.space
-    names = analysis.party_names
-    label = space.scenario.protocol.round_label
     random = equilibrium.protocol == "random_proposer"
     by_round = equilibrium.deadline is not None and not random
     shared = common_issues(space, [proposal.mix for proposal in proposals])
@@ -399,36 +449,8 @@ def _proposals_table(analysis: Analysis, equilibrium: Any) -> Table | None:
             table.add_row("...", Text(f"{skipped} more rounds in --format json", style="dim"))
             continue
         proposal = proposals[index]
-        proposer = names[proposal.proposer]
-        head = Text()
-        if by_round:
-            head.append(str(proposal.round))
-            name = round_name(label, proposal.round or 0)
-            if not name.startswith("round"):
-                head.append(f"\n{name}", style="dim")
-            if equilibrium.agreement and proposal.round == equilibrium.round:
-                head.append("\nagreed", style="bold green")
-        else:
-            head.append(proposer)
-            if random:
-                chance = space.scenario.protocol.recognition[proposer]
-                head.append(f"\n{percent(chance)}", style="dim")
-            elif equilibrium.agreement and proposal.proposer == equilibrium.proposer:
-                head.append("\nagreed", style="bold green")
-        body = Text()
-        body.append(f"{proposer} ", style="bold")
-        if proposal.utilities is None:
-            body.append("makes no acceptable offer")
-        else:
-            offered = ", ".join(
-                f"{name} {utility_text(float(value))}"
-                for name, value in zip(names, proposal.utilities, strict=True)
-            )
-            body.append(f"offers: {offered}")
-            body.append("\n" + mix_words(space, proposal.mix, shared), style="dim")
-        for line in _response_lines(analysis, equilibrium, index):
-            body.append("\n")
-            body.append_text(line)
+        head = _proposal_head(analysis, equilibrium, proposal, by_round)
+        body = _proposal_body(analysis, equilibrium, index, shared)
         table.add_row(head, body)
     return table
 

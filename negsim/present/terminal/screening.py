@@ -38,10 +38,8 @@ PARAMETER_WORDS = {
 }
 
 
-def screening_renderables(screening: Any) -> list[RenderableType]:
-    """The screening block of ``negsim solve --format table``: who proposes, what is
-    private, per round the offer, the conditional acceptance probability, the unconditional
-    probability of agreement and its running total, then the outcome in words."""
+def _about_table(screening: Any) -> Table:
+    """Who proposes to whom under which protocol, and what is private."""
     space = screening.space
     scenario = space.scenario
     names = scenario.party_names
@@ -49,7 +47,6 @@ def screening_renderables(screening: Any) -> list[RenderableType]:
     label = scenario.protocol.round_label
     solution = screening.solution
     deadline = int(solution.agreement_probability.size)
-
     about = Table(
         title=f"Screening: {proposer}'s offers when {responder}'s {screening.parameter} is private",
         title_justify="left",
@@ -81,7 +78,19 @@ def screening_renderables(screening: Any) -> list[RenderableType]:
         private += f": {distribution_words(distribution)}"
     private += f"; {screening.n_types} types; stated value {utility_text(stated)}"
     about.add_row("private", Text(private))
+    return about
 
+
+def _rounds_table(screening: Any) -> Table:
+    """Per round: the offer, the chance it is accepted if the round is reached, the chance of
+    a deal in that round and so far."""
+    space = screening.space
+    scenario = space.scenario
+    names = scenario.party_names
+    proposer, responder = names[screening.proposer], names[screening.responder]
+    label = scenario.protocol.round_label
+    solution = screening.solution
+    deadline = int(solution.agreement_probability.size)
     rounds = Table(
         title="Round by round: the offer, acceptance if reached, and agreement",
         title_justify="left",
@@ -124,7 +133,12 @@ def screening_renderables(screening: Any) -> list[RenderableType]:
             f"{float(solution.agreement_probability[t]):.1%}",
             f"{float(cumulative[t]):.1%}",
         )
+    return rounds
 
+
+def _terms_table(screening: Any) -> Table:
+    """The offers in issue terms, round by round."""
+    label = screening.space.scenario.protocol.round_label
     shared, per_round = screening_offer_terms(screening)
     terms = Table(
         title="The offers in issue terms",
@@ -138,7 +152,18 @@ def screening_renderables(screening: Any) -> list[RenderableType]:
     for t, words in enumerate(per_round):
         name = round_name(label, t)
         terms.add_row(name, Text(words))
+    return terms
 
+
+def _outcome_table(screening: Any) -> Table:
+    """Whether a deal happens, the expected payoffs, the deadline effect, and when the
+    responder with its stated value accepts."""
+    scenario = screening.space.scenario
+    names = scenario.party_names
+    responder = names[screening.responder]
+    label = scenario.protocol.round_label
+    solution = screening.solution
+    stated = screening_stated_value(screening)
     outcome = Table(title="Screening outcome", title_justify="left", show_header=False)
     outcome.add_column("key", style="bold", no_wrap=True)
     outcome.add_column("value", overflow="fold")
@@ -169,4 +194,16 @@ def screening_renderables(screening: Any) -> list[RenderableType]:
             f"{responder} with its stated value {utility_text(stated)} accepts in {when}, marked *"
         )
     outcome.add_row("stated value", Text(stated_words))
-    return [about, rounds, terms, outcome]
+    return outcome
+
+
+def screening_renderables(screening: Any) -> list[RenderableType]:
+    """The screening block of ``negsim solve --format table``: who proposes, what is
+    private, per round the offer, the conditional acceptance probability, the unconditional
+    probability of agreement and its running total, then the outcome in words."""
+    return [
+        _about_table(screening),
+        _rounds_table(screening),
+        _terms_table(screening),
+        _outcome_table(screening),
+    ]
