@@ -20,9 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from negsim.errors import Problem, ScenarioError, did_you_mean
 from negsim.format import bundled
@@ -31,6 +28,7 @@ from negsim.version import __version__
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+    from rich.console import Console
 
     from negsim.analysis.records import Analysis
     from negsim.space import OutcomeSpace
@@ -69,11 +67,16 @@ ScenarioArgument = Annotated[
 
 
 def _stdout() -> Console:
-    """Rich console for data (standard output). Created per call so tests can swap streams."""
+    """Rich console for data (standard output). Created per call so tests can swap streams;
+    rich is imported here, not at start-up, so that ``negsim --version`` stays fast."""
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=False)
 
 
 def _stderr() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False)
 
 
@@ -271,6 +274,9 @@ def examples() -> None:
         _fail("no bundled scenarios found (a broken installation?)", EXIT_FAILURE)
     console = _stdout()
     if console.is_terminal:
+        from rich.table import Table
+        from rich.text import Text
+
         table = Table(title="Bundled scenarios", title_justify="left")
         table.add_column("name", style="bold", no_wrap=True)
         table.add_column("title")
