@@ -45,6 +45,7 @@ __all__ = [
     "round_noun",
     "round_number",
     "round_unit",
+    "round_when",
     "screening_distribution",
     "screening_last_round_words",
     "screening_offer_terms",
@@ -71,6 +72,7 @@ def utility_text(value: float) -> str:
 
 
 def gain_text(value: float) -> str:
+    """A gain in utility: three decimals with its sign."""
     text = f"{value:+.3f}"
     return "+0.000" if text == "-0.000" else text
 
@@ -147,6 +149,7 @@ def possessive(label: str) -> str:
 
 
 def terms_text(terms: Sequence[tuple[str, str]], separator: str = "; ") -> str:
+    """``"issue=value; issue=value"``."""
     return separator.join(f"{issue}={value}" for issue, value in terms)
 
 
@@ -243,6 +246,7 @@ def round_unit(label: str | None) -> tuple[float, str] | None:
 
 
 def plural(count: float, unit: str) -> str:
+    """``"1 day"``, ``"7 days"``."""
     return f"{count:g} {unit}" if count == 1 else f"{count:g} {unit}s"
 
 
@@ -281,6 +285,7 @@ def round_noun(label: str | None) -> str:
 
 
 def issue_words(space: OutcomeSpace, position: int) -> dict[str, str]:
+    """The package at ``position`` as ``{issue: value in words}``."""
     return dict(package_terms(space, space.package(position)))
 
 
@@ -365,6 +370,7 @@ def distribution_words(distribution: Any) -> str:
 
 
 def screening_distribution(screening: Any) -> Any | None:
+    """The distribution of the responder's private parameter (None when not stated)."""
     responder = screening.space.scenario.party_names[screening.responder]
     for parameter in screening.space.scenario.uncertainty:
         if parameter.party == responder and parameter.parameter == screening.parameter:
@@ -419,11 +425,12 @@ def screening_last_round_words(screening: Any) -> str:
     return (
         text + f", less than an even spread ({percent(uniform)}): no strong deadline effect; "
         f"the most agreements, {percent(float(by_round[peak]) / float(by_round.sum()))}, "
-        f"happen in {_when_name(label, peak)}"
+        f"happen in {round_when(label, peak)}"
     )
 
 
-def _when_name(label: str | None, round_index: int) -> str:
+def round_when(label: str | None, round_index: int) -> str:
+    """``"round 2 (day 3)"`` for rounds of ``"1 day"``; ``"round 2"`` otherwise."""
     name = round_name(label, round_index)
     return name if name.startswith("round") else f"round {round_index} ({name})"
 

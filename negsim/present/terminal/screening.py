@@ -16,6 +16,7 @@ from negsim.present.words import (
     percent,
     plural,
     round_name,
+    round_when,
     screening_distribution,
     screening_last_round_words,
     screening_offer_terms,
@@ -187,9 +188,7 @@ def _outcome_table(screening: Any) -> Table:
     if screening.stated_type_round is None:
         stated_words = f"{responder} with its stated value {utility_text(stated)} never accepts"
     else:
-        round_index = screening.stated_type_round
-        name = round_name(label, round_index)
-        when = name if name.startswith("round") else f"round {round_index} ({name})"
+        when = round_when(label, screening.stated_type_round)
         stated_words = (
             f"{responder} with its stated value {utility_text(stated)} accepts in {when}, marked *"
         )
