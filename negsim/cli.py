@@ -13,40 +13,22 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from negsim.errors import Problem, ScenarioError, did_you_mean
 from negsim.format import bundled
-from negsim.format.model import (
-    CategoricalIssue,
-    CategoricalValues,
-    Choice,
-    Condition,
-    Lottery,
-    Normal,
-    NumericIssue,
-    Party,
-    PiecewiseLinear,
-    PowerShape,
-    SplitIssue,
-    Uniform,
-    ValueFunction,
-)
 from negsim.format.scenario import Scenario
-from negsim.memory import estimate_bytes, format_bytes, limit_bytes
 from negsim.version import __version__
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+    from rich.console import Console
 
     from negsim.analysis.records import Analysis
     from negsim.space import OutcomeSpace
@@ -85,11 +67,16 @@ ScenarioArgument = Annotated[
 
 
 def _stdout() -> Console:
-    """Rich console for data (standard output). Created per call so tests can swap streams."""
+    """Rich console for data (standard output). Created per call so tests can swap streams;
+    rich is imported here, not at start-up, so that ``negsim --version`` stays fast."""
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=False)
 
 
 def _stderr() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False)
 
 
@@ -260,6 +247,8 @@ def show(file: ScenarioArgument) -> None:
     """The scenario at a glance: issues, parties, protocol, package counts, memory estimate."""
     scenario = load_or_exit(file)
     space = space_or_exit(scenario)
+    from negsim.present.terminal.show import describe
+
     console = _stdout()
     for renderable in describe(scenario, space.n_feasible):
         console.print(renderable)
@@ -285,6 +274,9 @@ def examples() -> None:
         _fail("no bundled scenarios found (a broken installation?)", EXIT_FAILURE)
     console = _stdout()
     if console.is_terminal:
+        from rich.table import Table
+        from rich.text import Text
+
         table = Table(title="Bundled scenarios", title_justify="left")
         table.add_column("name", style="bold", no_wrap=True)
         table.add_column("title")
@@ -417,7 +409,7 @@ def solve(file: ScenarioArgument, output_format: FormatOption = OutputFormat.tab
     if output_format is OutputFormat.json:
         typer.echo(json.dumps(analysis.to_dict(), indent=2, ensure_ascii=False))
         return
-    from negsim.present.tables import solve_renderables
+    from negsim.present.terminal.solve import solve_renderables
 
     console = _stdout()
     for renderable in solve_renderables(analysis):
@@ -455,7 +447,6 @@ def simulate(
     rate, agreements by round, the final-round share, mean utilities and payoffs, and the
     most frequent agreements. The same seed gives the same result.
     """
-    from negsim.studies.simulate import renderables
     from negsim.studies.simulate import simulate as run_simulation
 
     scenario = load_or_exit(file)
@@ -479,8 +470,10 @@ def simulate(
     if output_format is OutputFormat.json:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
+    from negsim.present.terminal.simulate import simulation_renderables
+
     console = _stdout()
-    for renderable in renderables(result, scenario.name):
+    for renderable in simulation_renderables(result, scenario.name):
         console.print(renderable)
         console.print()
 
@@ -685,12 +678,15 @@ def _chart(
 ) -> Figure:
     """Solve what a chart kind needs (plots never solve: for the curves, the CLI computes
     the curve record), then draw it."""
-    from negsim.present import charts as plots
+    from negsim.present.charts import curves as curve_charts
+    from negsim.present.charts import frontier as frontier_charts
+    from negsim.present.charts import screening as screening_charts
+    from negsim.present.charts import simulation as simulation_charts
     from negsim.studies import curves
 
     if kind == "frontier":
         analysis = analysis_or_exit(scenario)
-        return _draw(kind, lambda: plots.frontier_figure(analysis))
+        return _draw(kind, lambda: frontier_charts.frontier_figure(analysis))
     if kind == "agreements":
         from negsim.studies.simulate import simulate
 
@@ -702,7 +698,7 @@ def _chart(
         except ValueError as error:
             _fail(f"{scenario.source}: {error}")
         label = scenario.protocol.round_label
-        return _draw(kind, lambda: plots.agreements_figure(result, label))
+        return _draw(kind, lambda: simulation_charts.agreements_figure(result, label))
     if kind == "concessions":
         from negsim.studies.simulate import concession_trace
 
@@ -711,7 +707,7 @@ def _chart(
             trace = concession_trace(space)
         except ValueError as error:
             _fail(f"{scenario.source}: {error}")
-        return _draw(kind, lambda: plots.concessions_figure(trace))
+        return _draw(kind, lambda: simulation_charts.concessions_figure(trace))
     if kind == "screening":
         analysis = analysis_or_exit(scenario)
         if analysis.screening is None:
@@ -721,7 +717,7 @@ def _chart(
                 "responder's disagreement or agreement_value"
             )
         screening = analysis.screening
-        return _draw(kind, lambda: plots.screening_figure(screening))
+        return _draw(kind, lambda: screening_charts.screening_figure(screening))
     space = space_or_exit(scenario)
     try:
         if kind == "deadline":
@@ -737,13 +733,14 @@ def _chart(
     except (ArithmeticError, ValueError, RuntimeError) as error:
         _fail(f"{scenario.source}: solving failed: {error}", EXIT_FAILURE)
     if kind == "deadline":
-        return _draw(kind, lambda: plots.deadline_figure(deadline_curve))
-    return _draw(kind, lambda: plots.discount_figure(discount_curve))
+        return _draw(kind, lambda: curve_charts.deadline_figure(deadline_curve))
+    return _draw(kind, lambda: curve_charts.discount_figure(discount_curve))
 
 
 def _sweep_chart(folder: str) -> Figure:
     """The chart of a sweep's output folder (its results.csv and manifest.json)."""
-    from negsim.present.sweep_charts import read_results, sweep_figure
+    from negsim.present.charts.sweep import sweep_figure
+    from negsim.studies.sweep_table import read_results
 
     try:
         table = read_results(folder)
@@ -856,7 +853,7 @@ def plot(
         _fail(f"--max-deadline must be between 1 and {MAX_CURVE_POINTS:,}, got {max_deadline}")
     if discounts is not None:
         _discount_range(discounts)  # a usage error before any file is read
-    from negsim.present.charts import FORMATS, figure_bytes
+    from negsim.present.charts.style import FORMATS, figure_bytes
 
     scenario = None
     if kind == "sweep":  # FILE is a sweep's output folder
@@ -933,7 +930,9 @@ def sensitivity(
     scenario's own, the equilibrium utilities at each, and a tornado chart of the swings.
 
     Prints the table (or JSON) on standard output and writes the chart."""
-    from negsim.present.charts import FORMATS, figure_bytes
+    from negsim.present.charts.style import FORMATS, figure_bytes
+    from negsim.present.charts.tornado import tornado_figure
+    from negsim.present.terminal.sensitivity import sensitivity_table
     from negsim.studies import sensitivity as sensitivity_module
 
     scenario = load_or_exit(file)  # validates the base scenario, with positions
@@ -962,341 +961,13 @@ def sensitivity(
     if output_format is OutputFormat.json:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        typer.echo(result.table())
+        typer.echo(sensitivity_table(result))
     try:
-        data_bytes = figure_bytes(sensitivity_module.tornado_figure(result), file_format)
+        data_bytes = figure_bytes(tornado_figure(result), file_format)
     except ValueError as error:
         _fail(f"cannot draw the tornado chart: {error}", EXIT_FAILURE)
     _write_new(path, data_bytes, force)
     _message(f"Wrote {path}")
-
-
-# --------------------------------------------------------------------------------------------
-# `show`: the tables
-
-
-def _num(value: float) -> str:
-    """A number for tables: up to 6 significant digits, no trailing zeros."""
-    return f"{value:.6g}"
-
-
-def _share(value: float) -> str:
-    return f"{value * 100:.3g}%"
-
-
-def _issue_levels(scenario: Scenario, issue: CategoricalIssue | NumericIssue | SplitIssue) -> str:
-    if isinstance(issue, CategoricalIssue):
-        return ", ".join(issue.options)
-    if isinstance(issue, NumericIssue):
-        unit = f" {issue.unit}" if issue.unit else ""
-        step = (issue.high - issue.low) / (issue.resolution - 1)
-        return (
-            f"{_num(issue.low)} to {_num(issue.high)}{unit}, "
-            f"{issue.resolution} points, step {_num(step)}"
-        )
-    step = issue.total / (issue.resolution - 1)
-    return f"total {_num(issue.total)} among {scenario.n_parties} parties, step {_num(step)}"
-
-
-def _value_function(
-    issue: CategoricalIssue | NumericIssue | SplitIssue, function: ValueFunction | None
-) -> str:
-    if function is None:
-        return "none"
-    if isinstance(function, CategoricalValues) and isinstance(issue, CategoricalIssue):
-        return ", ".join(
-            f"{option} {_num(value)}"
-            for option, value in zip(issue.options, function.values, strict=True)
-        )
-    if isinstance(function, PiecewiseLinear):
-        prefix = "own share " if isinstance(issue, SplitIssue) else ""
-        points = ", ".join(
-            f"{_num(x)}→{_num(v)}" for x, v in zip(function.xs, function.values, strict=True)
-        )
-        return f"{prefix}{points}"
-    if isinstance(function, PowerShape):
-        if isinstance(issue, SplitIssue) and function.worst == 0 and function.best == issue.total:
-            if function.exponent == 1:
-                return "own share / total"
-            return f"(own share / total)^{_num(function.exponent)}"
-        return (
-            f"best {_num(function.best)}, worst {_num(function.worst)}, "
-            f"exponent {_num(function.exponent)}"
-        )
-    return str(function)
-
-
-def _lottery(lottery: Lottery) -> Text:
-    if lottery.is_sure:
-        return Text(_num(lottery.expected))
-    lines = [f"{_num(lottery.expected)} expected"]
-    for branch in lottery.branches:
-        label = f" {branch.label}" if branch.label else ""
-        lines.append(f"{_share(branch.p)}: {_num(branch.value)}{label}")
-    return Text("\n".join(lines))
-
-
-def _condition(condition: Condition) -> str:
-    issue = condition.issue
-    if condition.options is not None:
-        if len(condition.options) == 1:
-            return f"{issue} = {condition.options[0]}"
-        return f"{issue} in {{{', '.join(condition.options)}}}"
-    if condition.values is not None:
-        if len(condition.values) == 1:
-            return f"{issue} = {_num(condition.values[0])}"
-        return f"{issue} in {{{', '.join(_num(v) for v in condition.values)}}}"
-    subject = f"{issue}[{condition.party}]" if condition.party else issue
-    if condition.low is not None and condition.high is not None:
-        return f"{_num(condition.low)} ≤ {subject} ≤ {_num(condition.high)}"
-    if condition.low is not None:
-        return f"{subject} ≥ {_num(condition.low)}"
-    if condition.high is not None:
-        return f"{subject} ≤ {_num(condition.high)}"
-    return f"{subject}: any"
-
-
-def _conditions(conditions: Iterable[Condition]) -> str:
-    return " and ".join(_condition(condition) for condition in conditions)
-
-
-def _header(scenario: Scenario) -> Text:
-    text = Text()
-    text.append(scenario.name, style="bold")
-    if scenario.description:
-        text.append("\n" + scenario.description.strip())
-    text.append(f"\nfile: {scenario.source}", style="dim")
-    for source in scenario.sources:
-        text.append(f"\nsource: {source}", style="dim")
-    return text
-
-
-def _issues_table(scenario: Scenario) -> Table:
-    table = Table(title="Issues", title_justify="left", show_lines=True)
-    table.add_column("issue", overflow="fold")
-    table.add_column("kind")
-    table.add_column("count", justify="right")
-    table.add_column("levels", overflow="fold")
-    for issue in scenario.issues:
-        name = Text(issue.name, style="bold")
-        if issue.label != issue.name:
-            name.append("\n" + issue.label, style="dim")
-        table.add_row(
-            name,
-            issue.kind,
-            f"{scenario.n_levels(issue):,}",
-            Text(_issue_levels(scenario, issue)),
-        )
-    return table
-
-
-def _party_rows(scenario: Scenario) -> list[tuple[str, list[Text | str]]]:
-    parties = scenario.parties
-
-    def row(label: str, cell: Callable[[Party], Text | str]) -> tuple[str, list[Text | str]]:
-        return label, [cell(party) for party in parties]
-
-    def interactions(party: Party) -> Text:
-        if not party.interactions:
-            return Text("none")
-        return Text(
-            "\n".join(
-                f"{'+' if term.value >= 0 else ''}{_num(term.value)} when "
-                f"{_conditions(term.conditions)}"
-                for term in party.interactions
-            )
-        )
-
-    return [
-        row("label", lambda party: Text(party.label)),
-        row("disagreement", lambda party: _lottery(party.disagreement)),
-        row(
-            "outside option",
-            lambda party: "none" if party.outside_option is None else _num(party.outside_option),
-        ),
-        row("agreement value", lambda party: _num(party.agreement_value)),
-        row("discount", lambda party: _num(party.discount)),
-        row("cost per round", lambda party: _num(party.cost_per_round)),
-        row("bargaining power", lambda party: _num(party.bargaining_power)),
-        row("interactions", interactions),
-    ]
-
-
-def _parties_table(scenario: Scenario) -> Table:
-    table = Table(title="Parties", title_justify="left")
-    table.add_column("")
-    for party in scenario.parties:
-        table.add_column(Text(party.name), style=None)
-    for label, cells in _party_rows(scenario):
-        table.add_row(Text(label, style="bold"), *cells)
-    return table
-
-
-def _preferences_table(scenario: Scenario) -> Table:
-    table = Table(
-        title="What each party wants: weight, values, trust", title_justify="left", show_lines=True
-    )
-    table.add_column("issue", style="bold", overflow="fold")
-    for party in scenario.parties:
-        table.add_column(Text(party.name), overflow="fold")
-    for issue in scenario.issues:
-        cells = []
-        for party in scenario.parties:
-            weight = party.weights.get(issue.name, 0.0)
-            lines = [f"weight {_num(weight)}"]
-            if weight > 0 or party.values.get(issue.name) is not None:
-                lines.append(_value_function(issue, party.values.get(issue.name)))
-            stated = party.trust.get(issue.name, 1.0)
-            effective = scenario.effective_trust(party.name, issue.name)
-            if effective != stated:
-                lines.append(f"trust {_num(stated)}, {_num(effective)} with mediators")
-            elif stated != 1.0:
-                lines.append(f"trust {_num(stated)}")
-            cells.append(Text("\n".join(lines)))
-        table.add_row(Text(issue.name), *cells)
-    return table
-
-
-def _protocol_table(scenario: Scenario) -> Table:
-    protocol = scenario.protocol
-    table = Table(title="Protocol", title_justify="left", show_header=False)
-    table.add_column("key", style="bold")
-    table.add_column("value")
-    deadline = "none" if protocol.deadline is None else f"{protocol.deadline} rounds"
-    table.add_row("kind", protocol.kind)
-    table.add_row("first proposer", Text(protocol.first_proposer))
-    table.add_row("deadline", deadline)
-    if protocol.round_label:
-        table.add_row("round", Text(protocol.round_label))
-    table.add_row("breakdown risk", _num(protocol.breakdown_risk))
-    table.add_row("lotteries", "allowed" if protocol.lotteries else "pure packages only")
-    if protocol.kind == "random_proposer":
-        table.add_row(
-            "recognition",
-            ", ".join(f"{name} {_num(p)}" for name, p in protocol.recognition.items()),
-        )
-        table.add_row("rule", protocol.rule)
-    return table
-
-
-def _constraints_table(scenario: Scenario) -> Table:
-    table = Table(title="Constraints: packages that cannot be agreed", title_justify="left")
-    table.add_column("#", justify="right")
-    table.add_column("forbids packages with")
-    for k, constraint in enumerate(scenario.constraints, start=1):
-        table.add_row(str(k), Text(_conditions(constraint.conditions)))
-    return table
-
-
-def _mediators_table(scenario: Scenario) -> Table:
-    table = Table(title="Mediators", title_justify="left")
-    table.add_column("mediator", style="bold")
-    table.add_column("label")
-    table.add_column("guarantees: trust raised to at least")
-    for mediator in scenario.mediators:
-        guarantees = "\n".join(
-            f"{party}: " + ", ".join(f"{issue} {_num(level)}" for issue, level in issues.items())
-            for party, issues in mediator.guarantees.items()
-        )
-        table.add_row(Text(mediator.name), Text(mediator.label), Text(guarantees))
-    return table
-
-
-def _distribution(distribution: Uniform | Normal | Choice) -> str:
-    if isinstance(distribution, Uniform):
-        return f"uniform on [{_num(distribution.low)}, {_num(distribution.high)}]"
-    if isinstance(distribution, Normal):
-        return (
-            f"normal, mean {_num(distribution.mean)}, sd {_num(distribution.sd)}, "
-            f"truncated to [{_num(distribution.low)}, {_num(distribution.high)}]"
-        )
-    return ", ".join(
-        f"{_num(value)} ({_share(p)})"
-        for value, p in zip(distribution.values, distribution.probabilities, strict=True)
-    )
-
-
-def _stated(party: Party, parameter: str) -> str:
-    value = getattr(party, parameter)
-    if isinstance(value, Lottery):
-        return _num(value.expected)
-    return "none" if value is None else _num(value)
-
-
-def _uncertainty_table(scenario: Scenario) -> Table:
-    table = Table(
-        title="Uncertainty: private parameters, known to others only by distribution",
-        title_justify="left",
-    )
-    table.add_column("parameter", style="bold")
-    table.add_column("stated", justify="right")
-    table.add_column("others believe")
-    table.add_column("types", justify="right")
-    for item in scenario.uncertainty:
-        table.add_row(
-            Text(f"{item.party}.{item.parameter}"),
-            _stated(scenario.party(item.party), item.parameter),
-            Text(_distribution(item.distribution)),
-            str(item.distribution.types),
-        )
-    return table
-
-
-def _simulation_table(scenario: Scenario) -> Table:
-    simulation = scenario.simulation
-    assert simulation is not None
-    seed = "none (fresh entropy)" if simulation.seed is None else str(simulation.seed)
-    table = Table(title=f"Simulation: {simulation.runs:,} runs, seed {seed}", title_justify="left")
-    table.add_column("party", style="bold")
-    table.add_column("strategy")
-    table.add_column("exponent", justify="right")
-    for name, agent in simulation.agents.items():
-        table.add_row(Text(name), agent.strategy, _num(agent.exponent))
-    return table
-
-
-def _space_table(scenario: Scenario, n_feasible: int) -> Table:
-    n_packages = scenario.n_packages
-    table = Table(title="Outcome space", title_justify="left", show_header=False)
-    table.add_column("key", style="bold")
-    table.add_column("value")
-    factors = [scenario.n_levels(issue) for issue in scenario.issues]
-    grid = f"{n_packages:,}"
-    if len(factors) > 1:
-        grid = " × ".join(f"{factor:,}" for factor in factors) + f" = {grid}"
-    table.add_row("packages", grid)
-    excluded = n_packages - n_feasible
-    feasible = f"{n_feasible:,}"
-    if excluded:
-        feasible += f" ({excluded:,} excluded by constraints)"
-    table.add_row("feasible", feasible)
-    needed = estimate_bytes(n_packages, scenario.n_parties)
-    table.add_row(
-        "memory",
-        f"about {format_bytes(needed)} to enumerate (limit {format_bytes(limit_bytes())})",
-    )
-    return table
-
-
-def describe(scenario: Scenario, n_feasible: int) -> list[Text | Table]:
-    """The renderables of ``negsim show``, in order."""
-    parts: list[Text | Table] = [
-        _header(scenario),
-        _issues_table(scenario),
-        _parties_table(scenario),
-        _preferences_table(scenario),
-        _protocol_table(scenario),
-    ]
-    if scenario.constraints:
-        parts.append(_constraints_table(scenario))
-    if scenario.mediators:
-        parts.append(_mediators_table(scenario))
-    if scenario.uncertainty:
-        parts.append(_uncertainty_table(scenario))
-    if scenario.simulation is not None:
-        parts.append(_simulation_table(scenario))
-    parts.append(_space_table(scenario, n_feasible))
-    return parts
 
 
 # --------------------------------------------------------------------------------------------

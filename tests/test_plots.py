@@ -23,7 +23,11 @@ from matplotlib.text import Annotation, Text
 from negsim.analysis.pipeline import solve
 from negsim.analysis.records import SOLUTION_LABELS, SOLUTION_NAMES, Analysis
 from negsim.format.loader import load_scenario, load_scenario_text
-from negsim.present import charts as plots
+from negsim.present import charts
+from negsim.present.charts import curves as curve_charts
+from negsim.present.charts import frontier as frontier_charts
+from negsim.present.charts import layers as chart_layers
+from negsim.present.charts import style as chart_style
 from negsim.space import OutcomeSpace
 from negsim.studies.curves import DeadlineCurve, DiscountCurve, deadline_curve, discount_curve
 
@@ -43,7 +47,7 @@ def analysis_of(name: str) -> Analysis:
 
 @cache
 def figure_of(name: str) -> Figure:
-    return plots.frontier_figure(analysis_of(name))
+    return frontier_charts.frontier_figure(analysis_of(name))
 
 
 def by_gid(figure: Figure, gid: str) -> list:
@@ -161,10 +165,10 @@ def test_axis_labels_name_the_parties() -> None:
 
 
 def test_colours_are_okabe_ito() -> None:
-    palette = {colour.lower() for colour in plots.OKABE_ITO.values()}
-    for colour, _ in plots.SOLUTION_STYLES.values():
+    palette = {colour.lower() for colour in chart_style.OKABE_ITO.values()}
+    for colour, _ in chart_layers.SOLUTION_STYLES.values():
         assert colour.lower() in palette
-    markers = [marker for _, marker in plots.SOLUTION_STYLES.values()]
+    markers = [marker for _, marker in chart_layers.SOLUTION_STYLES.values()]
     assert len(set(markers)) == len(markers)  # shapes too, not colour alone
 
 
@@ -209,19 +213,19 @@ def test_three_parties_get_one_panel_per_pair() -> None:
 
 
 def test_large_clouds_become_a_density(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(plots, "DENSITY_THRESHOLD", 100)
-    ax = plots.plot_frontier(analysis_of("logrolling"))
+    monkeypatch.setattr(chart_layers, "DENSITY_THRESHOLD", 100)
+    ax = frontier_charts.plot_frontier(analysis_of("logrolling"))
     assert isinstance(ax, Axes)
     (cloud,) = by_gid(ax.get_figure(), "packages")  # type: ignore[arg-type]
     assert isinstance(cloud, AxesImage)
     image = cloud.get_array()
-    assert image is not None and image.shape[1] == plots.DENSITY_BINS
+    assert image is not None and image.shape[1] == chart_layers.DENSITY_BINS
 
 
 def test_plot_frontier_draws_into_a_given_axes() -> None:
     figure = Figure(figsize=(8, 6))
     ax = figure.add_subplot()
-    assert plots.plot_frontier(analysis_of("single"), ax=ax) is ax
+    assert frontier_charts.plot_frontier(analysis_of("single"), ax=ax) is ax
     assert ax.get_xlabel() == "a utility"
 
 
@@ -233,32 +237,32 @@ def test_renders_png_svg_and_pdf(tmp_path: Path) -> None:
     figure = figure_of("indifferent")
     for file_format, magic in (("png", b"\x89PNG"), ("svg", b"<?xml"), ("pdf", b"%PDF")):
         path = tmp_path / f"chart.{file_format}"
-        path.write_bytes(plots.figure_bytes(figure, file_format))
+        path.write_bytes(chart_style.figure_bytes(figure, file_format))
         assert path.read_bytes().startswith(magic)
     ElementTree.parse(tmp_path / "chart.svg")  # well-formed
 
 
 def test_same_input_same_bytes() -> None:
     analysis = analysis_of("single")
-    first = plots.figure_bytes(plots.frontier_figure(analysis), "svg")
-    second = plots.figure_bytes(plots.frontier_figure(analysis), "svg")
+    first = chart_style.figure_bytes(frontier_charts.frontier_figure(analysis), "svg")
+    second = chart_style.figure_bytes(frontier_charts.frontier_figure(analysis), "svg")
     assert first == second
     assert b"<dc:date>" not in first
 
 
 def test_rendering_leaves_global_settings_alone() -> None:
     before = dict(matplotlib.rcParams)
-    plots.figure_bytes(figure_of("single"), "svg")
+    chart_style.figure_bytes(figure_of("single"), "svg")
     assert dict(matplotlib.rcParams) == before
 
 
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown figure format"):
-        plots.figure_bytes(figure_of("single"), "gif")
+        chart_style.figure_bytes(figure_of("single"), "gif")
 
 
 def test_figure_kinds() -> None:
-    assert plots.FIGURES["frontier"] is plots.frontier_figure
+    assert charts.FIGURES["frontier"] is frontier_charts.frontier_figure
 
 
 # --------------------------------------------------------------------------------------------
@@ -284,7 +288,7 @@ def space_of(name: str) -> OutcomeSpace:
 
 @cache
 def deadline_figure_of(name: str) -> Figure:
-    return plots.deadline_figure(deadline_curve_of(name))
+    return curve_charts.deadline_figure(deadline_curve_of(name))
 
 
 def test_deadline_lines_are_the_curve() -> None:
@@ -303,7 +307,7 @@ def test_deadline_lines_are_the_curve() -> None:
         np.testing.assert_allclose(
             filled.get_offsets(), np.column_stack([curve.deadlines[last], curve.payoffs[last, i]])
         )
-        colour, marker = plots.party_style(i)
+        colour, marker = chart_style.party_style(i)
         assert line.get_color() == colour and line.get_marker() == marker
 
 
@@ -331,7 +335,7 @@ def test_deadline_chart_shows_the_scenarios_deadline_against_open_ended_talks() 
 
 
 def test_direct_labels_do_not_overlap() -> None:
-    figure = plots.deadline_figure(deadline_curve_of("three"))
+    figure = curve_charts.deadline_figure(deadline_curve_of("three"))
     figure.draw_without_rendering()
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
     boxes = sorted(
@@ -366,7 +370,7 @@ def test_open_ended_range_is_drawn_when_not_unique() -> None:
 
 def test_discount_lines_are_the_curve() -> None:
     curve = discount_curve_of("venezuela-2025", "maduro")
-    figure = plots.discount_figure(curve)
+    figure = curve_charts.discount_figure(curve)
     assert curve.open_payoffs is not None
     for i, party in enumerate(curve.parties):
         (line,) = by_gid(figure, f"discount-{party}")
@@ -384,32 +388,35 @@ def test_discount_lines_are_the_curve() -> None:
 
 
 def test_discount_chart_without_a_deadline_has_no_dashed_lines() -> None:
-    figure = plots.discount_figure(discount_curve_of("pie-split", "player1"))
+    figure = curve_charts.discount_figure(discount_curve_of("pie-split", "player1"))
     assert by_gid(figure, "open-player1") == []
     assert len(by_gid(figure, "discount-player1")) == 1
 
 
 def test_party_colours_are_okabe_ito() -> None:
-    palette = {colour.lower() for colour in plots.OKABE_ITO.values()}
-    assert all(colour.lower() in palette for colour, _ in plots.PARTY_STYLES)
-    assert len({marker for _, marker in plots.PARTY_STYLES}) == len(plots.PARTY_STYLES)
+    palette = {colour.lower() for colour in chart_style.OKABE_ITO.values()}
+    assert all(colour.lower() in palette for colour, _ in chart_style.PARTY_STYLES)
+    assert len({marker for _, marker in chart_style.PARTY_STYLES}) == len(chart_style.PARTY_STYLES)
 
 
 @pytest.mark.slow
 def test_curve_charts_render_and_repeat_byte_for_byte(tmp_path: Path) -> None:
     curve = deadline_curve_of("pie-split", 6)
     discount = discount_curve_of("pie-split", "player1")
-    for draw in (lambda: plots.deadline_figure(curve), lambda: plots.discount_figure(discount)):
-        first = plots.figure_bytes(draw(), "svg")
-        assert plots.figure_bytes(draw(), "svg") == first  # same input, same bytes
+    for draw in (
+        lambda: curve_charts.deadline_figure(curve),
+        lambda: curve_charts.discount_figure(discount),
+    ):
+        first = chart_style.figure_bytes(draw(), "svg")
+        assert chart_style.figure_bytes(draw(), "svg") == first  # same input, same bytes
         assert b"<dc:date>" not in first
         (tmp_path / "chart.svg").write_bytes(first)
         ElementTree.parse(tmp_path / "chart.svg")
         figure = draw()
         for file_format, magic in (("png", b"\x89PNG"), ("pdf", b"%PDF")):
-            assert plots.figure_bytes(figure, file_format).startswith(magic)
+            assert chart_style.figure_bytes(figure, file_format).startswith(magic)
 
 
 def test_curve_figure_kinds() -> None:
-    assert plots.FIGURES["deadline"] is plots.deadline_figure
-    assert plots.FIGURES["discount"] is plots.discount_figure
+    assert charts.FIGURES["deadline"] is curve_charts.deadline_figure
+    assert charts.FIGURES["discount"] is curve_charts.discount_figure

@@ -16,8 +16,9 @@ from rich.console import Console
 from negsim.analysis.pipeline import solve
 from negsim.analysis.records import Analysis
 from negsim.format.loader import load_scenario
-from negsim.present import charts as plots
-from negsim.present.tables import solve_renderables
+from negsim.present.charts import screening as screening_charts
+from negsim.present.charts import style as chart_style
+from negsim.present.terminal.solve import solve_renderables
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "venezuela-2025-private.yaml"
 
@@ -70,7 +71,7 @@ def test_table_has_the_rounds_and_the_deadline_effect() -> None:
 
 def test_figure_bars_are_the_agreement_probabilities() -> None:
     screening = _analysis().screening
-    figure = plots.screening_figure(screening)
+    figure = screening_charts.screening_figure(screening)
     left, right = figure.axes
     bars = [p for p in left.patches if isinstance(p, Rectangle)]
     deals = sorted((p for p in bars if p.get_gid() == "deal-bars"), key=lambda p: p.get_x())
@@ -92,10 +93,10 @@ def test_figure_bars_are_the_agreement_probabilities() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("file_format", plots.FORMATS)
+@pytest.mark.parametrize("file_format", chart_style.FORMATS)
 def test_figure_renders_the_same_bytes(file_format: str) -> None:
     screening = _analysis().screening
-    first = plots.figure_bytes(plots.screening_figure(screening), file_format)
-    second = plots.figure_bytes(plots.screening_figure(screening), file_format)
+    first = chart_style.figure_bytes(screening_charts.screening_figure(screening), file_format)
+    second = chart_style.figure_bytes(screening_charts.screening_figure(screening), file_format)
     assert first == second
     assert len(first) > 1000

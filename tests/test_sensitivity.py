@@ -1,4 +1,5 @@
-"""One-at-a-time sensitivity and the tornado chart (negsim.studies.sensitivity)."""
+"""One-at-a-time sensitivity and the tornado chart (negsim.studies.sensitivity,
+negsim.present.charts.tornado)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,14 @@ import numpy as np
 import pytest
 
 from negsim.errors import ScenarioError
-from negsim.present.charts import figure_bytes
+from negsim.present.charts.style import figure_bytes
+from negsim.present.charts.tornado import tornado_figure, tornado_finding
+from negsim.present.terminal.sensitivity import sensitivity_table
 from negsim.studies.sensitivity import (
     default_paths,
     parse_path_argument,
     scenario_data,
     sensitivity,
-    tornado_figure,
-    tornado_finding,
     variation,
 )
 
@@ -103,7 +104,7 @@ def test_invalid_variations_are_reported_not_raised(pie: dict) -> None:
     assert [path for path, _ in result.skipped] == ["parties.player2.nothing.here"]
     # a default left out of the file is varied around the format's default
     assert result.parameters[1].base == 1.0
-    assert "invalid" in result.table()
+    assert "invalid" in sensitivity_table(result)
 
 
 def test_lottery_is_skipped() -> None:

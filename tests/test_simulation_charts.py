@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from negsim.cli import app
 from negsim.format.loader import load_scenario_text
-from negsim.present.charts import agreements_figure, figure_bytes
+from negsim.present.charts.simulation import agreements_figure
+from negsim.present.charts.style import figure_bytes
 from negsim.space import OutcomeSpace
 from negsim.studies.simulate import simulate
 
@@ -73,7 +74,7 @@ def test_cli_draws_it(tmp_path: Path) -> None:
 def test_concession_trace_follows_the_schedules() -> None:
     """Time-based targets: best - (best - d) * (t / (T - 1)) ** (1 / exponent) (spec,
     Simulation), at the stated values; the trace ends at the agreement."""
-    from negsim.present.charts import concessions_figure
+    from negsim.present.charts.simulation import concessions_figure
     from negsim.studies.simulate import concession_trace
 
     space = OutcomeSpace.from_scenario(load_scenario_text(SCENARIO, "deadline.yaml"))

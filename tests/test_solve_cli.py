@@ -323,7 +323,7 @@ def test_plot_unknown_kind_is_a_usage_error(tmp_path: Path) -> None:
 def test_plot_kinds_in_help_are_the_figure_functions() -> None:
     from negsim.present.charts import FIGURES
 
-    # the sweep chart reads a sweep's folder, not an analysis: negsim.present.sweep_charts
+    # the sweep chart reads a sweep's folder, not an analysis: negsim.present.charts.sweep
     assert set(cli.PLOT_KINDS) == set(FIGURES) | {"sweep"}
     assert "frontier" in run(["plot", "--help"]).stdout
 
@@ -351,7 +351,7 @@ def test_plot_deadline_writes_the_default_file(in_tmp: Path) -> None:
 def test_plot_deadline_solves_one_to_max_deadline(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from negsim.present import charts as plots
+    from negsim.present.charts import curves as plots
     from negsim.studies import curves
 
     seen: dict[str, object] = {}
@@ -379,7 +379,7 @@ def test_plot_deadline_solves_one_to_max_deadline(
 def test_plot_discount_with_party_and_range(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from negsim.present import charts as plots
+    from negsim.present.charts import curves as plots
     from negsim.studies import curves
 
     seen: dict[str, curves.DiscountCurve] = {}

@@ -1,4 +1,4 @@
-"""Sweep charts from results.csv (negsim.present.sweep_charts)."""
+"""Sweep charts from results.csv (negsim.present.charts.sweep and .heatmap)."""
 
 from __future__ import annotations
 
@@ -14,15 +14,12 @@ from matplotlib.collections import LineCollection, QuadMesh
 from negsim.analysis.pipeline import solve
 from negsim.format.loader import scenario_from_data
 from negsim.format.paths import set_path
-from negsim.present.charts import figure_bytes
-from negsim.present.sweep_charts import (
-    boundary_segments,
-    contour_level,
-    read_results,
-    sweep_figure,
-    sweep_finding,
-)
+from negsim.present.charts.heatmap import boundary_segments, contour_level
+from negsim.present.charts.style import figure_bytes
+from negsim.present.charts.sweep import sweep_figure
+from negsim.present.charts.sweep_text import sweep_finding
 from negsim.studies.sensitivity import scenario_data
+from negsim.studies.sweep_table import read_results
 
 PARTIES = ("a", "b")
 

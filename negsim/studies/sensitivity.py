@@ -3,7 +3,8 @@
 :func:`sensitivity` moves each parameter, one at a time, to a lower and a higher value
 around the scenario's own, solves the scenario there (:func:`negsim.analysis.pipeline.solve`) and
 records every party's equilibrium utility and payoff at low, base and high.
-:func:`tornado_figure` draws the result as a tornado chart.
+:mod:`negsim.present.charts.tornado` draws the result as a tornado chart, and
+:mod:`negsim.present.terminal.sensitivity` prints it as a table.
 
 Default parameters (when no paths are named), in this order:
 
@@ -30,32 +31,17 @@ utility.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
 from negsim.analysis.pipeline import solve
 from negsim.errors import ScenarioError
 from negsim.format.loader import scenario_from_data
 from negsim.format.paths import PathError, get_path, set_path
-from negsim.present.charts import (
-    LABEL_SIZE,
-    NOTE_SIZE,
-    OKABE_ITO,
-    TEXT_GREY,
-    TITLE_SIZE,
-    TITLE_WIDTH,
-    _new_figure,
-    _style,
-    _wrap,
-)
-from negsim.present.sweep_charts import path_label
 
 __all__ = [
     "DEFAULT_SPREAD",
@@ -63,11 +49,10 @@ __all__ = [
     "SensitivityResult",
     "Side",
     "default_paths",
+    "number_text",
     "parse_path_argument",
     "scenario_data",
     "sensitivity",
-    "tornado_figure",
-    "tornado_finding",
     "variation",
 ]
 
@@ -81,9 +66,6 @@ DEFAULTS = {
     "breakdown_risk": 0.0,
 }
 """Values of the format's defaults, for a parameter the file leaves out."""
-LOW_COLOUR = OKABE_ITO["orange"]
-HIGH_COLOUR = OKABE_ITO["blue"]
-INVALID_COLOUR = "#9a9a9a"
 
 
 # --------------------------------------------------------------------------------------------
@@ -178,9 +160,6 @@ class SensitivityResult:
         )
         return [self.parameters[j] for j in order]
 
-    def label(self, path: str) -> str:
-        return path_label(path, self.party_labels, self.round_label)
-
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: base values, and for each parameter its low/high values and outcomes."""
 
@@ -224,35 +203,10 @@ class SensitivityResult:
             "skipped": [{"path": path, "reason": reason} for path, reason in self.skipped],
         }
 
-    def table(self, kind: str = "utilities") -> str:
-        """Plain text: one line per parameter and party, by swing of the first party."""
-        base = self.base(kind)
-        lines = [
-            f"{self.scenario}: equilibrium {kind} at the scenario's values: "
-            + ", ".join(f"{n} {v:.4f}" for n, v in zip(self.parties, base, strict=True))
-        ]
-        for p in self.ranked(None, kind):
-            values = p.outcomes(base, kind)
-            low = "-" if p.low is None else _number(p.low.value)
-            high = "-" if p.high is None else _number(p.high.value)
-            cells = ", ".join(
-                f"{name} {_cell(values[0, k])} / {_cell(values[2, k])} "
-                f"(swing {p.swing(base, k, kind):.4f})"
-                for k, name in enumerate(self.parties)
-            )
-            extra = f"  [{p.note}]" if p.note else ""
-            extra += "".join(f"  [invalid: {e}]" for e in p.errors)
-            lines.append(f"  {p.path} {low} < {_number(p.base)} < {high}: {cells}{extra}")
-        for path, reason in self.skipped:
-            lines.append(f"  {path}: skipped ({reason})")
-        return "\n".join(lines)
 
-
-def _cell(value: float) -> str:
-    return "invalid" if not math.isfinite(value) else f"{value:.4f}"
-
-
-def _number(value: float) -> str:
+def number_text(value: float) -> str:
+    """A parameter's value as written: whole numbers without a decimal point, else up to
+    6 significant digits."""
     if float(value).is_integer():
         return str(int(value))
     return f"{value:.6g}"
@@ -345,9 +299,9 @@ def variation(
     sides = (None if low == base else low, None if high == base else high)
     notes = []
     if sides[0] is None:
-        notes.append(f"at its lower bound {_number(base)}")
+        notes.append(f"at its lower bound {number_text(base)}")
     if sides[1] is None:
-        notes.append(f"at its upper bound {_number(base)}")
+        notes.append(f"at its upper bound {number_text(base)}")
     return sides[0], sides[1], "; ".join(notes)
 
 
@@ -465,225 +419,3 @@ def sensitivity(
         round_label=scenario.protocol.round_label,
         party_labels={party.name: party.label for party in scenario.parties},
     )
-
-
-# --------------------------------------------------------------------------------------------
-# The tornado chart
-
-
-def _quantity(kind: str) -> str:
-    return "equilibrium utility" if kind == "utilities" else "equilibrium payoff"
-
-
-def tornado_finding(
-    result: SensitivityResult, party: str | int | None = None, kind: str = "utilities"
-) -> str:
-    """The tornado chart's title: which parameter moves the party's value most, and how."""
-    k = result.party_index(party)
-    who = result.labels[k]
-    possessive = f"{who}'" if who.endswith("s") else f"{who}'s"
-    base = result.base(kind)
-    ranked = result.ranked(k, kind)
-    if not ranked or ranked[0].swing(base, k, kind) <= 5e-4:
-        return (
-            f"No parameter moves {possessive} {_quantity(kind)} ({base[k]:.3f}) by more than "
-            f"0.0005 within ±{result.spread:.0%}"
-        )
-    top = ranked[0]
-    values = top.outcomes(base, kind)[:, k]
-    words = result.label(top.path).split(" (")[0]
-    text = f"{words[0].upper()}{words[1:]} matters most for {who}"
-    sides = []
-    for side, value in ((top.low, values[0]), (top.high, values[2])):
-        if side is not None and math.isfinite(value):
-            sides.append(f"{value:.2f} at {_number(side.value)}")
-    if sides:
-        text += (
-            f": {_quantity(kind)} {' and '.join(sides)}, against {base[k]:.2f} at the "
-            f"scenario's {_number(top.base)}"
-        )
-    if len(ranked) > 1:
-        second = ranked[1]
-        swing = second.swing(base, k, kind)
-        text += f"; next: {result.label(second.path).split(' (')[0]} (swing {swing:.2f})"
-    return text
-
-
-def plot_tornado(
-    result: SensitivityResult,
-    party: str | int | None = None,
-    ax: Axes | None = None,
-    kind: str = "utilities",
-    title: bool = True,
-) -> Axes:
-    """Horizontal bars, one row per parameter, largest swing on top: from the scenario's
-    own value of the party's equilibrium utility to its value with the parameter at its
-    low (orange) and its high (blue) value, each end labelled with the parameter's value."""
-    if ax is None:
-        ax = _new_figure().add_subplot()
-    k = result.party_index(party)
-    base = result.base(kind)
-    ranked = result.ranked(k, kind)
-    rows = len(ranked)
-    centre = float(base[k])
-    ends = [centre]
-    for p in ranked:
-        ends += [v for v in p.outcomes(base, kind)[:, k] if math.isfinite(v)]
-    span = max(max(ends) - min(ends), 0.02)
-    pad = span * 0.3
-    ax.set_xlim(min(ends) - pad, max(ends) + pad)
-    ax.axvline(centre, color="#000000", linewidth=1.2, zorder=3, gid="base")
-    height = 0.62
-    for row, p in enumerate(ranked):
-        y = rows - 1 - row
-        values = p.outcomes(base, kind)[:, k]
-        for side, value, colour, name in (
-            (p.low, values[0], LOW_COLOUR, "low"),
-            (p.high, values[2], HIGH_COLOUR, "high"),
-        ):
-            if side is None:
-                continue
-            if not math.isfinite(value):
-                ax.annotate(
-                    f"{_number(side.value)}: invalid",
-                    xy=(centre, y),
-                    xytext=(6 if name == "high" else -6, -10 if name == "low" else 10),
-                    textcoords="offset points",
-                    ha="left" if name == "high" else "right",
-                    va="center",
-                    fontsize=NOTE_SIZE - 1,
-                    color=INVALID_COLOUR,
-                    style="italic",
-                    gid=f"invalid-{p.path}-{name}",
-                )
-                continue
-            offset = -height / 4 if name == "low" else height / 4
-            ax.barh(
-                y + offset,
-                value - centre,
-                left=centre,
-                height=height / 2,
-                color=colour,
-                linewidth=0,
-                zorder=2,
-                gid=f"bar-{p.path}-{name}",
-            )
-            right = value >= centre
-            ax.annotate(
-                f"{_number(side.value)} → {value:.3f}",
-                xy=(value, y + offset),
-                xytext=(5 if right else -5, 0),
-                textcoords="offset points",
-                ha="left" if right else "right",
-                va="center",
-                fontsize=NOTE_SIZE - 1,
-                color=colour,
-                fontweight="bold",
-                gid=f"label-{p.path}-{name}",
-            )
-        if p.note:
-            ax.annotate(
-                f"({p.note})",
-                xy=(1.0, y),
-                xycoords=("axes fraction", "data"),
-                xytext=(-2, 0),
-                textcoords="offset points",
-                ha="right",
-                va="center",
-                fontsize=NOTE_SIZE - 2,
-                color=TEXT_GREY,
-                gid=f"note-{p.path}",
-            )
-    ax.set_yticks(
-        [rows - 1 - row for row in range(rows)],
-        [f"{result.label(p.path)}\nat {_number(p.base)}" for p in ranked],
-    )
-    ax.set_ylim(-0.7, rows - 0.3)
-    ax.set_xlabel(f"{_quantity(kind)} of {result.labels[k]}", fontsize=LABEL_SIZE)
-    _style(ax)
-    ax.grid(False, axis="y")
-    ax.tick_params(axis="y", length=0, labelsize=NOTE_SIZE)
-    ax.annotate(
-        f"scenario's values: {centre:.3f}",
-        xy=(centre, 1.0),
-        xycoords=("data", "axes fraction"),
-        xytext=(0, 4),
-        textcoords="offset points",
-        ha="center",
-        va="bottom",
-        fontsize=NOTE_SIZE - 1,
-        color=TEXT_GREY,
-        gid="base-label",
-    )
-    if title:
-        ax.set_title(
-            _wrap(tornado_finding(result, k, kind), TITLE_WIDTH),
-            loc="left",
-            fontsize=TITLE_SIZE,
-            pad=24,
-        )
-    else:
-        ax.set_title(result.labels[k], loc="left", fontsize=LABEL_SIZE, pad=20)
-    return ax
-
-
-def tornado_figure(
-    result: SensitivityResult,
-    party: str | Sequence[str] | None = None,
-    kind: str = "utilities",
-) -> Figure:
-    """The tornado chart: for one party (a name; default the first party), or one panel
-    per party for a sequence of names (e.g. ``result.parties``). ``kind``: ``utilities``
-    (default) or ``payoffs``. Raises :class:`ValueError` when no parameter was varied."""
-    if kind not in ("utilities", "payoffs"):
-        raise ValueError(f"kind must be 'utilities' or 'payoffs', got {kind!r}")
-    if not result.parameters:
-        reasons = "; ".join(f"{path}: {reason}" for path, reason in result.skipped)
-        raise ValueError("no parameter to draw" + (f" ({reasons})" if reasons else ""))
-    names = [party] if party is None or isinstance(party, str) else list(party)
-    rows = len(result.parameters)
-    height = 1.0 + 0.62 * rows
-    if len(names) == 1:
-        figure = _new_figure(10.5, max(4.6, height + 2.8))
-        ax = figure.add_subplot()
-        plot_tornado(result, names[0], ax, kind, title=False)
-        ax.set_title("")
-        figure.suptitle(
-            f"{result.scenario}\n" + _wrap(tornado_finding(result, names[0], kind), 88),
-            x=0.01,
-            ha="left",
-            fontsize=TITLE_SIZE,
-        )
-    else:
-        figure = _new_figure(7.2 * len(names), max(4.6, height + 3.2))
-        axes = [figure.add_subplot(1, len(names), j + 1) for j in range(len(names))]
-        for ax, name in zip(axes, names, strict=True):
-            plot_tornado(result, name, ax, kind, title=False)
-        first = tornado_finding(result, names[0], kind)
-        figure.suptitle(
-            f"{result.scenario}\n" + _wrap(first, 50 * len(names)),
-            x=0.01,
-            ha="left",
-            fontsize=TITLE_SIZE,
-        )
-    invalid = sum(len(p.errors) for p in result.parameters)
-    caption = (
-        f"Each row moves one parameter to a lower (orange) and a higher (blue) value, "
-        f"±{result.spread:.0%} of its own unless given, the others at the scenario's values; "
-        f"labels: parameter value → {_quantity(kind)}. Black line: the scenario's own "
-        f"equilibrium. Rows by swing, largest on top."
-    )
-    if invalid:
-        caption += f" {invalid} variation{'s' if invalid > 1 else ''} invalid (see the table)."
-    if result.skipped:
-        caption += f" Skipped: {', '.join(path for path, _ in result.skipped)}."
-    figure.supxlabel(
-        _wrap(caption, 125 if len(names) == 1 else 90 * len(names)),
-        x=0.01,
-        ha="left",
-        fontsize=NOTE_SIZE - 1,
-        color=TEXT_GREY,
-        linespacing=1.4,
-        gid="caption",
-    )
-    return figure

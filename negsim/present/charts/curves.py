@@ -1,0 +1,471 @@
+"""Curve charts: each party's equilibrium against the deadline (:func:`deadline_figure`)
+and against one party's discount factor (:func:`discount_figure`), drawn from the curve
+records of :mod:`negsim.studies.curves` (plots never solve: the caller computes the curve).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from negsim.present.charts.labels import right_labels
+from negsim.present.charts.style import (
+    LABEL_SIZE,
+    NOTE_SIZE,
+    TEXT_GREY,
+    TITLE_SIZE,
+    TITLE_WIDTH,
+    caption_below,
+    curve_figure,
+    party_style,
+    style_axes,
+    wrap,
+)
+from negsim.present.words import TOLERANCE, deadline_words, round_unit
+from negsim.studies.curves import DeadlineCurve, DiscountCurve
+
+__all__ = [
+    "deadline_figure",
+    "deadline_finding",
+    "discount_figure",
+    "discount_finding",
+    "plot_deadline",
+    "plot_discount",
+]
+
+STATED_COLOUR = "#fbeeb8"
+"""Background of the scenario's own deadline (a light tint of the Okabe–Ito yellow)."""
+
+
+def _pair(a: float, b: float) -> tuple[str, str]:
+    """Two numbers for a sentence: 2 decimals, or 3 when 2 would make them look equal."""
+    first, second = f"{a:.2f}", f"{b:.2f}"
+    if first == second and abs(a - b) > TOLERANCE:
+        first, second = f"{a:.3f}", f"{b:.3f}"
+    return first, second
+
+
+def _deadline_phrase(curve: DeadlineCurve, deadline: int) -> str:
+    """``deadline`` rounds in words (``"7 days"``)."""
+    return deadline_words(curve.round_label, deadline)
+
+
+def deadline_finding(curve: DeadlineCurve) -> str:
+    """The deadline chart's title: what a deadline does, with the numbers.
+
+    With a deadline in the scenario: what it gives each party against open-ended talks
+    (the party that makes the last offer first). Otherwise: what the shortest deadlines
+    give the first proposer against open-ended talks.
+    """
+    deadlines = [int(d) for d in curve.deadlines]
+    limit = curve.limit_payoffs
+    if curve.stated is not None and curve.stated in deadlines:
+        row = curve.payoffs[deadlines.index(curve.stated)]
+        last = int(curve.last_proposers[deadlines.index(curve.stated)])
+        order = list(range(len(curve.parties)))
+        lead = last if last >= 0 else int(np.argmax(np.abs(row - limit)))
+        order.remove(lead)
+        now, then = _pair(float(row[lead]), float(limit[lead]))
+        deadline = _deadline_phrase(curve, curve.stated)
+        if np.all(np.abs(row - limit) <= 0.0005):
+            return (
+                f"A deadline of {deadline} changes little: {curve.labels[lead]} gets {now} "
+                f"with it and {then} in open-ended talks"
+            )
+        ranges = _limit_ranges(curve)
+        if len(ranges):
+            low, high = _pair(float(ranges[lead, 0]), float(ranges[lead, 1]))
+            return (
+                f"A deadline of {deadline} settles the deal: {curve.labels[lead]} gets {now}; "
+                f"open-ended talks allow anything from {low} to {high}"
+            )
+        text = (
+            f"A deadline of {deadline} shifts the deal: {curve.labels[lead]} {now} against "
+            f"{then} in open-ended talks"
+        )
+        for k in order:
+            now, then = _pair(float(row[k]), float(limit[k]))
+            text += f", {curve.labels[k]} {now} against {then}"
+        return text
+    everything = np.vstack([curve.payoffs, limit[None, :]])
+    if np.all(np.ptp(everything, axis=0) <= 0.0005):
+        values = ", ".join(
+            f"{label} {value:.3f}" for label, value in zip(curve.labels, limit, strict=True)
+        )
+        return f"The deadline changes nothing: {values}, with any deadline and without one"
+    first = curve.first_proposer
+    shown = deadlines[:2]
+    parts = [
+        f"{curve.payoffs[0, first]:.2f} with a deadline of {_deadline_phrase(curve, shown[0])}"
+    ]
+    if len(shown) > 1:
+        parts.append(f"{curve.payoffs[1, first]:.2f} with {_deadline_phrase(curve, shown[1])}")
+    prefix = ""
+    if len({int(p) for p in curve.last_proposers if p >= 0}) > 1:
+        prefix = "Whoever makes the last offer gains: "
+    return (
+        f"{prefix}{curve.labels[first]} gets {', '.join(parts)} and {limit[first]:.2f} "
+        "in open-ended talks"
+    )
+
+
+def _axis_unit(label: str | None) -> str:
+    """The unit of a deadline axis: ``"days"``, ``"rounds"``, ``"rounds of 2 weeks"``."""
+    unit = round_unit(label)
+    if unit is None:
+        return "rounds"
+    if unit[0] == 1:
+        return f"{unit[1]}s"
+    return f"rounds of {label}"
+
+
+def _curve_values(curve: DeadlineCurve | DiscountCurve) -> tuple[str, str]:
+    """What the y axis shows: ``(axis label, caption sentence)``."""
+    if curve.immediate:
+        return (
+            "equilibrium utility of the deal",
+            "Every equilibrium shown agrees at once, so payoffs are the utilities of the deal.",
+        )
+    return (
+        "equilibrium payoff",
+        "Payoffs: the deal's utility discounted to round 0, less delay costs, with breakdown risk.",
+    )
+
+
+def _limit_ranges(curve: DeadlineCurve) -> np.ndarray:
+    """``(n_parties, 2)`` utility ranges of the open-ended equilibria when they are not
+    unique; ``(0, 2)`` otherwise."""
+    if curve.limit_unique or curve.limit_ranges is None:
+        return np.zeros((0, 2))
+    return np.asarray(curve.limit_ranges, dtype=float)
+
+
+def _padded(values: np.ndarray, top: float = 1.0) -> tuple[float, float]:
+    """y limits around ``values``: a margin, and a span of at least 0.1 utility so that
+    flat curves do not magnify rounding."""
+    low, high = float(np.min(values)), float(np.max(values))
+    if high - low < 0.1:
+        middle = (high + low) / 2
+        low, high = middle - 0.05, middle + 0.05
+    pad = (high - low) * 0.08
+    return low - pad, high + pad * top
+
+
+def _deadline_lines(ax: Axes, curve: DeadlineCurve, x: np.ndarray) -> None:
+    """Each party's equilibrium payoff by deadline (filled markers where it makes the last
+    offer) and, dashed, in open-ended talks."""
+    n_parties = len(curve.parties)
+    for i in range(n_parties):
+        colour, marker = party_style(i)
+        ax.axhline(
+            float(curve.limit_payoffs[i]),
+            color=colour,
+            linewidth=1.6,
+            linestyle=(0, (5, 3)),
+            zorder=2,
+            gid=f"limit-{curve.parties[i]}",
+        )
+        ax.plot(
+            x,
+            curve.payoffs[:, i],
+            color=colour,
+            linewidth=1.8,
+            marker=marker,
+            markersize=7,
+            markerfacecolor="white",
+            markeredgewidth=1.5,
+            zorder=3,
+            gid=f"deadline-{curve.parties[i]}",
+        )
+        last = (curve.last_proposers == i) | (curve.last_proposers < 0)
+        if last.any():
+            ax.scatter(
+                x[last],
+                curve.payoffs[last, i],
+                s=49,
+                marker=marker,
+                color=colour,
+                linewidths=0,
+                zorder=4,
+                gid=f"last-offer-{curve.parties[i]}",
+            )
+
+
+def _deadline_axes(
+    ax: Axes, curve: DeadlineCurve, x: np.ndarray, ranges: np.ndarray, ylabel: str
+) -> None:
+    """Limits (with room at the right for the bars of open-ended ranges), ticks and labels."""
+    everything = np.concatenate([curve.payoffs.ravel(), curve.limit_payoffs, ranges.ravel()])
+    ax.set_ylim(*_padded(everything, top=1.8))
+    right = float(x.max()) + 0.6
+    for i, (low, high) in enumerate(ranges):
+        if high - low > TOLERANCE:  # open-ended talks have many equilibria: their range
+            ax.plot([right + 0.25 * (i + 1)] * 2, [low, high], color=party_style(i)[0],
+                    linewidth=5, solid_capstyle="butt", alpha=0.5, zorder=2, clip_on=False,
+                    gid=f"limit-range-{curve.parties[i]}")  # fmt: skip
+    if len(ranges):
+        right += 0.25 * (len(ranges) + 1)
+    ax.set_xlim(float(x.min()) - 0.6, right)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=min(len(x), 20)))
+    unit = _axis_unit(curve.round_label)
+    ax.set_xlabel(f"deadline ({unit})", fontsize=LABEL_SIZE)
+    ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
+    style_axes(ax)
+
+
+def _mark_stated_deadline(ax: Axes, curve: DeadlineCurve, deadlines: list[int]) -> None:
+    """The scenario's own deadline: a shaded column, its name, and each party's value there
+    with its shift from open-ended talks."""
+    assert curve.stated is not None
+    n_parties = len(curve.parties)
+    stated = float(curve.stated)
+    ax.axvspan(stated - 0.4, stated + 0.4, color=STATED_COLOUR, linewidth=0, zorder=0,
+               gid="stated-deadline")  # fmt: skip
+    first, final = int(curve.deadlines.min()), int(curve.deadlines.max())
+    side = "left" if curve.stated == first else "right" if curve.stated == final else "center"
+    ax.annotate(
+        f"the scenario's deadline:\n{_deadline_phrase(curve, curve.stated)}",
+        xy=(stated + {"left": -0.4, "right": 0.4, "center": 0.0}[side], 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(0, -4),
+        textcoords="offset points",
+        ha=side,
+        va="top",
+        fontsize=NOTE_SIZE - 1,
+        color=TEXT_GREY,
+        gid="stated-label",
+    )
+    row = curve.payoffs[deadlines.index(curve.stated)]
+    top = int(np.argmax(row))
+    for i in range(n_parties):
+        colour, _ = party_style(i)
+        above = i == top
+        if abs(float(row[i]) - float(curve.limit_payoffs[i])) > 0.01:
+            # the shift from open-ended talks to the scenario's deadline
+            ax.annotate(
+                "",
+                xy=(stated + 0.25, float(row[i])),
+                xytext=(stated + 0.25, float(curve.limit_payoffs[i])),
+                arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 1.4,
+                            "shrinkA": 0, "shrinkB": 4, "mutation_scale": 12},
+                zorder=5,
+                gid=f"shift-{curve.parties[i]}",
+            )  # fmt: skip
+        shift = float(row[i] - curve.limit_payoffs[i])
+        ax.annotate(
+            f"{row[i]:.3f} ({shift:+.3f})" if abs(shift) > 0.0005 else f"{row[i]:.3f}",
+            xy=(stated, float(row[i])),
+            xytext=(9, 7 if above else -7),
+            textcoords="offset points",
+            ha="left",
+            va="bottom" if above else "top",
+            fontsize=NOTE_SIZE,
+            fontweight="bold",
+            color=colour,
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
+                  "alpha": 0.85},
+            zorder=6,
+            gid=f"stated-value-{curve.parties[i]}",
+        )  # fmt: skip
+
+
+def _deadline_caption(
+    curve: DeadlineCurve, x: np.ndarray, ranges: np.ndarray, values_note: str
+) -> str:
+    """What the marks of the deadline chart mean."""
+    n_parties = len(curve.parties)
+    deadlines = [int(d) for d in curve.deadlines]
+    span = f"1 to {_deadline_phrase(curve, int(x.max()))}" if x.min() == 1 else "each deadline"
+    limit_words = "open-ended talks (no deadline), the limit of ever longer deadlines"
+    if curve.protocol == "alternating_offers" and n_parties == 2:
+        limit_words += " (Rubinstein 1982)"
+    caption = [
+        f"Solid: the subgame-perfect equilibrium with a deadline of {span}.",
+    ]
+    if bool(np.any(curve.last_proposers >= 0)):
+        caption.append(
+            "Filled markers: deadlines at which that party makes the last offer (the "
+            "last-mover advantage)."
+        )
+    caption.append(f"Dashed: {limit_words}.")
+    if curve.stated is not None and curve.stated in deadlines:
+        caption.append(
+            "Arrows and numbers in brackets: the shift from open-ended talks to the "
+            "scenario's deadline."
+        )
+    if len(ranges):
+        caption.append(
+            "Bars at the right: open-ended talks have many equilibria, over that range; the "
+            "dashed line is the one best for the first proposer."
+        )
+    caption.append(values_note)
+    return " ".join(caption)
+
+
+def plot_deadline(curve: DeadlineCurve, ax: Axes | None = None) -> Axes:
+    """Each party's equilibrium payoff against the deadline, and in open-ended talks.
+
+    Lines with markers: the subgame-perfect equilibrium with each deadline (filled
+    markers: that party makes the last offer, hollow: the other side does), showing
+    the last-mover advantage as a zigzag. Dashed lines: the equilibrium without a
+    deadline, which the zigzag converges to (Rubinstein 1982 for two parties). Shaded
+    column: the scenario's own deadline, with each party's number. Direct labels at the
+    right; the title states the finding (:func:`deadline_finding`).
+    """
+    if ax is None:
+        ax = curve_figure().add_subplot()
+    x = curve.deadlines.astype(float)
+    ylabel, values_note = _curve_values(curve)
+    n_parties = len(curve.parties)
+    _deadline_lines(ax, curve, x)
+    ranges = _limit_ranges(curve)
+    _deadline_axes(ax, curve, x, ranges, ylabel)
+    deadlines = [int(d) for d in curve.deadlines]
+    if curve.stated is not None and curve.stated in deadlines:
+        _mark_stated_deadline(ax, curve, deadlines)
+    ax.set_title(wrap(deadline_finding(curve), TITLE_WIDTH), loc="left",
+                 fontsize=TITLE_SIZE, pad=12)  # fmt: skip
+    limit_name = "open-ended"
+    items = [
+        (
+            float(curve.limit_payoffs[i]),
+            f"{curve.labels[i]}\n{limit_name}: {curve.limit_payoffs[i]:.3f}",
+            party_style(i)[0],
+            f"label-{curve.parties[i]}",
+        )
+        for i in range(n_parties)
+    ]
+    right_labels(ax, items, 1.0)
+    caption_below(ax, _deadline_caption(curve, x, ranges, values_note))
+    return ax
+
+
+def deadline_figure(curve: DeadlineCurve) -> Figure:
+    """The deadline chart (:func:`plot_deadline`) as a figure, the scenario named above."""
+    figure = curve_figure()
+    plot_deadline(curve, figure.add_subplot())
+    figure.suptitle(curve.scenario, x=0.01, ha="left", fontsize=NOTE_SIZE, color=TEXT_GREY)
+    return figure
+
+
+def _moves(a: float, b: float) -> str:
+    """``"rises from 0.40 to 0.55"``, ``"falls from ..."`` or ``"stays at ..."``."""
+    first, second = _pair(a, b)
+    if first == second:
+        return f"stays at {first}"
+    return f"{'rises' if b > a else 'falls'} from {first} to {second}"
+
+
+def discount_finding(curve: DiscountCurve) -> str:
+    """The discount chart's title: how the party's own utility moves with its patience."""
+    k = curve.party
+    label = curve.labels[k]
+    x0, x1 = float(curve.discounts[0]), float(curve.discounts[-1])
+    moves = _moves(float(curve.payoffs[0, k]), float(curve.payoffs[-1, k]))
+    text = (
+        f"{label}'s {_value_word(curve)} {moves} as its discount factor goes from {x0:g} to {x1:g}"
+    )
+    if curve.deadline is not None:
+        text += f", with a deadline of {deadline_words(curve.round_label, curve.deadline)}"
+        if curve.open_payoffs is not None:
+            moves = _moves(float(curve.open_payoffs[0, k]), float(curve.open_payoffs[-1, k]))
+            text += f"; in open-ended talks it {moves}"
+    return text
+
+
+def _value_word(curve: DeadlineCurve | DiscountCurve) -> str:
+    """What the curve shows of each party, in a word."""
+    return "utility" if curve.immediate else "payoff"
+
+
+def _per_round(label: str | None) -> str:
+    """``"per day"`` for rounds of ``"1 day"``, else ``"per round"``."""
+    unit = round_unit(label)
+    return f"per {unit[1]}" if unit is not None and unit[0] == 1 else "per round"
+
+
+def plot_discount(curve: DiscountCurve, ax: Axes | None = None) -> Axes:
+    """Each party's equilibrium payoff against one party's discount factor: solid under
+    the scenario's protocol, dashed without its deadline (when it has one); a dotted
+    vertical line at the stated discount factor. Direct labels at the right."""
+    if ax is None:
+        ax = curve_figure().add_subplot()
+    x = curve.discounts
+    ylabel, values_note = _curve_values(curve)
+    n_parties = len(curve.parties)
+    items = []
+    has_deadline = curve.deadline is not None
+    deadline_text = (
+        deadline_words(curve.round_label, curve.deadline) if curve.deadline is not None else ""
+    )
+    for i in range(n_parties):
+        colour, marker = party_style(i)
+        ax.plot(x, curve.payoffs[:, i], color=colour, linewidth=2.0, zorder=3, marker=marker,
+                markersize=5, markevery=max(len(x) // 10, 1),
+                gid=f"discount-{curve.parties[i]}")  # fmt: skip
+        name = curve.labels[i] + (f", {deadline_text}" if has_deadline else "")
+        items.append((float(curve.payoffs[-1, i]), name, colour, f"label-{curve.parties[i]}"))
+        if curve.open_payoffs is not None:
+            ax.plot(x, curve.open_payoffs[:, i], color=colour, linewidth=1.6,
+                    linestyle=(0, (5, 3)), zorder=2, gid=f"open-{curve.parties[i]}")  # fmt: skip
+            items.append(
+                (
+                    float(curve.open_payoffs[-1, i]),
+                    f"{curve.labels[i]}, open-ended",
+                    colour,
+                    f"label-open-{curve.parties[i]}",
+                )
+            )
+    arrays = [curve.payoffs.ravel()]
+    if curve.open_payoffs is not None:
+        arrays.append(curve.open_payoffs.ravel())
+    ax.set_ylim(*_padded(np.concatenate(arrays)))
+    width = float(x.max() - x.min()) or 0.1
+    ax.set_xlim(float(x.min()) - 0.02 * width, float(x.max()) + 0.02 * width)
+    stated = curve.stated
+    if x.min() - TOLERANCE <= stated <= x.max() + TOLERANCE:
+        ax.axvline(stated, color=TEXT_GREY, linewidth=1.0, linestyle=":", zorder=1,
+                   gid="stated-discount")  # fmt: skip
+        ax.annotate(
+            f"stated: {stated:g}",
+            xy=(stated, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(-4, -4),
+            textcoords="offset points",
+            ha="right",
+            va="top",
+            fontsize=NOTE_SIZE - 1,
+            color=TEXT_GREY,
+            gid="stated-label",
+        )
+    ax.set_xlabel(
+        f"{curve.labels[curve.party]}'s discount factor ({_per_round(curve.round_label)})",
+        fontsize=LABEL_SIZE,
+    )
+    ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
+    style_axes(ax)
+    ax.set_title(wrap(discount_finding(curve), TITLE_WIDTH), loc="left",
+                 fontsize=TITLE_SIZE, pad=12)  # fmt: skip
+    right_labels(ax, items, 1.0)
+    caption = []
+    if has_deadline:
+        caption.append(
+            f"Solid: the subgame-perfect equilibrium with a deadline of {deadline_text}."
+        )
+        if curve.open_payoffs is not None:
+            caption.append("Dashed: open-ended talks (no deadline).")
+    else:
+        caption.append("The subgame-perfect equilibrium of open-ended talks (no deadline).")
+    caption.append(values_note)
+    caption_below(ax, " ".join(caption))
+    return ax
+
+
+def discount_figure(curve: DiscountCurve) -> Figure:
+    """The discount chart (:func:`plot_discount`) as a figure, the scenario named above."""
+    figure = curve_figure()
+    plot_discount(curve, figure.add_subplot())
+    figure.suptitle(curve.scenario, x=0.01, ha="left", fontsize=NOTE_SIZE, color=TEXT_GREY)
+    return figure

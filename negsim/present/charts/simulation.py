@@ -1,0 +1,134 @@
+"""Charts of simulated negotiations (:mod:`negsim.studies.simulate`): when the simulated
+runs agree (:func:`agreements_figure`) and how each agent concedes at the stated values
+(:func:`concessions_figure`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from negsim.present.charts.style import (
+    DEAL_COLOUR,
+    LABEL_SIZE,
+    LAST_COLOUR,
+    NOTE_SIZE,
+    TEXT_GREY,
+    TITLE_SIZE,
+    new_figure,
+    party_style,
+    style_axes,
+)
+from negsim.present.words import rough_percent, round_noun
+
+__all__ = [
+    "agreements_figure",
+    "agreements_finding",
+    "concessions_figure",
+    "concessions_finding",
+    "plot_agreements",
+    "plot_concessions",
+]
+
+
+def plot_agreements(result: Any, ax: Axes | None = None, round_label: str | None = None) -> Axes:
+    """The share of simulated runs that agree in each round, the last round highlighted
+    (the deadline spike, if any), with the share that never agrees stated.
+
+    ``result`` is a :class:`negsim.studies.simulate.SimulationResult`.
+    """
+    if ax is None:
+        ax = new_figure().add_subplot()
+    counts = np.asarray(result.agreement_round_histogram, dtype=float)
+    shares = counts / result.runs
+    rounds = np.arange(counts.size)
+    colours = [DEAL_COLOUR] * counts.size
+    if result.deadline is not None and counts.size:
+        colours[-1] = LAST_COLOUR
+    ax.bar(rounds, shares, color=colours, width=0.8, zorder=3)
+    if result.deadline is not None:
+        ax.axvline(counts.size - 0.5, color=TEXT_GREY, linestyle="--", linewidth=1.2)
+        ax.text(counts.size - 0.55, 1.0, "deadline", transform=ax.get_xaxis_transform(),
+                ha="right", va="top", fontsize=NOTE_SIZE, color=TEXT_GREY)  # fmt: skip
+    noun = round_noun(round_label) if round_label else "round"
+    ax.set_xlabel(f"{noun} of agreement" if noun != "round" else "round of agreement (0 = first)",
+                  fontsize=LABEL_SIZE)  # fmt: skip
+    ax.set_ylabel("share of simulated runs", fontsize=LABEL_SIZE)
+    ax.yaxis.set_major_formatter(lambda value, _: f"{value:.0%}")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    style_axes(ax)
+    ax.set_title(agreements_finding(result), loc="left", fontsize=TITLE_SIZE, wrap=True)
+    return ax
+
+
+def agreements_finding(result: Any) -> str:
+    """The title of the agreements chart: the agreement rate and the last-round share."""
+    rate = result.agreement_rate
+    text = f"{rough_percent(rate)} of {result.runs:,} simulated negotiations end in a deal"
+    share = result.final_round_share
+    if result.deadline is not None and share is not None:
+        text += f"; {rough_percent(share)} of the deals come in the last round"
+    return text
+
+
+def agreements_figure(result: Any, round_label: str | None = None) -> Figure:
+    """The agreements chart (:func:`plot_agreements`) as a figure."""
+    figure = new_figure(10.0, 6.0)
+    plot_agreements(result, figure.add_subplot(), round_label)
+    return figure
+
+
+def plot_concessions(trace: Any, ax: Axes | None = None) -> Axes:
+    """Each agent's target utility over the rounds (line) and the offers: filled markers
+    for its own offers (their value to itself), hollow ones for the offers it receives; the
+    round of agreement marked. ``trace`` is a :class:`negsim.studies.simulate.ConcessionTrace`."""
+    if ax is None:
+        ax = new_figure().add_subplot()
+    rounds = np.arange(trace.targets.shape[0])
+    for i, name in enumerate(trace.parties):
+        colour, marker = party_style(i)
+        agent = trace.agents[name]
+        label = f"{name}: {agent['strategy']}"
+        if agent["strategy"] != "tit_for_tat":
+            label += f" ({agent['exponent']:g})"
+        ax.plot(rounds, trace.targets[:, i], color=colour, linewidth=2.2, label=label)
+        own = trace.proposers == i
+        ax.plot(rounds[own], trace.offers[own, i], linestyle="none", marker=marker,
+                color=colour, markersize=8)  # fmt: skip
+        ax.plot(rounds[~own], trace.offers[~own, i], linestyle="none", marker=marker,
+                markerfacecolor="white", markeredgecolor=colour, markersize=8)  # fmt: skip
+        ax.axhline(trace.disagreement[i], color=colour, linestyle=":", linewidth=1.2)
+        ax.annotate(label, (rounds[0], trace.targets[0, i]), xytext=(6, 6 - 18 * i),
+                    textcoords="offset points", color=colour, fontsize=NOTE_SIZE,
+                    fontweight="bold")  # fmt: skip
+    if trace.agreement_round is not None:
+        ax.axvline(trace.agreement_round, color=TEXT_GREY, linestyle="--", linewidth=1.2)
+        ax.text(trace.agreement_round, 1.0, " agreement", transform=ax.get_xaxis_transform(),
+                ha="left", va="top", fontsize=NOTE_SIZE, color=TEXT_GREY)  # fmt: skip
+    noun = round_noun(trace.round_label) if trace.round_label else "round"
+    ax.set_xlabel(f"{noun} (0 = first)", fontsize=LABEL_SIZE)
+    ax.set_ylabel("utility (own scale)", fontsize=LABEL_SIZE)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    style_axes(ax)
+    ax.set_title(concessions_finding(trace), loc="left", fontsize=TITLE_SIZE, wrap=True)
+    return ax
+
+
+def concessions_finding(trace: Any) -> str:
+    """The title of the concessions chart: when (and whether) the agents agree."""
+    if trace.agreement_round is None:
+        return f"At the stated values the agents do not agree within {trace.rounds} rounds"
+    utilities = trace.offers[trace.agreement_round]
+    terms = ", ".join(f"{n} {u:.2f}" for n, u in zip(trace.parties, utilities, strict=True))
+    return (f"At the stated values the agents agree in round {trace.agreement_round} of "
+            f"{trace.rounds}: {terms}")  # fmt: skip
+
+
+def concessions_figure(trace: Any) -> Figure:
+    """The concessions chart (:func:`plot_concessions`) as a figure."""
+    figure = new_figure(10.0, 6.0)
+    plot_concessions(trace, figure.add_subplot())
+    return figure

@@ -1,0 +1,305 @@
+"""Charts of a sweep's ``results.csv`` (``negsim plot DIR --kind sweep``).
+
+:func:`negsim.studies.sweep_table.read_results` reads the folder ``negsim sweep`` writes
+into a :class:`~negsim.studies.sweep_table.SweepTable`; :func:`sweep_figure` draws it by
+the number of swept paths:
+
+* one path: each party's equilibrium utility against it, one line per party, the Nash
+  bargaining solution (over the hull) as a thin dashed line, direct labels at the right.
+  Several rows at the same value (random runs) give a line through the mean and a band
+  from the lowest to the highest value;
+* two paths: a heatmap of one metric over the grid with one contour line and a colour
+  bar. The default metric is ``no_agreement_probability`` when the sweep has it, else
+  the first party's equilibrium utility. The contour (see
+  :func:`~negsim.present.charts.heatmap.contour_level`): where
+  agreement becomes likely (no-agreement probability 0.5), where an agreement is reached
+  at all, where it is delayed past round 0, or where the party's equilibrium utility
+  equals its Nash bargaining utility; a ``level`` argument overrides it;
+* three paths: small multiples, one heatmap per value of the third path, one colour scale.
+
+Points whose ``status`` is not ``ok`` are kept aside: hatched cells in a heatmap, hatched
+columns on a line chart, and counted in the caption. Like every chart of
+:mod:`negsim.present.charts`, figures are built without pyplot and are the same for the
+same input. The heatmaps are in :mod:`negsim.present.charts.heatmap`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from negsim.present.charts.heatmap import heatmap_figure
+from negsim.present.charts.labels import right_labels
+from negsim.present.charts.style import (
+    HATCH_COLOUR,
+    LABEL_SIZE,
+    TITLE_SIZE,
+    TITLE_WIDTH,
+    curve_figure,
+    party_style,
+    style_axes,
+    wrap,
+)
+from negsim.present.charts.sweep_text import (
+    failed_note,
+    path_words,
+    sweep_caption,
+    sweep_finding,
+    sweep_suptitle,
+    value_words,
+    with_article,
+)
+from negsim.present.words import metric_label
+from negsim.studies.sweep_table import (
+    SweepTable,
+    axis_positions,
+    numeric_axis,
+    read_results,
+    value_key,
+)
+
+__all__ = ["default_metric", "sweep_figure"]
+
+
+def sweep_figure(
+    table: SweepTable | str | os.PathLike[str],
+    metric: str | None = None,
+    level: float | None = None,
+) -> Figure:
+    """The sweep chart of a :class:`SweepTable` (or a sweep folder): a line chart for
+    one swept path, a heatmap for two, small multiples of heatmaps for three.
+
+    ``metric`` is a column of ``results.csv``: with one path, ``u`` (default) or
+    ``payoff`` draws that quantity for every party, and any other column one line; with
+    two or three paths, the heatmap's column (default: :func:`default_metric`). ``level``
+    sets the heatmap's contour (default: :func:`contour_level`).
+
+    Raises :class:`ValueError` for four or more swept paths, an unknown metric, or a
+    sweep without one successful point.
+    """
+    if not isinstance(table, SweepTable):
+        table = read_results(table)
+    if not table.rows:
+        raise ValueError(
+            f"no successful point to draw: all {table.n_failed} points of the sweep failed"
+        )
+    n = len(table.swept)
+    if n == 1 or _paired(table):
+        return _line_figure(table, metric)
+    if n in (2, 3):
+        return heatmap_figure(table, metric or default_metric(table), level)
+    raise ValueError(
+        f"the sweep varies {n} paths; a chart shows at most three (draw a slice of it: "
+        "sweep fewer paths, or filter results.csv)"
+    )
+
+
+def _paired(table: SweepTable) -> bool:
+    """A ``--zip`` sweep of several paths: each value of the first path occurs once."""
+    firsts = [row.get(table.swept[0]) for row in (*table.rows, *table.failed)]
+    if len(table.swept) < 2 or len(set(map(str, firsts))) != len(firsts):
+        return False
+    return all(
+        len({str(r.get(p)) for r in (*table.rows, *table.failed)}) == len(firsts)
+        for p in table.swept
+    )
+
+
+def default_metric(table: SweepTable) -> str:
+    """``no_agreement_probability`` when the sweep has it (and it varies or is nonzero), else
+    the first party's equilibrium utility."""
+    if "no_agreement_probability" in table.columns:
+        values = table.column("no_agreement_probability")
+        if np.isfinite(values).any():
+            return "no_agreement_probability"
+    if not table.parties:
+        raise ValueError("results.csv has no u.PARTY column to draw")
+    return f"u.{table.parties[0]}"
+
+
+# One swept path -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Series:
+    """A column's mean, lowest and highest value at each value of the swept path."""
+
+    column: str
+    mean: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
+def _series(table: SweepTable, column: str, x_index: np.ndarray, n: int) -> _Series:
+    values = table.column(column)
+    mean, low, high = (np.full(n, np.nan) for _ in range(3))
+    for k in range(n):
+        chosen = values[(x_index == k) & np.isfinite(values)]
+        if chosen.size:
+            mean[k], low[k], high[k] = chosen.mean(), chosen.min(), chosen.max()
+    return _Series(column, mean, low, high)
+
+
+def _line_columns(table: SweepTable, kind: str) -> list[str]:
+    """The columns a line chart draws: ``u`` or ``payoff`` of every party, or one column."""
+    if kind in ("u", "payoff"):
+        columns = [f"{kind}.{p}" for p in table.parties]
+    elif kind in table.columns:
+        columns = [kind]
+    else:
+        raise ValueError(
+            f"no column {kind!r} in results.csv; use u, payoff or one of: "
+            f"{', '.join(table.columns)}"
+        )
+    if not columns:
+        raise ValueError("results.csv has no u.PARTY column to draw")
+    return columns
+
+
+def _draw_lines(
+    ax: Axes,
+    table: SweepTable,
+    kind: str,
+    columns: list[str],
+    xs: np.ndarray,
+    x_index: np.ndarray,
+    n: int,
+) -> tuple[list[tuple[float, str, str, str]], bool, list[np.ndarray]]:
+    """One line per column through the mean at each swept value (a band from the lowest to
+    the highest when several runs share a value), the party's Nash utility dashed. Returns
+    the direct labels, whether a band was drawn, and every value drawn (for the limits)."""
+    labels: list[tuple[float, str, str, str]] = []
+    banded = False
+    everything: list[np.ndarray] = []
+    for i, column in enumerate(columns):
+        colour, marker = party_style(i)
+        series = _series(table, column, x_index, n)
+        if np.any(series.high - series.low > 1e-12):
+            banded = True
+            ax.fill_between(
+                xs,
+                series.low,
+                series.high,
+                color=colour,
+                alpha=0.18,
+                linewidth=0,
+                zorder=1,
+                gid=f"band-{column}",
+            )
+        ax.plot(
+            xs,
+            series.mean,
+            color=colour,
+            linewidth=1.9,
+            marker=marker,
+            markersize=5,
+            markerfacecolor="white",
+            markeredgewidth=1.3,
+            zorder=3,
+            gid=f"line-{column}",
+        )
+        everything += [series.low, series.high]
+        party = column.split(".", 1)[1] if kind in ("u", "payoff") else None
+        nash = f"nash.u.{party}" if party is not None else None
+        if nash is not None and nash in table.columns:
+            hull = _series(table, nash, x_index, n)
+            if np.isfinite(hull.mean).any():
+                ax.plot(
+                    xs,
+                    hull.mean,
+                    color=colour,
+                    linewidth=1.0,
+                    linestyle=(0, (4, 3)),
+                    zorder=2,
+                    gid=f"nash-{party}",
+                )
+                everything.append(hull.mean)
+        last = np.flatnonzero(np.isfinite(series.mean))
+        if last.size:
+            y = float(series.mean[last[-1]])
+            name = table.label(party) if party is not None else metric_label(column, table)
+            labels.append((y, f"{name}\n{y:.3f}", colour, f"label-{column}"))
+    return labels, banded, everything
+
+
+def _failed_columns(
+    ax: Axes, table: SweepTable, path: str, position: dict[str, int], xs: np.ndarray
+) -> None:
+    """A hatched column at each swept value where a point failed."""
+    for row in table.failed:  # failed points: a hatched column
+        key = value_key(row.get(path))
+        if key in position:
+            k = position[key]
+            width = (float(np.min(np.diff(xs))) if len(xs) > 1 else 1.0) * 0.8
+            ax.axvspan(
+                xs[k] - width / 2,
+                xs[k] + width / 2,
+                facecolor="none",
+                edgecolor=HATCH_COLOUR,
+                hatch="///",
+                linewidth=0,
+                zorder=0,
+                gid="failed",
+            )
+
+
+def _line_caption(table: SweepTable, path: str, kind: str, banded: bool) -> str:
+    """What the marks of a line chart mean."""
+    caption = (
+        "Solid: the subgame-perfect equilibrium at each value of "
+        f"{with_article(path_words(path, table).split(' (')[0])}."
+    )
+    if kind in ("u", "payoff") and any(f"nash.u.{p}" in table.columns for p in table.parties):
+        caption += " Thin dashed: the Nash bargaining solution (over lotteries), same colours."
+    if banded:
+        caption += " Bands: lowest to highest over the runs at that value; lines: their mean."
+    if len(table.swept) > 1:
+        others = ", ".join(table.swept[1:])
+        caption += f" Paired with {others} (a zipped sweep)."
+    caption += failed_note(table)
+    return caption
+
+
+def _line_figure(table: SweepTable, metric: str | None) -> Figure:
+    path = table.swept[0]
+    axis, position = axis_positions(table, path)
+    numeric = numeric_axis(axis)
+    xs = np.array(axis, dtype=float) if numeric else np.arange(len(axis), dtype=float)
+    x_index = np.array([position[value_key(row.get(path))] for row in table.rows])
+    kind = metric or "u"
+    figure = curve_figure()
+    ax = figure.add_subplot()
+    columns = _line_columns(table, kind)
+    labels, banded, everything = _draw_lines(ax, table, kind, columns, xs, x_index, len(axis))
+    finite = np.concatenate(everything)
+    finite = finite[np.isfinite(finite)]
+    if finite.size:
+        low, high = float(finite.min()), float(finite.max())
+        if high - low < 0.1:
+            low, high = (low + high) / 2 - 0.05, (low + high) / 2 + 0.05
+        pad = (high - low) * 0.08
+        ax.set_ylim(low - pad, high + pad)
+    _failed_columns(ax, table, path, position, xs)
+    if not numeric:
+        ax.set_xticks(xs, [value_words(v) for v in axis])
+    ax.set_xlabel(path_words(path, table), fontsize=LABEL_SIZE)
+    ylabel = {"u": "equilibrium utility", "payoff": "equilibrium payoff"}.get(
+        kind, metric_label(kind, table)
+    )
+    ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
+    style_axes(ax)
+    ax.set_title(
+        wrap(sweep_finding(table, columns[0] if len(columns) == 1 else kind), TITLE_WIDTH),
+        loc="left",
+        fontsize=TITLE_SIZE,
+        pad=12,
+    )
+    right_labels(ax, labels, 1.0)
+    caption = _line_caption(table, path, kind, banded)
+    sweep_caption(ax, caption)
+    sweep_suptitle(figure, table)
+    return figure

@@ -1,0 +1,208 @@
+"""The screening block of ``negsim solve --format table``: offers against a responder with
+private information, round by round (:func:`screening_renderables`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from negsim.present.words import (
+    deadline_words,
+    distribution_words,
+    percent,
+    plural,
+    round_name,
+    round_when,
+    screening_distribution,
+    screening_last_round_words,
+    screening_offer_terms,
+    screening_stated_value,
+    utility_text,
+)
+
+__all__ = ["PARAMETER_WORDS", "PROTOCOL_WORDS", "screening_renderables"]
+
+PROTOCOL_WORDS = {
+    "alternating_offers": "alternating offers",
+    "ultimatum": "ultimatum",
+    "one_sided": "one-sided offers",
+    "random_proposer": "random proposer (Baron–Ferejohn)",
+}
+
+PARAMETER_WORDS = {
+    "disagreement": "disagreement payoff (what it gets if talks fail)",
+    "agreement_value": "value of a deal (added to any agreement)",
+}
+
+
+def _about_table(screening: Any) -> Table:
+    """Who proposes to whom under which protocol, and what is private."""
+    space = screening.space
+    scenario = space.scenario
+    names = scenario.party_names
+    proposer, responder = names[screening.proposer], names[screening.responder]
+    label = scenario.protocol.round_label
+    solution = screening.solution
+    deadline = int(solution.agreement_probability.size)
+    about = Table(
+        title=f"Screening: {proposer}'s offers when {responder}'s {screening.parameter} is private",
+        title_justify="left",
+        show_header=False,
+    )
+    about.add_column("key", style="bold", no_wrap=True)
+    about.add_column("value", overflow="fold")
+    kind = PROTOCOL_WORDS.get(scenario.protocol.kind, scenario.protocol.kind)
+    about.add_row(
+        "protocol",
+        Text(
+            f"{kind}: only {proposer} proposes, to {responder}, who accepts or rejects; "
+            f"{plural(deadline, 'offer')} at most, over {deadline_words(label, deadline)}"
+            + (
+                f"; after a rejection, talks break down with probability "
+                f"{percent(scenario.protocol.breakdown_risk)}"
+                if scenario.protocol.breakdown_risk > 0
+                else ""
+            )
+        ),
+    )
+    distribution = screening_distribution(screening)
+    stated = screening_stated_value(screening)
+    private = (
+        f"{responder}'s {PARAMETER_WORDS.get(screening.parameter, screening.parameter)}; "
+        f"{proposer} knows only its distribution"
+    )
+    if distribution is not None:
+        private += f": {distribution_words(distribution)}"
+    private += f"; {screening.n_types} types; stated value {utility_text(stated)}"
+    about.add_row("private", Text(private))
+    return about
+
+
+def _rounds_table(screening: Any) -> Table:
+    """Per round: the offer, the chance it is accepted if the round is reached, the chance of
+    a deal in that round and so far."""
+    space = screening.space
+    scenario = space.scenario
+    names = scenario.party_names
+    proposer, responder = names[screening.proposer], names[screening.responder]
+    label = scenario.protocol.round_label
+    solution = screening.solution
+    deadline = int(solution.agreement_probability.size)
+    rounds = Table(
+        title="Round by round: the offer, acceptance if reached, and agreement",
+        title_justify="left",
+        expand=True,
+        caption=(
+            f"offer: utilities at stated values; accepts: probability that {responder} "
+            "accepts if the round is reached; deal: probability of a deal in that round, "
+            "from the start; so far: the running total"
+        ),
+        caption_justify="left",
+    )
+    rounds.add_column("round", no_wrap=True)
+    rounds.add_column(f"offer:\n{responder}", justify="right")
+    rounds.add_column(proposer, justify="right")
+    rounds.add_column("accepts", justify="right")
+    rounds.add_column("deal", justify="right")
+    rounds.add_column("so far", justify="right")
+    cumulative = np.cumsum(solution.agreement_probability)
+    for t in range(deadline):
+        head = Text(str(t))
+        name = round_name(label, t)
+        if not name.startswith("round"):
+            head.append(f" {name}", style="dim")
+        if t == deadline - 1:
+            head.append(" last", style="bold")
+        if screening.stated_type_round == t:
+            head.append(" *", style="bold")
+        utilities = screening.offer_utilities[t]
+        if utilities is None:
+            offer = ["-", "-"]
+        else:
+            offer = [
+                utility_text(float(utilities[screening.responder])),
+                utility_text(float(utilities[screening.proposer])),
+            ]
+        rounds.add_row(
+            head,
+            *offer,
+            f"{float(solution.accept_probability[t]):.1%}",
+            f"{float(solution.agreement_probability[t]):.1%}",
+            f"{float(cumulative[t]):.1%}",
+        )
+    return rounds
+
+
+def _terms_table(screening: Any) -> Table:
+    """The offers in issue terms, round by round."""
+    label = screening.space.scenario.protocol.round_label
+    shared, per_round = screening_offer_terms(screening)
+    terms = Table(
+        title="The offers in issue terms",
+        title_justify="left",
+        caption=("every offer has " + ", ".join(shared)) if shared else None,
+        caption_justify="left",
+        show_header=False,
+    )
+    terms.add_column("round", no_wrap=True)
+    terms.add_column("offer", overflow="fold")
+    for t, words in enumerate(per_round):
+        name = round_name(label, t)
+        terms.add_row(name, Text(words))
+    return terms
+
+
+def _outcome_table(screening: Any) -> Table:
+    """Whether a deal happens, the expected payoffs, the deadline effect, and when the
+    responder with its stated value accepts."""
+    scenario = screening.space.scenario
+    names = scenario.party_names
+    responder = names[screening.responder]
+    label = scenario.protocol.round_label
+    solution = screening.solution
+    stated = screening_stated_value(screening)
+    outcome = Table(title="Screening outcome", title_justify="left", show_header=False)
+    outcome.add_column("key", style="bold", no_wrap=True)
+    outcome.add_column("value", overflow="fold")
+    agreed = 1.0 - float(solution.no_agreement_probability)
+    outcome.add_row(
+        "agreement",
+        Text(
+            f"a deal by the deadline with probability {percent(agreed)}; no deal with "
+            f"probability {percent(float(solution.no_agreement_probability))}"
+        ),
+    )
+    payoffs = ", ".join(
+        f"{name} {utility_text(float(value))}"
+        for name, value in zip(names, screening.expected_payoffs, strict=True)
+    )
+    outcome.add_row(
+        "expected payoffs",
+        Text(f"{payoffs} (discounted to round 0, less delay costs, with breakdown risk)"),
+    )
+    outcome.add_row("deadline effect", Text(screening_last_round_words(screening)))
+    if screening.stated_type_round is None:
+        stated_words = f"{responder} with its stated value {utility_text(stated)} never accepts"
+    else:
+        when = round_when(label, screening.stated_type_round)
+        stated_words = (
+            f"{responder} with its stated value {utility_text(stated)} accepts in {when}, marked *"
+        )
+    outcome.add_row("stated value", Text(stated_words))
+    return outcome
+
+
+def screening_renderables(screening: Any) -> list[RenderableType]:
+    """The screening block of ``negsim solve --format table``: who proposes, what is
+    private, per round the offer, the conditional acceptance probability, the unconditional
+    probability of agreement and its running total, then the outcome in words."""
+    return [
+        _about_table(screening),
+        _rounds_table(screening),
+        _terms_table(screening),
+        _outcome_table(screening),
+    ]

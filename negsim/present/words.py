@@ -1,0 +1,494 @@
+"""Words and number formats shared by the terminal tables and the charts.
+
+Every function here turns a number or a record into text: none draws or prints, and none
+imports rich or matplotlib, so that tables and charts say the same thing the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from negsim.analysis.records import SOLUTION_NAMES, Analysis
+from negsim.space import OutcomeSpace
+
+if TYPE_CHECKING:
+    from negsim.studies.sweep_table import SweepTable
+
+__all__ = [
+    "PARTY_PARAMETERS",
+    "TOLERANCE",
+    "common_issues",
+    "deadline_words",
+    "distribution_words",
+    "format_level",
+    "gain_text",
+    "issue_words",
+    "join_words",
+    "lottery_members",
+    "metric_label",
+    "mix_words",
+    "no_zopa_reason",
+    "package_in_words",
+    "package_terms",
+    "party_label",
+    "path_label",
+    "percent",
+    "plain_words",
+    "plural",
+    "possessive",
+    "rough_percent",
+    "round_name",
+    "round_noun",
+    "round_number",
+    "round_unit",
+    "round_when",
+    "screening_distribution",
+    "screening_last_round_words",
+    "screening_offer_terms",
+    "screening_stated_value",
+    "short_number",
+    "six_digits",
+    "solution_groups",
+    "terms_text",
+    "utility_text",
+]
+
+TOLERANCE = 1e-9
+"""Utilities within this are equal (scenario spec, the payoff convention)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Numbers
+
+
+def utility_text(value: float) -> str:
+    """A utility: three decimals (utilities are mostly on a 0-1 scale)."""
+    text = f"{value:.3f}"
+    return "0.000" if text == "-0.000" else text
+
+
+def gain_text(value: float) -> str:
+    """A gain in utility: three decimals with its sign."""
+    text = f"{value:+.3f}"
+    return "+0.000" if text == "-0.000" else text
+
+
+def short_number(value: float) -> str:
+    """A number in a sentence: up to 3 significant digits."""
+    return f"{value:.3g}"
+
+
+def six_digits(value: float) -> str:
+    """A number for tables: up to 6 significant digits, no trailing zeros."""
+    return f"{value:.6g}"
+
+
+def percent(weight: float) -> str:
+    """A probability as a percentage, 3 significant digits; never "100%" short of 1."""
+    for digits in range(3, 10):
+        text = f"{weight * 100:.{digits}g}%"
+        if weight >= 1 or text != "100%":
+            return text
+    return text
+
+
+def rough_percent(value: float) -> str:
+    """A probability in a title: whole percent, one decimal below 10%."""
+    return f"{value:.0%}" if value >= 0.095 else f"{value:.1%}"
+
+
+# --------------------------------------------------------------------------------------------
+# Parties and packages
+
+
+def party_label(analysis: Analysis, index: int) -> str:
+    """The display label of party ``index`` (its name when it has no label)."""
+    return analysis.space.scenario.parties[index].label
+
+
+def _in_sentence(analysis: Analysis, index: int) -> str:
+    """A party's label inside a sentence: "The buyer" becomes "the buyer"."""
+    label = party_label(analysis, index)
+    return "the " + label[4:] if label.startswith("The ") else label
+
+
+def format_level(space: OutcomeSpace, issue_name: str, value: Any) -> str:
+    """One issue's value of a JSON package (:meth:`OutcomeSpace.package`, or an interpolated
+    hull package) as words: the option, ``"40 officials"``, ``"us 0.3, leader 0.7"``."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        return ", ".join(f"{name} {float(share):.4g}" for name, share in value.items())
+    unit = getattr(space.scenario.issue(issue_name), "unit", None)
+    number = f"{float(value):.4g}"
+    return f"{number} {unit}" if unit else number
+
+
+def package_terms(space: OutcomeSpace, package: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``[(issue name, value in words), ...]`` of a JSON package, in issue order."""
+    return [(name, format_level(space, name, value)) for name, value in package.items()]
+
+
+def plain_words(text: str) -> str:
+    """Identifiers as words: ``"icc_case"`` -> ``"icc case"``."""
+    return text.replace("_", " ")
+
+
+def package_in_words(analysis: Analysis, package: Mapping[str, Any]) -> dict[str, str]:
+    """A JSON package as ``{issue: value in words}``, underscores as spaces in the values."""
+    return {issue: plain_words(value) for issue, value in package_terms(analysis.space, package)}
+
+
+def possessive(label: str) -> str:
+    """``"the US's"``, ``"Partners'"``."""
+    return f"{label}'" if label.endswith("s") else f"{label}'s"
+
+
+def terms_text(terms: Sequence[tuple[str, str]], separator: str = "; ") -> str:
+    """``"issue=value; issue=value"``."""
+    return separator.join(f"{issue}={value}" for issue, value in terms)
+
+
+def join_words(labels: Sequence[str], last: str = "and") -> str:
+    """``"a"``, ``"a and b"``, ``"a, b and c"``."""
+    if len(labels) <= 2:
+        return f" {last} ".join(labels)
+    return ", ".join(labels[:-1]) + f" {last} " + labels[-1]
+
+
+# --------------------------------------------------------------------------------------------
+# Findings shared by the tables and the charts
+
+
+def no_zopa_reason(analysis: Analysis) -> str:
+    """Why no package gives every party more than its disagreement utility, in plain words
+    with the scenario's numbers; ``""`` when there is a ZOPA."""
+    if analysis.zopa:
+        return ""
+    utilities = analysis.space.utilities
+    disagreement = analysis.disagreement
+    n_parties = utilities.shape[0]
+    best = utilities.max(axis=1)
+    stuck = [i for i in range(n_parties) if best[i] <= disagreement[i] + TOLERANCE]
+    if stuck:
+        clauses = []
+        for i in stuck:
+            clauses.append(
+                f"no package gives {_in_sentence(analysis, i)} more than the "
+                f"{short_number(disagreement[i])} expected from disagreement "
+                f"(the best package gives {short_number(best[i])})"
+            )
+        return "; ".join(clauses)
+    gains = utilities > disagreement[:, None] + TOLERANCE
+    if n_parties == 2:
+        # Each party can gain alone, never both together: say what the first party's gain
+        # costs the second.
+        others_best = utilities[1, gains[0]].max()
+        return (
+            f"every package that gives {_in_sentence(analysis, 0)} more than the "
+            f"{short_number(disagreement[0])} expected from disagreement leaves "
+            f"{_in_sentence(analysis, 1)} at most {short_number(others_best)}, short of the "
+            f"{short_number(disagreement[1])} expected from disagreement"
+        )
+    # Several parties: the party that falls furthest short when all the others gain.
+    shortfalls = []
+    for i in range(n_parties):
+        others = np.delete(gains, i, axis=0).all(axis=0)
+        reach = utilities[i, others].max() if others.any() else -np.inf
+        shortfalls.append((reach - disagreement[i], i, reach))
+    _, worst, reach = min(shortfalls)
+    if not np.isfinite(reach):
+        return "no package gives all the parties more than their disagreement utilities at once"
+    return (
+        "no package gives every party more than its disagreement utility: when all the "
+        f"others gain, {_in_sentence(analysis, worst)} gets at most {short_number(reach)}, "
+        f"short of the {short_number(disagreement[worst])} expected from disagreement"
+    )
+
+
+def solution_groups(analysis: Analysis) -> list[list[str]]:
+    """Solutions that pick the same single package, grouped, in ``SOLUTION_NAMES`` order."""
+    groups: dict[int, list[str]] = {}
+    for name in SOLUTION_NAMES:
+        solution = analysis.solutions.get(name)
+        if solution is not None:
+            groups.setdefault(solution.position, []).append(name)
+    return list(groups.values())
+
+
+# --------------------------------------------------------------------------------------------
+# Rounds
+
+
+ROUND_LABEL = re.compile(r"^\s*(\d+(?:\.\d+)?)?\s*([A-Za-z][A-Za-z -]*?)\s*$")
+
+
+def round_unit(label: str | None) -> tuple[float, str] | None:
+    """``(length, unit)`` of a protocol's ``round`` label: ``"1 day"`` -> ``(1.0, "day")``,
+    ``"2 weeks"`` -> ``(2.0, "week")``, ``"day"`` -> ``(1.0, "day")``; None when there is
+    no label or it does not read as a length of time."""
+    if not label:
+        return None
+    match = ROUND_LABEL.match(label)
+    if match is None:
+        return None
+    length = float(match.group(1)) if match.group(1) else 1.0
+    unit = match.group(2)
+    if unit.endswith("s") and not unit.endswith("ss"):
+        unit = unit[:-1]
+    if length <= 0:
+        return None
+    return length, unit
+
+
+def plural(count: float, unit: str) -> str:
+    """``"1 day"``, ``"7 days"``."""
+    return f"{count:g} {unit}" if count == 1 else f"{count:g} {unit}s"
+
+
+def deadline_words(label: str | None, deadline: int) -> str:
+    """``"7 days"`` for a deadline of 7 rounds of ``"1 day"``; ``"7 rounds"`` without a
+    label that reads as time."""
+    unit = round_unit(label)
+    if unit is None:
+        return plural(deadline, "round")
+    return plural(deadline * unit[0], unit[1])
+
+
+def round_name(label: str | None, round_index: int) -> str:
+    """How people count round ``round_index`` (from 0): ``"day 3"`` for round 2 of rounds
+    of ``"1 day"``; ``"round 2"`` otherwise."""
+    unit = round_unit(label)
+    if unit is None or unit[0] != 1:
+        return f"round {round_index}"
+    return f"{unit[1]} {round_index + 1}"
+
+
+def round_number(label: str | None, round_index: int) -> str:
+    """The number people use for a round: ``"3"`` for day 3 (round 2) of rounds of
+    ``"1 day"``; the round index otherwise."""
+    return round_name(label, round_index).split()[-1]
+
+
+def round_noun(label: str | None) -> str:
+    """What a round is called: ``"day"`` for rounds of ``"1 day"``, else ``"round"``."""
+    name = round_name(label, 0)
+    return name.split()[0]
+
+
+# --------------------------------------------------------------------------------------------
+# Packages and lotteries
+
+
+def issue_words(space: OutcomeSpace, position: int) -> dict[str, str]:
+    """The package at ``position`` as ``{issue: value in words}``."""
+    return dict(package_terms(space, space.package(position)))
+
+
+def lottery_members(mix: Sequence[tuple[float, int]]) -> list[tuple[float, int]]:
+    """The packages of a lottery with positive weight, the heaviest first."""
+    kept = [(float(w), int(p)) for w, p in mix if w > TOLERANCE]
+    return sorted(kept, key=lambda member: (-member[0], member[1]))
+
+
+def mix_words(
+    space: OutcomeSpace, mix: Sequence[tuple[float, int]], skip: Sequence[str] = ()
+) -> str:
+    """A package or lottery in issue terms, leaving out the issues in ``skip``: the terms
+    every package of the lottery shares, then the lottery on the rest
+    (``"84.3% icc_case=ended, 15.7% icc_case=proceeds"``)."""
+    members = lottery_members(mix)
+    if not members:
+        return "no offer"
+    words = [issue_words(space, position) for _, position in members]
+    issues = [issue for issue in space.scenario.issue_names if issue not in skip]
+    common = [issue for issue in issues if len({w[issue] for w in words}) == 1]
+    differing = [issue for issue in issues if issue not in common]
+    parts = []
+    if common:
+        parts.append(terms_text([(issue, words[0][issue]) for issue in common], ", "))
+    if differing:
+        options = []
+        for (weight, _), package_words in zip(members, words, strict=True):
+            terms = terms_text([(issue, package_words[issue]) for issue in differing], ", ")
+            bare = len(differing) == 1 and ", " not in terms
+            options.append(f"{percent(weight)} " + (terms if bare else f"({terms})"))
+        lottery = "a lottery: " + ", ".join(options)
+        average = _average_terms(space, members, differing)
+        if average:
+            lottery = f"{average} on average, as {lottery}"
+        parts.append(lottery)
+    return "; ".join(parts) if parts else "the terms above"
+
+
+def _average_terms(
+    space: OutcomeSpace, members: Sequence[tuple[float, int]], differing: Sequence[str]
+) -> str:
+    """The lottery's average on ``differing`` issues when they are all numeric or split
+    (the interpolated package of ``--format json``), else ``""``."""
+    package = space.interpolate([p for _, p in members], [w for w, _ in members])
+    if package is None:
+        return ""
+    return terms_text(
+        [(issue, format_level(space, issue, package[issue])) for issue in differing], ", "
+    )
+
+
+def common_issues(space: OutcomeSpace, mixes: Sequence[Sequence[tuple[float, int]]]) -> list[str]:
+    """Issues on which every package of every lottery agrees."""
+    positions = [position for mix in mixes for _, position in lottery_members(mix)]
+    if len(positions) < 2:
+        return []
+    words = [issue_words(space, position) for position in positions]
+    return [issue for issue in space.scenario.issue_names if len({w[issue] for w in words}) == 1]
+
+
+# --------------------------------------------------------------------------------------------
+# Screening: offers against a responder with private information
+
+
+def distribution_words(distribution: Any) -> str:
+    """A distribution of :mod:`negsim.format.model` in words."""
+    kind = type(distribution).__name__
+    if kind == "Uniform":
+        return f"uniform on [{short_number(distribution.low)}, {short_number(distribution.high)}]"
+    if kind == "Normal":
+        return (
+            f"normal, mean {short_number(distribution.mean)}, sd {short_number(distribution.sd)}, "
+            f"truncated to [{short_number(distribution.low)}, {short_number(distribution.high)}]"
+        )
+    if kind == "Choice":
+        return "one of " + ", ".join(
+            f"{short_number(value)} ({percent(p)})"
+            for value, p in zip(distribution.values, distribution.probabilities, strict=True)
+        )
+    return kind
+
+
+def screening_distribution(screening: Any) -> Any | None:
+    """The distribution of the responder's private parameter (None when not stated)."""
+    responder = screening.space.scenario.party_names[screening.responder]
+    for parameter in screening.space.scenario.uncertainty:
+        if parameter.party == responder and parameter.parameter == screening.parameter:
+            return parameter.distribution
+    return None
+
+
+def screening_stated_value(screening: Any) -> float:
+    """The responder's stated value of the private parameter (its expected disagreement)."""
+    if screening.parameter == "disagreement":
+        return float(screening.space.disagreement[screening.responder])
+    return float(screening.space.scenario.parties[screening.responder].agreement_value)
+
+
+def screening_offer_terms(screening: Any) -> tuple[list[str], list[str]]:
+    """The offers in issue terms: ``(shared, per_round)`` where ``shared`` are the terms
+    every offer has (``"amnesty=family"``) and ``per_round`` the rest of each offer (the
+    whole offer when nothing is shared; ``"no offer"`` when no type would accept)."""
+    space = screening.space
+    mixes = [mix for mix in screening.offer_mixes if mix]
+    shared_issues = common_issues(space, mixes)
+    shared: list[str] = []
+    if shared_issues:
+        words = issue_words(space, lottery_members(mixes[0])[0][1])
+        shared = [f"{issue}={words[issue]}" for issue in shared_issues]
+    per_round = [
+        mix_words(space, mix, shared_issues) if mix else "no offer" for mix in screening.offer_mixes
+    ]
+    if len(shared_issues) == len(space.scenario.issue_names):
+        per_round = ["the same terms" if mix else "no offer" for mix in screening.offer_mixes]
+    return shared, per_round
+
+
+def screening_last_round_words(screening: Any) -> str:
+    """The deadline effect in words: ``"9% of all agreements happen on the last day
+    (day 7): the deadline effect"``."""
+    share = screening.final_round_share
+    if share is None:
+        return "no agreement ever happens: every type rejects every offer"
+    label = screening.space.scenario.protocol.round_label
+    deadline = int(screening.solution.agreement_probability.size)
+    name = round_name(label, deadline - 1)
+    last = "last round" if name.startswith("round") else f"last {name.split()[0]}"
+    text = f"{percent(share)} of all agreements happen on the {last} ({name})"
+    if deadline == 1:
+        return text + ": a single take-it-or-leave-it offer"
+    uniform = 1.0 / deadline
+    if share > uniform + TOLERANCE:
+        return text + ": the deadline effect"
+    by_round = screening.solution.agreement_probability
+    peak = int(np.argmax(by_round))
+    return (
+        text + f", less than an even spread ({percent(uniform)}): no strong deadline effect; "
+        f"the most agreements, {percent(float(by_round[peak]) / float(by_round.sum()))}, "
+        f"happen in {round_when(label, peak)}"
+    )
+
+
+def round_when(label: str | None, round_index: int) -> str:
+    """``"round 2 (day 3)"`` for rounds of ``"1 day"``; ``"round 2"`` otherwise."""
+    name = round_name(label, round_index)
+    return name if name.startswith("round") else f"round {round_index} ({name})"
+
+
+# --------------------------------------------------------------------------------------------
+# Parameters and the columns of a sweep's results
+
+PARTY_PARAMETERS = {
+    "discount": "discount factor",
+    "disagreement": "disagreement utility",
+    "cost_per_round": "cost per round",
+    "outside_option": "outside option",
+    "agreement_value": "value of any agreement",
+    "bargaining_power": "bargaining power",
+}
+
+
+def path_label(
+    path: str, labels: Mapping[str, str] | None = None, round_label: str | None = None
+) -> str:
+    """Words for a swept path: ``protocol.deadline`` -> ``deadline (days)``,
+    ``parties.maduro.discount`` -> ``Nicolás Maduro's discount factor (per day)``, with
+    ``labels`` the parties' display names and ``round_label`` the protocol's ``round``."""
+    unit = round_unit(round_label)
+    daily = unit is not None and unit[0] == 1
+    parts = path.split(".")
+    if path == "protocol.deadline":
+        if unit is None:
+            return "deadline (rounds)"
+        return f"deadline ({unit[1]}s)" if daily else f"deadline (rounds of {round_label})"
+    if path == "protocol.breakdown_risk":
+        return "breakdown risk per rejection"
+    if len(parts) == 3 and parts[0] == "parties":
+        who = (labels or {}).get(parts[1], parts[1])
+        what = PARTY_PARAMETERS.get(parts[2], parts[2].replace("_", " "))
+        per = ""
+        if daily and unit is not None and parts[2] in ("discount", "cost_per_round"):
+            per = f" (per {unit[1]})"
+        return f"{possessive(who)} {what}{per}"
+    return path
+
+
+def metric_label(metric: str, table: SweepTable | None = None) -> str:
+    """Words for a results column."""
+    prefixes = {
+        "u.": "equilibrium utility",
+        "payoff.": "equilibrium payoff",
+        "nash.u.": "Nash bargaining utility",
+        "ks.u.": "Kalai–Smorodinsky utility",
+    }
+    for prefix in sorted(prefixes, key=len, reverse=True):
+        if metric.startswith(prefix):
+            party = metric[len(prefix) :]
+            who = table.label(party) if table is not None else party
+            return f"{possessive(who)} {prefixes[prefix]}"
+    return {
+        "no_agreement_probability": "probability of no agreement",
+        "final_round_share": "share of agreements in the last round",
+        "agreement": "agreement reached (1) or not (0)",
+        "round": "round of the agreement",
+    }.get(metric, metric.replace("_", " "))
