@@ -617,7 +617,10 @@ def sweep(
         command=["negsim", *sys.argv[1:]],
     )
     try:
-        summary = sweeping.run_sweep(plan, progress=_stderr().is_terminal)
+        from negsim.present.terminal.progress import SweepProgress
+
+        bar = SweepProgress if _stderr().is_terminal else None
+        summary = sweeping.run_sweep(plan, progress=bar)
     except sweeping.SweepError as error:
         _fail(str(error), EXIT_USAGE if isinstance(error, sweeping.FolderError) else EXIT_FAILURE)
     except OSError as error:

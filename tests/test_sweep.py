@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from negsim.cli import app
 from negsim.format import bundled
+from negsim.present.terminal.progress import SweepProgress
 from negsim.studies.grid import build_grid
 from negsim.studies.sweep import (
     RESULTS,
@@ -253,7 +254,7 @@ def test_progress_bar_renders_on_a_terminal(
     """The bar (points, rate, time left) on standard error, before the first rate exists."""
     monkeypatch.setenv("TTY_INTERACTIVE", "1")
     monkeypatch.setenv("FORCE_COLOR", "1")
-    summary = run_sweep(_plan(tmp_path / "bar", jobs=1), progress=True)
+    summary = run_sweep(_plan(tmp_path / "bar", jobs=1), progress=SweepProgress)
     assert summary is not None
     error = capsys.readouterr().err
     assert "points/s" in error and "left" in error

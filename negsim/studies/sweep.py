@@ -27,7 +27,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -416,6 +416,14 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
     os.replace(temporary, path)
 
 
+class ProgressBar(Protocol):
+    """What :func:`run_sweep` needs of a progress bar."""
+
+    def advance(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
 @dataclass
 class Summary:
     """What a finished sweep did."""
@@ -512,10 +520,14 @@ def _prepare(plan: Plan, header: list[str]) -> tuple[dict[str, Any], dict[int, l
 def run_sweep(
     plan: Plan,
     *,
-    progress: bool = False,
+    progress: Callable[[int, int], ProgressBar] | None = None,
     on_row: Callable[[int, list[str]], None] | None = None,
 ) -> Summary:
     """Run (or resume) ``plan``: write the output folder and return the counts.
+
+    ``progress`` makes a progress bar from the number of points to run and the number
+    already done (``negsim.present.terminal.progress.SweepProgress`` draws one on standard
+    error); it is advanced once a point and closed at the end.
 
     ``on_row`` is called after each row is written and flushed (tests use it to stop a
     sweep mid-way).
@@ -553,7 +565,7 @@ def run_sweep(
     else:
         stream = run_local(context, todo, min(plan.jobs, len(todo)))
 
-    bar = _Progress(len(todo), grid.size - len(todo)) if progress else None
+    bar = None if progress is None else progress(len(todo), grid.size - len(todo))
     try:
         with results.open("a", encoding="utf-8", newline="") as handle:
             for index, row in stream:
@@ -588,52 +600,6 @@ def run_sweep(
         seconds=seconds,
         manifest=manifest,
     )
-
-
-class _Progress:
-    """A rich progress bar on standard error: points, rate, time left."""
-
-    def __init__(self, total: int, skipped: int):
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            ProgressColumn,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-        from rich.text import Text
-
-        class RateColumn(ProgressColumn):
-            """Points per second, once there is a rate to show."""
-
-            def render(self, task: Any) -> Text:
-                speed = task.speed
-                return Text("… points/s" if speed is None else f"{speed:.1f} points/s")
-
-        self.progress = Progress(
-            TextColumn("sweep"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            RateColumn(),
-            TextColumn("elapsed"),
-            TimeElapsedColumn(),
-            TextColumn("left"),
-            TimeRemainingColumn(),
-            console=Console(stderr=True),
-            transient=False,
-        )
-        self.progress.start()
-        self.task = self.progress.add_task("sweep", total=total)
-        self.skipped = skipped
-
-    def advance(self) -> None:
-        self.progress.advance(self.task)
-
-    def close(self) -> None:
-        self.progress.stop()
 
 
 # --------------------------------------------------------------------------------------------
