@@ -24,7 +24,8 @@ from negsim.analysis.pipeline import solve
 from negsim.format.loader import scenario_from_data
 from negsim.format.paths import set_path
 from negsim.studies.grid import build_grid
-from negsim.studies.sweep import Context, Plan, _csv_line, evaluate, read_source, run_sweep
+from negsim.studies.sweep import Context, Plan, _csv_line, evaluate, run_sweep
+from negsim.studies.sweep_plan import read_source
 
 SCENARIO = "venezuela-2025"
 

@@ -7,7 +7,7 @@ per job, each the library call behind a command of the same name:
 * :func:`solve` it: frontier, bargaining solutions, the protocol's equilibrium, screening;
 * :func:`simulate` negotiating agents;
 * :func:`sweep` a grid of parameter values, :func:`sensitivity` one at a time;
-* :func:`plot` any result as a matplotlib figure;
+* :func:`plot` a scenario or any result as a matplotlib figure;
 * :func:`examples` lists the bundled scenarios.
 
 Example
@@ -15,7 +15,7 @@ Example
 >>> import negsim
 >>> scenario = negsim.load("pie-split")
 >>> analysis = negsim.solve(scenario)
->>> [round(u, 4) for u in analysis.equilibrium.utilities]
+>>> [round(float(u), 4) for u in analysis.equilibrium.utilities]
 [0.7143, 0.2857]
 """
 
@@ -34,9 +34,13 @@ from negsim.format.loader import load_scenario, load_scenario_text
 from negsim.format.scenario import Scenario
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from negsim.analysis.records import Analysis
+    from negsim.space import OutcomeSpace
     from negsim.studies.sensitivity import SensitivityResult
     from negsim.studies.simulate import SimulationResult
+    from negsim.studies.sweep_table import SweepTable
 
 ScenarioLike = Scenario | str | os.PathLike[str] | Mapping[str, Any]
 """What the functions accept for a scenario: a :class:`Scenario`, or anything :func:`load`
@@ -230,5 +234,299 @@ def examples() -> list[Example]:
     return [Example(name, load_scenario(path).name, path) for name, path in bundled.list_bundled()]
 
 
-def _as_list(values: Iterable[Any] | str) -> list[Any]:
-    return [values] if isinstance(values, str) else list(values)
+# --------------------------------------------------------------------------------------------
+# Sweeps
+
+
+def sweep(
+    scenario: ScenarioLike,
+    grid: Mapping[str, Iterable[Any] | str],
+    *,
+    zip_axes: bool = False,
+    seed: int | None = None,
+    jobs: int | None = 1,
+    backend: str = "local",
+    scheduler: str | None = None,
+    output: str | os.PathLike[str] | None = None,
+    resume: bool = False,
+    force: bool = False,
+    progress: bool = False,
+) -> SweepTable:
+    """Solve the scenario at every point of a grid of parameter values (``negsim sweep``).
+
+    Parameters
+    ----------
+    grid : mapping
+        Dotted path -> its values: a list, or a ``VALUES`` string as on the command line
+        (``"1:10"``, ``"0.8,0.9"``, ``"linspace(0.5,0.99,20)"``). The full product of the
+        axes, the last varying fastest; ``zip_axes=True`` pairs them instead.
+    seed : int, optional
+        Root of the per-point seeds (default: fresh, recorded in the result's manifest).
+    jobs : int, optional
+        Worker processes (1: in this process; None: one per core). The results do not
+        depend on it, nor on ``backend`` (``"local"`` or ``"dask"``, with ``scheduler`` the
+        address of a running cluster).
+    output : path, optional
+        A folder to write ``results.csv``, ``manifest.json`` and the scenario into, as the
+        command does (``resume`` continues a sweep there, ``force`` overwrites one); by
+        default the sweep runs in a temporary folder and only the table is kept.
+    progress : bool
+        A progress bar on standard error.
+
+    Returns
+    -------
+    SweepTable
+        Every point's row; ``to_records()`` gives them to pandas.
+
+    Raises
+    ------
+    negsim.studies.grid.GridError, negsim.studies.sweep_plan.SweepUsageError
+        For values that cannot be read, or a path that leads nowhere in the scenario.
+
+    Examples
+    --------
+    >>> import negsim
+    >>> table = negsim.sweep("pie-split", {"parties.player2.discount": [0.5, 0.8]}, seed=1)
+    >>> [(row["parties.player2.discount"], round(row["u.player1"], 4))
+    ...  for row in table.to_records()]
+    [(0.5, 0.5263), (0.8, 0.7143)]
+    """
+    import tempfile
+
+    from negsim.studies.sweep import run_sweep
+    from negsim.studies.sweep_plan import grid_from_mapping, plan_sweep, source_from_scenario
+    from negsim.studies.sweep_table import read_results
+
+    chosen = _scenario(scenario)
+    source = source_from_scenario(chosen)
+    built = grid_from_mapping(grid, zip_axes=zip_axes)
+    bar = None
+    if progress:
+        from negsim.present.terminal.progress import SweepProgress
+
+        bar = SweepProgress
+    with tempfile.TemporaryDirectory(prefix="negsim-sweep-") as temporary:
+        folder = Path(temporary) if output is None else Path(output)
+        plan = plan_sweep(
+            source, built, folder=folder, seed=seed, jobs=jobs, backend=backend,
+            scheduler=scheduler, resume=resume, force=force or output is None,
+            command=["negsim.sweep", *built.paths],
+        )  # fmt: skip
+        run_sweep(plan, progress=bar)
+        return read_results(folder)
+
+
+# --------------------------------------------------------------------------------------------
+# Charts
+
+
+CHART_KINDS = (
+    "frontier",
+    "deadline",
+    "discount",
+    "screening",
+    "agreements",
+    "concessions",
+    "sweep",
+    "tornado",
+)
+"""What :func:`plot` draws: the chart kinds of ``negsim plot`` and the sensitivity tornado."""
+DEFAULT_DISCOUNTS = tuple(round(0.5 + 0.01 * k, 12) for k in range(50))
+"""The discount factors of the discount chart when none are given: 0.5, 0.51, ..., 0.99."""
+
+
+class ChartError(ValueError):
+    """A chart that cannot be drawn from what it was given (a usage error): a screening chart
+    of a scenario without private information, a simulation of three parties, a kind the
+    subject does not have."""
+
+
+def plot(
+    subject: Any,
+    kind: str | None = None,
+    *,
+    max_deadline: int | None = None,
+    party: str | None = None,
+    discounts: Sequence[float] | None = None,
+    seed: int | None = None,
+) -> Figure:
+    """Draw one chart, as a matplotlib figure (save it with ``figure.savefig``).
+
+    Parameters
+    ----------
+    subject
+        What to draw: a scenario (anything :func:`load` reads) or an
+        :class:`~negsim.analysis.records.Analysis`, for every kind but ``sweep`` and
+        ``tornado``; a :class:`~negsim.studies.sweep_table.SweepTable` or a sweep's output
+        folder (``kind="sweep"``); a sensitivity result (``tornado``); a simulation result
+        (``agreements``); a deadline or discount curve, a concession trace or a screening
+        record (their own chart).
+    kind : str, optional
+        One of :data:`CHART_KINDS`; by default the subject's own chart (``frontier`` for a
+        scenario or an analysis).
+    max_deadline : int, optional
+        ``deadline``: solve deadlines 1..N (default twice the scenario's deadline, at least
+        20).
+    party : str, optional
+        ``discount``: whose discount factor varies (default the last party).
+    discounts : sequence of float, optional
+        ``discount``: the factors (default 0.5, 0.51, ..., 0.99).
+    seed : int, optional
+        ``agreements``: the simulation's seed (default the scenario's, else 0).
+
+    Raises
+    ------
+    ChartError
+        When the subject cannot give that chart.
+
+    Examples
+    --------
+    >>> import negsim
+    >>> figure = negsim.plot(negsim.solve("pie-split"))
+    >>> figure.axes[0].get_xlabel()
+    'Player 1 utility'
+    """
+    chosen = _chart_kind(subject, kind)
+    return draw(chosen, chart_record(subject, chosen, max_deadline=max_deadline, party=party,
+                                     discounts=discounts, seed=seed))  # fmt: skip
+
+
+def _chart_kind(subject: Any, kind: str | None) -> str:
+    from negsim.analysis.records import Screening
+    from negsim.studies.curves import DeadlineCurve, DiscountCurve
+    from negsim.studies.sensitivity import SensitivityResult
+    from negsim.studies.simulate import ConcessionTrace, SimulationResult
+    from negsim.studies.sweep_table import SweepTable
+
+    own = {
+        SweepTable: "sweep",
+        SensitivityResult: "tornado",
+        SimulationResult: "agreements",
+        DeadlineCurve: "deadline",
+        DiscountCurve: "discount",
+        ConcessionTrace: "concessions",
+        Screening: "screening",
+    }
+    for record_type, record_kind in own.items():
+        if isinstance(subject, record_type):
+            if kind not in (None, record_kind):
+                raise ChartError(
+                    f"a {record_type.__name__} draws the {record_kind} chart, not {kind!r}"
+                )
+            return record_kind
+    chosen = "frontier" if kind is None else kind
+    if chosen not in CHART_KINDS:
+        raise ChartError(f"unknown chart kind {chosen!r}; choose from {', '.join(CHART_KINDS)}")
+    if chosen == "tornado":
+        raise ChartError("the tornado chart draws a sensitivity result: negsim.sensitivity(...)")
+    return chosen
+
+
+def chart_record(
+    subject: Any,
+    kind: str,
+    *,
+    max_deadline: int | None = None,
+    party: str | None = None,
+    discounts: Sequence[float] | None = None,
+    seed: int | None = None,
+) -> Any:
+    """What the ``kind`` chart of ``subject`` draws, solved when needed: an analysis, a
+    curve, a simulation result, a concession trace, a screening record or a sweep table
+    (charts never solve; this is where the solving happens). Raises :class:`ChartError`."""
+    from negsim.analysis.records import Analysis
+
+    if kind in ("sweep", "tornado") or not _needs_scenario(subject):
+        if kind == "sweep" and isinstance(subject, str | os.PathLike):
+            from negsim.studies.sweep_table import read_results
+
+            return read_results(subject)
+        return subject
+    analysis = subject if isinstance(subject, Analysis) else None
+    scenario = analysis.space.scenario if analysis is not None else _scenario(subject)
+    if kind in ("frontier", "screening"):
+        analysis = analysis or solve(scenario)
+        if kind == "frontier":
+            return analysis
+        if analysis.screening is None:
+            raise ChartError(
+                f"{scenario.source}: no screening to draw: it needs two parties, a one_sided "
+                "or ultimatum protocol with a deadline, and uncertainty on the responder's "
+                "disagreement or agreement_value"
+            )
+        return analysis.screening
+    space = analysis.space if analysis is not None else _space(scenario)
+    return _study_record(space, kind, max_deadline, party, discounts, seed)
+
+
+def _needs_scenario(subject: Any) -> bool:
+    from negsim.analysis.records import Analysis
+
+    return isinstance(subject, Analysis | Scenario | str | os.PathLike | Mapping)
+
+
+def _space(scenario: Scenario) -> OutcomeSpace:
+    from negsim.space import OutcomeSpace
+
+    try:
+        return OutcomeSpace.from_scenario(scenario)
+    except ValueError as error:  # too large for memory, or nothing feasible
+        raise ScenarioError([Problem(0, 0, "", str(error), scenario.source)]) from None
+
+
+def _study_record(
+    space: OutcomeSpace,
+    kind: str,
+    max_deadline: int | None,
+    party: str | None,
+    discounts: Sequence[float] | None,
+    seed: int | None,
+) -> Any:
+    """The curve, simulation or trace a ``deadline``, ``discount``, ``agreements`` or
+    ``concessions`` chart draws."""
+    from negsim.studies import curves
+    from negsim.studies.simulate import concession_trace
+    from negsim.studies.simulate import simulate as run
+
+    scenario = space.scenario
+    if kind == "deadline":
+        top = (
+            max(2 * (scenario.protocol.deadline or 0), 20) if max_deadline is None else max_deadline
+        )
+        return curves.deadline_curve(space, range(1, top + 1))
+    if kind == "discount":
+        name = scenario.party_names[-1] if party is None else party
+        if name not in scenario.party_names:
+            raise ChartError(f"{name!r} is not a party of {scenario.source}")
+        return curves.discount_curve(
+            space, name, DEFAULT_DISCOUNTS if discounts is None else discounts
+        )
+    try:  # simulated agents: two parties only, which simulate checks
+        if kind == "agreements":
+            if seed is None:
+                simulation = scenario.simulation
+                has_seed = simulation is not None and simulation.seed is not None
+                seed = simulation.seed if has_seed and simulation is not None else 0
+            return run(space, rng=seed)
+        return concession_trace(space)
+    except ValueError as error:
+        raise ChartError(f"{scenario.source}: {error}") from None
+
+
+def draw(kind: str, record: Any) -> Figure:
+    """The ``kind`` chart of a record :func:`chart_record` gave."""
+    from negsim.present.charts import figure_function
+
+    if kind == "sweep":
+        from negsim.present.charts.sweep import sweep_figure
+
+        return sweep_figure(record)
+    if kind == "tornado":
+        from negsim.present.charts.tornado import tornado_figure
+
+        return tornado_figure(record)
+    if kind == "agreements":
+        from negsim.present.charts.simulation import agreements_figure
+
+        return agreements_figure(record, record.round_label)
+    return figure_function(kind)(record)

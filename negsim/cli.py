@@ -1,36 +1,35 @@
-"""The ``negsim`` command: parse the command line, call the library, print.
+"""The ``negsim`` command: parse the command line, call one library function, print.
 
 Data go to standard output, messages to standard error, so pipes stay clean. Exit status:
 0 success; 1 a failure while solving or writing; 2 a usage error or an invalid scenario;
 3 a sweep that finished with some failed points. No command prints a Python traceback for
 bad input: scenario problems are printed as ``FILE:LINE:COLUMN: path: message``.
 
-This module holds no maths: every number it prints comes from the library.
+This module holds no maths and no layout: numbers come from the library
+(:mod:`negsim.api`, :mod:`negsim.studies`), tables and charts from :mod:`negsim.present`.
+Everything beyond Typer is imported inside the commands, so that ``negsim --version`` and
+``negsim validate`` start quickly (``tests/test_startup.py``). The options are declared
+once, at the top, so that each command reads as what it does.
 """
 
 from __future__ import annotations
 
-import json
 import math
-import re
 from collections.abc import Callable
 from enum import StrEnum
-from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
-from negsim.errors import Problem, ScenarioError, did_you_mean
-from negsim.format import bundled
-from negsim.format.scenario import Scenario
 from negsim.version import __version__
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
     from rich.console import Console
 
     from negsim.analysis.records import Analysis
+    from negsim.errors import ScenarioError
+    from negsim.format.scenario import Scenario
     from negsim.space import OutcomeSpace
 
 EXIT_OK = 0
@@ -52,12 +51,199 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+PLOT_KINDS = (
+    "frontier",
+    "deadline",
+    "discount",
+    "screening",
+    "agreements",
+    "concessions",
+    "sweep",
+)
+"""``negsim plot --kind`` choices: the keys of :data:`negsim.present.charts.FIGURES` and
+``sweep`` (listed here so ``--help`` does not import matplotlib; a test keeps them in step)."""
+DEFAULT_DISCOUNTS = (0.5, 0.99, 0.01)
+"""``--range`` of ``--kind discount`` when not given: start, stop (inclusive), step."""
+MAX_CURVE_POINTS = 2000
+"""Most points ``--max-deadline`` or ``--range`` may ask for."""
+
+
+class OutputFormat(StrEnum):
+    """``--format`` of the analysis commands."""
+
+    table = "table"
+    json = "json"
+
+
+# --------------------------------------------------------------------------------------------
+# Arguments and options
+
+
+def _flag(*names: str, help: str) -> Any:
+    """The ``Annotated`` metadata of a boolean option."""
+    return typer.Option(*names, help=help)
+
+
+def _named(*names: str, metavar: str, help: str) -> Any:
+    """The ``Annotated`` metadata of an option with a value and no default shown."""
+    return typer.Option(*names, metavar=metavar, help=help, show_default=False)
+
+
 ScenarioArgument = Annotated[
     str,
     typer.Argument(
         metavar="FILE",
         help="Scenario file, '-' for standard input, or a bundled example's name.",
         show_default=False,
+    ),
+]
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        case_sensitive=False,
+        help="'table' for people (rich tables), 'json' for programs (one JSON object).",
+    ),
+]
+ForceOption = Annotated[bool, _flag("--force", "-f", help="Overwrite an existing file.")]
+
+# sweep
+Assignments = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="PATH=VALUES...",
+        help="A dotted path and its values: a,b,c; start:stop[:step] (inclusive); linspace(a,b,n).",
+        show_default=False,
+    ),
+]
+SweepOutput = Annotated[
+    str | None,
+    _named("--output", "-o", metavar="DIR", help="Output folder. Default: STEM-sweep here."),
+]
+JobsOption = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=1, help="Worker processes (default: the number of cores)."),
+]
+BackendOption = Annotated[
+    str, typer.Option("--backend", metavar="local|dask", help="Where points run.")
+]
+SchedulerOption = Annotated[
+    str | None,
+    _named(
+        "--scheduler",
+        metavar="ADDR",
+        help="dask: the scheduler of an existing cluster (default: start a local one).",
+    ),
+]
+ZipOption = Annotated[
+    bool, _flag("--zip", help="Pair the values of the paths instead of a full grid.")
+]
+SweepFileOption = Annotated[
+    str | None,
+    _named(
+        "--sweep-file",
+        metavar="FILE.yaml",
+        help="Paths and values from a YAML file (see docs/sweep.md); before PATH=VALUES.",
+    ),
+]
+SweepSeedOption = Annotated[
+    int | None,
+    typer.Option("--seed", min=0, help="Root of the per-point seeds (default: fresh, recorded)."),
+]
+ResumeOption = Annotated[
+    bool, _flag("--resume", help="Continue the sweep in DIR; skip finished points.")
+]
+SweepForceOption = Annotated[
+    bool, _flag("--force", "-f", help="Overwrite the sweep in a non-empty DIR.")
+]
+DryRunOption = Annotated[
+    bool, _flag("--dry-run", help="Print the grid size and an estimate of the time only.")
+]
+
+# plot
+KindOption = Annotated[
+    str,
+    typer.Option("--kind", "-k", metavar="KIND", help=f"Which chart: {', '.join(PLOT_KINDS)}."),
+]
+ChartOutput = Annotated[
+    str | None,
+    _named(
+        "--output",
+        "-o",
+        metavar="OUT",
+        help="The file to write; its suffix (.png, .svg, .pdf) sets the format. "
+        "Default: SCENARIO-KIND.png in the current folder.",
+    ),
+]
+MaxDeadlineOption = Annotated[
+    int | None,
+    _named(
+        "--max-deadline",
+        metavar="N",
+        help="deadline: solve deadlines 1..N. Default: twice the scenario's deadline, at least 20.",
+    ),
+]
+PartyOption = Annotated[
+    str | None,
+    _named(
+        "--party",
+        metavar="NAME",
+        help="discount: whose discount factor varies. Default: the last party.",
+    ),
+]
+RangeOption = Annotated[
+    str | None,
+    _named(
+        "--range",
+        metavar="A:B:STEP",
+        help="discount: the discount factors, A to B inclusive in steps of STEP. "
+        "Default: 0.5:0.99:0.01.",
+    ),
+]
+
+# sensitivity
+SensitivityPaths = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="[PATH[=LOW:HIGH]]...",
+        help="Dotted paths to vary (e.g. parties.maduro.discount), each optionally with "
+        "its low and high values. Default: every party's discount, plain disagreement "
+        "and cost, the breakdown risk and the deadline.",
+        show_default=False,
+    ),
+]
+SpreadOption = Annotated[
+    float,
+    typer.Option("--spread", help="Relative change around each stated value.", min=0.0),
+]
+TornadoOutput = Annotated[
+    str | None,
+    _named(
+        "--output",
+        "-o",
+        metavar="OUT",
+        help="Tornado chart (.png, .svg or .pdf). Default: SCENARIO-tornado.png.",
+    ),
+]
+SensitivityFormat = Annotated[
+    OutputFormat, typer.Option("--format", help="table for people, json for programs.")
+]
+
+# simulate
+RunsOption = Annotated[
+    int | None,
+    typer.Option("--runs", min=1, help="Number of runs (default: simulation.runs, or 1000)."),
+]
+SimulationSeed = Annotated[
+    int | None,
+    typer.Option(
+        "--seed", min=0, help="Seed (default: simulation.seed; none: fresh, and printed)."
+    ),
+]
+RoundsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--rounds", min=1, help="Concession horizon for talks without a deadline (default 100)."
     ),
 ]
 
@@ -80,6 +266,14 @@ def _stderr() -> Console:
     return Console(stderr=True, highlight=False)
 
 
+def _print(renderables: list[object]) -> None:
+    """Rich renderables on standard output, a blank line after each."""
+    console = _stdout()
+    for renderable in renderables:
+        console.print(renderable)
+        console.print()
+
+
 def _message(text: str) -> None:
     """A message for people, on standard error."""
     typer.echo(text, err=True)
@@ -91,19 +285,14 @@ def _fail(text: str, code: int = EXIT_USAGE) -> NoReturn:
 
 
 def _write_new(path: Path, content: str | bytes, force: bool) -> None:
-    """Write ``content`` to ``path``; never replace an existing file unless ``force``
-    (exit 2 with a message), exit 1 when the file cannot be written."""
-    if path.is_dir():
-        _fail(f"{path} is a folder; give a file name")
-    binary = isinstance(content, bytes)
-    mode = ("w" if force else "x") + ("b" if binary else "")
+    """:func:`negsim.present.export.write_new`: exit 2 rather than replace a file without
+    ``force``, 1 when the file cannot be written."""
+    from negsim.present.export import write_new
+
     try:
-        if binary:
-            with path.open(mode) as handle:
-                handle.write(content)
-        else:
-            with path.open(mode, encoding="utf-8", newline="\n") as handle:
-                handle.write(content)
+        write_new(path, content, force)
+    except IsADirectoryError:
+        _fail(f"{path} is a folder; give a file name")
     except FileExistsError:
         _fail(f"{path} already exists; use --force to overwrite it")
     except OSError as error:
@@ -116,6 +305,27 @@ def _print_problems(error: ScenarioError) -> None:
         _message(str(problem))
 
 
+Result = TypeVar("Result")
+
+
+def _solving(
+    source: str, work: Callable[[], Result], activity: str = "solving", failure: str = "solving"
+) -> Result:
+    """``work()``; an invalid scenario exits with status 2 (its problems printed), a
+    failure while solving (or simulating) with status 1 and its message."""
+    from negsim.errors import ScenarioError
+
+    try:
+        return work()
+    except ScenarioError as error:
+        _print_problems(error)
+        raise typer.Exit(EXIT_USAGE) from None
+    except MemoryError:
+        _fail(f"{source}: out of memory while {activity}", EXIT_FAILURE)
+    except (ArithmeticError, ValueError, RuntimeError) as error:
+        _fail(f"{source}: {failure} failed: {error}", EXIT_FAILURE)
+
+
 # --------------------------------------------------------------------------------------------
 # Reading scenarios
 
@@ -126,6 +336,7 @@ def load(argument: str) -> Scenario:
     Raises :class:`ScenarioError` (with positions) for anything wrong, a missing file
     included.
     """
+    from negsim.format import bundled
     from negsim.format.loader import load_scenario
 
     if argument == STDIN:
@@ -137,6 +348,9 @@ def load(argument: str) -> Scenario:
 def _not_found_hint(argument: str) -> None:
     """After a failed load: when a bare word named neither a file nor a bundled example,
     point at the examples."""
+    from negsim.errors import did_you_mean
+    from negsim.format import bundled
+
     if argument == STDIN or bundled.resolve(argument) is not None:
         return
     if Path(argument).name != argument:
@@ -152,6 +366,8 @@ def _not_found_hint(argument: str) -> None:
 
 def load_or_exit(argument: str) -> Scenario:
     """:func:`load`, or print every problem on standard error and exit with status 2."""
+    from negsim.errors import ScenarioError
+
     try:
         return load(argument)
     except ScenarioError as error:
@@ -163,6 +379,7 @@ def load_or_exit(argument: str) -> Scenario:
 def space_or_exit(scenario: Scenario) -> OutcomeSpace:
     """The scenario's :class:`~negsim.space.OutcomeSpace`; exit with status 2 when it cannot be
     built (no feasible package, too large for this machine's memory)."""
+    from negsim.errors import Problem, ScenarioError
     from negsim.space import OutcomeSpace
 
     try:
@@ -173,6 +390,15 @@ def space_or_exit(scenario: Scenario) -> OutcomeSpace:
     except (ValueError, MemoryError) as error:
         _message(str(Problem(0, 0, "", str(error) or "out of memory", file=scenario.source)))
         raise typer.Exit(EXIT_USAGE) from None
+
+
+def analysis_or_exit(scenario: Scenario) -> Analysis:
+    """The bargaining analysis of ``scenario`` (:func:`negsim.analysis.pipeline.analyze`):
+    exit with status 2 when its outcome space cannot be built, 1 when solving fails."""
+    from negsim.analysis.pipeline import analyze
+
+    space = space_or_exit(scenario)
+    return _solving(scenario.source, lambda: analyze(space))
 
 
 # --------------------------------------------------------------------------------------------
@@ -229,6 +455,8 @@ def validate(
 
     Exits with status 2 if any file is bad, after checking them all.
     """
+    from negsim.errors import ScenarioError
+
     bad = 0
     for argument in files:
         try:
@@ -249,10 +477,7 @@ def show(file: ScenarioArgument) -> None:
     space = space_or_exit(scenario)
     from negsim.present.terminal.show import describe
 
-    console = _stdout()
-    for renderable in describe(scenario, space.n_feasible):
-        console.print(renderable)
-        console.print()
+    _print(list(describe(scenario, space.n_feasible)))
 
 
 @app.command()
@@ -261,6 +486,8 @@ def examples() -> None:
 
     One example a line, the name then the title; a table on a terminal.
     """
+    from negsim.errors import ScenarioError
+    from negsim.format import bundled
     from negsim.format.loader import load_scenario
 
     rows = []
@@ -274,31 +501,14 @@ def examples() -> None:
         _fail("no bundled scenarios found (a broken installation?)", EXIT_FAILURE)
     console = _stdout()
     if console.is_terminal:
-        from rich.table import Table
-        from rich.text import Text
+        from negsim.present.terminal.show import examples_table
 
-        table = Table(title="Bundled scenarios", title_justify="left")
-        table.add_column("name", style="bold", no_wrap=True)
-        table.add_column("title")
-        for name, title in rows:
-            table.add_row(Text(name), Text(title))
-        console.print(table)
+        console.print(examples_table(rows))
         _message("Use a name wherever a scenario file goes: negsim show NAME")
     else:
         width = max(len(name) for name, _ in rows)
         for name, title in rows:
             typer.echo(f"{name:<{width}}  {title}")
-
-
-TEMPLATE_NAME_LINE = re.compile(r"^name:.*$", re.MULTILINE)
-
-
-def template_text(name: str) -> str:
-    """The commented template of a scenario, with ``name`` as its title."""
-    text = resources.files("negsim.format").joinpath("template.yaml").read_text(encoding="utf-8")
-    return TEMPLATE_NAME_LINE.sub(
-        lambda _: f"name: {json.dumps(name, ensure_ascii=False)}", text, 1
-    )
 
 
 @app.command()
@@ -313,19 +523,18 @@ def new(
     ],
     output: Annotated[
         str | None,
-        typer.Option(
+        _named(
             "--output",
             "-o",
             metavar="PATH",
             help="Where to write the scenario ('-' for standard output). Default: NAME.yaml.",
-            show_default=False,
         ),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", "-f", help="Overwrite an existing file.")
-    ] = False,
+    force: ForceOption = False,
 ) -> None:
     """Start a new scenario from a commented template of the whole format."""
+    from negsim.format.template import template_text
+
     stripped = name.strip()
     if not stripped:
         _fail("NAME must not be empty")
@@ -348,50 +557,15 @@ def new(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema (draft 2020-12) of the scenario format, for editors."""
+    import json
+
     from negsim.format.schema import json_schema
 
     typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
 
 
 # --------------------------------------------------------------------------------------------
-# Analysis commands: solve, simulate, sweep, plot, sensitivity, report, explain.
-#
-# They go here. Each one loads its scenario with load_or_exit(FILE), calls the library
-# (negsim.analysis.pipeline and friends), and prints: tables with rich for people, or JSON on
-# standard output for --format json. Exit 1 for a failure while solving or writing, 3 for a
-# sweep with failed points (EXIT_FAILURE, EXIT_PARTIAL above).
-# --------------------------------------------------------------------------------------------
-
-
-class OutputFormat(StrEnum):
-    """``--format`` of the analysis commands."""
-
-    table = "table"
-    json = "json"
-
-
-FormatOption = Annotated[
-    OutputFormat,
-    typer.Option(
-        "--format",
-        case_sensitive=False,
-        help="'table' for people (rich tables), 'json' for programs (one JSON object).",
-    ),
-]
-
-
-def analysis_or_exit(scenario: Scenario) -> Analysis:
-    """The bargaining analysis of ``scenario`` (:func:`negsim.analysis.pipeline.analyze`): exit with
-    status 2 when its outcome space cannot be built, 1 when solving fails."""
-    from negsim.analysis.pipeline import analyze
-
-    space = space_or_exit(scenario)
-    try:
-        return analyze(space)
-    except MemoryError:
-        _fail(f"{scenario.source}: out of memory while solving", EXIT_FAILURE)
-    except (ArithmeticError, ValueError, RuntimeError) as error:
-        _fail(f"{scenario.source}: solving failed: {error}", EXIT_FAILURE)
+# Analysis: solve, simulate
 
 
 @app.command()
@@ -407,37 +581,19 @@ def solve(file: ScenarioArgument, output_format: FormatOption = OutputFormat.tab
     for warning in analysis.warnings:
         _message(f"negsim: warning: {warning}")
     if output_format is OutputFormat.json:
-        typer.echo(json.dumps(analysis.to_dict(), indent=2, ensure_ascii=False))
+        typer.echo(analysis.to_json())
         return
     from negsim.present.terminal.solve import solve_renderables
 
-    console = _stdout()
-    for renderable in solve_renderables(analysis):
-        console.print(renderable)
-        console.print()
+    _print(list(solve_renderables(analysis)))
 
 
 @app.command()
 def simulate(
     file: ScenarioArgument,
-    runs: Annotated[
-        int | None,
-        typer.Option("--runs", min=1, help="Number of runs (default: simulation.runs, or 1000)."),
-    ] = None,
-    seed: Annotated[
-        int | None,
-        typer.Option(
-            "--seed", min=0, help="Seed (default: simulation.seed; none: fresh, and printed)."
-        ),
-    ] = None,
-    rounds: Annotated[
-        int | None,
-        typer.Option(
-            "--rounds",
-            min=1,
-            help="Concession horizon for talks without a deadline (default 100).",
-        ),
-    ] = None,
+    runs: RunsOption = None,
+    seed: SimulationSeed = None,
+    rounds: RoundsOption = None,
     output_format: FormatOption = OutputFormat.table,
 ) -> None:
     """Monte Carlo negotiations between the agents in `simulation`.
@@ -447,6 +603,8 @@ def simulate(
     rate, agreements by round, the final-round share, mean utilities and payoffs, and the
     most frequent agreements. The same seed gives the same result.
     """
+    import json
+
     from negsim.studies.simulate import simulate as run_simulation
 
     scenario = load_or_exit(file)
@@ -461,91 +619,38 @@ def simulate(
             f"{scenario.protocol.deadline} rounds; --rounds applies only without a deadline"
         )
     space = space_or_exit(scenario)
-    try:
-        result = run_simulation(space, runs=runs, rng=seed, rounds=rounds)
-    except MemoryError:
-        _fail(f"{scenario.source}: out of memory while simulating", EXIT_FAILURE)
-    except (ArithmeticError, ValueError, RuntimeError) as error:
-        _fail(f"{scenario.source}: simulation failed: {error}", EXIT_FAILURE)
+    result = _solving(
+        scenario.source,
+        lambda: run_simulation(space, runs=runs, rng=seed, rounds=rounds),
+        "simulating",
+        "simulation",
+    )
     if output_format is OutputFormat.json:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
     from negsim.present.terminal.simulate import simulation_renderables
 
-    console = _stdout()
-    for renderable in simulation_renderables(result, scenario.name):
-        console.print(renderable)
-        console.print()
+    _print(list(simulation_renderables(result, scenario.name)))
+
+
+# --------------------------------------------------------------------------------------------
+# Studies: sweep, sensitivity
 
 
 @app.command()
 def sweep(
     file: ScenarioArgument,
-    assignments: Annotated[
-        list[str] | None,
-        typer.Argument(
-            metavar="PATH=VALUES...",
-            help="A dotted path and its values: a,b,c; start:stop[:step] (inclusive); "
-            "linspace(a,b,n).",
-            show_default=False,
-        ),
-    ] = None,
-    output: Annotated[
-        str | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="DIR",
-            help="Output folder. Default: STEM-sweep in the current folder.",
-            show_default=False,
-        ),
-    ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "--jobs", "-j", min=1, help="Worker processes (default: the number of cores)."
-        ),
-    ] = None,
-    backend: Annotated[
-        str, typer.Option("--backend", metavar="local|dask", help="Where points run.")
-    ] = "local",
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            "--scheduler",
-            metavar="ADDR",
-            help="dask: the scheduler of an existing cluster (default: start a local one).",
-            show_default=False,
-        ),
-    ] = None,
-    zip_axes: Annotated[
-        bool, typer.Option("--zip", help="Pair the values of the paths instead of a full grid.")
-    ] = False,
-    sweep_file: Annotated[
-        str | None,
-        typer.Option(
-            "--sweep-file",
-            metavar="FILE.yaml",
-            help="Paths and values from a YAML file (see docs/sweep.md); before PATH=VALUES.",
-            show_default=False,
-        ),
-    ] = None,
-    seed: Annotated[
-        int | None,
-        typer.Option(
-            "--seed", min=0, help="Root of the per-point seeds (default: fresh, recorded)."
-        ),
-    ] = None,
-    resume: Annotated[
-        bool, typer.Option("--resume", help="Continue the sweep in DIR; skip finished points.")
-    ] = False,
-    force: Annotated[
-        bool, typer.Option("--force", "-f", help="Overwrite the sweep in a non-empty DIR.")
-    ] = False,
-    dry_run: Annotated[
-        bool,
-        typer.Option("--dry-run", help="Print the grid size and an estimate of the time only."),
-    ] = False,
+    assignments: Assignments = None,
+    output: SweepOutput = None,
+    jobs: JobsOption = None,
+    backend: BackendOption = "local",
+    scheduler: SchedulerOption = None,
+    zip_axes: ZipOption = False,
+    sweep_file: SweepFileOption = None,
+    seed: SweepSeedOption = None,
+    resume: ResumeOption = False,
+    force: SweepForceOption = False,
+    dry_run: DryRunOption = False,
 ) -> None:
     """Solve the scenario at every point of a grid of parameter values.
 
@@ -553,274 +658,101 @@ def sweep(
     scenario. Invalid points and failures are recorded with status 'error'; the others go
     on, and the exit status is then 3.
     """
-    import os
-    import sys
-
+    from negsim.errors import ScenarioError
     from negsim.studies import sweep as sweeping
+    from negsim.studies import sweep_plan
     from negsim.studies.grid import GridError, build_grid
 
-    if backend not in ("local", "dask"):
-        _fail(f"--backend {backend!r}: choose local or dask")
-    if scheduler is not None and backend != "dask":
-        _fail("--scheduler goes with --backend dask")
-    if resume and force:
-        _fail("--resume and --force exclude each other")
     try:
-        extra, options = sweeping.read_sweep_file(sweep_file) if sweep_file else ([], {})
+        extra, options = sweep_plan.read_sweep_file(sweep_file) if sweep_file else ([], {})
         grid = build_grid(assignments or [], zip_axes=zip_axes or options.get("zip", False),
                           extra=extra)  # fmt: skip
-    except GridError as error:
+        source = sweep_plan.read_source(file)
+        plan = sweep_plan.plan_sweep(
+            source, grid, folder=output, seed=options.get("seed") if seed is None else seed,
+            jobs=jobs, backend=backend, scheduler=scheduler, resume=resume, force=force,
+        )  # fmt: skip
+    except (GridError, sweep_plan.SweepUsageError) as error:
         _fail(str(error))
-    if seed is None:
-        seed = options.get("seed")
-    try:
-        source = sweeping.read_source(file)
     except ScenarioError as error:
         _print_problems(error)
         _not_found_hint(file)
         raise typer.Exit(EXIT_USAGE) from None
-    from negsim.format.paths import PathError, set_path
-
-    for axis in grid.axes:  # a path that leads nowhere fails every point: a usage error
-        try:
-            set_path(source.data, axis.path, axis.values[0])
-        except PathError as error:
-            _fail(f"{source.name}: {error}")
-    if jobs is None:
-        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-        jobs = jobs or os.cpu_count() or 1
-    shape = " × ".join(str(n) for n in grid.shape)
-    described = f"{grid.size:,} points" + ("" if len(grid.shape) == 1 else f" ({shape})")
-    if grid.zip:
-        described = f"{grid.size:,} points (zipped)"
     if dry_run:
-        per_point, measured = sweeping.estimate(source, grid, jobs)
-        workers = min(jobs, grid.size)
-        total = per_point * grid.size / workers
-        typer.echo(f"{described} over {', '.join(grid.paths)}")
-        typer.echo(
-            f"about {total:.3g} s with {workers} worker{'s' if workers > 1 else ''} "
-            f"(one point takes about {per_point * 1000:.3g} ms, measured on {measured})"
-        )
+        typer.echo(sweep_plan.dry_run_report(plan))
         return
-    stem = "stdin" if file == STDIN else Path(source.name).stem
-    plan = sweeping.Plan(
-        source=source,
-        grid=grid,
-        folder=Path(output if output is not None else f"{stem}-sweep"),
-        seed=seed,
-        jobs=jobs,
-        backend=backend,
-        scheduler=scheduler,
-        resume=resume,
-        force=force,
-        command=["negsim", *sys.argv[1:]],
-    )
-    try:
-        from negsim.present.terminal.progress import SweepProgress
+    from negsim.present.terminal.progress import SweepProgress
 
-        bar = SweepProgress if _stderr().is_terminal else None
+    bar = SweepProgress if _stderr().is_terminal else None
+    try:
         summary = sweeping.run_sweep(plan, progress=bar)
     except sweeping.SweepError as error:
         _fail(str(error), EXIT_USAGE if isinstance(error, sweeping.FolderError) else EXIT_FAILURE)
     except OSError as error:
         _fail(f"cannot write {plan.folder}: {error.strerror or error}", EXIT_FAILURE)
-    skipped = f", {summary.skipped:,} already done" if summary.skipped else ""
-    _message(
-        f"{described}: {summary.counts['ok']:,} ok, {summary.failed:,} failed{skipped}; "
-        f"wrote {summary.folder / sweeping.RESULTS}"
-    )
+    _message(f"{sweep_plan.describe_grid(grid)}: {summary.describe()}")
     if summary.failed:
         raise typer.Exit(EXIT_PARTIAL)
 
 
-PLOT_KINDS = (
-    "frontier",
-    "deadline",
-    "discount",
-    "screening",
-    "agreements",
-    "concessions",
-    "sweep",
-)
-"""``negsim plot --kind`` choices: the keys of :data:`negsim.present.charts.FIGURES` (listed here so
-``--help`` does not import matplotlib; a test keeps the two in step)."""
+@app.command()
+def sensitivity(
+    file: ScenarioArgument,
+    paths: SensitivityPaths = None,
+    spread: SpreadOption = 0.1,
+    output: TornadoOutput = None,
+    output_format: SensitivityFormat = OutputFormat.table,
+    force: ForceOption = False,
+) -> None:
+    """One-at-a-time sensitivity: each parameter at a low and a high value around the
+    scenario's own, the equilibrium utilities at each, and a tornado chart of the swings.
 
-DEFAULT_DISCOUNTS = (0.5, 0.99, 0.01)
-"""``--range`` of ``--kind discount`` when not given: start, stop (inclusive), step."""
-MAX_CURVE_POINTS = 2000
-"""Most points ``--max-deadline`` or ``--range`` may ask for."""
+    Prints the table (or JSON) on standard output and writes the chart."""
+    import json
 
+    from negsim.errors import ScenarioError
+    from negsim.studies import sensitivity as sensitivity_module
 
-def _discount_range(text: str) -> list[float]:
-    """``A:B:STEP`` as the discount factors ``A, A + STEP, ...`` up to ``B`` inclusive."""
-    parts = text.split(":")
+    scenario = load_or_exit(file)  # validates the base scenario, with positions
+    assert scenario.data is not None  # read from a file: it has its data
     try:
-        start, stop, step = (float(part) for part in parts)
-    except ValueError:
-        _fail(f"--range {text!r}: give START:STOP:STEP, e.g. 0.5:0.99:0.01")
-    if not all(math.isfinite(v) for v in (start, stop, step)):
-        _fail(f"--range {text!r}: the numbers must be finite")
-    if step <= 0 or stop < start:
-        _fail(f"--range {text!r}: STEP must be positive and STOP at least START")
-    count = math.floor((stop - start) / step + 1e-9) + 1
-    if count > MAX_CURVE_POINTS:
-        _fail(f"--range {text!r}: {count:,} points; at most {MAX_CURVE_POINTS:,}")
-    values = [round(start + k * step, 12) for k in range(count)]
-    if values[0] <= 0 or values[-1] > 1:
-        _fail(f"--range {text!r}: discount factors must lie in (0, 1]")
-    return values
-
-
-def _chart(
-    kind: str,
-    scenario: Scenario,
-    max_deadline: int | None,
-    party: str | None,
-    discounts: str | None,
-) -> Figure:
-    """Solve what a chart kind needs (plots never solve: for the curves, the CLI computes
-    the curve record), then draw it."""
-    from negsim.present.charts import curves as curve_charts
-    from negsim.present.charts import frontier as frontier_charts
-    from negsim.present.charts import screening as screening_charts
-    from negsim.present.charts import simulation as simulation_charts
-    from negsim.studies import curves
-
-    if kind == "frontier":
-        analysis = analysis_or_exit(scenario)
-        return _draw(kind, lambda: frontier_charts.frontier_figure(analysis))
-    if kind == "agreements":
-        from negsim.studies.simulate import simulate
-
-        space = space_or_exit(scenario)
-        simulation = scenario.simulation
-        seed = simulation.seed if simulation is not None and simulation.seed is not None else 0
-        try:
-            result = simulate(space, rng=seed)
-        except ValueError as error:
-            _fail(f"{scenario.source}: {error}")
-        label = scenario.protocol.round_label
-        return _draw(kind, lambda: simulation_charts.agreements_figure(result, label))
-    if kind == "concessions":
-        from negsim.studies.simulate import concession_trace
-
-        space = space_or_exit(scenario)
-        try:
-            trace = concession_trace(space)
-        except ValueError as error:
-            _fail(f"{scenario.source}: {error}")
-        return _draw(kind, lambda: simulation_charts.concessions_figure(trace))
-    if kind == "screening":
-        analysis = analysis_or_exit(scenario)
-        if analysis.screening is None:
-            _fail(
-                f"{scenario.source}: no screening to draw: it needs two parties, a "
-                "one_sided or ultimatum protocol with a deadline, and uncertainty on the "
-                "responder's disagreement or agreement_value"
-            )
-        screening = analysis.screening
-        return _draw(kind, lambda: screening_charts.screening_figure(screening))
-    space = space_or_exit(scenario)
-    try:
-        if kind == "deadline":
-            stated = scenario.protocol.deadline or 0
-            top = max(2 * stated, 20) if max_deadline is None else max_deadline
-            deadline_curve = curves.deadline_curve(space, range(1, top + 1))
-        else:
-            name = scenario.party_names[-1] if party is None else party
-            values = _discount_range(discounts) if discounts is not None else _default_discounts()
-            discount_curve = curves.discount_curve(space, name, values)
-    except MemoryError:
-        _fail(f"{scenario.source}: out of memory while solving", EXIT_FAILURE)
-    except (ArithmeticError, ValueError, RuntimeError) as error:
-        _fail(f"{scenario.source}: solving failed: {error}", EXIT_FAILURE)
-    if kind == "deadline":
-        return _draw(kind, lambda: curve_charts.deadline_figure(deadline_curve))
-    return _draw(kind, lambda: curve_charts.discount_figure(discount_curve))
-
-
-def _sweep_chart(folder: str) -> Figure:
-    """The chart of a sweep's output folder (its results.csv and manifest.json)."""
-    from negsim.present.charts.sweep import sweep_figure
-    from negsim.studies.sweep_table import read_results
-
-    try:
-        table = read_results(folder)
-    except (FileNotFoundError, NotADirectoryError):
-        _fail(f"{folder}: no sweep results here (run negsim sweep ... -o {folder} first)")
+        named = dict(sensitivity_module.parse_path_argument(text) for text in paths or [])
+        result = sensitivity_module.sensitivity(
+            dict(scenario.data), named or None, spread=spread, filename=scenario.source
+        )
+    except ScenarioError as error:
+        _print_problems(error)
+        raise typer.Exit(EXIT_USAGE) from None
     except ValueError as error:
-        _fail(f"{folder}: {error}")
-    return _draw("sweep", lambda: sweep_figure(table))
+        _fail(str(error))
+    unusable = [f"{path}: {reason}" for path, reason in result.skipped if path in named]
+    if unusable:  # a parameter the user named cannot be varied: a usage error
+        _fail("cannot vary " + "; ".join(unusable))
+    if not result.parameters:
+        _fail(f"{scenario.source}: nothing to vary (name parameters as PATH or PATH=LOW:HIGH)")
+    path, file_format = _chart_path(output or f"{Path(scenario.source).stem}-tornado.png", force)
+    if output_format is OutputFormat.json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        from negsim.present.terminal.sensitivity import sensitivity_table
+
+        typer.echo(sensitivity_table(result))
+    _write_chart(path, file_format, "tornado", result, force)
 
 
-def _draw(kind: str, draw: Callable[[], Figure]) -> Figure:
-    try:
-        return draw()
-    except (ArithmeticError, ValueError, RuntimeError) as error:
-        _fail(f"cannot draw the {kind} chart: {error}", EXIT_FAILURE)
-
-
-def _default_discounts() -> list[float]:
-    start, stop, step = DEFAULT_DISCOUNTS
-    return _discount_range(f"{start}:{stop}:{step}")
+# --------------------------------------------------------------------------------------------
+# Charts
 
 
 @app.command()
 def plot(
     file: ScenarioArgument,
-    kind: Annotated[
-        str,
-        typer.Option(
-            "--kind",
-            "-k",
-            metavar="KIND",
-            help=f"Which chart: {', '.join(PLOT_KINDS)}.",
-        ),
-    ] = "frontier",
-    output: Annotated[
-        str | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="OUT",
-            help="The file to write; its suffix (.png, .svg, .pdf) sets the format. "
-            "Default: SCENARIO-KIND.png in the current folder.",
-            show_default=False,
-        ),
-    ] = None,
-    max_deadline: Annotated[
-        int | None,
-        typer.Option(
-            "--max-deadline",
-            metavar="N",
-            help="deadline: solve deadlines 1..N. Default: twice the scenario's deadline, "
-            "at least 20.",
-            show_default=False,
-        ),
-    ] = None,
-    party: Annotated[
-        str | None,
-        typer.Option(
-            "--party",
-            metavar="NAME",
-            help="discount: whose discount factor varies. Default: the last party.",
-            show_default=False,
-        ),
-    ] = None,
-    discounts: Annotated[
-        str | None,
-        typer.Option(
-            "--range",
-            metavar="A:B:STEP",
-            help="discount: the discount factors, A to B inclusive in steps of STEP. "
-            "Default: 0.5:0.99:0.01.",
-            show_default=False,
-        ),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", "-f", help="Overwrite an existing file.")
-    ] = False,
+    kind: KindOption = "frontier",
+    output: ChartOutput = None,
+    max_deadline: MaxDeadlineOption = None,
+    party: PartyOption = None,
+    discounts: RangeOption = None,
+    force: ForceOption = False,
 ) -> None:
     """One chart of the analysis, as PNG, SVG or PDF by the suffix of OUT.
 
@@ -843,6 +775,43 @@ def plot(
 
     Prints the path written on standard error. Refuses to overwrite a file without --force.
     """
+    _check_plot_options(kind, max_deadline, party, discounts)
+    if kind == "sweep":  # FILE is a sweep's output folder
+        path, file_format = _chart_path(output or f"{Path(file).resolve().name}-sweep.png", force)
+        _write_chart(path, file_format, "sweep", _sweep_table(file), force)
+        return
+    from negsim.api import ChartError, chart_record
+
+    scenario = load_or_exit(file)
+    if party is not None and party not in scenario.party_names:
+        from negsim.errors import did_you_mean
+
+        _fail(
+            f"--party {party!r} is not a party of {scenario.source}"
+            f"{did_you_mean(party, list(scenario.party_names))}; "
+            f"choose from {', '.join(scenario.party_names)}"
+        )
+    stem = STDIN_NAME.strip("<>") if file == STDIN else Path(scenario.source).stem
+    path, file_format = _chart_path(output or f"{stem}-{kind}.png", force)
+    values = _discount_range(discounts) if discounts is not None else None
+    try:
+        record = _solving(
+            scenario.source,
+            lambda: chart_record(
+                scenario, kind, max_deadline=max_deadline, party=party, discounts=values
+            ),
+        )
+    except ChartError as error:
+        _fail(str(error))
+    _write_chart(path, file_format, kind, record, force)
+
+
+def _check_plot_options(
+    kind: str, max_deadline: int | None, party: str | None, discounts: str | None
+) -> None:
+    """Usage errors of ``negsim plot``, before any file is read."""
+    from negsim.errors import did_you_mean
+
     if kind not in PLOT_KINDS:
         _fail(
             f"unknown chart kind {kind!r}{did_you_mean(kind, list(PLOT_KINDS))}; "
@@ -855,23 +824,46 @@ def plot(
     if max_deadline is not None and not 1 <= max_deadline <= MAX_CURVE_POINTS:
         _fail(f"--max-deadline must be between 1 and {MAX_CURVE_POINTS:,}, got {max_deadline}")
     if discounts is not None:
-        _discount_range(discounts)  # a usage error before any file is read
-    from negsim.present.charts.style import FORMATS, figure_bytes
+        _discount_range(discounts)
 
-    scenario = None
-    if kind == "sweep":  # FILE is a sweep's output folder
-        stem = Path(file).resolve().name
-    else:
-        scenario = load_or_exit(file)
-        if party is not None and party not in scenario.party_names:
-            _fail(
-                f"--party {party!r} is not a party of {scenario.source}"
-                f"{did_you_mean(party, list(scenario.party_names))}; "
-                f"choose from {', '.join(scenario.party_names)}"
-            )
-        stem = STDIN_NAME.strip("<>") if file == STDIN else Path(scenario.source).stem
-    if output is None:
-        output = f"{stem}-{kind}.png"
+
+def _discount_range(text: str) -> list[float]:
+    """``A:B:STEP`` as the discount factors ``A, A + STEP, ...`` up to ``B`` inclusive."""
+    parts = text.split(":")
+    try:
+        start, stop, step = (float(part) for part in parts)
+    except ValueError:
+        _fail(f"--range {text!r}: give START:STOP:STEP, e.g. 0.5:0.99:0.01")
+    if not all(math.isfinite(v) for v in (start, stop, step)):
+        _fail(f"--range {text!r}: the numbers must be finite")
+    if step <= 0 or stop < start:
+        _fail(f"--range {text!r}: STEP must be positive and STOP at least START")
+    count = math.floor((stop - start) / step + 1e-9) + 1
+    if count > MAX_CURVE_POINTS:
+        _fail(f"--range {text!r}: {count:,} points; at most {MAX_CURVE_POINTS:,}")
+    values = [round(start + k * step, 12) for k in range(count)]
+    if values[0] <= 0 or values[-1] > 1:
+        _fail(f"--range {text!r}: discount factors must lie in (0, 1]")
+    return values
+
+
+def _sweep_table(folder: str) -> object:
+    """The results a sweep wrote in ``folder`` (exit 2 when there are none)."""
+    from negsim.studies.sweep_table import read_results
+
+    try:
+        return read_results(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        _fail(f"{folder}: no sweep results here (run negsim sweep ... -o {folder} first)")
+    except ValueError as error:
+        _fail(f"{folder}: {error}")
+
+
+def _chart_path(output: str, force: bool) -> tuple[Path, str]:
+    """The chart file to write and its format; exit 2 for a bad name or an existing file
+    (without ``force``), 1 for a folder that does not exist."""
+    from negsim.present.charts.style import FORMATS
+
     path = Path(output)
     file_format = path.suffix.lower().lstrip(".")
     if file_format not in FORMATS:
@@ -883,93 +875,19 @@ def plot(
         _fail(f"{path} already exists; use --force to overwrite it")
     if not path.parent.is_dir():
         _fail(f"cannot write {path}: there is no folder {path.parent}", EXIT_FAILURE)
-    if scenario is None:
-        figure = _sweep_chart(file)
-    else:
-        figure = _chart(kind, scenario, max_deadline, party, discounts)
+    return path, file_format
+
+
+def _write_chart(path: Path, file_format: str, kind: str, record: object, force: bool) -> None:
+    """Draw ``record``'s chart and write it (exit 1 when it cannot be drawn)."""
+    from negsim.api import draw
+    from negsim.present.charts.style import figure_bytes
+
     try:
-        data = figure_bytes(figure, file_format)
+        data = figure_bytes(draw(kind, record), file_format)
     except (ArithmeticError, ValueError, RuntimeError) as error:
         _fail(f"cannot draw the {kind} chart: {error}", EXIT_FAILURE)
     _write_new(path, data, force)
-    _message(f"Wrote {path}")
-
-
-@app.command()
-def sensitivity(
-    file: ScenarioArgument,
-    paths: Annotated[
-        list[str] | None,
-        typer.Argument(
-            metavar="[PATH[=LOW:HIGH]]...",
-            help="Dotted paths to vary (e.g. parties.maduro.discount), each optionally with "
-            "its low and high values. Default: every party's discount, plain disagreement "
-            "and cost, the breakdown risk and the deadline.",
-            show_default=False,
-        ),
-    ] = None,
-    spread: Annotated[
-        float,
-        typer.Option("--spread", help="Relative change around each stated value.", min=0.0),
-    ] = 0.1,
-    output: Annotated[
-        str | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="OUT",
-            help="Tornado chart (.png, .svg or .pdf). Default: SCENARIO-tornado.png.",
-            show_default=False,
-        ),
-    ] = None,
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", help="table for people, json for programs.")
-    ] = OutputFormat.table,
-    force: Annotated[
-        bool, typer.Option("--force", "-f", help="Overwrite an existing chart.")
-    ] = False,
-) -> None:
-    """One-at-a-time sensitivity: each parameter at a low and a high value around the
-    scenario's own, the equilibrium utilities at each, and a tornado chart of the swings.
-
-    Prints the table (or JSON) on standard output and writes the chart."""
-    from negsim.present.charts.style import FORMATS, figure_bytes
-    from negsim.present.charts.tornado import tornado_figure
-    from negsim.present.terminal.sensitivity import sensitivity_table
-    from negsim.studies import sensitivity as sensitivity_module
-
-    scenario = load_or_exit(file)  # validates the base scenario, with positions
-    try:
-        named = dict(sensitivity_module.parse_path_argument(text) for text in paths or [])
-        data = sensitivity_module.scenario_data(scenario.source)
-        result = sensitivity_module.sensitivity(
-            data, named or None, spread=spread, filename=scenario.source
-        )
-    except ScenarioError as error:
-        _print_problems(error)
-        raise typer.Exit(EXIT_USAGE) from None
-    except ValueError as error:
-        _fail(str(error))
-    unusable = [f"{path}: {reason}" for path, reason in result.skipped if path in named]
-    if unusable:  # a parameter the user named cannot be varied: a usage error
-        _fail("cannot vary " + "; ".join(unusable))
-    if not result.parameters:
-        _fail(f"{scenario.source}: nothing to vary (name parameters as PATH or PATH=LOW:HIGH)")
-    path = Path(output or f"{Path(scenario.source).stem}-tornado.png")
-    file_format = path.suffix.lower().lstrip(".")
-    if file_format not in FORMATS:
-        _fail(f"{path}: name the chart .png, .svg or .pdf")
-    if path.exists() and not force:
-        _fail(f"{path} already exists; use --force to overwrite it")
-    if output_format is OutputFormat.json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        typer.echo(sensitivity_table(result))
-    try:
-        data_bytes = figure_bytes(tornado_figure(result), file_format)
-    except ValueError as error:
-        _fail(f"cannot draw the tornado chart: {error}", EXIT_FAILURE)
-    _write_new(path, data_bytes, force)
     _message(f"Wrote {path}")
 
 

@@ -18,11 +18,11 @@ import pytest
 from jsonschema import Draft202012Validator
 from ruamel.yaml import YAML
 
-from negsim.cli import template_text
 from negsim.errors import ScenarioError
 from negsim.format import bundled
 from negsim.format.loader import load_scenario_text
 from negsim.format.schema import json_schema
+from negsim.format.template import template_text
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,14 +14,8 @@ from negsim.cli import app
 from negsim.format import bundled
 from negsim.present.terminal.progress import SweepProgress
 from negsim.studies.grid import build_grid
-from negsim.studies.sweep import (
-    RESULTS,
-    Plan,
-    SweepError,
-    read_source,
-    read_sweep_file,
-    run_sweep,
-)
+from negsim.studies.sweep import RESULTS, Plan, SweepError, run_sweep
+from negsim.studies.sweep_plan import read_source, read_sweep_file
 
 SCENARIO = "venezuela-2025"
 ASSIGNMENTS = ["protocol.deadline=1:4", "parties.maduro.discount=0.9:0.99:0.03"]

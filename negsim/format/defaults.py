@@ -72,9 +72,15 @@ def party_number(key: str) -> float:
 
 def default_value(path: str) -> float | None:
     """The number a scenario takes for the dotted ``path`` when the file leaves it out: the
-    party or protocol default named by its last key; None when the format has no numeric
-    default there (a missing deadline means none, a missing outside option none)."""
-    key = path.rsplit(".", 1)[-1]
+    party or protocol default named by its last key (a party's trust in an issue for
+    ``parties.NAME.trust.ISSUE``); None when the format has no numeric default there (a
+    missing deadline means none, a missing outside option none)."""
+    parts = path.split(".")
+    if len(parts) >= 2 and parts[-2] == "trust":  # parties.NAME.trust.ISSUE
+        return float(PARTY["trust"])  # type: ignore[arg-type]
+    key = parts[-1]
+    if key == "trust":
+        return None  # a mapping of issues, not a number
     for defaults in (PARTY, PROTOCOL):
         value = defaults.get(key)
         if isinstance(value, int | float) and not isinstance(value, bool):

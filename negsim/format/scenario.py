@@ -114,7 +114,7 @@ class Scenario:
         protocol = self.protocol
         deadline = "no deadline" if protocol.deadline is None else f"deadline {protocol.deadline}"
         return (
-            f"<Scenario {self.name!r}: {len(self.issues)} issues, "
+            f"<Scenario {self.name!r}: {len(self.issues)} issue{'s' * (len(self.issues) != 1)}, "
             f"{self.n_parties} parties ({', '.join(self.party_names)}), "
             f"{protocol.kind} with {deadline}, {self.n_packages:,} packages>"
         )

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from negsim.analysis.records import SOLUTION_NAMES, Analysis
+from negsim.analysis.records import SOLUTION_NAMES, Analysis, Screening
+from negsim.format.model import Distribution, Normal, Uniform
 from negsim.space import OutcomeSpace
 
 if TYPE_CHECKING:
@@ -351,25 +352,22 @@ def common_issues(space: OutcomeSpace, mixes: Sequence[Sequence[tuple[float, int
 # Screening: offers against a responder with private information
 
 
-def distribution_words(distribution: Any) -> str:
+def distribution_words(distribution: Distribution) -> str:
     """A distribution of :mod:`negsim.format.model` in words."""
-    kind = type(distribution).__name__
-    if kind == "Uniform":
+    if isinstance(distribution, Uniform):
         return f"uniform on [{short_number(distribution.low)}, {short_number(distribution.high)}]"
-    if kind == "Normal":
+    if isinstance(distribution, Normal):
         return (
             f"normal, mean {short_number(distribution.mean)}, sd {short_number(distribution.sd)}, "
             f"truncated to [{short_number(distribution.low)}, {short_number(distribution.high)}]"
         )
-    if kind == "Choice":
-        return "one of " + ", ".join(
-            f"{short_number(value)} ({percent(p)})"
-            for value, p in zip(distribution.values, distribution.probabilities, strict=True)
-        )
-    return kind
+    return "one of " + ", ".join(
+        f"{short_number(value)} ({percent(p)})"
+        for value, p in zip(distribution.values, distribution.probabilities, strict=True)
+    )
 
 
-def screening_distribution(screening: Any) -> Any | None:
+def screening_distribution(screening: Screening) -> Distribution | None:
     """The distribution of the responder's private parameter (None when not stated)."""
     responder = screening.space.scenario.party_names[screening.responder]
     for parameter in screening.space.scenario.uncertainty:
@@ -378,14 +376,14 @@ def screening_distribution(screening: Any) -> Any | None:
     return None
 
 
-def screening_stated_value(screening: Any) -> float:
+def screening_stated_value(screening: Screening) -> float:
     """The responder's stated value of the private parameter (its expected disagreement)."""
     if screening.parameter == "disagreement":
         return float(screening.space.disagreement[screening.responder])
     return float(screening.space.scenario.parties[screening.responder].agreement_value)
 
 
-def screening_offer_terms(screening: Any) -> tuple[list[str], list[str]]:
+def screening_offer_terms(screening: Screening) -> tuple[list[str], list[str]]:
     """The offers in issue terms: ``(shared, per_round)`` where ``shared`` are the terms
     every offer has (``"amnesty=family"``) and ``per_round`` the rest of each offer (the
     whole offer when nothing is shared; ``"no offer"`` when no type would accept)."""
@@ -404,7 +402,7 @@ def screening_offer_terms(screening: Any) -> tuple[list[str], list[str]]:
     return shared, per_round
 
 
-def screening_last_round_words(screening: Any) -> str:
+def screening_last_round_words(screening: Screening) -> str:
     """The deadline effect in words: ``"9% of all agreements happen on the last day
     (day 7): the deadline effect"``."""
     share = screening.final_round_share

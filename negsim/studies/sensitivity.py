@@ -31,6 +31,7 @@ utility.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ import numpy as np
 
 from negsim.analysis.pipeline import solve
 from negsim.errors import ScenarioError
+from negsim.format.defaults import default_value
 from negsim.format.loader import scenario_from_data
 from negsim.format.paths import PathError, get_path, set_path
 
@@ -57,15 +59,6 @@ __all__ = [
 ]
 
 DEFAULT_SPREAD = 0.1
-DEFAULTS = {
-    "discount": 1.0,
-    "disagreement": 0.0,
-    "cost_per_round": 0.0,
-    "agreement_value": 0.0,
-    "bargaining_power": 1.0,
-    "breakdown_risk": 0.0,
-}
-"""Values of the format's defaults, for a parameter the file leaves out."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -160,13 +153,48 @@ class SensitivityResult:
         )
         return [self.parameters[j] for j in order]
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: base values, and for each parameter its low/high values and outcomes."""
+    def __repr__(self) -> str:
+        ranked = self.ranked(0) if self.parameters else []
+        top = ranked[0].path if ranked else "none"
+        return (
+            f"<SensitivityResult of {self.scenario!r}: {len(self.parameters)} parameters "
+            f"varied by {self.spread:.0%}; the largest swing of {self.parties[0]}'s utility "
+            f"comes from {top}>"
+        )
 
-        def by_party(vector: np.ndarray | None) -> dict[str, float] | None:
+    def to_records(self) -> list[dict[str, Any]]:
+        """One row a parameter and side (``low``, ``high``): ``path``, ``side``, ``value``,
+        ``agreement``, each party's utility ``u.PARTY`` and payoff ``payoff.PARTY`` (NaN
+        where the side failed, with its ``error``)."""
+        rows = []
+        for parameter in self.parameters:
+            for name, side in (("low", parameter.low), ("high", parameter.high)):
+                if side is None:
+                    continue
+                row: dict[str, Any] = {
+                    "path": parameter.path,
+                    "side": name,
+                    "value": side.value,
+                    "agreement": side.agreement,
+                    "error": side.error,
+                }
+                for k, party in enumerate(self.parties):
+                    for key, vector in (("u", side.utilities), ("payoff", side.payoffs)):
+                        row[f"{key}.{party}"] = math.nan if vector is None else float(vector[k])
+                rows.append(row)
+        return rows
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``sensitivity --format json`` object (``docs/json.md``)."""
+
+        def by_party(vector: np.ndarray | None) -> dict[str, float | None] | None:
+            """Per party; a non-finite value (endless delay costs) is null, as in solve."""
             if vector is None:
                 return None
-            return {name: float(v) + 0.0 for name, v in zip(self.parties, vector, strict=True)}
+            return {
+                name: float(v) + 0.0 if np.isfinite(v) else None
+                for name, v in zip(self.parties, vector, strict=True)
+            }
 
         def side(entry: Side | None) -> dict[str, Any] | None:
             if entry is None:
@@ -220,7 +248,7 @@ def scenario_data(argument: str | os.PathLike[str]) -> dict[str, Any]:
     """A scenario file (or a bundled name such as ``venezuela-2025``) as plain data for
     :func:`sensitivity`, read and validated as ``negsim sweep`` reads it. Raises
     :class:`ScenarioError` for an invalid scenario."""
-    from negsim.studies.sweep import read_source
+    from negsim.studies.sweep_plan import read_source
 
     return read_source(str(argument)).data
 
@@ -373,16 +401,16 @@ def sensitivity(
         try:
             value = get_path(data, path)
         except PathError as error:
-            key = path.rsplit(".", 1)[-1]
-            if key not in DEFAULTS:
+            default = default_value(path)
+            if default is None:
                 skipped.append((path, str(error)))
                 continue
             try:  # a parameter left at the format's default: vary the default
-                set_path(data, path, DEFAULTS[key])
+                set_path(data, path, default)
             except PathError:
                 skipped.append((path, str(error)))
                 continue
-            value = DEFAULTS[key]
+            value = default
         if not _is_number(value):
             if isinstance(value, Mapping):
                 kind = "a lottery" if "lottery" in value else "a mapping"

@@ -162,6 +162,8 @@ class SimulationResult:
     mean_utilities: dict[str, float] | None
     mean_payoffs: dict[str, float]
     outcomes: tuple[tuple[dict[str, Any], int], ...]
+    round_label: str | None = None
+    """The protocol's display label of one round (``"1 day"``), for charts."""
 
     @property
     def agreement_rate(self) -> float:
@@ -174,8 +176,27 @@ class SimulationResult:
             return None
         return self.agreement_round_histogram[-1] / self.agreements
 
+    def __repr__(self) -> str:
+        mean = self.mean_utilities or {}
+        utilities = ", ".join(f"{name} {value:.3f}" for name, value in mean.items()) or "none"
+        share = self.final_round_share
+        return (
+            f"<SimulationResult: {self.runs:,} runs (seed {self.seed}), agreement in "
+            f"{self.agreement_rate:.1%}, "
+            f"{'no' if share is None else f'{share:.1%} of them'} in the last round; "
+            f"mean utilities of the deals {utilities}>"
+        )
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One row a round: ``round``, the ``agreements`` reached in it and their share of
+        all runs (``share``); ``pandas.DataFrame`` reads the list as it is."""
+        return [
+            {"round": t, "agreements": count, "share": count / self.runs}
+            for t, count in enumerate(self.agreement_round_histogram)
+        ]
+
     def to_dict(self) -> dict[str, Any]:
-        """The ``simulate --format json`` object (docs/simulate.md)."""
+        """The ``simulate --format json`` object (``docs/json.md``)."""
         return {
             "runs": self.runs,
             "seed": self.seed,
@@ -629,6 +650,7 @@ def simulate(
     top = top[np.lexsort((top, -counts[top]))][:TOP_OUTCOMES]
     names = scenario.party_names
     return SimulationResult(
+        round_label=scenario.protocol.round_label,
         parties=names,
         runs=runs,
         seed=seed,

@@ -20,7 +20,6 @@ import hashlib
 import io
 import json
 import os
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -32,8 +31,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from negsim.errors import ScenarioError
-from negsim.format import bundled
-from negsim.studies.grid import Axis, Grid, GridError, Value, axis_from_data
+from negsim.studies.grid import Grid, Value
 from negsim.version import __version__
 
 RESULTS = "results.csv"
@@ -77,37 +75,6 @@ class Source:
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.raw).hexdigest()
-
-
-def read_source(argument: str) -> Source:
-    """Read and validate the scenario ``argument`` names (a path, ``-`` or a bundled name).
-
-    Raises :class:`ScenarioError` like :func:`negsim.format.loader.load_scenario`.
-    """
-    from negsim.format.loader import load_scenario, load_scenario_text
-    from negsim.format.source import parse, read_text
-
-    if argument == "-":
-        name, raw = "<stdin>", sys.stdin.buffer.read()
-    else:
-        path = bundled.resolve(argument) or Path(argument)
-        name = str(path)
-        try:
-            raw = path.read_bytes()
-        except OSError:
-            load_scenario(path)  # raises the loader's own problem (no such file, a folder)
-            raise
-    text = read_text(name, raw)
-    scenario = load_scenario_text(text, name)
-    tree = parse(text, name)
-    assert tree is not None
-    return Source(
-        name=name,
-        raw=raw,
-        data=tree.plain(),
-        party_names=scenario.party_names,
-        uncertainty=bool(scenario.uncertainty),
-    )
 
 
 def columns(paths: Sequence[str], party_names: Sequence[str], uncertainty: bool) -> list[str]:
@@ -439,6 +406,14 @@ class Summary:
     def failed(self) -> int:
         return self.counts.get("error", 0)
 
+    def describe(self) -> str:
+        """``"12 ok, 0 failed, 4 already done; wrote DIR/results.csv"``."""
+        skipped = f", {self.skipped:,} already done" if self.skipped else ""
+        return (
+            f"{self.counts['ok']:,} ok, {self.failed:,} failed{skipped}; "
+            f"wrote {self.folder / RESULTS}"
+        )
+
 
 @dataclass
 class Plan:
@@ -600,68 +575,3 @@ def run_sweep(
         seconds=seconds,
         manifest=manifest,
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Sweep files and estimates
-
-
-def read_sweep_file(path: str | os.PathLike[str]) -> tuple[list[Axis], dict[str, Any]]:
-    """The axes and options of a sweep file (YAML)::
-
-        parameters:                       # in order; the last varies fastest
-          protocol.deadline: "1:10"       # a VALUES string,
-          parties.maduro.discount: [0.9, 0.95]   # a list,
-          parties.us.discount: 0.99       # or one value
-        zip: false                        # optional
-        seed: 7                           # optional
-
-    Raises :class:`GridError` for anything wrong.
-    """
-    from negsim.format.source import parse, read_text
-
-    name = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        raise GridError(f"{name}: cannot read it: {error.strerror or error}") from None
-    try:
-        tree = parse(read_text(name, raw), name)
-    except ScenarioError as error:
-        raise GridError(str(error)) from None
-    data = None if tree is None else tree.plain()
-    if not isinstance(data, dict) or not isinstance(data.get("parameters"), dict):
-        raise GridError(f"{name}: a sweep file is a mapping with a 'parameters' mapping")
-    unknown = set(data) - {"parameters", "zip", "seed"}
-    if unknown:
-        raise GridError(f"{name}: unknown keys {', '.join(sorted(map(str, unknown)))}")
-    options: dict[str, Any] = {}
-    if "zip" in data:
-        if not isinstance(data["zip"], bool):
-            raise GridError(f"{name}: zip must be true or false")
-        options["zip"] = data["zip"]
-    if "seed" in data:
-        seed = data["seed"]
-        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-            raise GridError(f"{name}: seed must be a whole number >= 0")
-        options["seed"] = seed
-    axes = []
-    for key, spec in data["parameters"].items():
-        try:
-            axes.append(axis_from_data(key, spec))
-        except GridError as error:
-            raise GridError(f"{name}: {error}") from None
-    return axes, options
-
-
-def estimate(source: Source, grid: Grid, jobs: int, samples: int = 3) -> tuple[float, int]:
-    """Seconds one point takes (validation and solve, measured on up to ``samples`` points
-    spread over the grid), and how many were measured."""
-    context = Context(source.data, grid.paths, source.party_names, source.uncertainty, 0)
-    size = grid.size
-    picks = sorted({round(k * (size - 1) / max(samples - 1, 1)) for k in range(samples)})
-    picks = [p for p in picks if p < size]
-    start = time.perf_counter()
-    for index in picks:
-        evaluate(context, index, grid.point(index))
-    return (time.perf_counter() - start) / len(picks), len(picks)

@@ -61,6 +61,20 @@ class SweepTable:
     def n_failed(self) -> int:
         return len(self.failed)
 
+    def __repr__(self) -> str:
+        return (
+            f"<SweepTable of {self.scenario or 'a sweep'!r}: "
+            f"{len(self.rows) + self.n_failed:,} points over {', '.join(self.swept)}; "
+            f"{len(self.rows):,} ok, {self.n_failed:,} failed>"
+        )
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Every point's row of ``results.csv``, in point order (``point`` a whole number,
+        numbers as floats, ``true``/``false`` as 1/0, missing values NaN); ``pandas.DataFrame``
+        reads the list as it is."""
+        rows = sorted((*self.rows, *self.failed), key=lambda row: number_or_nan(row["point"]))
+        return [{**row, "point": int(row["point"])} for row in rows]
+
     def label(self, party: str) -> str:
         return self.labels.get(party, party)
 
@@ -98,6 +112,12 @@ def _cell(text: str) -> Any:
         return float(text)
     except ValueError:
         return text
+
+
+def _swept_cell(text: str) -> Any:
+    """A swept value's cell: like :func:`_cell`, but ``null`` (a path set to null, such as
+    no deadline) stays the text ``"null"``, a value of its own, not a missing number."""
+    return "null" if text.strip().lower() == "null" else _cell(text)
 
 
 def number_or_nan(value: Any) -> float:
@@ -152,7 +172,8 @@ def read_results(directory: str | os.PathLike[str]) -> SweepTable:
     ]
     parsed: list[dict[str, Any]] = [{} for _ in records]
     for name in header:
-        cells = [_cell(record[name]) for record in records]
+        read = _swept_cell if name in swept else _cell
+        cells = [read(record[name]) for record in records]
         numeric = name not in TEXT_COLUMNS and all(isinstance(c, float) for c in cells)
         for target, cell, record in zip(parsed, cells, records, strict=True):
             target[name] = cell if numeric else record[name].strip()

@@ -21,20 +21,34 @@ if TYPE_CHECKING:
 
     FIGURES: dict[str, Callable[..., Figure]]
 
-__all__ = ["FIGURES"]
+__all__ = ["FIGURES", "figure_function"]
+
+
+_HOMES = {
+    "frontier": ("frontier", "frontier_figure"),
+    "deadline": ("curves", "deadline_figure"),
+    "discount": ("curves", "discount_figure"),
+    "screening": ("screening", "screening_figure"),
+    "agreements": ("simulation", "agreements_figure"),
+    "concessions": ("simulation", "concessions_figure"),
+}
+"""Each chart kind's figure function: its module in this package and its name."""
+
+
+def figure_function(kind: str) -> Callable[..., Figure]:
+    """The figure function of a chart kind, looked up when called (a ``KeyError`` for an
+    unknown kind)."""
+    import importlib
+
+    module, name = _HOMES[kind]
+    function: Callable[..., Figure] = getattr(
+        importlib.import_module(f"negsim.present.charts.{module}"), name
+    )
+    return function
 
 
 def _figures() -> dict[str, Callable[..., Figure]]:
-    from negsim.present.charts import curves, frontier, screening, simulation
-
-    return {
-        "frontier": frontier.frontier_figure,
-        "deadline": curves.deadline_figure,
-        "discount": curves.discount_figure,
-        "screening": screening.screening_figure,
-        "agreements": simulation.agreements_figure,
-        "concessions": simulation.concessions_figure,
-    }
+    return {kind: figure_function(kind) for kind in _HOMES}
 
 
 def __getattr__(name: str) -> Any:

@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from negsim.analysis.records import Screening
 from negsim.present.charts.layers import FRONTIER_COLOUR, draw_cloud
 from negsim.present.charts.style import (
     DEAL_COLOUR,
@@ -39,7 +40,7 @@ ACCEPT_COLOUR = OKABE_ITO["orange"]
 NO_DEAL_COLOUR = "#9a9a9a"
 
 
-def screening_finding(screening: Any) -> str:
+def screening_finding(screening: Screening) -> str:
     """The screening chart's title: how likely the talks are to end in a deal, and when.
 
     "The US's 7 days of offers end in a deal with probability 0.81: 38% of deals on
@@ -185,7 +186,7 @@ def _round_axes(ax: Axes, x: np.ndarray, gap: float, deadline: int, label: str |
     ax.grid(False, axis="x")
 
 
-def _plot_screening_rounds(screening: Any, ax: Axes) -> None:
+def _plot_screening_rounds(screening: Screening, ax: Axes) -> None:
     """Left panel: the unconditional probability of a deal in each round (bars), a bar for
     no deal, and the conditional acceptance probability (a line), on one probability axis."""
     scenario = screening.space.scenario
@@ -218,7 +219,7 @@ def _plot_screening_rounds(screening: Any, ax: Axes) -> None:
     _round_axes(ax, x, gap, deadline, label)
 
 
-def _label_disagreements(ax: Axes, screening: Any, d: np.ndarray) -> None:
+def _label_disagreements(ax: Axes, screening: Screening, d: np.ndarray) -> None:
     """By the dashed guides: the proposer's disagreement, and what the proposer knows of the
     responder's private value."""
     names = screening.space.scenario.party_names
@@ -254,7 +255,7 @@ def _label_disagreements(ax: Axes, screening: Any, d: np.ndarray) -> None:
     )
 
 
-def _draw_offer_path(ax: Axes, screening: Any) -> None:
+def _draw_offer_path(ax: Axes, screening: Screening) -> None:
     """The offers round by round, numbered, and their range in words."""
     scenario = screening.space.scenario
     label = scenario.protocol.round_label
@@ -304,7 +305,7 @@ def _draw_offer_path(ax: Axes, screening: Any) -> None:
         )
 
 
-def _plot_screening_offers(screening: Any, ax: Axes) -> None:
+def _plot_screening_offers(screening: Screening, ax: Axes) -> None:
     """Right panel: the offers' path on the frontier of the offer set, numbered by round."""
     # TODO(records): read the offer set from the analysis records once they hold it; a
     # display module should not solve.
@@ -354,7 +355,7 @@ def _plot_screening_offers(screening: Any, ax: Axes) -> None:
     style_axes(ax)
 
 
-def screening_figure(screening: Any) -> Figure:
+def screening_figure(screening: Screening) -> Figure:
     """The screening chart of a :class:`~negsim.analysis.screening.Screening` record: per round,
     how likely a deal is (bars, the last round marked, no deal stated) and how likely the
     responder is to accept if still talking (line); beside it, the offers' path on the

@@ -4,8 +4,6 @@ runs agree (:func:`agreements_figure`) and how each agent concedes at the stated
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -23,6 +21,7 @@ from negsim.present.charts.style import (
     style_axes,
 )
 from negsim.present.words import rough_percent, round_noun
+from negsim.studies.simulate import ConcessionTrace, SimulationResult
 
 __all__ = [
     "agreements_figure",
@@ -34,7 +33,9 @@ __all__ = [
 ]
 
 
-def plot_agreements(result: Any, ax: Axes | None = None, round_label: str | None = None) -> Axes:
+def plot_agreements(
+    result: SimulationResult, ax: Axes | None = None, round_label: str | None = None
+) -> Axes:
     """The share of simulated runs that agree in each round, the last round highlighted
     (the deadline spike, if any), with the share that never agrees stated.
 
@@ -64,7 +65,7 @@ def plot_agreements(result: Any, ax: Axes | None = None, round_label: str | None
     return ax
 
 
-def agreements_finding(result: Any) -> str:
+def agreements_finding(result: SimulationResult) -> str:
     """The title of the agreements chart: the agreement rate and the last-round share."""
     rate = result.agreement_rate
     text = f"{rough_percent(rate)} of {result.runs:,} simulated negotiations end in a deal"
@@ -74,14 +75,14 @@ def agreements_finding(result: Any) -> str:
     return text
 
 
-def agreements_figure(result: Any, round_label: str | None = None) -> Figure:
+def agreements_figure(result: SimulationResult, round_label: str | None = None) -> Figure:
     """The agreements chart (:func:`plot_agreements`) as a figure."""
     figure = new_figure(10.0, 6.0)
     plot_agreements(result, figure.add_subplot(), round_label)
     return figure
 
 
-def plot_concessions(trace: Any, ax: Axes | None = None) -> Axes:
+def plot_concessions(trace: ConcessionTrace, ax: Axes | None = None) -> Axes:
     """Each agent's target utility over the rounds (line) and the offers: filled markers
     for its own offers (their value to itself), hollow ones for the offers it receives; the
     round of agreement marked. ``trace`` is a :class:`negsim.studies.simulate.ConcessionTrace`."""
@@ -117,7 +118,7 @@ def plot_concessions(trace: Any, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def concessions_finding(trace: Any) -> str:
+def concessions_finding(trace: ConcessionTrace) -> str:
     """The title of the concessions chart: when (and whether) the agents agree."""
     if trace.agreement_round is None:
         return f"At the stated values the agents do not agree within {trace.rounds} rounds"
@@ -127,7 +128,7 @@ def concessions_finding(trace: Any) -> str:
             f"{trace.rounds}: {terms}")  # fmt: skip
 
 
-def concessions_figure(trace: Any) -> Figure:
+def concessions_figure(trace: ConcessionTrace) -> Figure:
     """The concessions chart (:func:`plot_concessions`) as a figure."""
     figure = new_figure(10.0, 6.0)
     plot_concessions(trace, figure.add_subplot())

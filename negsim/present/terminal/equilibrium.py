@@ -9,15 +9,13 @@ only arranges and words them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from negsim.analysis.records import Analysis
+from negsim.analysis.records import Analysis, Equilibrium, Proposal
 from negsim.present.terminal.cells import utility_cell
 from negsim.present.words import (
     TOLERANCE,
@@ -47,7 +45,7 @@ def _next_round(label: str | None) -> str:
     return f"the next {unit[1]}" if unit is not None and unit[0] == 1 else "the next round"
 
 
-def _protocol_words(analysis: Analysis, equilibrium: Any) -> str:
+def _protocol_words(analysis: Analysis, equilibrium: Equilibrium) -> str:
     scenario = analysis.space.scenario
     protocol = scenario.protocol
     first = analysis.party_names[equilibrium.first_proposer]
@@ -82,13 +80,14 @@ def _when(analysis: Analysis, round_index: int) -> str:
     return f"round {round_index}" if name.startswith("round") else f"round {round_index} ({name})"
 
 
-def _agreement_words(analysis: Analysis, equilibrium: Any) -> str:
+def _agreement_words(analysis: Analysis, equilibrium: Equilibrium) -> str:
     names = analysis.party_names
     if not equilibrium.agreement:
         return "no: talks end without a deal"
     if equilibrium.protocol == "random_proposer":
         return "yes, at once, on the proposal of whoever is recognised first"
     round_index = equilibrium.round or 0
+    assert equilibrium.proposer is not None  # an agreement on one party's proposal
     proposer = names[equilibrium.proposer]
     others = join_words([name for k, name in enumerate(names) if k != equilibrium.proposer])
     at_once = ", at once" if round_index == 0 else ""
@@ -99,7 +98,7 @@ def _agreement_words(analysis: Analysis, equilibrium: Any) -> str:
     )
 
 
-def _summary_table(analysis: Analysis, equilibrium: Any) -> Table:
+def _summary_table(analysis: Analysis, equilibrium: Equilibrium) -> Table:
     label = analysis.space.scenario.protocol.round_label
     table = Table(
         title="Equilibrium of the protocol (subgame perfect, complete information)",
@@ -126,7 +125,7 @@ def _summary_table(analysis: Analysis, equilibrium: Any) -> Table:
     return table
 
 
-def _outcome_table(analysis: Analysis, equilibrium: Any) -> Table:
+def _outcome_table(analysis: Analysis, equilibrium: Equilibrium) -> Table:
     expected = equilibrium.protocol == "random_proposer"
     caption = "payoff: discounted to round 0, less delay costs, with breakdown risk"
     if equilibrium.utilities is not None:
@@ -156,7 +155,7 @@ def _outcome_table(analysis: Analysis, equilibrium: Any) -> Table:
     return table
 
 
-def _range_text(analysis: Analysis, equilibrium: Any) -> Text | None:
+def _range_text(analysis: Analysis, equilibrium: Equilibrium) -> Text | None:
     if equilibrium.unique or equilibrium.ranges is None:
         return None
     names = analysis.party_names
@@ -175,114 +174,71 @@ def _range_text(analysis: Analysis, equilibrium: Any) -> Text | None:
     return text
 
 
-@dataclass(frozen=True)
-class _Rejection:
-    """A responder's value of rejecting and what it is made of."""
-
-    value: float
-    words: str
-
-
-def _continuation(equilibrium: Any, index: int, party: int) -> tuple[float, int | None] | None:
-    """What ``party`` gets in the proposal after ``proposals[index]`` if it is reached:
-    its utility and who proposes it; None when unknown (the proposal is not accepted)."""
-    proposals = equilibrium.proposals
-    if equilibrium.protocol == "random_proposer":
-        # stationary values; with a deadline the next round's values are not recorded
-        if equilibrium.deadline is None:
-            return float(equilibrium.payoffs[party]), None
-        return None
-    if equilibrium.deadline is None:
-        if equilibrium.protocol == "one_sided":
-            return None
-        following = proposals[(index + 1) % len(proposals)]
-    else:
-        if index + 1 >= len(proposals):
-            return None
-        following = proposals[index + 1]
-    if not following.accepted or following.utilities is None:
-        return None
-    return float(following.utilities[party]), following.proposer
-
-
-def _rejection(analysis: Analysis, equilibrium: Any, index: int, party: int) -> _Rejection | None:
-    """``party``'s value of rejecting ``proposals[index]`` with its parts: breakdown risk,
-    the next round's offer times the discount factor, the delay cost, or the outside
-    option; None when the record does not tell."""
-    scenario = analysis.space.scenario
-    protocol = scenario.protocol
-    who = scenario.parties[party]
-    proposal = equilibrium.proposals[index]
-    d = float(analysis.disagreement[party])
-    p = protocol.breakdown_risk
-    # without a deadline, the proposals of a limit of long deadlines are its first rounds
-    round_index = proposal.round if proposal.round is not None else index
-    if equilibrium.deadline is None and proposal.thresholds is None:
-        round_index = 0  # a stationary equilibrium: every round is alike
-    next_words = _next_round(protocol.round_label)
-    last = equilibrium.deadline is not None and round_index == equilibrium.deadline - 1
-    if last:
-        stay = d
-        words = f"the last round: a rejection ends the talks at its disagreement {utility_text(d)}"
-    elif equilibrium.protocol == "one_sided" and equilibrium.deadline is None:
-        # the same offer every round: the responder's value of rejecting solves
-        # value = p d + (1 - p)(discount value - cost)
-        factor = (1 - p) * who.discount
-        if factor >= 1:
-            stay = 0.0 if who.cost_per_round == 0 else -np.inf
-            words = "perpetual disagreement, worth 0"
-        else:
-            stay = (p * d - (1 - p) * who.cost_per_round) / (1 - factor)
-            later = f"the same offer {next_words}, {utility_text(stay)}"
-            if who.discount != 1:
-                later += f" x {who.discount:g}"
-            if who.cost_per_round > 0:
-                later += f" - {short_number(who.cost_per_round)} delay cost"
-            words = f"{percent(p)} breakdown to {utility_text(d)}, else {later}" if p > 0 else later
-    else:
-        found = _continuation(equilibrium, index, party)
-        if found is None:
-            return None
-        value, proposer = found
-        cost = who.cost_per_round / who.discount**round_index
-        stay = p * d + (1 - p) * (who.discount * value - cost)
-        if equilibrium.protocol == "random_proposer":
-            later = f"its expected value if talks go on, {utility_text(value)}"
-        elif proposer == party:
-            later = f"its own offer {next_words}, {utility_text(value)}"
-        else:
-            later = (
-                f"{analysis.party_names[proposer or 0]}'s offer {next_words}, {utility_text(value)}"
-            )
-        if who.discount != 1:
-            later += f" x {who.discount:g}"
-        if cost > 0:
-            later += f" - {short_number(cost)} delay cost"
-        words = f"{percent(p)} breakdown to {utility_text(d)}, else {later}" if p > 0 else later
-    value = stay
-    if who.outside_option is not None and who.outside_option > stay + TOLERANCE:
-        value = float(who.outside_option)
-        words = (
-            f"walking out to its outside option {utility_text(value)} beats staying in, "
-            f"{utility_text(stay)}"
+def rejection_words(analysis: Analysis, equilibrium: Equilibrium, index: int, party: int) -> str:
+    """What rejecting ``proposals[index]`` is worth to ``party``, in words, from the parts
+    the solver recorded (:class:`~negsim.solvers.alternating.Rejection`): the last round's
+    disagreement; breakdown risk, else the next round's value times the discount factor,
+    less the delay cost; or walking out to the outside option."""
+    rejection = equilibrium.proposals[index].rejection
+    if rejection.walks[party]:
+        return (
+            f"walking out to its outside option {utility_text(float(rejection.outside[party]))}"
+            f" beats staying in, {utility_text(float(rejection.stay[party]))}"
         )
-    recorded = proposal.thresholds
-    if (
-        recorded is not None
-        and np.isfinite(recorded[party])
-        and abs(float(recorded[party]) - value) > 1e-7
-    ):
-        return _Rejection(float(recorded[party]), "")  # parts that do not add up: none
-    return _Rejection(value, words)
+    d = float(rejection.disagreement[party])
+    if rejection.kind == "last_round":
+        return f"the last round: a rejection ends the talks at its disagreement {utility_text(d)}"
+    if rejection.perpetual is not None and rejection.perpetual[party]:
+        return "perpetual disagreement, worth 0"
+    later = f"{_continuation_words(analysis, equilibrium, index, party)}"
+    discount = float(rejection.discount[party])
+    cost = float(rejection.delay_cost[party])
+    if discount != 1:
+        later += f" x {discount:g}"
+    if cost > 0:
+        later += f" - {short_number(cost)} delay cost"
+    p = rejection.breakdown_risk
+    return f"{percent(p)} breakdown to {utility_text(d)}, else {later}" if p > 0 else later
 
 
-def _threshold(proposal: Any, party: int) -> float | None:
-    if proposal.thresholds is None or not np.isfinite(proposal.thresholds[party]):
-        return None
-    return float(proposal.thresholds[party])
+def _continuation_words(
+    analysis: Analysis, equilibrium: Equilibrium, index: int, party: int
+) -> str:
+    """Where the value of going on comes from: the next round's offer (its own or another
+    party's), the same offer again, or the expectation over who is recognised."""
+    rejection = equilibrium.proposals[index].rejection
+    assert rejection.continuation is not None  # every kind but the last round has one
+    value = utility_text(float(rejection.continuation[party]))
+    next_words = _next_round(analysis.space.scenario.protocol.round_label)
+    if rejection.kind == "expected":
+        return f"its expected value if talks go on, {value}"
+    if rejection.kind == "same_offer":
+        return f"the same offer {next_words}, {value}"
+    following = rejection.next_proposer
+    accepted = _next_accepted(equilibrium, index)
+    if following is None or not accepted:
+        return f"what the talks are worth to it {next_words}, {value}"
+    if following == party:
+        return f"its own offer {next_words}, {value}"
+    return f"{analysis.party_names[following]}'s offer {next_words}, {value}"
 
 
-def _response_lines(analysis: Analysis, equilibrium: Any, index: int) -> list[Text]:
+def _next_accepted(equilibrium: Equilibrium, index: int) -> bool:
+    """Whether the proposal that follows ``proposals[index]`` is accepted: the next round's
+    (with a deadline) or the next proposer's stationary one."""
+    proposals = equilibrium.proposals
+    if equilibrium.deadline is None:
+        return proposals[(index + 1) % len(proposals)].accepted
+    return index + 1 < len(proposals) and proposals[index + 1].accepted
+
+
+def _threshold(proposal: Proposal, party: int) -> float | None:
+    """The responder's value of rejecting, as the solver recorded it (None if not finite)."""
+    value = float(proposal.thresholds[party])
+    return value if np.isfinite(value) else None
+
+
+def _response_lines(analysis: Analysis, equilibrium: Equilibrium, index: int) -> list[Text]:
     """Why each responder accepts (or would reject) ``proposals[index]``, with numbers."""
     names = analysis.party_names
     proposal = equilibrium.proposals[index]
@@ -294,10 +250,7 @@ def _response_lines(analysis: Analysis, equilibrium: Any, index: int) -> list[Te
     for party, name in enumerate(names):
         if party == proposal.proposer:
             continue
-        rejection = _rejection(analysis, equilibrium, index, party)
         threshold = _threshold(proposal, party)
-        if rejection is not None:
-            threshold = rejection.value if threshold is None else threshold
         offered = float(proposal.utilities[party])
         line = Text()
         if threshold is None:
@@ -323,8 +276,7 @@ def _response_lines(analysis: Analysis, equilibrium: Any, index: int) -> list[Te
             line.append(
                 f": {utility_text(offered)} < {utility_text(threshold)}, its value of rejecting"
             )
-        if rejection is not None and rejection.words:
-            line.append(f" ({rejection.words})")
+        line.append(f" ({rejection_words(analysis, equilibrium, index, party)})")
         lines.append(line)
     if not proposal.accepted:
         lines.append(
@@ -345,7 +297,9 @@ def _shown_rounds(count: int) -> list[int | None]:
     return [*range(head), None, *range(count - tail, count)]
 
 
-def _proposal_head(analysis: Analysis, equilibrium: Any, proposal: Any, by_round: bool) -> Text:
+def _proposal_head(
+    analysis: Analysis, equilibrium: Equilibrium, proposal: Proposal, by_round: bool
+) -> Text:
     """The first cell of a proposal's row: its round (by round) or its proposer, and whether
     it is the one agreed."""
     space = analysis.space
@@ -371,7 +325,9 @@ def _proposal_head(analysis: Analysis, equilibrium: Any, proposal: Any, by_round
     return head
 
 
-def _proposal_body(analysis: Analysis, equilibrium: Any, index: int, shared: Sequence[str]) -> Text:
+def _proposal_body(
+    analysis: Analysis, equilibrium: Equilibrium, index: int, shared: Sequence[str]
+) -> Text:
     """A proposal's offer (utilities and terms) and why each responder accepts or rejects."""
     space = analysis.space
     names = analysis.party_names
@@ -394,7 +350,7 @@ def _proposal_body(analysis: Analysis, equilibrium: Any, index: int, shared: Seq
     return body
 
 
-def _proposals_table(analysis: Analysis, equilibrium: Any) -> Table | None:
+def _proposals_table(analysis: Analysis, equilibrium: Equilibrium) -> Table | None:
     """Every proposal, with why it is accepted: round by round with a deadline, else one
     per proposer; None when the equilibrium records none."""
     proposals = equilibrium.proposals

@@ -3,13 +3,12 @@ private information, round by round (:func:`screening_renderables`)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from negsim.analysis.records import Screening
 from negsim.present.words import (
     deadline_words,
     distribution_words,
@@ -39,7 +38,7 @@ PARAMETER_WORDS = {
 }
 
 
-def _about_table(screening: Any) -> Table:
+def _about_table(screening: Screening) -> Table:
     """Who proposes to whom under which protocol, and what is private."""
     space = screening.space
     scenario = space.scenario
@@ -82,7 +81,7 @@ def _about_table(screening: Any) -> Table:
     return about
 
 
-def _rounds_table(screening: Any) -> Table:
+def _rounds_table(screening: Screening) -> Table:
     """Per round: the offer, the chance it is accepted if the round is reached, the chance of
     a deal in that round and so far."""
     space = screening.space
@@ -137,7 +136,7 @@ def _rounds_table(screening: Any) -> Table:
     return rounds
 
 
-def _terms_table(screening: Any) -> Table:
+def _terms_table(screening: Screening) -> Table:
     """The offers in issue terms, round by round."""
     label = screening.space.scenario.protocol.round_label
     shared, per_round = screening_offer_terms(screening)
@@ -156,7 +155,7 @@ def _terms_table(screening: Any) -> Table:
     return terms
 
 
-def _outcome_table(screening: Any) -> Table:
+def _outcome_table(screening: Screening) -> Table:
     """Whether a deal happens, the expected payoffs, the deadline effect, and when the
     responder with its stated value accepts."""
     scenario = screening.space.scenario
@@ -196,7 +195,7 @@ def _outcome_table(screening: Any) -> Table:
     return outcome
 
 
-def screening_renderables(screening: Any) -> list[RenderableType]:
+def screening_renderables(screening: Screening) -> list[RenderableType]:
     """The screening block of ``negsim solve --format table``: who proposes, what is
     private, per round the offer, the conditional acceptance probability, the unconditional
     probability of agreement and its running total, then the outcome in words."""

@@ -359,3 +359,13 @@ def describe(scenario: Scenario, n_feasible: int) -> list[Text | Table]:
         parts.append(_simulation_table(scenario))
     parts.append(_space_table(scenario, n_feasible))
     return parts
+
+
+def examples_table(rows: list[tuple[str, str]]) -> Table:
+    """``negsim examples`` on a terminal: each bundled scenario's name and title."""
+    table = Table(title="Bundled scenarios", title_justify="left")
+    table.add_column("name", style="bold", no_wrap=True)
+    table.add_column("title")
+    for name, title in rows:
+        table.add_row(Text(name), Text(title))
+    return table
