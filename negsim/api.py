@@ -289,7 +289,7 @@ def sweep(
     >>> table = negsim.sweep("pie-split", {"parties.player2.discount": [0.5, 0.8]}, seed=1)
     >>> [(row["parties.player2.discount"], round(row["u.player1"], 4))
     ...  for row in table.to_records()]
-    [(0.5, 0.5263), (0.8, 0.7143)]
+    [(0.5, 0.9091), (0.8, 0.7143)]
     """
     import tempfile
 

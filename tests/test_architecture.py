@@ -34,7 +34,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("studies", ("studies/",)),
     ("present", ("present/",)),
     ("api", ("api.py",)),
-    ("entry", ("__init__.py", "cli.py", "__main__.py")),
+    ("entry", ("__init__.py", "cli/", "__main__.py")),
 )
 """Each module's layer, by its path under ``negsim/`` (a folder takes all it holds)."""
 

@@ -366,6 +366,29 @@ def _side(data: dict[str, Any], path: str, value: float, filename: str) -> Side:
     return Side(float(value), utilities, payoffs, agreement)
 
 
+def _base_value(data: Mapping[str, Any], path: str) -> float | str:
+    """The number at ``path`` (the format's default where the file leaves it out), or why
+    it cannot be varied."""
+    try:
+        value = get_path(data, path)
+    except PathError as error:
+        default = default_value(path)
+        if default is None:
+            return str(error)
+        try:  # a parameter left at the format's default: vary the default
+            set_path(dict(data), path, default)
+        except PathError:
+            return str(error)
+        return default
+    if _is_number(value):
+        return float(value)
+    if isinstance(value, Mapping):
+        kind = "a lottery" if "lottery" in value else "a mapping"
+    else:
+        kind = repr(value)
+    return f"holds {kind}, not a number"
+
+
 def sensitivity(
     scenario_data: Mapping[str, Any],
     paths: Sequence[str] | Mapping[str, tuple[float, float] | None] | None = None,
@@ -398,27 +421,11 @@ def sensitivity(
         chosen = dict.fromkeys(paths)
     parameters, skipped = [], []
     for path, explicit in chosen.items():
-        try:
-            value = get_path(data, path)
-        except PathError as error:
-            default = default_value(path)
-            if default is None:
-                skipped.append((path, str(error)))
-                continue
-            try:  # a parameter left at the format's default: vary the default
-                set_path(data, path, default)
-            except PathError:
-                skipped.append((path, str(error)))
-                continue
-            value = default
-        if not _is_number(value):
-            if isinstance(value, Mapping):
-                kind = "a lottery" if "lottery" in value else "a mapping"
-            else:
-                kind = repr(value)
-            skipped.append((path, f"holds {kind}, not a number"))
+        value = _base_value(data, path)
+        if isinstance(value, str):
+            skipped.append((path, value))
             continue
-        base = float(value)
+        base = value
         if explicit is not None:
             low, high, note = float(explicit[0]), float(explicit[1]), ""
             low_value: float | None = low

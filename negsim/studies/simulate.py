@@ -46,6 +46,10 @@ instead of ``d_i``). Each run uses its own draws of ``disagreement``, ``agreemen
 (``disagreement`` its expected value). Continuous distributions are sampled exactly
 (inverse CDF of a uniform draw), not through their ``types`` grid.
 
+Long because the agents, their random draws and the round-by-round engine are one piece:
+they share private records (the frontier in each party's order, the draws of every run)
+that would otherwise cross module boundaries; about a hundred lines are this documentation.
+
 Only two parties are simulated; more raise :class:`ValueError`. Offers are pure packages
 (``protocol.lotteries`` does not apply). A scenario without ``simulation`` has linear
 agents, 1000 runs and no seed.
@@ -383,7 +387,12 @@ def _run_chunk(
     trace: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
 ) -> _Outcome:
     """Advance all runs together, one round at a time. With ``trace``, append each round's
-    ``(targets (2, n), offered utilities (2, n), proposer (n,))`` to it."""
+    ``(targets (2, n), offered utilities (2, n), proposer (n,))`` to it.
+
+    Long because one round's steps (proposer, targets, offers, tit for tat, acceptance,
+    walk-outs, breakdown) read and write the same dozen arrays over all runs; in separate
+    functions they would be passed back and forth at every round.
+    """
     protocol = scenario.protocol
     first = scenario.party_index(protocol.first_proposer)
     has_outside = ~np.isnan(draws.outside)
@@ -585,6 +594,18 @@ def simulate(
         deadline.
     """
     scenario = space.scenario
+    runs, rng, horizon = _settings(scenario, runs, rng, rounds)
+    root = _root_sequence(rng)
+    agents = _agents(scenario)
+    outcome, draws = _run_blocks(space, agents, horizon, root, runs, chunk_runs)
+    return _result(space, agents, horizon, int(root.entropy), outcome, draws)  # type: ignore[arg-type]
+
+
+def _settings(
+    scenario: Scenario, runs: int | None, rng: np.random.Generator | int | None, rounds: int | None
+) -> tuple[int, np.random.Generator | int | None, int]:
+    """The runs, the seed and the horizon a simulation uses: the arguments, else the
+    scenario's ``simulation`` block, else the defaults; a ``ValueError`` for bad ones."""
     if scenario.n_parties != 2:
         raise ValueError(
             f"simulate handles two parties; this scenario has {scenario.n_parties} "
@@ -603,17 +624,27 @@ def simulate(
             f"the protocol has a deadline of {deadline} rounds; rounds (the horizon) applies "
             "only to talks without a deadline"
         )
-    horizon = deadline if deadline is not None else (rounds or DEFAULT_HORIZON)
     if rounds is not None and rounds < 1:
         raise ValueError(f"rounds must be at least 1, got {rounds}")
-    root = _root_sequence(rng)
-    seed = int(root.entropy)  # type: ignore[arg-type]
+    return runs, rng, deadline if deadline is not None else (rounds or DEFAULT_HORIZON)
+
+
+def _run_blocks(
+    space: OutcomeSpace,
+    agents: list[Agent],
+    horizon: int,
+    root: np.random.SeedSequence,
+    runs: int,
+    chunk_runs: int,
+) -> tuple[_Outcome, dict[str, np.ndarray]]:
+    """Every run, in chunks of whole blocks (block ``b`` draws from child ``b`` of
+    ``root``): how each ended, and each run's private parameters (``disagreement``,
+    ``shift``, ``outside``, ``discount``, ``cost``, shape ``(2, runs)``)."""
+    scenario = space.scenario
     frontier = _frontier(space)
-    agents = _agents(scenario)
     n_blocks = -(-runs // RUN_BLOCK)
     children = root.spawn(n_blocks)
     blocks_per_chunk = max(1, -(-chunk_runs // RUN_BLOCK))
-
     pieces: list[_Outcome] = []
     parameters: list[_Draws] = []
     for start in range(0, n_blocks, blocks_per_chunk):
@@ -623,27 +654,43 @@ def simulate(
         pieces.append(_run_chunk(scenario, frontier, agents, horizon, draws, n_chunk))
         draws.breakdown = draws.recognition = None
         parameters.append(draws)
+    outcome = _Outcome(
+        *(np.concatenate([getattr(piece, name) for piece in pieces])
+          for name in ("kind", "round", "position", "walker"))
+    )  # fmt: skip
+    joined = {
+        name: np.concatenate([getattr(draws, name) for draws in parameters], axis=1)
+        for name in ("disagreement", "shift", "outside", "discount", "cost")
+    }
+    return outcome, joined
 
-    kind = np.concatenate([piece.kind for piece in pieces])
-    end_round = np.concatenate([piece.round for piece in pieces])
-    position = np.concatenate([piece.position for piece in pieces])
-    walker = np.concatenate([piece.walker for piece in pieces])
 
-    def joined(name: str) -> np.ndarray:
-        return np.concatenate([getattr(draws, name) for draws in parameters], axis=1)
-
-    disagreement, shift, outside = joined("disagreement"), joined("shift"), joined("outside")
-    discount, cost = joined("discount"), joined("cost")
-
+def _result(
+    space: OutcomeSpace,
+    agents: list[Agent],
+    horizon: int,
+    seed: int,
+    outcome: _Outcome,
+    draws: dict[str, np.ndarray],
+) -> SimulationResult:
+    """The statistics of all runs: agreements by round, endings, mean utilities and
+    payoffs (payoff convention), the most frequent agreements."""
+    scenario = space.scenario
+    kind, end_round, position, walker = (
+        outcome.kind,
+        outcome.round,
+        outcome.position,
+        outcome.walker,
+    )
+    runs = kind.size
     agreed = kind == _AGREED
     n_agreed = int(agreed.sum())
     utilities = np.zeros((2, runs))
-    utilities[:, agreed] = space.utilities[:, position[agreed]] + shift[:, agreed]
-    base = np.where(agreed, utilities, disagreement)
+    utilities[:, agreed] = space.utilities[:, position[agreed]] + draws["shift"][:, agreed]
+    base = np.where(agreed, utilities, draws["disagreement"])
     for i in range(2):
-        base[i] = np.where(walker == i, outside[i], base[i])
-    payoffs = discount**end_round * base - end_round * cost
-
+        base[i] = np.where(walker == i, draws["outside"][i], base[i])
+    payoffs = draws["discount"] ** end_round * base - end_round * draws["cost"]
     histogram = np.bincount(end_round[agreed], minlength=horizon)
     counts = np.bincount(position[agreed], minlength=space.n_feasible)
     top = np.flatnonzero(counts)
@@ -655,7 +702,7 @@ def simulate(
         runs=runs,
         seed=seed,
         rounds=horizon,
-        deadline=deadline,
+        deadline=scenario.protocol.deadline,
         agents={
             name: {"strategy": agent.strategy, "exponent": agent.exponent}
             for name, agent in zip(names, agents, strict=True)

@@ -383,6 +383,19 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
     os.replace(temporary, path)
 
 
+def _stream(
+    plan: Plan, context: Context, todo: list[tuple[int, tuple[Value, ...]]]
+) -> Iterator[tuple[int, list[str]]]:
+    """The rows of the points still to do, from the plan's backend, as they finish."""
+    if not todo:
+        return iter(())
+    if plan.backend == "dask":
+        return run_dask(context, todo, plan.jobs, plan.scheduler)
+    if plan.jobs <= 1 or len(todo) == 1:
+        return run_inline(context, todo)
+    return run_local(context, todo, min(plan.jobs, len(todo)))
+
+
 class ProgressBar(Protocol):
     """What :func:`run_sweep` needs of a progress bar."""
 
@@ -531,14 +544,7 @@ def run_sweep(
     for row in done.values():
         counts[row[status_at]] += 1
     start = time.perf_counter()
-    if not todo:
-        stream: Iterator[tuple[int, list[str]]] = iter(())
-    elif plan.backend == "dask":
-        stream = run_dask(context, todo, plan.jobs, plan.scheduler)
-    elif plan.jobs <= 1 or len(todo) == 1:
-        stream = run_inline(context, todo)
-    else:
-        stream = run_local(context, todo, min(plan.jobs, len(todo)))
+    stream = _stream(plan, context, todo)
 
     bar = None if progress is None else progress(len(todo), grid.size - len(todo))
     try:

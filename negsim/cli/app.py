@@ -1,0 +1,50 @@
+"""The ``negsim`` Typer application and the constants every command shares: exit statuses,
+the standard input's name, the chart kinds and the output formats."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import typer
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+"""A failure while solving or writing."""
+EXIT_USAGE = 2
+"""A usage error or an invalid scenario."""
+EXIT_PARTIAL = 3
+"""A sweep that finished with some failed points."""
+
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+
+app = typer.Typer(
+    name="negsim",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+PLOT_KINDS = (
+    "frontier",
+    "deadline",
+    "discount",
+    "screening",
+    "agreements",
+    "concessions",
+    "sweep",
+)
+"""``negsim plot --kind`` choices: the keys of :data:`negsim.present.charts.FIGURES` and
+``sweep`` (listed here so ``--help`` does not import matplotlib; a test keeps them in step)."""
+DEFAULT_DISCOUNTS = (0.5, 0.99, 0.01)
+"""``--range`` of ``--kind discount`` when not given: start, stop (inclusive), step."""
+MAX_CURVE_POINTS = 2000
+"""Most points ``--max-deadline`` or ``--range`` may ask for."""
+
+
+class OutputFormat(StrEnum):
+    """``--format`` of the analysis commands."""
+
+    table = "table"
+    json = "json"

@@ -1,0 +1,169 @@
+"""What every command does the same way: print, fail with a message and an exit status,
+write files without losing any, and load a scenario or exit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TypeVar
+
+import typer
+
+from negsim.cli.app import EXIT_FAILURE, EXIT_USAGE, STDIN
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from negsim.analysis.records import Analysis
+    from negsim.errors import ScenarioError
+    from negsim.format.scenario import Scenario
+    from negsim.space import OutcomeSpace
+
+
+def stdout() -> Console:
+    """Rich console for data (standard output). Created per call so tests can swap streams;
+    rich is imported here, not at start-up, so that ``negsim --version`` stays fast."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def stderr() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def print_renderables(renderables: list[object]) -> None:
+    """Rich renderables on standard output, a blank line after each."""
+    console = stdout()
+    for renderable in renderables:
+        console.print(renderable)
+        console.print()
+
+
+def message(text: str) -> None:
+    """A message for people, on standard error."""
+    typer.echo(text, err=True)
+
+
+def fail(text: str, code: int = EXIT_USAGE) -> NoReturn:
+    message(f"negsim: {text}")
+    raise typer.Exit(code)
+
+
+def write_new_or_exit(path: Path, content: str | bytes, force: bool) -> None:
+    """:func:`negsim.present.export.write_new`: exit 2 rather than replace a file without
+    ``force``, 1 when the file cannot be written."""
+    from negsim.present.export import write_new
+
+    try:
+        write_new(path, content, force)
+    except IsADirectoryError:
+        fail(f"{path} is a folder; give a file name")
+    except FileExistsError:
+        fail(f"{path} already exists; use --force to overwrite it")
+    except OSError as error:
+        fail(f"cannot write {path}: {error.strerror or error}", EXIT_FAILURE)
+
+
+def print_problems(error: ScenarioError) -> None:
+    """Every problem of an invalid scenario on standard error, one per line."""
+    for problem in error.problems:
+        message(str(problem))
+
+
+Result = TypeVar("Result")
+
+
+def solving(
+    source: str, work: Callable[[], Result], activity: str = "solving", failure: str = "solving"
+) -> Result:
+    """``work()``; an invalid scenario exits with status 2 (its problems printed), a
+    failure while solving (or simulating) with status 1 and its message."""
+    from negsim.errors import ScenarioError
+
+    try:
+        return work()
+    except ScenarioError as error:
+        print_problems(error)
+        raise typer.Exit(EXIT_USAGE) from None
+    except MemoryError:
+        fail(f"{source}: out of memory while {activity}", EXIT_FAILURE)
+    except (ArithmeticError, ValueError, RuntimeError) as error:
+        fail(f"{source}: {failure} failed: {error}", EXIT_FAILURE)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading scenarios
+
+
+def load(argument: str) -> Scenario:
+    """Load the scenario an argument names: ``-`` (standard input), a path, or a bundled name.
+
+    Raises :class:`ScenarioError` (with positions) for anything wrong, a missing file
+    included.
+    """
+    from negsim.format import bundled
+    from negsim.format.loader import load_scenario
+
+    if argument == STDIN:
+        return load_scenario(STDIN)
+    path = bundled.resolve(argument)
+    return load_scenario(path if path is not None else argument)
+
+
+def not_found_hint(argument: str) -> None:
+    """After a failed load: when a bare word named neither a file nor a bundled example,
+    point at the examples."""
+    from negsim.errors import did_you_mean
+    from negsim.format import bundled
+
+    if argument == STDIN or bundled.resolve(argument) is not None:
+        return
+    if Path(argument).name != argument:
+        return
+    names = bundled.bundled_names()
+    if names:
+        message(
+            f"negsim: '{argument}' is neither a file nor a bundled example"
+            f"{did_you_mean(argument.removesuffix('.yaml'), names)}; "
+            "'negsim examples' lists them"
+        )
+
+
+def load_or_exit(argument: str) -> Scenario:
+    """:func:`load`, or print every problem on standard error and exit with status 2."""
+    from negsim.errors import ScenarioError
+
+    try:
+        return load(argument)
+    except ScenarioError as error:
+        print_problems(error)
+        not_found_hint(argument)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def space_or_exit(scenario: Scenario) -> OutcomeSpace:
+    """The scenario's :class:`~negsim.space.OutcomeSpace`; exit with status 2 when it cannot be
+    built (no feasible package, too large for this machine's memory)."""
+    from negsim.errors import Problem, ScenarioError
+    from negsim.space import OutcomeSpace
+
+    try:
+        return OutcomeSpace.from_scenario(scenario)
+    except ScenarioError as error:
+        print_problems(error)
+        raise typer.Exit(EXIT_USAGE) from None
+    except (ValueError, MemoryError) as error:
+        message(str(Problem(0, 0, "", str(error) or "out of memory", file=scenario.source)))
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def analysis_or_exit(scenario: Scenario) -> Analysis:
+    """The bargaining analysis of ``scenario`` (:func:`negsim.analysis.pipeline.analyze`):
+    exit with status 2 when its outcome space cannot be built, 1 when solving fails."""
+    from negsim.analysis.pipeline import analyze
+
+    space = space_or_exit(scenario)
+    return solving(scenario.source, lambda: analyze(space))

@@ -1,0 +1,177 @@
+"""Commands on scenario files: ``validate``, ``show``, ``examples``, ``new``, ``schema``, and
+the global ``--version``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from negsim.cli.app import EXIT_FAILURE, EXIT_USAGE, STDIN, STDIN_NAME
+from negsim.cli.common import (
+    fail,
+    load,
+    load_or_exit,
+    message,
+    print_problems,
+    print_renderables,
+    space_or_exit,
+    stdout,
+    write_new_or_exit,
+)
+from negsim.cli.options import ForceOption, ScenarioArgument, named
+from negsim.version import __version__
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"negsim {__version__}")
+        raise typer.Exit()
+
+
+def global_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version_callback,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Negotiation game-theory simulator: bargaining solutions, alternating-offers
+    equilibria, deadlines and private resolve.
+
+    FILE is a scenario file, '-' for standard input, or a bundled example's name.
+
+    Data go to standard output, messages to standard error.
+    """
+
+
+# --------------------------------------------------------------------------------------------
+# Scenario files: validate, show, examples, new, schema
+
+
+def validate(
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FILE",
+            help="Scenario files, '-' for standard input, or bundled examples' names.",
+            show_default=False,
+        ),
+    ],
+) -> None:
+    """Check scenarios against every rule of the format.
+
+    Prints 'FILE: ok' on standard output for each good file.
+
+    Prints every problem of a bad file on standard error: 'FILE:LINE:COLUMN: path: message'.
+
+    Exits with status 2 if any file is bad, after checking them all.
+    """
+    from negsim.errors import ScenarioError
+
+    bad = 0
+    for argument in files:
+        try:
+            load(argument)
+        except ScenarioError as error:
+            print_problems(error)
+            bad += 1
+        else:
+            typer.echo(f"{STDIN_NAME if argument == STDIN else argument}: ok")
+    if bad:
+        raise typer.Exit(EXIT_USAGE)
+
+
+def show(file: ScenarioArgument) -> None:
+    """The scenario at a glance: issues, parties, protocol, package counts, memory estimate."""
+    scenario = load_or_exit(file)
+    space = space_or_exit(scenario)
+    from negsim.present.terminal.show import describe
+
+    print_renderables(list(describe(scenario, space.n_feasible)))
+
+
+def examples() -> None:
+    """List the bundled example scenarios: name and title.
+
+    One example a line, the name then the title; a table on a terminal.
+    """
+    from negsim.errors import ScenarioError
+    from negsim.format import bundled
+    from negsim.format.loader import load_scenario
+
+    rows = []
+    for name, path in bundled.list_bundled():
+        try:
+            title = load_scenario(path).name
+        except ScenarioError as error:
+            title = f"(invalid scenario: {len(error.problems)} problem(s); negsim validate {name})"
+        rows.append((name, title))
+    if not rows:
+        fail("no bundled scenarios found (a broken installation?)", EXIT_FAILURE)
+    console = stdout()
+    if console.is_terminal:
+        from negsim.present.terminal.show import examples_table
+
+        console.print(examples_table(rows))
+        message("Use a name wherever a scenario file goes: negsim show NAME")
+    else:
+        width = max(len(name) for name, _ in rows)
+        for name, title in rows:
+            typer.echo(f"{name:<{width}}  {title}")
+
+
+def new(
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME",
+            help="Name of the new scenario; the file is NAME.yaml unless --output says otherwise.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        str | None,
+        named(
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="Where to write the scenario ('-' for standard output). Default: NAME.yaml.",
+        ),
+    ] = None,
+    force: ForceOption = False,
+) -> None:
+    """Start a new scenario from a commented template of the whole format."""
+    from negsim.format.template import template_text
+
+    stripped = name.strip()
+    if not stripped:
+        fail("NAME must not be empty")
+    title = Path(stripped).name.removesuffix(".yaml").removesuffix(".yml") or stripped
+    if output is None:
+        output = stripped if stripped.endswith((".yaml", ".yml")) else f"{stripped}.yaml"
+    text = template_text(title)
+    if output == STDIN:
+        typer.echo(text, nl=False)
+        return
+    path = Path(output)
+    if path.is_dir():
+        fail(f"{path} is a folder; give a file name with -o PATH")
+    if path.exists() and not force:
+        fail(f"{path} already exists; use --force to overwrite it")
+    write_new_or_exit(path, text, force)
+    message(f"Wrote {path}. Edit it, then: negsim validate {path}")
+
+
+def schema() -> None:
+    """Print the JSON Schema (draft 2020-12) of the scenario format, for editors."""
+    import json
+
+    from negsim.format.schema import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))

@@ -1,0 +1,131 @@
+"""The studies over many solves: ``sweep`` and ``sensitivity``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from negsim.cli.app import EXIT_FAILURE, EXIT_PARTIAL, EXIT_USAGE, OutputFormat
+from negsim.cli.charts import chart_path, write_chart
+from negsim.cli.common import fail, load_or_exit, message, not_found_hint, print_problems, stderr
+from negsim.cli.options import (
+    Assignments,
+    BackendOption,
+    DryRunOption,
+    ForceOption,
+    JobsOption,
+    ResumeOption,
+    ScenarioArgument,
+    SchedulerOption,
+    SensitivityFormat,
+    SensitivityPaths,
+    SpreadOption,
+    SweepFileOption,
+    SweepForceOption,
+    SweepOutput,
+    SweepSeedOption,
+    TornadoOutput,
+    ZipOption,
+)
+
+
+def sweep(
+    file: ScenarioArgument,
+    assignments: Assignments = None,
+    output: SweepOutput = None,
+    jobs: JobsOption = None,
+    backend: BackendOption = "local",
+    scheduler: SchedulerOption = None,
+    zip_axes: ZipOption = False,
+    sweep_file: SweepFileOption = None,
+    seed: SweepSeedOption = None,
+    resume: ResumeOption = False,
+    force: SweepForceOption = False,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Solve the scenario at every point of a grid of parameter values.
+
+    Writes DIR/results.csv (one row per point), DIR/manifest.json and a copy of the
+    scenario. Invalid points and failures are recorded with status 'error'; the others go
+    on, and the exit status is then 3.
+    """
+    from negsim.errors import ScenarioError
+    from negsim.studies import sweep as sweeping
+    from negsim.studies import sweep_plan
+    from negsim.studies.grid import GridError, build_grid
+
+    try:
+        extra, options = sweep_plan.read_sweep_file(sweep_file) if sweep_file else ([], {})
+        grid = build_grid(assignments or [], zip_axes=zip_axes or options.get("zip", False),
+                          extra=extra)  # fmt: skip
+        source = sweep_plan.read_source(file)
+        plan = sweep_plan.plan_sweep(
+            source, grid, folder=output, seed=options.get("seed") if seed is None else seed,
+            jobs=jobs, backend=backend, scheduler=scheduler, resume=resume, force=force,
+        )  # fmt: skip
+    except (GridError, sweep_plan.SweepUsageError) as error:
+        fail(str(error))
+    except ScenarioError as error:
+        print_problems(error)
+        not_found_hint(file)
+        raise typer.Exit(EXIT_USAGE) from None
+    if dry_run:
+        typer.echo(sweep_plan.dry_run_report(plan))
+        return
+    from negsim.present.terminal.progress import SweepProgress
+
+    bar = SweepProgress if stderr().is_terminal else None
+    try:
+        summary = sweeping.run_sweep(plan, progress=bar)
+    except sweeping.SweepError as error:
+        fail(str(error), EXIT_USAGE if isinstance(error, sweeping.FolderError) else EXIT_FAILURE)
+    except OSError as error:
+        fail(f"cannot write {plan.folder}: {error.strerror or error}", EXIT_FAILURE)
+    message(f"{sweep_plan.describe_grid(grid)}: {summary.describe()}")
+    if summary.failed:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def sensitivity(
+    file: ScenarioArgument,
+    paths: SensitivityPaths = None,
+    spread: SpreadOption = 0.1,
+    output: TornadoOutput = None,
+    output_format: SensitivityFormat = OutputFormat.table,
+    force: ForceOption = False,
+) -> None:
+    """One-at-a-time sensitivity: each parameter at a low and a high value around the
+    scenario's own, the equilibrium utilities at each, and a tornado chart of the swings.
+
+    Prints the table (or JSON) on standard output and writes the chart."""
+    import json
+
+    from negsim.errors import ScenarioError
+    from negsim.studies import sensitivity as sensitivity_module
+
+    scenario = load_or_exit(file)  # validates the base scenario, with positions
+    assert scenario.data is not None  # read from a file: it has its data
+    try:
+        named = dict(sensitivity_module.parse_path_argument(text) for text in paths or [])
+        result = sensitivity_module.sensitivity(
+            dict(scenario.data), named or None, spread=spread, filename=scenario.source
+        )
+    except ScenarioError as error:
+        print_problems(error)
+        raise typer.Exit(EXIT_USAGE) from None
+    except ValueError as error:
+        fail(str(error))
+    unusable = [f"{path}: {reason}" for path, reason in result.skipped if path in named]
+    if unusable:  # a parameter the user named cannot be varied: a usage error
+        fail("cannot vary " + "; ".join(unusable))
+    if not result.parameters:
+        fail(f"{scenario.source}: nothing to vary (name parameters as PATH or PATH=LOW:HIGH)")
+    path, file_format = chart_path(output or f"{Path(scenario.source).stem}-tornado.png", force)
+    if output_format is OutputFormat.json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        from negsim.present.terminal.sensitivity import sensitivity_table
+
+        typer.echo(sensitivity_table(result))
+    write_chart(path, file_format, "tornado", result, force)
