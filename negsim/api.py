@@ -335,7 +335,7 @@ DEFAULT_DISCOUNTS = tuple(round(0.5 + 0.01 * k, 12) for k in range(50))
 """The discount factors of the discount chart when none are given: 0.5, 0.51, ..., 0.99."""
 
 
-class ChartError(ValueError):
+class ChartError(Exception):
     """A chart that cannot be drawn from what it was given (a usage error): a screening chart
     of a scenario without private information, a simulation of three parties, a kind the
     subject does not have."""
