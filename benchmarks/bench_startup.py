@@ -8,6 +8,10 @@ command needing arrays pays.
 
     python benchmarks/bench_startup.py [--repeat 15]
 
+Run it with Python's bytecode cache on (``PYTHONDONTWRITEBYTECODE`` unset), as an installed
+package has its modules compiled; with the cache off every run compiles negsim's modules
+again and pays about 0.1 s more.
+
 Targets (issue: start-up): ``negsim --version`` under 0.15 s, ``negsim validate
 venezuela-2025`` under 0.35 s, ``negsim solve venezuela-2025 --format json`` under 0.5 s.
 """
@@ -15,6 +19,7 @@ venezuela-2025`` under 0.35 s, ``negsim solve venezuela-2025 --format json`` und
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import subprocess
@@ -40,15 +45,19 @@ TARGETS = {
 }
 
 
-def wall_times(command: list[str], repeat: int) -> list[float]:
-    """Wall times of ``repeat`` runs of ``command`` (after one warm-up run)."""
+def run_times(command: list[str], repeat: int) -> tuple[list[float], list[float]]:
+    """Wall times and CPU times (user + system, of the child process) of ``repeat`` runs of
+    ``command``, after one warm-up run."""
     subprocess.run(command, check=True, capture_output=True)
-    times = []
+    walls, cpus = [], []
     for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(command, check=True, capture_output=True)
-        times.append(time.perf_counter() - started)
-    return times
+        walls.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return walls, cpus
 
 
 def main() -> None:
@@ -57,14 +66,16 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("negsim") is None:
         sys.exit("bench_startup: the negsim command is not on PATH (pip install -e .)")
-    print(f"| command | median s | fastest s | slowest s | target s |  (n = {args.repeat})")
-    print("|---|---:|---:|---:|---:|")
+    print(f"n = {args.repeat} runs each; wall = elapsed, CPU = user + system of the process\n")
+    print("| command | wall median s | wall fastest s | wall slowest s | CPU median s | target s |")
+    print("|---|---:|---:|---:|---:|---:|")
     for label, command in COMMANDS:
-        times = wall_times(command, args.repeat)
+        walls, cpus = run_times(command, args.repeat)
         target = TARGETS.get(label)
         print(
-            f"| `{label}` | {statistics.median(times):.3f} | {min(times):.3f} | "
-            f"{max(times):.3f} | {'' if target is None else f'{target:.2f}'} |"
+            f"| `{label}` | {statistics.median(walls):.3f} | {min(walls):.3f} | "
+            f"{max(walls):.3f} | {statistics.median(cpus):.3f} | "
+            f"{'' if target is None else f'{target:.2f}'} |"
         )
 
 

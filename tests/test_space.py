@@ -613,3 +613,32 @@ def test_spec_example_loaded_from_yaml():
     np.testing.assert_allclose(
         space.utilities[:, position], [0.42, 0.15 + 0.1 + 0.3 * math.sqrt(0.7)], atol=1e-12
     )
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(st.data())
+def test_categorical_feasibility_without_arrays_matches_the_mask(data):
+    """The box-covering check of negsim.format.feasibility agrees with the feasibility mask."""
+    from negsim.format.feasibility import any_feasible
+    from negsim.format.model import CategoricalIssue, Condition, Constraint
+
+    sizes = data.draw(st.lists(st.integers(1, 4), min_size=1, max_size=4))
+    issues = tuple(
+        CategoricalIssue(f"i{k}", tuple(f"o{j}" for j in range(n)), f"i{k}")
+        for k, n in enumerate(sizes)
+    )
+    constraints = []
+    for _ in range(data.draw(st.integers(1, 6))):
+        named = data.draw(st.lists(st.sampled_from(issues), min_size=1, max_size=len(issues)))
+        conditions = tuple(
+            Condition(issue.name, options=tuple(
+                data.draw(st.lists(st.sampled_from(issue.options), min_size=1, unique=True))))
+            for issue in named
+        )  # fmt: skip
+        constraints.append(Constraint(conditions))
+    weights = {issue.name: 1.0 / len(issues) for issue in issues}
+    values = {issue.name: CategoricalValues(tuple(0.0 for _ in issue.options)) for issue in issues}
+    parties = tuple(Party(name, name, weights, dict(values)) for name in ("a", "b"))
+    protocol = Protocol("alternating_offers", "a", None, 0.0, {}, "unanimity", True)
+    scenario = Scenario("x", issues, parties, protocol, constraints=tuple(constraints))
+    assert any_feasible(scenario) == bool(feasibility_mask(scenario).any())

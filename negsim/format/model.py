@@ -13,11 +13,12 @@ must be treated as read-only (they stay plain so that scenarios pickle for worke
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
-
-import numpy as np
+from typing import TYPE_CHECKING, Literal
 
 from negsim.format import defaults
+
+if TYPE_CHECKING:
+    import numpy as np
 
 FORMAT_VERSION = 1
 TOLERANCE = 1e-9
@@ -63,6 +64,8 @@ class NumericIssue:
         """The enumerated values, ascending, shape ``(resolution,)``: ``low + (high - low) * k /
         (resolution - 1)``, computed so that round values stay round (0.83, not
         0.8300000000000001)."""
+        import numpy as np
+
         steps = np.arange(self.resolution) * (self.high - self.low)
         return self.low + steps / (self.resolution - 1)
 
@@ -99,6 +102,8 @@ class CategoricalValues:
     values: tuple[float, ...]
 
     def evaluate(self, option_index: np.ndarray) -> np.ndarray:
+        import numpy as np
+
         return np.asarray(self.values, dtype=float)[option_index]
 
 
@@ -113,6 +118,8 @@ class PiecewiseLinear:
     values: tuple[float, ...]
 
     def evaluate(self, x: np.ndarray) -> np.ndarray:
+        import numpy as np
+
         return np.interp(np.asarray(x, dtype=float), self.xs, self.values)
 
 
@@ -128,6 +135,8 @@ class PowerShape:
     exponent: float = defaults.EXPONENT
 
     def evaluate(self, x: np.ndarray) -> np.ndarray:
+        import numpy as np
+
         base = (np.asarray(x, dtype=float) - self.worst) / (self.best - self.worst)
         return np.clip(base, 0.0, 1.0) ** self.exponent
 
@@ -276,6 +285,8 @@ class Uniform:
 
     def discretize(self) -> tuple[np.ndarray, np.ndarray]:
         """``types`` equally likely values at the quantiles ``(k + 1/2) / N``."""
+        import numpy as np
+
         q = (np.arange(self.types) + 0.5) / self.types
         return self.low + (self.high - self.low) * q, np.full(self.types, 1.0 / self.types)
 
@@ -292,6 +303,7 @@ class Normal:
 
     def discretize(self) -> tuple[np.ndarray, np.ndarray]:
         """``types`` equally likely values at the quantiles ``(k + 1/2) / N``."""
+        import numpy as np
         from scipy.stats import truncnorm
 
         q = (np.arange(self.types) + 0.5) / self.types
@@ -313,6 +325,8 @@ class Choice:
         return len(self.values)
 
     def discretize(self) -> tuple[np.ndarray, np.ndarray]:
+        import numpy as np
+
         return np.asarray(self.values, dtype=float), np.asarray(self.probabilities, dtype=float)
 
 

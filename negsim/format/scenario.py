@@ -18,9 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from negsim.format import defaults
 from negsim.format.model import (
@@ -37,6 +35,9 @@ from negsim.format.model import (
 from negsim.format.paths import set_path
 from negsim.format.source import YNode, from_python
 from negsim.format.validation import ScenarioValidator
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,4 +172,6 @@ class Scenario:
 
     def disagreement_vector(self) -> np.ndarray:
         """Expected disagreement utility of each party, shape ``(n_parties,)``."""
+        import numpy as np
+
         return np.array([party.disagreement.expected for party in self.parties])

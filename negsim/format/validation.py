@@ -125,9 +125,9 @@ class ScenarioValidator(SimulationRules):
         )
 
     def check_feasible(self, scenario: Scenario, constraints_node: YNode) -> None:
-        from negsim.format.levels import feasibility_mask
+        from negsim.format.feasibility import any_feasible
 
-        if not feasibility_mask(scenario).any():
+        if not any_feasible(scenario):
             self.error(
                 constraints_node,
                 "constraints",

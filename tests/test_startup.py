@@ -1,0 +1,61 @@
+"""Start-up: each command imports only what it needs, so that it starts quickly
+(``benchmarks/bench_startup.py`` times them). A command's imports are read from the
+interpreter after it ran, in a fresh process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("numpy", "scipy", "matplotlib", "rich", "pydantic", "typer", "ruamel", "dask")
+
+PROBE = """
+import json, sys
+sys.argv = ["negsim", *json.loads(sys.argv[1])]
+from negsim.__main__ import main
+try:
+    main()
+except SystemExit:
+    pass
+sys.stdout.flush()
+print("\\n" + json.dumps(sorted({name.split(".")[0] for name in sys.modules})), file=sys.stderr)
+"""
+
+
+def imported(*args: str) -> set[str]:
+    """The top-level packages loaded by ``negsim ARGS`` in a fresh interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(list(args))],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize(
+    ("args", "allowed"),
+    [
+        (("--version",), ()),
+        (("validate", "venezuela-2025"), ("typer", "ruamel")),
+        (("validate", "pie-split"), ("typer", "ruamel")),
+        (("solve", "venezuela-2025", "--format", "json"), ("typer", "ruamel", "numpy")),
+        (("solve", "venezuela-2025"), ("typer", "ruamel", "numpy", "rich")),
+    ],
+    ids=["version", "validate-constraints", "validate", "solve-json", "solve-table"],
+)
+def test_commands_import_only_what_they_need(args, allowed):
+    loaded = imported(*args)
+    assert sorted(set(HEAVY) & loaded) == sorted(allowed)
+
+
+def test_version_needs_no_command_line_framework():
+    done = subprocess.run(
+        [sys.executable, "-m", "negsim", "--version"], capture_output=True, text=True, check=True
+    )
+    from negsim.version import __version__
+
+    assert done.stdout == f"negsim {__version__}\n"
