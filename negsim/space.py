@@ -6,7 +6,7 @@ levels, enumerated lexicographically: issues in file order, the first issue most
 (numpy C order over ``shape``), options in listed order, numeric grids ascending
 (:meth:`NumericIssue.grid`), split points as described in :func:`split_shares`.
 
-The utility of package ``x`` for party ``i`` (scenario spec, "Utility of a package") is
+The utility of package ``x`` for party ``i`` (``docs/scenario-format.md``, utility of a package) is
 
     u_i(x) = sum_k w_ik * v~_ik(x_k) + sum of matching interactions + agreement_value_i,
     v~_ik = tau_ik * v_ik + (1 - tau_ik) * v_worst_ik,
@@ -14,13 +14,14 @@ The utility of package ``x`` for party ``i`` (scenario spec, "Utility of a packa
 with ``tau_ik = scenario.effective_trust(i, k)`` (mediator guarantees applied) and
 ``v_worst_ik`` **the party's lowest value over the issue's enumerated levels** (the options,
 the grid points, or the party's own shares on the simplex grid; constraints are ignored).
-Every computation works on the enumerated packages (spec, details 1), so the worst case is
-taken on the same grid; for a piecewise-linear value with a breakpoint between grid points
-this can be above the minimum over the continuous range. A split issue is valued at the
-party's own share in absolute units of the total (details 2). An issue without a value
-function (allowed only at weight 0) contributes 0; a split issue of positive weight without
-one gets the spec's default ``share / total``. Interactions add their raw ``value`` (not
-weighted, not trust-adjusted) to every package matching all their conditions (details 5);
+Every computation works on the enumerated packages (``docs/scenario-format.md``, detail
+1), so the worst case is taken on the same grid; for a piecewise-linear value with a
+breakpoint between grid points this can be above the minimum over the continuous range. A
+split issue is valued at the party's own share in absolute units of the total (detail 2).
+An issue without a value function (allowed only at weight 0) contributes 0; a split issue
+of positive weight without one gets the format's default ``share / total``. Interactions
+add their raw ``value`` (not weighted, not trust-adjusted) to every package matching all
+their conditions (utility of a package);
 constraints remove every package matching all their conditions.
 
 Everything is vectorized: per-issue vectors of shape ``(n_levels,)`` are broadcast over

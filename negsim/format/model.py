@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 FORMAT_VERSION = 1
 TOLERANCE = 1e-9
-"""Absolute tolerance for comparing utilities (scenario spec, "payoff convention")."""
+"""Absolute tolerance for comparing utilities (``docs/scenario-format.md``, ties and tolerance)."""
 
 # --------------------------------------------------------------------------------------------
 # Issues

@@ -59,7 +59,7 @@ __all__ = [
 ]
 
 TOLERANCE = 1e-9
-"""Utilities within this are equal (scenario spec, the payoff convention)."""
+"""Utilities within this are equal (``docs/scenario-format.md``, ties and tolerance)."""
 
 
 # --------------------------------------------------------------------------------------------

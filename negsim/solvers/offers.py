@@ -5,7 +5,7 @@ Three offer sets, all built from the Pareto-optimal feasible packages (a propose
 offers a dominated package: whatever a dominating one gives is at least as acceptable):
 
 * :class:`PureOffers`: single packages only (``lotteries: false``); ties go to the higher
-  utility sum, then to the earliest package (scenario spec, payoff convention);
+  utility sum, then to the earliest package (``docs/scenario-format.md``, ties and tolerance);
 * :class:`FrontierOffers`: two parties, lotteries allowed: points of the hull's frontier,
   found by binary search on the frontier chain;
 * :class:`HullOffers`: any number of parties, lotteries allowed: one linear program over

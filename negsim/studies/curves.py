@@ -11,9 +11,9 @@ space (``dataclasses.replace(space, scenario=...)``) and call
 They return frozen records of arrays, ready for :mod:`negsim.present.charts` (plots never solve)
 and for sweeps.
 
-An ``ultimatum`` protocol is alternating offers with a deadline of 1 (scenario spec,
-details 6); the curves treat it as ``alternating_offers``, so that other deadlines make
-sense.
+An ``ultimatum`` protocol is alternating offers with a deadline of 1
+(``docs/scenario-format.md``, detail 6); the curves treat it as ``alternating_offers``, so
+that other deadlines make sense.
 
 Example
 -------
