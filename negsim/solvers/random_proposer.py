@@ -5,11 +5,11 @@ parties, proposer included).
 
 The proposer buys the cheapest coalition: for every set of partners of the required size
 it offers each partner its rejection value and keeps the most it can; when several
-coalitions are equally cheap it picks one uniformly at random (``docs/scenario-format.md``, detail 7),
-so values are averages over them. With a deadline the values come from backward
-induction; without one, from value iteration to the stationary equilibrium (a
-contraction when parties discount, face breakdown risk or pay costs; otherwise the limit
-of ever longer deadlines).
+coalitions are equally cheap it picks one uniformly at random (``docs/scenario-format.md``,
+detail 7), so values are averages over them. With a deadline the values come from backward
+induction; without one, from value iteration to the stationary equilibrium (a contraction
+when parties discount, face breakdown risk or pay costs), which reports its convergence and
+stops with an error when it does not settle.
 
 References
 ----------

@@ -11,8 +11,8 @@ Agents (Faratin, Sierra & Jennings 1998, time-dependent and imitative tactics):
 
       target_i(t) = best_i - (best_i - r_i) * (t / (T - 1)) ** (1 / exponent_i)
 
-  (the scenario format's ``simulation`` block), with ``best_i`` its highest utility over the feasible
-  packages in that run and ``r_i`` its reservation value in that run: its disagreement
+  (the scenario format's ``simulation`` block), with ``best_i`` its highest utility over the
+  feasible packages in that run and ``r_i`` its reservation value in that run: its disagreement
   utility ``d_i``, or its outside option when that is higher. With ``T = 1`` the only round
   is the last one and the target is ``r_i``. ``boulware`` (exponent < 1) holds firm until
   late, ``conceder`` (> 1) gives ground early, ``linear`` is exponent 1. ``T`` is the
