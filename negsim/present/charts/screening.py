@@ -306,11 +306,8 @@ def _draw_offer_path(ax: Axes, screening: Screening) -> None:
 
 
 def _plot_screening_offers(screening: Screening, ax: Axes) -> None:
-    """Right panel: the offers' path on the frontier of the offer set, numbered by round."""
-    # TODO(records): read the offer set from the analysis records once they hold it; a
-    # display module should not solve.
-    from negsim.analysis.equilibrium import offer_space
-
+    """Right panel: the offers' path on the frontier of the offer set (the one the screening
+    solver searched, from its record), numbered by round."""
     space = screening.space
     scenario = space.scenario
     label = scenario.protocol.round_label
@@ -318,8 +315,7 @@ def _plot_screening_offers(screening: Screening, ax: Axes) -> None:
     utilities = space.utilities
     cloud = np.unique(np.column_stack([utilities[0], utilities[1]]), axis=0)
     draw_cloud(ax, cloud, 0.6)
-    offers = offer_space(space).offers
-    points = getattr(offers, "vertices", getattr(offers, "points", np.zeros((2, 0))))
+    points = screening.offers.points
     order = np.argsort(points[0], kind="stable")
     ax.plot(
         points[0, order],
