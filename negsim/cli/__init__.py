@@ -5,18 +5,20 @@ Data go to standard output, messages to standard error, so pipes stay clean. Exi
 3 a sweep that finished with some failed points. No command prints a Python traceback for
 bad input: scenario problems are printed as ``FILE:LINE:COLUMN: path: message``.
 
-This module holds no maths and no layout: numbers come from the library
+This package holds no maths and no layout: numbers come from the library
 (:mod:`negsim.api`, :mod:`negsim.studies`), tables and charts from :mod:`negsim.present`.
-Everything beyond Typer is imported inside the commands, so that ``negsim --version`` and
-``negsim validate`` start quickly (``tests/test_startup.py``). The options are declared
-once, at the top, so that each command reads as what it does.
+Everything beyond Typer is imported inside the commands, so that ``negsim validate`` starts
+quickly (``tests/test_startup.py``). :mod:`.options` declares every argument and option
+once, so each command reads as what it does; the commands are in :mod:`.files`
+(validate, show, examples, new, schema), :mod:`.running` (solve, simulate), :mod:`.studies`
+(sweep, sensitivity) and :mod:`.charts` (plot), and are registered here in the order
+``negsim --help`` lists them.
 """
 
 from __future__ import annotations
 
 from negsim.cli import charts, files, running, studies
 from negsim.cli.app import (
-    DEFAULT_DISCOUNTS,
     EXIT_FAILURE,
     EXIT_OK,
     EXIT_PARTIAL,
@@ -27,7 +29,6 @@ from negsim.cli.app import (
 )
 
 __all__ = [
-    "DEFAULT_DISCOUNTS",
     "EXIT_FAILURE",
     "EXIT_OK",
     "EXIT_PARTIAL",

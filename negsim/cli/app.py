@@ -37,8 +37,6 @@ PLOT_KINDS = (
 )
 """``negsim plot --kind`` choices: the keys of :data:`negsim.present.charts.FIGURES` and
 ``sweep`` (listed here so ``--help`` does not import matplotlib; a test keeps them in step)."""
-DEFAULT_DISCOUNTS = (0.5, 0.99, 0.01)
-"""``--range`` of ``--kind discount`` when not given: start, stop (inclusive), step."""
 MAX_CURVE_POINTS = 2000
 """Most points ``--max-deadline`` or ``--range`` may ask for."""
 
