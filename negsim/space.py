@@ -73,7 +73,11 @@ from negsim.format.model import (
 from negsim.format.scenario import Scenario
 from negsim.memory import estimate_bytes, format_bytes, limit_bytes
 
-__all__ = ["OutcomeSpace", "enumerate_space"]
+__all__ = ["OutcomeSpace", "Package", "enumerate_space"]
+
+Package = dict[str, str | float | dict[str, float]]
+"""A package as JSON gives it: issue -> option name (categorical), number (numeric) or
+``{party: share}`` (split, absolute shares)."""
 
 
 def _party_levels(issue: Issue, levels: np.ndarray, party_index: int) -> np.ndarray:
@@ -333,7 +337,7 @@ class OutcomeSpace:
             }
         return float(value)
 
-    def package(self, position: int) -> dict[str, str | float | dict[str, float]]:
+    def package(self, position: int) -> Package:
         """The feasible package at ``position`` as a JSON-ready mapping.
 
         Returns
@@ -382,7 +386,7 @@ class OutcomeSpace:
             raise KeyError("package is infeasible")
         return position
 
-    def interpolate(self, positions: Any, weights: Any) -> dict[str, Any] | None:
+    def interpolate(self, positions: Any, weights: Any) -> Package | None:
         """The package whose numeric values and split shares are the weighted averages of
         those of the feasible packages at ``positions`` (a lottery's members), when they
         all agree on every categorical issue; else None. For linear value functions its

@@ -226,3 +226,25 @@ def test_long_modules_and_functions_say_why():
                 if length > LONG_FUNCTION and not _docstring_says_why(node):
                     unexplained.append(f"{module}.{node.name}: {length} lines")
     assert unexplained == [], f"say why in the docstring ('{REASON} ...') or split them"
+
+
+SOLVING = (
+    "negsim.solvers",
+    "negsim.analysis.pipeline",
+    "negsim.analysis.equilibrium",
+    "negsim.analysis.screening",
+    "negsim.analysis.solutions",
+    "negsim.analysis.offers",
+)
+"""Modules that work the theory out: display code reads their records, never calls them."""
+
+
+def test_display_code_never_solves():
+    solving = [
+        f"{edge.module} imports {edge.target} on line {edge.line}"
+        for edge in ALL_IMPORTS
+        if edge.module.startswith("negsim.present")
+        and not edge.typing_only
+        and any(edge.target == name or edge.target.startswith(name + ".") for name in SOLVING)
+    ]
+    assert solving == []

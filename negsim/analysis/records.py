@@ -22,7 +22,7 @@ from negsim.analysis.offers import MixMember, OfferSpace
 from negsim.solvers.alternating import Rejection, responder_values
 from negsim.solvers.convergence import Convergence
 from negsim.solvers.screening import ScreeningSolution
-from negsim.space import OutcomeSpace
+from negsim.space import OutcomeSpace, Package
 from negsim.version import __version__
 
 SOLUTION_NAMES: tuple[str, ...] = ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
@@ -34,7 +34,7 @@ SOLUTION_LABELS = {
 }
 
 
-def mix_package(space: OutcomeSpace, mix: tuple[MixMember, ...]) -> dict[str, Any] | None:
+def mix_package(space: OutcomeSpace, mix: tuple[MixMember, ...]) -> Package | None:
     """The interpolated package of a lottery (:meth:`OutcomeSpace.interpolate`); None for an
     empty mix or when the members differ on a categorical issue."""
     if not mix:
@@ -79,9 +79,9 @@ def _level_text(value: Any, unit: str | None) -> str:
     return str(value)
 
 
-def _flat_package(package: dict[str, Any] | None) -> dict[str, Any]:
+def _flat_package(package: Package | None) -> dict[str, str | float]:
     """A package as flat columns: a split issue's shares become ``issue.party``."""
-    row: dict[str, Any] = {}
+    row: dict[str, str | float] = {}
     for issue, value in (package or {}).items():
         if isinstance(value, dict):
             row.update({f"{issue}.{party}": share for party, share in value.items()})
@@ -101,7 +101,7 @@ class HullPoint:
 
     utilities: np.ndarray
     mix: tuple[MixMember, ...]
-    package: dict[str, Any] | None
+    package: Package | None
     convergence: Convergence | None = None
     """How an iterative hull solver (Nash for more than two parties) ended; None when the
     point is found exactly."""

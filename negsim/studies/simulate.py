@@ -73,7 +73,7 @@ real-time automated negotiation. Decision Support Systems 60:68-77.
 Example
 -------
 >>> from negsim.format.loader import load_scenario_text
->>> from negsim.space import OutcomeSpace
+>>> from negsim.space import OutcomeSpace, Package
 >>> text = '''
 ... negsim: 1
 ... name: pie
@@ -97,7 +97,7 @@ import numpy as np
 from negsim.format.model import TOLERANCE, Agent, Choice, Normal, Uniform
 from negsim.format.scenario import Scenario
 from negsim.solvers.frontier import pareto_mask
-from negsim.space import OutcomeSpace
+from negsim.space import OutcomeSpace, Package
 
 __all__ = [
     "DEFAULT_HORIZON",
@@ -159,13 +159,13 @@ class SimulationResult:
     seed: int
     rounds: int
     deadline: int | None
-    agents: dict[str, dict[str, Any]]
+    agents: dict[str, dict[str, str | float]]
     agreements: int
     agreement_round_histogram: tuple[int, ...]
     endings: dict[str, int]
     mean_utilities: dict[str, float] | None
     mean_payoffs: dict[str, float]
-    outcomes: tuple[tuple[dict[str, Any], int], ...]
+    outcomes: tuple[tuple[Package, int], ...]
     round_label: str | None = None
     """The protocol's display label of one round (``"1 day"``), for charts."""
 
@@ -504,7 +504,7 @@ class ConcessionTrace:
     by the horizon). Breakdown risk is left out: the trace shows the schedules."""
 
     parties: tuple[str, ...]
-    agents: dict[str, dict[str, Any]]
+    agents: dict[str, dict[str, str | float]]
     targets: np.ndarray
     offers: np.ndarray
     proposers: np.ndarray

@@ -45,8 +45,8 @@ class SweepTable:
 
     swept: tuple[str, ...]
     columns: tuple[str, ...]
-    rows: tuple[dict[str, Any], ...]
-    failed: tuple[dict[str, Any], ...] = ()
+    rows: tuple[dict[str, float | str], ...]
+    failed: tuple[dict[str, float | str], ...] = ()
     manifest: dict[str, Any] | None = None
     labels: dict[str, str] = field(default_factory=dict)
     round_label: str | None = None

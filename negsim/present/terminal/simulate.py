@@ -36,7 +36,7 @@ def simulation_renderables(result: SimulationResult, title: str = "") -> list[An
         + (
             ""
             if agent["strategy"] == "tit_for_tat"
-            else f" (exponent {six_digits(agent['exponent'])})"
+            else f" (exponent {six_digits(float(agent['exponent']))})"
         )
         for name, agent in result.agents.items()
     )
