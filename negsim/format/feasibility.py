@@ -17,19 +17,14 @@ True
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from negsim.format.model import CategoricalIssue, Condition
-
-if TYPE_CHECKING:
-    from negsim.format.scenario import Scenario
+from negsim.format.model import CategoricalIssue, Condition, ScenarioParts
 
 Box = dict[str, frozenset[int]]
 """A constraint's forbidden box: issue name -> the option indices it forbids on that issue
 (an issue left out: every option)."""
 
 
-def any_feasible(scenario: Scenario) -> bool:
+def any_feasible(scenario: ScenarioParts) -> bool:
     """Whether some package matches no constraint."""
     if not scenario.constraints:
         return True

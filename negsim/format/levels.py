@@ -21,13 +21,13 @@ from negsim.format.model import (
     Condition,
     Issue,
     NumericIssue,
+    ScenarioParts,
     SplitIssue,
 )
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from negsim.format.scenario import Scenario
 
 __all__ = [
     "along_axis",
@@ -195,7 +195,7 @@ def along_axis(vector: np.ndarray, axis: int, n_axes: int) -> np.ndarray:
 # Feasibility
 
 
-def feasible_grid(scenario: Scenario, levels: tuple[np.ndarray, ...]) -> np.ndarray:
+def feasible_grid(scenario: ScenarioParts, levels: tuple[np.ndarray, ...]) -> np.ndarray:
     """Feasible packages as a boolean array of shape ``shape`` (one byte a package)."""
     shape = tuple(int(level.shape[0]) for level in levels)
     feasible = np.ones(shape, dtype=bool)
@@ -208,7 +208,7 @@ def feasible_grid(scenario: Scenario, levels: tuple[np.ndarray, ...]) -> np.ndar
     return feasible
 
 
-def feasibility_mask(scenario: Scenario) -> np.ndarray:
+def feasibility_mask(scenario: ScenarioParts) -> np.ndarray:
     """Which packages of the full grid no constraint forbids.
 
     Returns

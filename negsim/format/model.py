@@ -12,6 +12,7 @@ must be treated as read-only (they stay plain so that scenarios pickle for worke
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -369,3 +370,30 @@ class Mediator:
     name: str
     label: str
     guarantees: dict[str, dict[str, float]]
+
+
+# --------------------------------------------------------------------------------------------
+# What the format's own checks read of a whole scenario
+
+
+class ScenarioParts(typing.Protocol):
+    """The parts of a scenario that the checks on a whole scenario (its size, whether any
+    package is feasible) read. :class:`negsim.format.scenario.Scenario` has them all; the
+    checks ask only for these, so the modules below the scenario record never import it."""
+
+    @property
+    def issues(self) -> tuple[Issue, ...]: ...
+
+    @property
+    def constraints(self) -> tuple[Constraint, ...]: ...
+
+    @property
+    def party_names(self) -> tuple[str, ...]: ...
+
+    @property
+    def n_parties(self) -> int: ...
+
+    @property
+    def n_packages(self) -> int: ...
+
+    def n_levels(self, issue: Issue) -> int: ...

@@ -8,21 +8,18 @@ format leaves room are listed in :mod:`negsim.format.loader`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from negsim import memory
 from negsim.errors import ScenarioError, join_path
 from negsim.format.model import (
     FORMAT_VERSION,
     NumericIssue,
+    ScenarioParts,
     SplitIssue,
 )
 from negsim.format.rules.simulation import SimulationRules
 from negsim.format.source import YNode
-
-if TYPE_CHECKING:
-    from negsim.format.scenario import Scenario
-
 
 TOP_KEYS = (
     "negsim", "name", "description", "sources", "issues", "parties", "constraints",
@@ -95,7 +92,7 @@ class ScenarioValidator(SimulationRules):
             "source": self.filename,
         }
 
-    def check_whole(self, scenario: Scenario) -> None:
+    def check_whole(self, scenario: ScenarioParts) -> None:
         """The rules on the whole scenario (after :meth:`fields`): an outcome space that fits
         in memory, and constraints that leave a feasible package."""
         self.check_size(scenario, self.top["issues"])
@@ -106,7 +103,7 @@ class ScenarioValidator(SimulationRules):
 
     # -- whole-scenario checks -------------------------------------------------------------------
 
-    def check_size(self, scenario: Scenario, issues_node: YNode) -> None:
+    def check_size(self, scenario: ScenarioParts, issues_node: YNode) -> None:
         """Refuse an outcome space that cannot be held in memory, suggesting a coarser grid."""
         n_packages = scenario.n_packages
         needed = memory.estimate_bytes(n_packages, scenario.n_parties)
@@ -124,7 +121,7 @@ class ScenarioValidator(SimulationRules):
             at_key=True,
         )
 
-    def check_feasible(self, scenario: Scenario, constraints_node: YNode) -> None:
+    def check_feasible(self, scenario: ScenarioParts, constraints_node: YNode) -> None:
         from negsim.format.feasibility import any_feasible
 
         if not any_feasible(scenario):
@@ -136,7 +133,7 @@ class ScenarioValidator(SimulationRules):
             )
 
 
-def _coarser_resolution(scenario: Scenario, limit: int) -> str:
+def _coarser_resolution(scenario: ScenarioParts, limit: int) -> str:
     """Suggest the finest resolution of the finest gridded issue that fits in ``limit``."""
     gridded = [i for i in scenario.issues if isinstance(i, NumericIssue | SplitIssue)]
     if not gridded:
