@@ -3,9 +3,12 @@
 * ``python -m pytest`` (CI) runs everything with the ``ci`` profile: each property test
   draws the number of examples it asks for.
 * ``python -m pytest -m "not slow"`` (a developer's run) leaves out the tests marked
-  ``slow`` and switches to the ``dev`` profile, which draws a fifth of the examples (at
+  ``slow`` and switches to the ``dev`` profile, which draws a tenth of the examples (at
   least 3): every module, every property, in well under a minute.
 * ``--hypothesis-profile ci|dev`` picks a profile explicitly.
+
+The tests run on every core (``-n auto`` in ``pyproject.toml``, pytest-xdist); ``-n 0``
+runs them in this process, e.g. to debug one test.
 
 Property tests ask for their examples through ``strategies.examples``, so a profile can
 scale them.
@@ -17,7 +20,7 @@ import pytest
 from hypothesis import settings
 
 settings.register_profile("ci", max_examples=100, deadline=None, print_blob=True)
-settings.register_profile("dev", max_examples=20, deadline=None)
+settings.register_profile("dev", max_examples=10, deadline=None)
 settings.load_profile("ci")
 
 

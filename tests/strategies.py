@@ -325,7 +325,7 @@ def all_plain_packages(scenario: Scenario) -> list[tuple]:
 
 
 def examples(count: int) -> int:
-    """``count`` examples under the ``ci`` Hypothesis profile, a fifth of them (at least 3)
+    """``count`` examples under the ``ci`` Hypothesis profile, a tenth of them (at least 3)
     under ``dev`` (``conftest.py``): scaled by the active profile's ``max_examples``
     against the ``ci`` profile's 100."""
     return max(3, round(count * settings.default.max_examples / 100))

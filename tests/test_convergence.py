@@ -66,6 +66,7 @@ def test_value_iteration_stopped_at_its_cap_is_an_error(monkeypatch):
     assert "set a deadline" in str(raised.value)
 
 
+@pytest.mark.slow
 def test_value_iteration_that_settles_reports_its_bound():
     report = solve(load_scenario_text(three_party("random_proposer"))).equilibrium.convergence
     assert report is not None and report.converged

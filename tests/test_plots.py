@@ -233,6 +233,7 @@ def test_plot_frontier_draws_into_a_given_axes() -> None:
 # Files
 
 
+@pytest.mark.slow
 def test_renders_png_svg_and_pdf(tmp_path: Path) -> None:
     figure = figure_of("indifferent")
     for file_format, magic in (("png", b"\x89PNG"), ("svg", b"<?xml"), ("pdf", b"%PDF")):
@@ -242,6 +243,7 @@ def test_renders_png_svg_and_pdf(tmp_path: Path) -> None:
     ElementTree.parse(tmp_path / "chart.svg")  # well-formed
 
 
+@pytest.mark.slow
 def test_same_input_same_bytes() -> None:
     analysis = analysis_of("single")
     first = chart_style.figure_bytes(frontier_charts.frontier_figure(analysis), "svg")
@@ -334,6 +336,7 @@ def test_deadline_chart_shows_the_scenarios_deadline_against_open_ended_talks() 
     assert "last-mover advantage" in values["caption"] and "Rubinstein" in values["caption"]
 
 
+@pytest.mark.slow
 def test_direct_labels_do_not_overlap() -> None:
     figure = curve_charts.deadline_figure(deadline_curve_of("three"))
     figure.draw_without_rendering()

@@ -217,6 +217,7 @@ def test_nbs02_nash_product_and_grid_package() -> None:
     assert hull[1] < hull_utilities(data, "kalai_smorodinsky")[1]
 
 
+@pytest.mark.slow
 def test_nbs02_ideal_point() -> None:
     """The ideal point is (max u1, g(0)) on the frontier 0 <= u1 <= 1: the grid holds both
     ends of the pie exactly."""

@@ -321,7 +321,11 @@ DL01_VALUE_TOL = 2e-3
 DL01_PATH_TOL = 1e-2
 
 
-@pytest.mark.parametrize("t_max", DL01_T, ids=[f"T={t}" for t in DL01_T])
+@pytest.mark.parametrize(
+    "t_max",
+    [pytest.param(t, marks=pytest.mark.slow) if t == max(DL01_T) else t for t in DL01_T],
+    ids=[f"T={t}" for t in DL01_T],
+)
 def test_dl01_finite_horizon_seller_offers(t_max: int) -> None:
     path = scenario_file(DL01, f"T-{t_max}")
     (case,) = [c for c in inputs(DL01)["cases"] if int(c["T"]) == t_max]
@@ -428,6 +432,7 @@ def convergence_cases() -> list[
 CONVERGENCE = convergence_cases()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CONVERGENCE, ids=[c[0] for c in CONVERGENCE])
 def test_convergence_in_the_number_of_types(
     case: tuple[str, Path, Callable[[Path, dict[str, Any]], dict[str, float]]], tmp_path: Path

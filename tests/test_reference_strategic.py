@@ -615,6 +615,7 @@ def test_rb01_breakdown(risk: float) -> None:
     assert second["utilities"]["A"] == close(want["A_share_when_B_proposes"], tol)
 
 
+@pytest.mark.slow
 def test_rb01_limit_small_risk(tmp_path: Path) -> None:
     """p -> 0: split the difference. With p = 1e-4 the split differs from the limit by
     (1 - b_A - b_B) p / (2 (2 - p)), the tolerance used (plus the case's)."""
@@ -788,6 +789,7 @@ def war02_payoffs() -> tuple[float, float]:
     return p - c_a, 1 - p - c_b
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name", WAR02_FILES, ids=[f"{WAR02}-{n}-range-and-nash" for n in WAR02_FILES]
 )
@@ -824,6 +826,7 @@ def test_war02_ultimatum(name: str, key: str) -> None:
     assert block["package"]["territory"]["A"] == close(x, tol)
 
 
+@pytest.mark.slow
 def test_war02_equal_patience_limit() -> None:
     """Alternating offers, no discounting, a small breakdown risk rho with war as the
     breakdown payoff: x = b_A + (1 - b_A - b_B)/(2 - rho) exactly (case tolerance), which is

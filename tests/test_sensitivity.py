@@ -150,6 +150,7 @@ def test_tornado_figure_data(pie_result) -> None:
     assert len(panels.axes) == 2
 
 
+@pytest.mark.slow
 def test_tornado_is_deterministic(pie: dict) -> None:
     first = figure_bytes(tornado_figure(sensitivity(pie)), "svg")
     second = figure_bytes(tornado_figure(sensitivity(pie)), "svg")

@@ -55,6 +55,7 @@ def test_bars_are_the_histogram_as_shares_of_runs() -> None:
     assert "last round" in title  # the scenario has a deadline
 
 
+@pytest.mark.slow
 def test_rendering_is_deterministic() -> None:
     simulated = result()
     first = figure_bytes(agreements_figure(simulated), "svg")

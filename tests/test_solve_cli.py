@@ -348,6 +348,7 @@ def test_plot_deadline_writes_the_default_file(in_tmp: Path) -> None:
     assert again.exit_code == 2 and "already exists" in again.stderr
 
 
+@pytest.mark.slow
 def test_plot_deadline_solves_one_to_max_deadline(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -174,6 +174,7 @@ def test_all_failed_is_an_error(tmp_path: Path) -> None:
         sweep_figure(folder)
 
 
+@pytest.mark.slow
 def test_real_sweep_renders_deterministically(tmp_path: Path) -> None:
     """A small grid of pie-split solved in-process, in the layout of negsim sweep."""
     data = scenario_data("pie-split")
