@@ -32,6 +32,7 @@ from negsim.errors import Problem, ScenarioError
 from negsim.format import bundled
 from negsim.format.loader import load_scenario, load_scenario_text
 from negsim.format.scenario import Scenario
+from negsim.present.charts import KINDS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -320,16 +321,7 @@ def sweep(
 # Charts
 
 
-CHART_KINDS = (
-    "frontier",
-    "deadline",
-    "discount",
-    "screening",
-    "agreements",
-    "concessions",
-    "sweep",
-    "tornado",
-)
+CHART_KINDS = KINDS
 """What :func:`plot` draws: the chart kinds of ``negsim plot`` and the sensitivity tornado."""
 DEFAULT_DISCOUNTS = tuple(round(0.5 + 0.01 * k, 12) for k in range(50))
 """The discount factors of the discount chart when none are given: 0.5, 0.51, ..., 0.99."""

@@ -7,6 +7,8 @@ from enum import StrEnum
 
 import typer
 
+from negsim.present.charts import KINDS
+
 EXIT_OK = 0
 EXIT_FAILURE = 1
 """A failure while solving or writing."""
@@ -26,17 +28,9 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-PLOT_KINDS = (
-    "frontier",
-    "deadline",
-    "discount",
-    "screening",
-    "agreements",
-    "concessions",
-    "sweep",
-)
-"""``negsim plot --kind`` choices: the keys of :data:`negsim.present.charts.FIGURES` and
-``sweep`` (listed here so ``--help`` does not import matplotlib; a test keeps them in step)."""
+PLOT_KINDS = tuple(kind for kind in KINDS if kind != "tornado")
+"""``negsim plot --kind`` choices: every chart kind but the tornado, which ``negsim
+sensitivity`` draws (:data:`negsim.present.charts.KINDS`, read without matplotlib)."""
 MAX_CURVE_POINTS = 2000
 """Most points ``--max-deadline`` or ``--range`` may ask for."""
 

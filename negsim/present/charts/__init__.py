@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     FIGURES: dict[str, Callable[..., Figure]]
 
-__all__ = ["FIGURES", "figure_function"]
+__all__ = ["FIGURES", "KINDS", "figure_function"]
 
 
 _HOMES = {
@@ -33,6 +33,9 @@ _HOMES = {
     "concessions": ("simulation", "concessions_figure"),
 }
 """Each chart kind's figure function: its module in this package and its name."""
+KINDS: tuple[str, ...] = (*_HOMES, "sweep", "tornado")
+"""Every chart kind: those of :data:`FIGURES`, a sweep's results (:mod:`.sweep`) and the
+sensitivity tornado (:mod:`.tornado`)."""
 
 
 def figure_function(kind: str) -> Callable[..., Figure]:
