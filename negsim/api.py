@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from negsim.analysis.pipeline import analyze
 from negsim.errors import Problem, ScenarioError
 from negsim.format import bundled
-from negsim.format.loader import load_scenario, load_scenario_text
+from negsim.format.loader import load_file_or_example, load_scenario, load_scenario_text
 from negsim.format.scenario import Scenario
 from negsim.present.charts import KINDS
 
@@ -87,10 +87,7 @@ def load(source: str | os.PathLike[str] | Mapping[str, Any]) -> Scenario:
     text = os.fspath(source)
     if "\n" in text:
         return load_scenario_text(text, "<string>")
-    if text == "-":
-        return load_scenario(text)
-    path = bundled.resolve(text)
-    if path is None and not Path(text).exists() and Path(text).name == text:
+    if text != "-" and bundled.resolve(text) is None and Path(text).name == text:
         names = bundled.bundled_names()
         raise ScenarioError(
             [
@@ -103,7 +100,7 @@ def load(source: str | os.PathLike[str] | Mapping[str, Any]) -> Scenario:
                 )
             ]
         )
-    return load_scenario(path if path is not None else text)
+    return load_file_or_example(text)
 
 
 def _scenario(scenario: ScenarioLike) -> Scenario:

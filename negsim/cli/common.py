@@ -99,18 +99,15 @@ def solving(
 
 
 def load(argument: str) -> Scenario:
-    """Load the scenario an argument names: ``-`` (standard input), a path, or a bundled name.
+    """Load the scenario an argument names: ``-`` (standard input), a path, or a bundled name
+    (:func:`negsim.format.loader.load_file_or_example`).
 
     Raises :class:`ScenarioError` (with positions) for anything wrong, a missing file
     included.
     """
-    from negsim.format import bundled
-    from negsim.format.loader import load_scenario
+    from negsim.format.loader import load_file_or_example
 
-    if argument == STDIN:
-        return load_scenario(STDIN)
-    path = bundled.resolve(argument)
-    return load_scenario(path if path is not None else argument)
+    return load_file_or_example(argument)
 
 
 def not_found_hint(argument: str) -> None:

@@ -50,6 +50,18 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     return load_scenario_text(read_text(filename, raw), filename)
 
 
+def load_file_or_example(argument: str) -> Scenario:
+    """The scenario an argument names: ``"-"`` (standard input), a path, or the name of a
+    bundled example (:mod:`negsim.format.bundled`; an existing path wins). Raises
+    :class:`ScenarioError` like :func:`load_scenario`, a missing file included."""
+    from negsim.format import bundled
+
+    if argument == "-":
+        return load_scenario(argument)
+    path = bundled.resolve(argument)
+    return load_scenario(path if path is not None else argument)
+
+
 def load_scenario_text(text: str, filename: str = "<string>") -> Scenario:
     """Validate scenario YAML ``text``; ``filename`` is used in messages."""
     tree = parse(text, filename)
