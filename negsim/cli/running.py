@@ -56,7 +56,6 @@ def simulate(
     rate, agreements by round, the final-round share, mean utilities and payoffs, and the
     most frequent agreements. The same seed gives the same result.
     """
-    import json
 
     from negsim.studies.simulate import simulate as run_simulation
 
@@ -79,7 +78,7 @@ def simulate(
         "simulation",
     )
     if output_format is OutputFormat.json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        typer.echo(result.to_json())
         return
     from negsim.present.terminal.simulate import simulation_renderables
 

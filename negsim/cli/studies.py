@@ -99,7 +99,6 @@ def sensitivity(
     scenario's own, the equilibrium utilities at each, and a tornado chart of the swings.
 
     Prints the table (or JSON) on standard output and writes the chart."""
-    import json
 
     from negsim.errors import ScenarioError
     from negsim.studies import sensitivity as sensitivity_module
@@ -123,7 +122,7 @@ def sensitivity(
         fail(f"{scenario.source}: nothing to vary (name parameters as PATH or PATH=LOW:HIGH)")
     path, file_format = chart_path(output or f"{Path(scenario.source).stem}-tornado.png", force)
     if output_format is OutputFormat.json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        typer.echo(result.to_json())
     else:
         from negsim.present.terminal.sensitivity import sensitivity_table
 

@@ -184,6 +184,13 @@ class SensitivityResult:
                 rows.append(row)
         return rows
 
+    def to_json(self, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text: exactly what the command prints with
+        ``--format json``."""
+        import json
+
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
     def to_dict(self) -> dict[str, Any]:
         """The ``sensitivity --format json`` object (``docs/json.md``)."""
 

@@ -199,6 +199,13 @@ class SimulationResult:
             for t, count in enumerate(self.agreement_round_histogram)
         ]
 
+    def to_json(self, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text: exactly what the command prints with
+        ``--format json``."""
+        import json
+
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
     def to_dict(self) -> dict[str, Any]:
         """The ``simulate --format json`` object (``docs/json.md``)."""
         return {
