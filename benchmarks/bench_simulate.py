@@ -12,8 +12,8 @@ Timed, each as the median of ``--repeat`` runs (after one warm-up):
 * ``simulate``: :func:`negsim.studies.simulate.simulate` with ``--runs`` runs (frontier included).
 
 Peer (``--negmas``, needs the NegMAS environment made by ``bench_solve_setup.sh``, default
-``/work/bench-venv/bin/python``): NegMAS 0.16's ``SAOMechanism`` (``n_steps=100``) between a
-``BoulwareTBNegotiator`` and a ``ConcederTBNegotiator`` on the same outcome space, the same
+``.bench-venv/bin/python`` of this clone): NegMAS 0.16's ``SAOMechanism`` (``n_steps=100``)
+between a ``BoulwareTBNegotiator`` and a ``ConcederTBNegotiator`` on the same outcome space, the same
 linear additive utilities (``LinearAdditiveUtilityFunction`` with ``TableFun`` values) and
 the stated reservation values; ``--negmas-runs`` negotiations are timed one after another
 and the time per negotiation is printed with the negsim figure per negotiation. The agents
@@ -22,9 +22,9 @@ negsim's), so this compares the cost of one negotiation, not its outcome.
 
 Usage::
 
-    /work/venv/bin/python benchmarks/bench_simulate.py                # negsim only
-    /work/venv/bin/python benchmarks/bench_simulate.py --negmas       # and NegMAS
-    /work/venv/bin/python benchmarks/bench_simulate.py --runs 100000 --repeat 3
+    python benchmarks/bench_simulate.py                # negsim only
+    python benchmarks/bench_simulate.py --negmas       # and NegMAS
+    python benchmarks/bench_simulate.py --runs 100000 --repeat 3
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from timing import NEGMAS_PYTHON
 
 N_LEVELS = 100
 DEADLINE = 100
@@ -160,7 +162,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--negmas", action="store_true", help="also time NegMAS's SAO")
-    parser.add_argument("--negmas-python", default="/work/bench-venv/bin/python")
+    parser.add_argument("--negmas-python", default=str(NEGMAS_PYTHON))
     parser.add_argument("--negmas-runs", type=int, default=20)
     parser.add_argument("--worker", choices=["negmas"], help=argparse.SUPPRESS)
     args = parser.parse_args()

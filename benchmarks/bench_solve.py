@@ -16,7 +16,7 @@ Scenarios
   are drawn from ``numpy.random.default_rng(seed)`` (:func:`synthetic_spec`); the same numbers
   go to a negsim YAML file and to a JSON file from which the NegMAS worker builds
   ``LinearAdditiveUtilityFunction`` objects over the same outcome space.
-* **GENIUS** domains in ``--genius-dir`` (default ``/work/shared/genius``) that both tools
+* **GENIUS** domains in ``--genius-dir`` (default ``$NEGSIM_GENIUS_DIR``) that both tools
   read: negsim reads the YAML written by ``benchmarks/genius.py``; NegMAS reads the XML files
   with its own loader ``negmas.inout.Scenario.from_genius_files`` and the worker then applies
   GENIUS's normalization (see ``bench_solve_negmas.py``), so both work on the same numbers.
@@ -65,6 +65,8 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+from timing import GENIUS_DIR, NEGMAS_PYTHON, NEGSIM_PYTHON
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -389,7 +391,9 @@ def make_cases(args, workdir: Path) -> tuple[list[Case], list[str]]:
                 case.run_negmas = False
                 case.note = args.negmas_skip[label]
             cases.append(case)
-    if args.only in (None, "genius"):
+    if args.only in (None, "genius") and args.genius_dir is None:
+        skipped.append("GENIUS domains: none given (--genius-dir or NEGSIM_GENIUS_DIR)")
+    elif args.only in (None, "genius"):
         sys.path.insert(0, str(HERE))
         import genius  # benchmarks/genius.py
 
@@ -950,7 +954,11 @@ def parse_args(argv: list[str] | None):
         help="synthetic sizes (default all; --quick: 1e3 to 1e6)",
     )
     parser.add_argument("--only", choices=["synthetic", "genius"], default=None)
-    parser.add_argument("--genius-dir", default="/work/shared/genius")
+    parser.add_argument(
+        "--genius-dir",
+        default=GENIUS_DIR,
+        help="folder of GENIUS domains (default: $NEGSIM_GENIUS_DIR)",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument(
         "--negsim", default=None, help="negsim command (default: negsim next to --negsim-python)"
@@ -958,12 +966,13 @@ def parse_args(argv: list[str] | None):
     parser.add_argument(
         "--negsim-python",
         default=None,
-        help="Python of negsim's environment (default /work/venv/bin/python, else this Python)",
+        help="Python of negsim's environment (default .venv/bin/python of this clone, else this "
+        "Python)",
     )
     parser.add_argument(
         "--negmas-python",
         default=None,
-        help="Python of the NegMAS venv (default /work/bench-venv/bin/python); "
+        help="Python of the NegMAS venv (default .bench-venv/bin/python of this clone); "
         "'none' to skip NegMAS",
     )
     parser.add_argument(
@@ -987,16 +996,14 @@ def parse_args(argv: list[str] | None):
     if args.sizes is None:
         args.sizes = list(SIZES)
     if args.negsim_python is None:
-        default = Path("/work/venv/bin/python")
-        args.negsim_python = str(default) if default.exists() else sys.executable
+        args.negsim_python = str(NEGSIM_PYTHON) if NEGSIM_PYTHON.exists() else sys.executable
     if args.negsim is None:
         exe = Path(args.negsim_python).with_name("negsim")
         args.negsim = [str(exe)] if exe.exists() else [args.negsim_python, "-m", "negsim"]
     else:
         args.negsim = args.negsim.split()
     if args.negmas_python is None:
-        default = Path("/work/bench-venv/bin/python")
-        args.negmas_python = str(default) if default.exists() else None
+        args.negmas_python = str(NEGMAS_PYTHON) if NEGMAS_PYTHON.exists() else None
     elif args.negmas_python.lower() == "none":
         args.negmas_python = None
     args.negmas_skip = {}

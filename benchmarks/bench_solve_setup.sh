@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
 # Makes the separate virtual environment of NegMAS for benchmarks/bench_solve.py.
 #
-#   bash benchmarks/bench_solve_setup.sh [VENV]        # default VENV: /work/bench-venv
+#   bash benchmarks/bench_solve_setup.sh [VENV]        # default VENV: .bench-venv in this clone
 #
 # NegMAS is a peer library used only by this benchmark: it goes into its own venv, never
 # into negsim's dependencies. negsim is installed there too (editable, from this clone) so
 # both can be imported in one process if wanted; the benchmark itself runs negsim from
-# negsim's own environment (--negsim-python, default /work/venv/bin/python) and NegMAS from
-# this one (--negmas-python, default /work/bench-venv/bin/python).
+# negsim's own environment (--negsim-python, default .venv/bin/python) and NegMAS from
+# this one (--negmas-python, default .bench-venv/bin/python).
 #
 # NEGMAS_VERSION picks the version (default 0.16.0, the one the recorded results used;
 # set NEGMAS_VERSION= for the newest). PYTHON picks the interpreter (default python3).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-venv="${1:-/work/bench-venv}"
+venv="${1:-$repo/.bench-venv}"
 python="${PYTHON:-python3}"
 version="${NEGMAS_VERSION-0.16.0}"
 

@@ -1,6 +1,6 @@
 """Sweep overhead and throughput on the bundled Venezuela scenario.
 
-    /work/venv/bin/python benchmarks/bench_sweep.py [--points N]
+    python benchmarks/bench_sweep.py [--points N]
 
 Reports (1) the per-point overhead: everything ``negsim.studies.sweep.evaluate`` does besides
 ``solve`` (setting paths, validating, formatting the row), as a share of the solve time,

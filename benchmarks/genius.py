@@ -26,9 +26,9 @@ the scenario's ``description`` keeps the originals.
 
 Usage::
 
-    python benchmarks/genius.py /work/shared/genius/Laptop            # YAML to stdout
-    python benchmarks/genius.py /work/shared/genius/Laptop -o laptop.yaml
-    python benchmarks/genius.py /work/shared/genius/*/ --check        # which ones are readable
+    python benchmarks/genius.py DOMAINS/Laptop            # YAML to stdout
+    python benchmarks/genius.py DOMAINS/Laptop -o laptop.yaml
+    python benchmarks/genius.py DOMAINS/*/ --check        # which ones are readable
 
 Only the standard library is needed (so the NegMAS environment can import it as well).
 """
