@@ -13,8 +13,8 @@ Timed, each as the median of ``--repeat`` runs (after one warm-up):
 
 Peer (``--negmas``, needs the NegMAS environment made by ``bench_solve_setup.sh``, default
 ``.bench-venv/bin/python`` of this clone): NegMAS 0.16's ``SAOMechanism`` (``n_steps=100``)
-between a ``BoulwareTBNegotiator`` and a ``ConcederTBNegotiator`` on the same outcome space, the same
-linear additive utilities (``LinearAdditiveUtilityFunction`` with ``TableFun`` values) and
+between a ``BoulwareTBNegotiator`` and a ``ConcederTBNegotiator`` on the same outcome space,
+the same linear additive utilities (``LinearAdditiveUtilityFunction`` with ``TableFun`` values) and
 the stated reservation values; ``--negmas-runs`` negotiations are timed one after another
 and the time per negotiation is printed with the negsim figure per negotiation. The agents
 are NegMAS's own (its concession curves, acceptance rule and offer choice differ from
