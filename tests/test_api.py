@@ -142,7 +142,8 @@ def test_reprs_are_short_and_say_the_deal():
     analysis = negsim.solve("venezuela-2025")
     text = repr(analysis)
     assert len(text) < 1200
-    assert "agreement in round 0 on us's offer" in text and "utilities us 0.852" in text
+    assert "agreement in round 0 on us's offer" in text and "utilities us 0.836" in text
+    assert "interim_government=technocrat" in text  # a single package: lotteries are off
     assert "backward induction" in text and "Nash solution: us 0.726" in text
     assert repr(analysis.equilibrium).startswith("<Equilibrium of alternating_offers")
     assert len(repr(negsim.load("venezuela-2025"))) < 200

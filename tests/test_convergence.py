@@ -27,7 +27,7 @@ parties:
   a: {discount: 0.9}
   b: {discount: 0.9}
   c: {discount: 0.9, values: {pie: {exponent: 0.5}}}
-protocol: {kind: PROTOCOL}
+protocol: {kind: PROTOCOL, lotteries: true}  # a divisible pie
 """
 
 

@@ -59,15 +59,16 @@ def pie(
     resolution: int = 2,
     total: float = 1.0,
 ) -> Scenario:
-    """A scenario dividing one split issue ``pie`` among ``parties`` (in order)."""
+    """A scenario dividing one split issue ``pie`` among ``parties`` (in order). The pie is
+    divisible: offers may be lotteries over the grid (``lotteries: true`` unless ``protocol``
+    says otherwise), which are exactly the shares of a continuous pie."""
     data: dict[str, Any] = {
         "negsim": 1,
         "name": "property test",
         "issues": {"pie": {"split": {"total": total}, "resolution": resolution}},
         "parties": parties,
     }
-    if protocol is not None:
-        data["protocol"] = protocol
+    data["protocol"] = {"lotteries": True, **(protocol or {})}
     return scenario_from_data(data)
 
 

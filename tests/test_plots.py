@@ -281,10 +281,16 @@ def discount_curve_of(name: str, party: str) -> DiscountCurve:
     return discount_curve(space_of(name), party, [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99])
 
 
+LOTTERIES = "+lotteries"
+
+
 @cache
 def space_of(name: str) -> OutcomeSpace:
     if name in TEXTS:
         return OutcomeSpace.from_scenario(load_scenario_text(TEXTS[name], f"{name}.yaml"))
+    if name.endswith(LOTTERIES):  # the bundled scenario with offers that may be lotteries
+        scenario = load_scenario(SCENARIOS / f"{name.removesuffix(LOTTERIES)}.yaml")
+        return OutcomeSpace.from_scenario(scenario.replace(protocol__lotteries=True))
     return OutcomeSpace.from_scenario(load_scenario(SCENARIOS / f"{name}.yaml"))
 
 
@@ -314,8 +320,9 @@ def test_deadline_lines_are_the_curve() -> None:
 
 
 def test_deadline_chart_shows_the_scenarios_deadline_against_open_ended_talks() -> None:
-    curve = deadline_curve_of("venezuela-2025")
-    figure = deadline_figure_of("venezuela-2025")
+    # with lotteries the open-ended talks have one equilibrium, which the title compares
+    curve = deadline_curve_of("venezuela-2025+lotteries")
+    figure = deadline_figure_of("venezuela-2025+lotteries")
     ax = main_axes(figure)
     title = ax.get_title(loc="left").replace("\n", " ")
     assert title == (
@@ -334,6 +341,19 @@ def test_deadline_chart_shows_the_scenarios_deadline_against_open_ended_talks() 
     (shift,) = by_gid(figure, "shift-us")
     assert shift.xy[1] == pytest.approx(curve.payoffs[6, 0])
     assert "last-mover advantage" in values["caption"] and "Rubinstein" in values["caption"]
+
+
+def test_deadline_chart_with_single_packages_states_the_open_ended_range() -> None:
+    # single packages (the default): open-ended talks have many equilibria on the grid
+    curve = deadline_curve_of("venezuela-2025")
+    assert curve.limit_ranges is not None
+    title = main_axes(deadline_figure_of("venezuela-2025")).get_title(loc="left")
+    low, high = curve.limit_ranges[0]
+    assert title.replace("\n", " ") == (
+        f"A deadline of 7 days settles the deal: United States gets {curve.payoffs[6, 0]:.2f}; "
+        f"open-ended talks allow anything from {low:.2f} to {high:.2f}"
+    )
+    assert (round(curve.payoffs[6, 0], 2), round(low, 2), round(high, 2)) == (0.84, 0.74, 0.81)
 
 
 @pytest.mark.slow
@@ -386,7 +406,7 @@ def test_discount_lines_are_the_curve() -> None:
     ax = main_axes(figure)
     assert ax.get_xlabel() == "Nicolás Maduro's discount factor (per day)"
     title = ax.get_title(loc="left").replace("\n", " ")
-    assert title.startswith("Nicolás Maduro's utility rises from 0.12 to ")
+    assert title.startswith("Nicolás Maduro's utility rises from 0.14 to ")
     assert "with a deadline of 7 days; in open-ended talks it rises" in title
 
 

@@ -92,7 +92,7 @@ def test_defaults() -> None:
     protocol = scenario.protocol
     assert protocol.kind == "alternating_offers" and protocol.first_proposer == "seller"
     assert protocol.deadline is None and protocol.breakdown_risk == 0.0
-    assert protocol.rule == "unanimity" and protocol.lotteries is True
+    assert protocol.rule == "unanimity" and protocol.lotteries is False
     assert scenario.constraints == () and scenario.uncertainty == () and scenario.mediators == ()
     assert scenario.simulation is None and scenario.source == "minimal.yaml"
 

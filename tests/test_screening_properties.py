@@ -81,6 +81,7 @@ def scenario(
             "first_proposer": "seller",
             "deadline": deadline,
             "breakdown_risk": breakdown,
+            "lotteries": True,  # a divisible price: lotteries over the grid are exact prices
         },
         "uncertainty": {"buyer.agreement_value": private},
     }

@@ -66,7 +66,10 @@ def test_table_has_the_rounds_and_the_deadline_effect() -> None:
     no_deal = screening.solution.no_agreement_probability
     assert "no deal" in text and f"{no_deal * 100:.3g}%" in text
     flat = " ".join(text.replace("│", " ").split())
-    assert "maduro with its stated value 0.280 accepts in round 3 (day 4)" in flat
+    stated = screening.stated_type_round
+    assert stated is not None
+    when = f"round {stated} (day {stated + 1})"
+    assert f"maduro with its stated value 0.280 accepts in {when}" in flat
 
 
 def test_figure_bars_are_the_agreement_probabilities() -> None:
@@ -89,7 +92,8 @@ def test_figure_bars_are_the_agreement_probabilities() -> None:
     np.testing.assert_allclose(np.asarray(path.get_xdata(), dtype=float), expected[:, 0])
     np.testing.assert_allclose(np.asarray(path.get_ydata(), dtype=float), expected[:, 1])
     title = figure.get_suptitle()
-    assert "probability 81%" in title and "last day" in title
+    deal = 1 - screening.solution.no_agreement_probability
+    assert f"probability {deal:.0%}" in title and "last day" in title
 
 
 @pytest.mark.slow

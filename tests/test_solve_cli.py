@@ -142,16 +142,17 @@ def test_table_explains_the_equilibrium_round_by_round() -> None:
         "talks break down with probability 5%",
         "7 rounds of 1 day (7 days)",
         "yes, at once: maduro accepts the offer us makes in round 0 (day 1)",
-        # the agreed lottery, in issue terms
-        "amnesty=family, sanctions_relief=40 officials",
-        "a lottery: 84.3% icc_case=ended, 15.7% icc_case=proceeds",
-        "utility (gain) 0.852 (+0.277) 0.327 (+0.047)",
+        # the agreed package (single packages: lotteries are off), in issue terms
+        "amnesty=family, sanctions_relief=40 officials, icc_case=proceeds, "
+        "armed_forces=opposition, interim_government=technocrat, exit_timing=10 days",
+        "utility (gain) 0.836 (+0.261) 0.337 (+0.057)",
         "Round by round",
-        # why the responder accepts, with the numbers of the record
-        "maduro accepts: 0.327 >= 0.327, its value of rejecting (5% breakdown to 0.280, "
-        "else its own offer the next day, 0.339 x 0.97)",
-        "us accepts: 0.840 >= 0.840, its value of rejecting (5% breakdown to 0.575, "
-        "else its own offer the next day, 0.863 x 0.99)",
+        # why the responder accepts, with the numbers of the record: on single packages the
+        # offer may give more than the value of rejecting
+        "maduro accepts: 0.337 >= 0.336, its value of rejecting (5% breakdown to 0.280, "
+        "else its own offer the next day, 0.350 x 0.97)",
+        "us accepts: 0.826 >= 0.825, its value of rejecting (5% breakdown to 0.575, "
+        "else its own offer the next day, 0.846 x 0.99)",
         "the last round: a rejection ends the talks at its disagreement 0.280",
     ):
         assert phrase in text, phrase

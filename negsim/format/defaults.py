@@ -43,7 +43,7 @@ PROTOCOL: Mapping[str, str | float | bool | None] = MappingProxyType(
         "deadline": None,
         "breakdown_risk": 0.0,
         "rule": "unanimity",
-        "lotteries": True,
+        "lotteries": False,
     }
 )
 """The protocol's settings when left out. ``first_proposer`` defaults to the first party and

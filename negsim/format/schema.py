@@ -274,8 +274,8 @@ class Protocol(_Strict):
         "proposer included), for random_proposer.",
     )
     lotteries: bool = _optional(
-        description="Offers may be lotteries over packages (the convex hull); false: pure "
-        "packages only. True by default.",
+        description="Offers may be lotteries over packages (the convex hull); false: single "
+        "packages only. False by default.",
     )
     round: str = _optional(description="Display label of one round, e.g. `1 day`.")
 
