@@ -36,6 +36,7 @@ from negsim.solvers.alternating import (
     stationary_two_party,
 )
 from negsim.solvers.convergence import Convergence
+from negsim.solvers.multiplicity import supported_agreements
 from negsim.solvers.random_proposer import in_party_order, random_proposer
 from negsim.space import OutcomeSpace
 
@@ -102,7 +103,25 @@ def equilibrium(
         found = _stationary(space, offers, prefs, first)
         if found is not None:
             return found
-    return _limit_of_deadlines(space, offers, prefs, proposer_of_round, first)
+    limit = _limit_of_deadlines(space, offers, prefs, proposer_of_round, first)
+    return limit if n == 2 else _with_other_outcomes(limit, offers, prefs, first)
+
+
+def _with_other_outcomes(
+    record: Equilibrium, offers: OfferSpace, prefs: Preferences, first: int
+) -> Equilibrium:
+    """Three or more parties without a deadline: the stationary equilibrium, marked not
+    unique with the range of agreements that threats sustain where the construction of
+    :mod:`negsim.solvers.multiplicity` applies (format, detail 8)."""
+    supported = supported_agreements(offers.points, prefs, first, offers.lotteries)
+    if supported is None:
+        return record
+    note = (
+        "other subgame-perfect outcomes exist: with three or more parties, threats to move "
+        "to another agreement sustain any agreement in the range (Osborne & Rubinstein 1990, "
+        "3.13); the stationary equilibrium is shown"
+    )
+    return replace(record, unique=False, ranges=supported.ranges, note=note)
 
 
 def _proposals(solution: AlternatingSolution, offers: OfferSpace) -> tuple[Proposal, ...]:

@@ -183,6 +183,8 @@ class Equilibrium:
     """``(n_parties, 2)`` utility ranges over the equilibria when not unique."""
     method: str = ""
     convergence: Convergence | None = None
+    note: str = ""
+    """Why the equilibrium is not unique, when the reason needs words (else empty)."""
 
     def __repr__(self) -> str:
         names = self.space.scenario.party_names
@@ -244,6 +246,8 @@ class Equilibrium:
                 name: [float(low) + 0.0, float(high) + 0.0]
                 for name, (low, high) in zip(names, self.ranges, strict=True)
             }
+            if self.note:
+                result["note"] = self.note
         return result
 
 

@@ -148,7 +148,8 @@ def rejection_values(
     """Each party's value, in utility equivalents of round ``round_index``, of rejecting an
     offer: staying in (breakdown, else the next round's value ``continuation``; None: this is
     the last round) or walking out to its outside option, whichever is worth more."""
-    delay_cost = prefs.cost / prefs.discount**round_index
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # no cost: none, ever
+        delay_cost = np.where(prefs.cost == 0, 0.0, prefs.cost / prefs.discount**round_index)
     if continuation is None:  # the last round: a rejection ends the talks
         stay = prefs.disagreement.copy()
     else:

@@ -166,6 +166,9 @@ def _range_text(analysis: Analysis, equilibrium: Equilibrium) -> Text | None:
     first = names[equilibrium.first_proposer]
     text = Text()
     text.append("Not unique: ", style="bold")
+    if equilibrium.note:
+        text.append(f"{equilibrium.note}. Sustained agreements give " + "; ".join(spans) + ".")
+        return text
     text.append(
         "a range of splits are equilibria, with utilities "
         + "; ".join(spans)
