@@ -102,3 +102,20 @@ def test_the_table_names_the_reason(tmp_path: Path) -> None:
     text = " ".join(out.split())
     assert "Not unique: other subgame-perfect outcomes exist" in text
     assert "a from 0.000 to 1.000" in text
+
+
+def test_single_packages_that_cycle_are_reported_at_once() -> None:
+    """On a 0.05 grid of single packages the backward induction of three patient players
+    repeats itself exactly every few rounds, so no deadline brings a limit: the answer
+    says so after the first deadlines instead of trying ever longer ones."""
+    scenario = negsim.load(
+        "negsim: 1\nname: pie\nissues: {pie: {split: {total: 1}, resolution: 21}}\n"
+        "parties: {a: {discount: 0.9}, b: {discount: 0.9}, c: {discount: 0.9}}\n"
+        "protocol: {lotteries: false}\n"
+    )
+    analysis = negsim.solve(scenario)
+    report = analysis.equilibrium.convergence
+    assert report is not None and not report.converged and report.iterations == 64
+    assert "cycle for ever" in report.method and report.residual > 0.01
+    (warning,) = analysis.warnings
+    assert "no limit" in warning and "accurate only to about" in warning

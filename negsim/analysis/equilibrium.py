@@ -258,10 +258,14 @@ def _limit_of_deadlines(
     last once, until their round-0 payoffs agree within :data:`LIMIT_TOLERANCE`. The
     proposals are those of the first ``n`` rounds, one per proposer (``round`` null). When
     even the longest deadlines disagree, the answer of the longest is kept and its
-    ``convergence`` says by how much they differ (the analysis warns)."""
+    ``convergence`` says by how much they differ (the analysis warns). With preferences
+    that do not change over time, a run whose values repeat exactly has no limit at all
+    (single packages can cycle for ever): longer deadlines are then not tried."""
     n = space.n_parties
     solution = None
     spread = np.inf
+    homogeneous = bool(np.all((prefs.discount == 1.0) | (prefs.cost == 0.0)))
+    method = "limit of ever longer deadlines: round-0 payoffs of consecutive deadlines"
     for deadline in LIMIT_DEADLINES:
         runs = [
             backward_induction(offers.offers, prefs, deadline + k, proposer_of_round)
@@ -271,17 +275,35 @@ def _limit_of_deadlines(
         spread = float(np.ptp(np.stack([run.payoffs for run in runs]), axis=0).max())
         if spread <= LIMIT_TOLERANCE:
             break
+        if homogeneous and _cycles(solution, n):
+            method += (
+                " (they cycle for ever: on single packages these talks have no limit; "
+                "state a deadline, or lotteries: true for a divisible issue)"
+            )
+            break
     assert solution is not None
-    convergence = Convergence(
-        "limit of ever longer deadlines: round-0 payoffs of consecutive deadlines",
-        spread <= LIMIT_TOLERANCE, deadline, spread, LIMIT_TOLERANCE,
-    )  # fmt: skip
+    convergence = Convergence(method, spread <= LIMIT_TOLERANCE, deadline, spread, LIMIT_TOLERANCE)
     record = _record(
         space, solution, _proposals(solution, offers), first, None,
         "limit of ever longer deadlines (backward induction)",
     )  # fmt: skip
     stationary = tuple(replace(p, round=None) for p in record.proposals[:n])
     return replace(record, proposals=stationary, convergence=convergence)
+
+
+def _cycles(solution: AlternatingSolution, n: int) -> bool:
+    """Whether the values entering round 1 recur exactly a whole number of proposing
+    cycles later: with preferences that do not change over time the values then repeat
+    for ever, so no deadline, however long, brings a limit."""
+    rounds = solution.rounds
+    first = rounds[0].rejection.continuation
+    if first is None:
+        return False
+    return any(
+        (later := rounds[period].rejection.continuation) is not None
+        and np.array_equal(later, first)
+        for period in range(n, len(rounds) // 2, n)
+    )
 
 
 def _no_impatience(
