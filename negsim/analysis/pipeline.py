@@ -107,9 +107,14 @@ def analyze(space: OutcomeSpace) -> Analysis:
 
 def _lottery_gains(vertices: np.ndarray, disagreement: np.ndarray) -> bool:
     """Some lottery over the hull's ``vertices`` gives every party more than disagreement
-    by more than the tolerance: the largest smallest gain ``max_w min_i ((V w)_i - d_i)``,
-    a linear program, exceeds it."""
-    found = proportional.largest_level(vertices, disagreement, np.ones_like(disagreement))
+    by more than the tolerance: the largest smallest gain ``max_w min_i ((V w)_i - d_i)``
+    exceeds it (a linear program; in closed form on a two-party chain)."""
+    if vertices.shape[1] == 0:
+        return False
+    ones = np.ones_like(disagreement)
+    if vertices.shape[0] == 2:  # the frontier chain, first utility ascending
+        return proportional.chain_level(vertices, disagreement, ones) > TOLERANCE
+    found = proportional.largest_level(vertices, disagreement, ones)
     return found is not None and found[0] > TOLERANCE
 
 

@@ -45,8 +45,11 @@ def solutions(
 ) -> dict[str, Solution | None]:
     """Each criterion over the Pareto-optimal individually rational packages ``positions``
     (their utilities ``points``; a dominated package can never beat the one dominating it,
-    ties included), when ``zopa``, and over the hull of the ``vertices`` (at
-    ``vertex_positions``). Call it only when some lottery gives every party a gain."""
+    ties included; ties go to the higher utility sum, then the earliest package), when
+    ``zopa``, and over the hull of the ``vertices`` (at ``vertex_positions``). Call it only
+    when some lottery gives every party a gain."""
+    order = np.argsort(positions, kind="stable")  # ties: the earliest package
+    positions, points = positions[order], points[:, order]
     disagreement = space.disagreement
     powers = np.array([party.bargaining_power for party in space.scenario.parties])
     directions = {"kalai_smorodinsky": ideal - disagreement, "egalitarian": np.ones_like(ideal)}
@@ -102,13 +105,13 @@ class _Hull:
         convergence: Convergence | None = None,
     ) -> HullPoint:
         """``utilities`` reached by the lottery ``weights`` on the vertex columns ``indices``
-        (zero weights dropped)."""
+        (zero weights dropped, members in package order)."""
         keep = weights > 1e-12
-        mix = tuple(
-            MixMember(float(weight), int(self.positions[index]))
-            for weight, index in zip(weights[keep] / weights[keep].sum(), indices[keep],
-                                     strict=True)
+        members = sorted(
+            zip(self.positions[indices[keep]].tolist(), weights[keep] / weights[keep].sum(),
+                strict=True)
         )  # fmt: skip
+        mix = tuple(MixMember(float(weight), int(position)) for position, weight in members)
         package = mix_package(self.space, mix)
         return HullPoint(np.asarray(utilities, dtype=float), mix, package, convergence)
 
@@ -160,16 +163,21 @@ class _Hull:
         """The largest point ``d + lambda s`` of the comprehensive hull (Kalai–Smorodinsky
         with ``s = I - d``, egalitarian with ``s = 1``), with the lottery closest above it;
         ``weakly_pareto`` and, when true, the leximin refinement."""
-        vertices = self.vertices
-        columns = np.arange(vertices.shape[1])
+        if self.vertices.shape[0] == 2:  # closed form, then a few vertices of the chain
+            level = proportional.chain_level(self.vertices, disagreement, direction)
+            target = disagreement + level * direction
+            columns = proportional.chain_window(self.vertices, target)
+        else:
+            columns = np.arange(self.vertices.shape[1])
+        vertices = self.vertices[:, columns]
         found = proportional.largest_level(vertices, disagreement, direction)
         assert found is not None  # a lottery gives every party a gain
-        level, weights = found
-        target = disagreement + level * direction
+        if self.vertices.shape[0] != 2:
+            target = disagreement + found[0] * direction
         point = self._near_single(target, single)
         if point is None:
             above = proportional.lottery_above(vertices, target)
-            point = self.lottery_point(target, columns, weights if above is None else above)
+            point = self.lottery_point(target, columns, found[1] if above is None else above)
         weakly = proportional.surplus(vertices, point.utilities) > TOLERANCE
         refined = None
         if weakly:

@@ -12,6 +12,8 @@ party ``i`` at ``u`` is ``(u_i - d_i) / s_i``.
   ``d + lambda s`` is the Kalai–Smorodinsky point (Kalai & Smorodinsky 1975; Roth 1979
   for n parties), with ``s = 1`` the egalitarian point (Kalai 1977); with ``s = 1`` a
   positive level also says that some lottery gives every party strictly more than ``d``.
+  For two parties :func:`chain_level` finds it in closed form, and :func:`chain_window`
+  picks the few vertices of the frontier chain the other programs need.
 * :func:`surplus`: how much a lottery can add, in total, to a point without taking from
   anyone; positive when the point is only weakly Pareto-optimal (three or more parties:
   Roth 1979).
@@ -39,8 +41,9 @@ from negsim.format.model import TOLERANCE
 from negsim.solvers.lp import solve_lp
 
 SLACK = 1e-11
-"""How far below a level already reached a later program may go (utility units), so that
-rounding in one program never makes the next one infeasible."""
+"""How far below its bounds a program may be retried (utility units) when rounding in an
+earlier program leaves them just out of reach. Only the retry uses it: on a steep part of
+the frontier a slack is multiplied by the slope in what others can gain."""
 
 
 def _maximize(
@@ -53,23 +56,25 @@ def _maximize(
     simplex: bool = False,
 ) -> tuple[np.ndarray, float] | None:
     """``max objective @ w + level_weight * t`` over lotteries ``w`` and a level ``t``
-    subject to ``V w >= lower + t * direction``. Returns ``(w, t)``, None when infeasible."""
+    subject to ``V w >= lower + t * direction`` (retried with ``lower - SLACK`` when
+    infeasible). Returns ``(w, t)``, None when infeasible."""
     n_vertices = vertices.shape[1]
     upper = np.hstack([-vertices, direction[:, None]])
     level_bounds = (None, None) if np.any(direction != 0) else (0.0, 0.0)
-    result = solve_lp(
-        -np.append(objective, level_weight),
-        upper=upper,
-        upper_bounds=-lower,
-        equality=np.append(np.ones(n_vertices), 0.0)[None, :],
-        equality_bounds=[1.0],
-        bounds=[(0.0, None)] * n_vertices + [level_bounds],
-        simplex=simplex,
-    )
-    if result.status != 0:
-        return None
-    weights = np.clip(result.x[:n_vertices], 0.0, None)
-    return weights / weights.sum(), float(result.x[-1])
+    for bound in (lower, lower - SLACK):
+        result = solve_lp(
+            -np.append(objective, level_weight),
+            upper=upper,
+            upper_bounds=-bound,
+            equality=np.append(np.ones(n_vertices), 0.0)[None, :],
+            equality_bounds=[1.0],
+            bounds=[(0.0, None)] * n_vertices + [level_bounds],
+            simplex=simplex,
+        )
+        if result.status == 0:
+            weights = np.clip(result.x[:n_vertices], 0.0, None)
+            return weights / weights.sum(), float(result.x[-1])
+    return None
 
 
 def largest_level(
@@ -87,39 +92,77 @@ def largest_level(
     return level, weights
 
 
+def chain_level(chain: np.ndarray, disagreement: np.ndarray, direction: np.ndarray) -> float:
+    """:func:`largest_level` for two parties in closed form, on the frontier ``chain``
+    ``(2, m)`` ordered by the first utility ascending: on each segment the smallest
+    normalized gain is the minimum of two linear functions, largest where they cross (if
+    inside the segment) or at an end. Linear programs over long chains are slow (a
+    30,001-vertex chain takes seconds per program)."""
+    gains = (chain - disagreement[:, None]) / direction[:, None]
+    if chain.shape[1] == 1:
+        return float(gains.min())
+    start, step = gains[:, :-1], np.diff(gains, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        crossing = (start[1] - start[0]) / (step[0] - step[1])
+    crossing = np.clip(np.where(np.isfinite(crossing), crossing, 0.0), 0.0, 1.0)
+    best = -np.inf
+    for t in (np.zeros_like(crossing), np.ones_like(crossing), crossing):
+        best = max(best, float((start + t * step).min(axis=0).max()))
+    return best
+
+
+def chain_window(chain: np.ndarray, point: np.ndarray) -> np.ndarray:
+    """Two parties: the columns of the frontier ``chain`` (first utility ascending) that
+    every program about ``point`` (a point of the comprehensive hull) needs, so they run
+    on a handful of vertices instead of the whole chain: both ends (the hull's chord), the
+    vertices around ``point``'s first utility and around its second (where the part of the
+    frontier above ``point`` begins and ends, each a mix of neighbours), and the vertex
+    above ``point`` with the largest utility sum (the most a lottery can add to it).
+    Along a concave chain the utility sum rises then falls, so the lottery closest above
+    ``point`` mixes the ends of that part or of the chord; the leximin point is one of
+    the part's ends."""
+    first, second = chain
+    size = first.size
+    picks = {0, size - 1}
+    for index in (
+        int(np.searchsorted(first, point[0])),
+        int(np.searchsorted(-second, -point[1])),
+    ):
+        picks.update(range(max(index - 2, 0), min(index + 2, size)))
+    above = np.flatnonzero((first >= point[0] - TOLERANCE) & (second >= point[1] - TOLERANCE))
+    if above.size:
+        picks.add(int(above[np.argmax(chain[:, above].sum(axis=0))]))
+    return np.array(sorted(picks), dtype=np.int64)
+
+
 def lottery_above(vertices: np.ndarray, point: np.ndarray) -> np.ndarray | None:
     """A lottery ``w`` with ``V w >= point`` whose total excess ``sum(V w - point)`` is
     smallest (zero when ``point`` is itself a lottery), as a basic solution: at most
-    ``n_parties + 1`` packages. ``point`` may be lowered by ``SLACK`` when rounding leaves
-    it just out of reach. None when no lottery reaches it."""
-    for lowered in (point, point - SLACK):
-        found = _maximize(
-            vertices,
-            -vertices.sum(axis=0),
-            0.0,
-            np.zeros(vertices.shape[0]),
-            lowered,
-            simplex=True,
-        )
-        if found is not None:
-            return found[0]
-    return None
+    ``n_parties + 1`` packages. None when no lottery reaches ``point``."""
+    found = _maximize(
+        vertices, -vertices.sum(axis=0), 0.0, np.zeros(vertices.shape[0]), point, simplex=True
+    )
+    return None if found is None else found[0]
 
 
 def surplus(vertices: np.ndarray, point: np.ndarray) -> float:
     """``max sum_i e_i`` over lotteries with ``V w >= point + e``, ``e >= 0``: what a lottery
-    can add to ``point`` without taking from anyone. At most the tolerance when ``point``
-    is Pareto-optimal in the hull; 0 when the program fails."""
+    can add to ``point`` without taking from anyone (retried ``SLACK`` lower when rounding
+    leaves ``point`` just out of reach). At most the tolerance when ``point`` is
+    Pareto-optimal in the hull; 0 when the program fails."""
     n_parties, n_vertices = vertices.shape
-    result = solve_lp(
-        np.concatenate([np.zeros(n_vertices), -np.ones(n_parties)]),
-        upper=np.hstack([-vertices, np.eye(n_parties)]),
-        upper_bounds=-(point - SLACK),
-        equality=np.concatenate([np.ones(n_vertices), np.zeros(n_parties)])[None, :],
-        equality_bounds=[1.0],
-        bounds=[(0.0, None)] * (n_vertices + n_parties),
-    )
-    return max(0.0, -float(result.fun)) if result.status == 0 else 0.0
+    for bound in (point, point - SLACK):
+        result = solve_lp(
+            np.concatenate([np.zeros(n_vertices), -np.ones(n_parties)]),
+            upper=np.hstack([-vertices, np.eye(n_parties)]),
+            upper_bounds=-bound,
+            equality=np.concatenate([np.ones(n_vertices), np.zeros(n_parties)])[None, :],
+            equality_bounds=[1.0],
+            bounds=[(0.0, None)] * (n_vertices + n_parties),
+        )
+        if result.status == 0:
+            return max(0.0, -float(result.fun))
+    return 0.0
 
 
 def leximin(
@@ -141,12 +184,12 @@ def leximin(
     free = np.ones(n_parties, dtype=bool)
     zeros = np.zeros(vertices.shape[1])
     while free.any():
-        floor = disagreement + np.where(free, 0.0, levels * direction - SLACK)
+        floor = disagreement + np.where(free, 0.0, levels * direction)
         found = _maximize(vertices, zeros, 1.0, np.where(free, direction, 0.0), floor)
         if found is None:
             return None
         level = found[1]
-        held = disagreement + np.where(free, level, levels) * direction - SLACK
+        held = disagreement + np.where(free, level, levels) * direction
         excess = np.full(n_parties, np.inf)
         for party in np.flatnonzero(free):
             best = _maximize(vertices, vertices[party], 0.0, np.zeros(n_parties), held)
