@@ -15,7 +15,13 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from negsim.analysis.records import SOLUTION_LABELS, SOLUTION_NAMES, Analysis, Solution
+from negsim.analysis.records import (
+    SOLUTION_LABELS,
+    SOLUTION_NAMES,
+    Analysis,
+    HullPoint,
+    Solution,
+)
 from negsim.present.terminal.cells import utility_cell
 from negsim.present.terminal.equilibrium import equilibrium_renderables
 from negsim.present.terminal.screening import screening_renderables
@@ -242,11 +248,11 @@ def _relative(
     return [term for term, reference in zip(package, base, strict=True) if term != reference]
 
 
-def _mix_lines(analysis: Analysis, solution: Solution) -> list[str]:
-    """How the solution's hull point is reached: the packages of its lottery, each told
-    as its difference from the solution's best single package, with its probability."""
+def _mix_lines(analysis: Analysis, solution: Solution, point: HullPoint) -> list[str]:
+    """How a hull ``point`` of the solution (its hull point or the refinement) is reached:
+    the packages of its lottery, each told as its difference from the solution's best
+    single package (in full without one), with its probability."""
     space = analysis.space
-    point = solution.hull
     mix = [member for member in point.mix if member.weight > TOLERANCE]
     if solution.position is None:  # no single package: each member in full
         return [
@@ -269,7 +275,9 @@ def _mix_lines(analysis: Analysis, solution: Solution) -> list[str]:
     if point.package is not None and len(mix) > 1:
         changes = _relative(base, package_terms(space, point.package))
         if changes:
-            lines.append("same utilities as the package above with " + terms_text(changes, ", "))
+            # free disposal: the lottery may give more than the point, so name the lottery
+            whose = "the lottery's" if point.weakly_pareto else "same"
+            lines.append(f"{whose} utilities as the package above with {terms_text(changes, ', ')}")
     return lines
 
 
@@ -285,7 +293,7 @@ def _hull_table(analysis: Analysis, solutions: list[Solution]) -> Table:
     table.add_column("utilities (gain over disagreement) and lottery", overflow="fold")
     for solution in solutions:
         text = _utilities_line(analysis, solution.hull.utilities)
-        for line in _mix_lines(analysis, solution):
+        for line in _mix_lines(analysis, solution, solution.hull):
             text.append("\n" + line)
         refined = solution.hull.refined
         if solution.hull.weakly_pareto and refined is not None:
@@ -296,9 +304,8 @@ def _hull_table(analysis: Analysis, solutions: list[Solution]) -> Table:
                 style="italic",
             )
             text.append_text(_utilities_line(analysis, refined.utilities))
-            for member in refined.mix:
-                package = package_terms(analysis.space, analysis.space.package(member.position))
-                text.append(f"\n{percent(member.weight)}: {terms_text(package, ', ')}")
+            for line in _mix_lines(analysis, solution, refined):
+                text.append("\n" + line)
         table.add_row(Text(SOLUTION_LABELS[solution.name]), text)
     return table
 
