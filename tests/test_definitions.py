@@ -61,8 +61,8 @@ def point_sets(draw, n_parties: tuple[int, int] = (2, 4)):
 def two_party_curves(draw):
     """``(points (2, m), disagreement)``: up to 300 points on a concave frontier
     ``y = c (1 - x^a)^(1/a)``, ``x`` from ``x0`` to 1, so the frontier chain is long (two
-    parties run their programs on a few vertices of it) and, when ``c`` is small and ``x0``
-    large, the egalitarian ray leaves through the flat top: a weakly Pareto-optimal point."""
+    parties are solved in closed form on it) and, when ``c`` is small and ``x0`` large, the
+    egalitarian ray leaves through the flat top: a weakly Pareto-optimal point."""
     size = draw(st.integers(20, 300))
     exponent = draw(st.sampled_from([1.0, 1.5, 2.0, 4.0]))
     top = draw(st.sampled_from([0.2, 0.5, 1.0, 2.0]))

@@ -15,7 +15,7 @@ from negsim.analysis.records import Analysis, Equilibrium, Solution, SpaceCounts
 from negsim.analysis.screening import screening
 from negsim.format.model import TOLERANCE
 from negsim.format.scenario import Scenario
-from negsim.solvers import axiomatic, frontier, proportional
+from negsim.solvers import axiomatic, chain, frontier, proportional
 from negsim.solvers.convergence import Convergence
 from negsim.space import OutcomeSpace
 
@@ -113,7 +113,7 @@ def _lottery_gains(vertices: np.ndarray, disagreement: np.ndarray) -> bool:
         return False
     ones = np.ones_like(disagreement)
     if vertices.shape[0] == 2:  # the frontier chain, first utility ascending
-        return proportional.chain_level(vertices, disagreement, ones) > TOLERANCE
+        return chain.chain_level(vertices, disagreement, ones) > TOLERANCE
     found = proportional.largest_level(vertices, disagreement, ones)
     return found is not None and found[0] > TOLERANCE
 

@@ -12,7 +12,7 @@ import numpy as np
 from negsim.analysis.offers import MixMember
 from negsim.analysis.records import SOLUTION_NAMES, HullPoint, Solution, mix_package
 from negsim.format.model import TOLERANCE
-from negsim.solvers import axiomatic, proportional
+from negsim.solvers import axiomatic, chain, proportional
 from negsim.solvers.convergence import Convergence
 from negsim.space import OutcomeSpace
 
@@ -163,30 +163,22 @@ class _Hull:
         """The largest point ``d + lambda s`` of the comprehensive hull (Kalai–Smorodinsky
         with ``s = I - d``, egalitarian with ``s = 1``), with the lottery closest above it;
         ``weakly_pareto`` and, when true, the leximin refinement."""
-        if self.vertices.shape[0] == 2:  # closed form, then a few vertices of the chain
-            level = proportional.chain_level(self.vertices, disagreement, direction)
-            target = disagreement + level * direction
-            columns = proportional.chain_window(self.vertices, target)
+        found: proportional.RayPoint | None
+        if self.vertices.shape[0] == 2:  # closed form on the frontier chain
+            found = chain.ray_point(self.vertices, disagreement, direction)
         else:
-            columns = np.arange(self.vertices.shape[1])
-        vertices = self.vertices[:, columns]
-        found = proportional.largest_level(vertices, disagreement, direction)
+            found = proportional.ray_point(self.vertices, disagreement, direction)
         assert found is not None  # a lottery gives every party a gain
-        if self.vertices.shape[0] != 2:
-            target = disagreement + found[0] * direction
-        point = self._near_single(target, single)
-        if point is None:
-            above = proportional.lottery_above(vertices, target)
-            point = self.lottery_point(target, columns, found[1] if above is None else above)
-        weakly = proportional.surplus(vertices, point.utilities) > TOLERANCE
-        refined = None
-        if weakly:
-            lexi = proportional.leximin(vertices, disagreement, direction)
-            if lexi is not None:
-                utilities = vertices @ lexi
-                refined = self._near_single(utilities, single) or self.lottery_point(
-                    utilities, columns, lexi
-                )
+        ray = found.point
+        point = self._near_single(ray.utilities, single) or self.lottery_point(
+            ray.utilities, ray.indices, ray.weights
+        )
+        weakly, refined = found.weakly_pareto, None
+        if found.refined is not None:
+            lottery = found.refined
+            refined = self._near_single(lottery.utilities, single) or self.lottery_point(
+                lottery.utilities, lottery.indices, lottery.weights
+            )
         return HullPoint(
             point.utilities, point.mix, point.package, weakly_pareto=weakly, refined=refined
         )

@@ -12,14 +12,17 @@ party ``i`` at ``u`` is ``(u_i - d_i) / s_i``.
   ``d + lambda s`` is the Kalai–Smorodinsky point (Kalai & Smorodinsky 1975; Roth 1979
   for n parties), with ``s = 1`` the egalitarian point (Kalai 1977); with ``s = 1`` a
   positive level also says that some lottery gives every party strictly more than ``d``.
-  For two parties :func:`chain_level` finds it in closed form, and :func:`chain_window`
-  picks the few vertices of the frontier chain the other programs need.
 * :func:`surplus`: how much a lottery can add, in total, to a point without taking from
   anyone; positive when the point is only weakly Pareto-optimal (three or more parties:
   Roth 1979).
 * :func:`leximin`: the lexicographic maxmin point (Imai 1983): maximize the smallest
   normalized gain, fix the parties that cannot get more, maximize the smallest gain of the
   others, and so on. It is Pareto-optimal and weakly dominates the point on the ray.
+* :func:`ray_point`: all of it for one ray, as a :class:`RayPoint`.
+
+Two parties have the same answers in closed form on the frontier chain
+(:mod:`negsim.solvers.chain`): linear programs over long chains are slow, and the command
+line solves two-party scenarios without loading SciPy.
 
 References
 ----------
@@ -35,10 +38,34 @@ Imai, H. (1983). Individual Monotonicity and Lexicographic Maxmin Solution. Econ
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from negsim.format.model import TOLERANCE
 from negsim.solvers.lp import solve_lp
+
+
+@dataclass(frozen=True, slots=True)
+class Lottery:
+    """``utilities`` ``(n_parties,)`` and the lottery ``weights`` on the vertex columns
+    ``indices`` that gives them, or, for a point reached by free disposal, the lottery
+    closest above them (at least as much for every party)."""
+
+    utilities: np.ndarray
+    indices: np.ndarray
+    weights: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class RayPoint:
+    """The largest point ``d + lambda s`` of the comprehensive hull (``point``), whether it
+    is only weakly Pareto-optimal, and then its leximin refinement (``refined``)."""
+
+    point: Lottery
+    weakly_pareto: bool
+    refined: Lottery | None
+
 
 SLACK = 1e-11
 """How far below its bounds a program may be retried (utility units) when rounding in an
@@ -90,49 +117,6 @@ def largest_level(
         return None
     weights, level = found
     return level, weights
-
-
-def chain_level(chain: np.ndarray, disagreement: np.ndarray, direction: np.ndarray) -> float:
-    """:func:`largest_level` for two parties in closed form, on the frontier ``chain``
-    ``(2, m)`` ordered by the first utility ascending: on each segment the smallest
-    normalized gain is the minimum of two linear functions, largest where they cross (if
-    inside the segment) or at an end. Linear programs over long chains are slow (a
-    30,001-vertex chain takes seconds per program)."""
-    gains = (chain - disagreement[:, None]) / direction[:, None]
-    if chain.shape[1] == 1:
-        return float(gains.min())
-    start, step = gains[:, :-1], np.diff(gains, axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        crossing = (start[1] - start[0]) / (step[0] - step[1])
-    crossing = np.clip(np.where(np.isfinite(crossing), crossing, 0.0), 0.0, 1.0)
-    best = -np.inf
-    for t in (np.zeros_like(crossing), np.ones_like(crossing), crossing):
-        best = max(best, float((start + t * step).min(axis=0).max()))
-    return best
-
-
-def chain_window(chain: np.ndarray, point: np.ndarray) -> np.ndarray:
-    """Two parties: the columns of the frontier ``chain`` (first utility ascending) that
-    every program about ``point`` (a point of the comprehensive hull) needs, so they run
-    on a handful of vertices instead of the whole chain: both ends (the hull's chord), the
-    vertices around ``point``'s first utility and around its second (where the part of the
-    frontier above ``point`` begins and ends, each a mix of neighbours), and the vertex
-    above ``point`` with the largest utility sum (the most a lottery can add to it).
-    Along a concave chain the utility sum rises then falls, so the lottery closest above
-    ``point`` mixes the ends of that part or of the chord; the leximin point is one of
-    the part's ends."""
-    first, second = chain
-    size = first.size
-    picks = {0, size - 1}
-    for index in (
-        int(np.searchsorted(first, point[0])),
-        int(np.searchsorted(-second, -point[1])),
-    ):
-        picks.update(range(max(index - 2, 0), min(index + 2, size)))
-    above = np.flatnonzero((first >= point[0] - TOLERANCE) & (second >= point[1] - TOLERANCE))
-    if above.size:
-        picks.add(int(above[np.argmax(chain[:, above].sum(axis=0))]))
-    return np.array(sorted(picks), dtype=np.int64)
 
 
 def lottery_above(vertices: np.ndarray, point: np.ndarray) -> np.ndarray | None:
@@ -203,3 +187,25 @@ def leximin(
         levels[stuck] = level
         free &= ~stuck
     return lottery_above(vertices, disagreement + levels * direction)
+
+
+def ray_point(
+    vertices: np.ndarray, disagreement: np.ndarray, direction: np.ndarray
+) -> RayPoint | None:
+    """The Kalai–Smorodinsky (``s = I - d``) or egalitarian (``s = 1``) point of the
+    comprehensive hull of ``vertices``, with the lottery closest above it, whether it is
+    only weakly Pareto-optimal (a lottery adds more than the tolerance in total), and then
+    its leximin refinement. None when a program fails."""
+    found = largest_level(vertices, disagreement, direction)
+    if found is None:
+        return None
+    level, weights = found
+    target = disagreement + level * direction
+    columns = np.arange(vertices.shape[1])
+    above = lottery_above(vertices, target)
+    point = Lottery(target, columns, weights if above is None else above)
+    if surplus(vertices, target) <= TOLERANCE:
+        return RayPoint(point, False, None)
+    lexi = leximin(vertices, disagreement, direction)
+    refined = None if lexi is None else Lottery(vertices @ lexi, columns, lexi)
+    return RayPoint(point, True, refined)
