@@ -42,6 +42,14 @@ def points_scenario(points: np.ndarray, disagreement: np.ndarray, powers=None) -
     return analyze(OutcomeSpace.from_scenario(scenario_from_data(data)))
 
 
+def mix_utilities(utilities: np.ndarray, mix) -> np.ndarray:
+    """The utilities of a lottery ``mix`` (weights summing to 1, all positive)."""
+    weights = np.array([m.weight for m in mix])
+    members = np.array([m.position for m in mix])
+    assert weights.sum() == pytest.approx(1.0) and np.all(weights > 0)
+    return utilities[:, members] @ weights
+
+
 def criterion(name: str, points: np.ndarray, analysis: Analysis) -> np.ndarray:
     d = analysis.disagreement
     powers = np.array([p.bargaining_power for p in analysis.space.scenario.parties])
@@ -86,11 +94,17 @@ def test_solutions_are_pareto_optimal_and_individually_rational(problem) -> None
         assert np.all(hull >= d - 1e-7)
         # no single package strictly dominates the hull point
         assert not np.any(np.all(utilities > hull[:, None] + 1e-7, axis=0))
-        # the mix is a lottery of feasible packages that gives the hull point
-        weights = np.array([m.weight for m in solution.hull.mix])
-        members = np.array([m.position for m in solution.hull.mix])
-        assert weights.sum() == pytest.approx(1.0) and np.all(weights > 0)
-        np.testing.assert_allclose(utilities[:, members] @ weights, hull, atol=1e-9)
+        # the mix is a lottery of feasible packages that gives the hull point; for the
+        # Kalai-Smorodinsky and egalitarian points (free disposal) at least the hull point,
+        # exactly when it is Pareto-optimal, and the refinement is a lottery
+        lottery = mix_utilities(utilities, solution.hull.mix)
+        if solution.hull.weakly_pareto:
+            assert np.all(lottery >= hull - 1e-9)
+            refined = solution.hull.refined
+            np.testing.assert_allclose(mix_utilities(utilities, refined.mix), refined.utilities,
+                                       atol=1e-9)  # fmt: skip
+        else:
+            np.testing.assert_allclose(lottery, hull, atol=1e-9)
 
 
 @settings(max_examples=examples(60), deadline=None)
@@ -187,12 +201,16 @@ def test_weakly_rational_package_but_no_zopa() -> None:
 
 
 def test_single_package() -> None:
+    """Every solution is the package, but the egalitarian point (Kalai 1977), the largest
+    equal gain with free disposal, is (0.6, 0.6): weakly Pareto-optimal, refined to it."""
     analysis = points_scenario(np.array([[0.7], [0.6]]), np.array([0.0, 0.0]))
     assert analysis.zopa and analysis.counts.pareto == 1
     for solution in analysis.solutions.values():
         assert solution.position == 0
         assert [(m.weight, m.position) for m in solution.hull.mix] == [(1.0, 0)]
-        np.testing.assert_allclose(solution.hull.utilities, [0.7, 0.6])
+        expected = [0.6, 0.6] if solution.name == "egalitarian" else [0.7, 0.6]
+        np.testing.assert_allclose(solution.hull.utilities, expected)
+        assert_refined_to(solution, [0.7, 0.6])
     np.testing.assert_allclose(analysis.ranges, [[0.7, 0.7], [0.6, 0.6]])
 
 
@@ -201,7 +219,9 @@ def test_all_packages_tied() -> None:
     assert analysis.counts.pareto == 5
     for solution in analysis.solutions.values():
         assert solution.position == 0  # ties go to the earliest package
-        np.testing.assert_allclose(solution.hull.utilities, [0.5, 0.5])
+        expected = [0.4, 0.5] if solution.name == "egalitarian" else [0.5, 0.5]
+        np.testing.assert_allclose(solution.hull.utilities, expected)
+        assert_refined_to(solution, [0.5, 0.5])
 
 
 def test_one_party_indifferent() -> None:
@@ -210,7 +230,22 @@ def test_one_party_indifferent() -> None:
     assert analysis.counts.pareto == 1
     for solution in analysis.solutions.values():
         assert solution.position == 1
-        np.testing.assert_allclose(solution.hull.utilities, [0.9, 0.6])
+        expected = [0.6, 0.6] if solution.name == "egalitarian" else [0.9, 0.6]
+        np.testing.assert_allclose(solution.hull.utilities, expected)
+        assert_refined_to(solution, [0.9, 0.6])
+
+
+def assert_refined_to(solution, package: list[float]) -> None:
+    """A weakly Pareto-optimal hull point is refined to ``package``; the others are not
+    refined (Kalai-Smorodinsky and egalitarian say so, Nash and utilitarian do not)."""
+    hull = solution.hull
+    if solution.name in ("nash", "utilitarian"):
+        assert hull.weakly_pareto is None and hull.refined is None
+    elif np.allclose(hull.utilities, package, rtol=0, atol=1e-9):
+        assert hull.weakly_pareto is False and hull.refined is None
+    else:
+        assert hull.weakly_pareto is True
+        np.testing.assert_allclose(hull.refined.utilities, package, atol=1e-9)
 
 
 def test_three_party_pie_nash_is_exact_on_the_hull() -> None:

@@ -27,6 +27,7 @@ JSON_KEYS = [
     "disagreement",
     "ideal",
     "zopa",
+    "zopa_with_lotteries",
     "ranges",
     "pareto",
     "solutions",
@@ -91,7 +92,7 @@ def test_json_of_a_scenario_without_zopa(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert list(data) == JSON_KEYS
-    assert data["zopa"] is False
+    assert data["zopa"] is False and data["zopa_with_lotteries"] is False
     assert data["ideal"] is None and data["ranges"] is None and data["pareto"] == []
     assert data["solutions"] == dict.fromkeys(SOLUTION_NAMES)
 

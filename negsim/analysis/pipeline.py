@@ -13,8 +13,9 @@ from negsim.analysis.equilibrium import equilibrium
 from negsim.analysis.offers import offer_space
 from negsim.analysis.records import Analysis, Equilibrium, Solution, SpaceCounts
 from negsim.analysis.screening import screening
+from negsim.format.model import TOLERANCE
 from negsim.format.scenario import Scenario
-from negsim.solvers import axiomatic, frontier
+from negsim.solvers import axiomatic, chain, frontier, proportional
 from negsim.solvers.convergence import Convergence
 from negsim.space import OutcomeSpace
 
@@ -30,8 +31,10 @@ def analyze(space: OutcomeSpace) -> Analysis:
 
     Steps: individual rationality and the Pareto frontier of all feasible packages; the
     Pareto frontier of the convex hull of the individually rational ones (exact for two
-    parties, Qhull and one LP per vertex for more); each solution over single packages
-    and over the hull (:mod:`negsim.analysis.solutions`); the offer set, then the
+    parties, Qhull and one LP per vertex for more); whether some package (``zopa``) or some
+    lottery (``zopa_with_lotteries``, one LP) gives every party a gain; each solution over
+    single packages when ``zopa`` and over the hull when ``zopa_with_lotteries``
+    (:mod:`negsim.analysis.solutions`); the offer set, then the
     equilibrium (:mod:`negsim.analysis.equilibrium`) and screening
     (:mod:`negsim.analysis.screening`) on it; last, a warning for every iterative method
     that stopped short of its tolerance.
@@ -76,10 +79,11 @@ def analyze(space: OutcomeSpace) -> Analysis:
                 [frontier_vertices.min(axis=1), frontier_vertices.max(axis=1)], axis=1
             )
 
+    zopa_with_lotteries = zopa or _lottery_gains(vertices, disagreement)
     solutions = axiomatic_solutions.no_solutions()
-    if zopa and ideal is not None:
+    if zopa_with_lotteries and ideal is not None:
         solutions = axiomatic_solutions.solutions(
-            space, pareto_rational, points, vertex_positions, vertices, ideal
+            space, pareto_rational, points, vertex_positions, vertices, ideal, zopa
         )
     offers = offer_space(space, efficient)
     found = equilibrium(space, offers=offers)
@@ -89,6 +93,7 @@ def analyze(space: OutcomeSpace) -> Analysis:
         disagreement=disagreement,
         ideal=ideal,
         zopa=zopa,
+        zopa_with_lotteries=zopa_with_lotteries,
         ranges=ranges,
         pareto=pareto_rational,
         hull_frontier=hull_positions,
@@ -98,6 +103,19 @@ def analyze(space: OutcomeSpace) -> Analysis:
         screening=screening(space, offers=offers),
         warnings=_warnings(solutions, found),
     )
+
+
+def _lottery_gains(vertices: np.ndarray, disagreement: np.ndarray) -> bool:
+    """Some lottery over the hull's ``vertices`` gives every party more than disagreement
+    by more than the tolerance: the largest smallest gain ``max_w min_i ((V w)_i - d_i)``
+    exceeds it (a linear program; in closed form on a two-party chain)."""
+    if vertices.shape[1] == 0:
+        return False
+    ones = np.ones_like(disagreement)
+    if vertices.shape[0] == 2:  # the frontier chain, first utility ascending
+        return chain.chain_level(vertices, disagreement, ones) > TOLERANCE
+    found = proportional.largest_level(vertices, disagreement, ones)
+    return found is not None and found[0] > TOLERANCE
 
 
 def _warnings(solutions: dict[str, Solution | None], found: Equilibrium) -> tuple[str, ...]:

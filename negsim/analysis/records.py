@@ -92,11 +92,14 @@ def _flat_package(package: Package | None) -> dict[str, str | float]:
 
 @dataclass(frozen=True, eq=False)
 class HullPoint:
-    """A point of the convex hull of the individually rational utility vectors.
+    """A point of the convex hull of the individually rational utility vectors, or of its
+    comprehensive hull (free disposal).
 
     ``utilities`` has shape ``(n_parties,)``; ``mix`` holds the packages (weights summing to
     1) whose lottery gives it; ``package`` is the interpolated package when every member of
-    the mix agrees on every categorical issue, else None.
+    the mix agrees on every categorical issue, else None. For a point reached only by free
+    disposal (a Kalai–Smorodinsky or egalitarian point that no lottery gives exactly) the
+    mix is the lottery closest above it: at least ``utilities`` for every party.
     """
 
     utilities: np.ndarray
@@ -105,25 +108,37 @@ class HullPoint:
     convergence: Convergence | None = None
     """How an iterative hull solver (Nash for more than two parties) ended; None when the
     point is found exactly."""
+    weakly_pareto: bool | None = None
+    """Kalai–Smorodinsky and egalitarian: True when some lottery is at least as good for
+    every party and better for one (the point is only weakly Pareto-optimal); None for the
+    other solutions."""
+    refined: HullPoint | None = None
+    """The leximin refinement (Imai 1983) when ``weakly_pareto`` is True, else None."""
 
 
 @dataclass(frozen=True, eq=False)
 class Solution:
     """A bargaining solution: the best single individually rational package by its
-    criterion (``position``, ``utilities``) and the best point of the hull (``hull``)."""
+    criterion (``position``, ``utilities``; None when no single package gives every party
+    more than disagreement) and the best point of the hull (``hull``)."""
 
     name: str
-    position: int
-    utilities: np.ndarray
+    position: int | None
+    utilities: np.ndarray | None
     hull: HullPoint
     method: str = ""
     """How it was computed, with its reference (e.g. "Nash (1950) product, exact on the
     piecewise-linear frontier")."""
 
     def __repr__(self) -> str:
+        single = (
+            "no single package"
+            if self.utilities is None
+            else f"package #{self.position} with utilities "
+            f"{', '.join(f'{float(u):.3f}' for u in self.utilities)}"
+        )
         return (
-            f"<Solution {self.name}: package #{self.position} with utilities "
-            f"{', '.join(f'{float(u):.3f}' for u in self.utilities)}; over lotteries "
+            f"<Solution {self.name}: {single}; over lotteries "
             f"{', '.join(f'{float(u):.3f}' for u in self.hull.utilities)}>"
         )
 
@@ -334,6 +349,8 @@ class Analysis:
     zopa : bool
         Some feasible package gives every party strictly more than its disagreement
         utility (by more than 1e-9).
+    zopa_with_lotteries : bool
+        Some lottery over the individually rational packages does (implied by ``zopa``).
     ranges : numpy.ndarray or None
         ``(n_parties, 2)`` lowest and highest utility of each party on the Pareto frontier
         of the hull of the individually rational packages.
@@ -344,7 +361,8 @@ class Analysis:
         int64 positions of the vertices of the hull's Pareto frontier (two parties: ordered
         by the first party's utility, highest first).
     solutions : dict
-        ``SOLUTION_NAMES`` -> :class:`Solution`, or None each when there is no ZOPA.
+        ``SOLUTION_NAMES`` -> :class:`Solution`, or None each when not even a lottery gives
+        every party a gain; without ``zopa`` a solution has only its hull point.
     offers : OfferSpace
         What a proposer may offer: the offer set the equilibrium and screening searched.
     equilibrium : Equilibrium
@@ -361,6 +379,7 @@ class Analysis:
     disagreement: np.ndarray
     ideal: np.ndarray | None
     zopa: bool
+    zopa_with_lotteries: bool
     ranges: np.ndarray | None
     pareto: np.ndarray
     hull_frontier: np.ndarray
@@ -387,11 +406,12 @@ class Analysis:
             f"<Analysis of {scenario.name!r}: {counts.packages:,} packages, "
             f"{counts.feasible:,} feasible, {counts.pareto_individually_rational:,} "
             f"Pareto-optimal and individually rational; "
-            f"{'a' if self.zopa else 'no'} zone of possible agreement",
+            f"{'a' if self.zopa else 'no'} zone of possible agreement"
+            + ("" if self.zopa or not self.zopa_with_lotteries else " (one with lotteries)"),
             f"  equilibrium: {self.equilibrium!r}",
         ]
         nash = self.solutions.get("nash")
-        if nash is not None:
+        if nash is not None and nash.position is not None:
             lines.append(
                 f"  Nash solution: {_utilities_text(self.party_names, nash.utilities)} "
                 f"({_terms_text(self.space, (MixMember(1.0, nash.position),))})"
@@ -440,6 +460,7 @@ class Analysis:
             "disagreement": self.by_party(self.disagreement),
             "ideal": None if self.ideal is None else self.by_party(self.ideal),
             "zopa": self.zopa,
+            "zopa_with_lotteries": self.zopa_with_lotteries,
             "ranges": None
             if self.ranges is None
             else {
@@ -460,16 +481,24 @@ class Analysis:
         }
 
     def _solution_dict(self, solution: Solution) -> dict[str, Any]:
+        position, utilities = solution.position, solution.utilities
         return {
-            "package": self.space.package(solution.position),
-            "utilities": self.by_party(solution.utilities),
+            "package": None if position is None else self.space.package(position),
+            "utilities": None if utilities is None else self.by_party(utilities),
             "hull": self.hull_dict(solution.hull),
         }
 
     def hull_dict(self, point: HullPoint) -> dict[str, Any]:
-        return {
+        """A hull point as JSON; Kalai–Smorodinsky and egalitarian points add
+        ``weakly_pareto`` and, when it is true, ``refined``."""
+        result: dict[str, Any] = {
             "utilities": self.by_party(point.utilities),
             "mix": mix_records(self.space, point.mix),
             "package": point.package,
             "convergence": None if point.convergence is None else point.convergence.to_dict(),
         }
+        if point.weakly_pareto is not None:
+            result["weakly_pareto"] = point.weakly_pareto
+            if point.weakly_pareto and point.refined is not None:
+                result["refined"] = self.hull_dict(point.refined)
+        return result

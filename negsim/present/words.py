@@ -212,11 +212,12 @@ def no_zopa_reason(analysis: Analysis) -> str:
 
 
 def solution_groups(analysis: Analysis) -> list[list[str]]:
-    """Solutions that pick the same single package, grouped, in ``SOLUTION_NAMES`` order."""
+    """Solutions that pick the same single package, grouped, in ``SOLUTION_NAMES`` order
+    (none without a zone of agreement: then the solutions have no single package)."""
     groups: dict[int, list[str]] = {}
     for name in SOLUTION_NAMES:
         solution = analysis.solutions.get(name)
-        if solution is not None:
+        if solution is not None and solution.position is not None:
             groups.setdefault(solution.position, []).append(name)
     return list(groups.values())
 

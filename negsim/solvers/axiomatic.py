@@ -1,19 +1,21 @@
-"""Axiomatic bargaining solutions, over single packages and over the convex hull.
+"""Axiomatic bargaining solutions: the criteria on single packages, and the Nash solution
+over the convex hull.
 
 Each criterion is a function of a utility vector ``u`` and the disagreement point ``d``:
 
 * Nash (1950), generalized with bargaining powers ``a`` (Roth 1979; Binmore, Rubinstein &
   Wolinsky 1986): maximize ``prod_i (u_i - d_i) ** a_i``;
 * Kalai & Smorodinsky (1975): maximize ``min_i (u_i - d_i) / (I_i - d_i)`` with ``I`` the
-  ideal point, i.e. the point of the frontier on the segment from ``d`` to ``I``;
+  ideal point;
 * egalitarian (Kalai 1977): maximize ``min_i (u_i - d_i)``;
 * utilitarian: maximize ``sum_i u_i``.
 
 Over single packages, ties (within 1e-9) go to the higher utility sum, then to the
-earliest package. Over the hull (lotteries of packages allowed), two parties are solved
-exactly on the piecewise-linear frontier, segment by segment, in closed form; more parties
-by linear programming (Kalai–Smorodinsky, egalitarian) and simplicial decomposition
-(Nash).
+earliest package. Over the hull (lotteries of packages allowed), the Nash solution is
+solved exactly on the piecewise-linear frontier for two parties, segment by segment, in
+closed form, and by simplicial decomposition for more. The hull's Kalai–Smorodinsky and
+egalitarian points are the published ones, points of the comprehensive hull on a ray from
+``d``: :mod:`negsim.solvers.proportional`.
 
 All functions work on arrays: ``points`` has shape ``(n_parties, k)``.
 """
@@ -21,13 +23,12 @@ All functions work on arrays: ``points`` has shape ``(n_parties, k)``.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 
 from negsim.format.model import TOLERANCE
 from negsim.solvers.convergence import Convergence
-from negsim.solvers.lp import solve_lp
+from negsim.solvers.proportional import surplus
 
 NASH_DECOMPOSITION_STEPS = 50
 """Vertices simplicial decomposition may add beyond ``4 * n_parties``."""
@@ -129,81 +130,8 @@ def nash_on_frontier(
     return _on_segment(frontier, int(segment[best]), float(candidates[best]))
 
 
-def proportional_on_frontier(
-    frontier: np.ndarray, disagreement: np.ndarray, scale: np.ndarray
-) -> HullOptimum:
-    """Maximize ``min_i (u_i - d_i) / s_i`` on a two-party piecewise-linear frontier
-    (Kalai–Smorodinsky with ``s = I - d``, egalitarian with ``s = 1``).
-
-    On a segment the criterion is the minimum of two linear functions of ``t``; its maximum
-    is where they cross, if inside the segment, or at an end.
-    """
-    if frontier.shape[1] == 1:
-        return _on_segment(frontier, 0, 0.0)
-    start, direction = _segments(frontier)
-    g0 = (start - disagreement[:, None]) / scale[:, None]
-    dg = direction / scale[:, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = (g0[1] - g0[0]) / (dg[0] - dg[1])
-    t = np.where(np.isfinite(t), t, 0.0)
-    candidates = np.concatenate([np.clip(t, 0.0, 1.0), np.zeros_like(t), np.ones_like(t)])
-    segment = np.tile(np.arange(t.size), 3)
-    points = start[:, segment] + candidates * direction[:, segment]
-    values = proportional_gains(points, disagreement, scale)
-    best = float(values.max())
-    tied = np.flatnonzero(values >= best - TOLERANCE)
-    sums = points[:, tied].sum(axis=0)
-    pick = int(tied[int(np.argmax(sums))])
-    return _on_segment(frontier, int(segment[pick]), float(candidates[pick]))
-
-
 # --------------------------------------------------------------------------------------------
-# Any number of parties: optimization over the hull's vertices
-
-
-def _linprog_max_min(
-    vertices: np.ndarray, disagreement: np.ndarray, scale: np.ndarray
-) -> np.ndarray | None:
-    """Lottery weights ``lambda`` maximizing ``min_i ((V lambda)_i - d_i) / s_i``, ties to
-    the larger utility sum (a second LP at the optimal level)."""
-    n_vertices = vertices.shape[1]
-    # variables: lambda (n_vertices), level (1); maximize level
-    cost = np.zeros(n_vertices + 1)
-    cost[-1] = -1.0
-    upper = np.hstack([-vertices, scale[:, None]])  # level * s_i - (V lambda)_i <= -d_i
-    equality = np.hstack([np.ones((1, n_vertices)), np.zeros((1, 1))])
-    bounds: list[tuple[float | None, float | None]] = [(0.0, None)] * n_vertices + [(None, None)]
-    constraints: dict[str, Any] = {
-        "upper": upper,
-        "upper_bounds": -disagreement,
-        "equality": equality,
-        "equality_bounds": [1.0],
-    }
-    first = solve_lp(cost, bounds=bounds, **constraints)
-    if first.status != 0:
-        return None
-    level = float(first.x[-1])
-    # among lotteries reaching the level, the largest utility sum
-    cost = np.concatenate([-vertices.sum(axis=0), [0.0]])
-    bounds[-1] = (level - 1e-12, None)
-    second = solve_lp(cost, bounds=bounds, **constraints)
-    result = second if second.status == 0 else first
-    return np.clip(result.x[:n_vertices], 0.0, None)
-
-
-def _sparse_mix(vertices: np.ndarray, target: np.ndarray) -> np.ndarray | None:
-    """Weights of at most ``n_parties + 1`` vertices whose lottery gives ``target`` (a
-    basic solution of ``V lambda = target, sum lambda = 1, lambda >= 0``)."""
-    n_vertices = vertices.shape[1]
-    equality = np.vstack([vertices, np.ones((1, n_vertices))])
-    result = solve_lp(
-        np.zeros(n_vertices),
-        equality=equality,
-        equality_bounds=np.append(target, 1.0),
-        bounds=[(0.0, None)] * n_vertices,
-        simplex=True,
-    )
-    return None if result.status != 0 else np.clip(result.x, 0.0, None)
+# Any number of parties: the Nash solution over the hull's vertices
 
 
 def _nash_weights(
@@ -233,21 +161,27 @@ def _nash_weights(
 
 
 def nash_on_hull(
-    vertices: np.ndarray, disagreement: np.ndarray, powers: np.ndarray, start_index: int
+    vertices: np.ndarray,
+    disagreement: np.ndarray,
+    powers: np.ndarray,
+    start: tuple[np.ndarray, np.ndarray],
 ) -> HullOptimum:
     """Generalized Nash solution over the convex hull of ``vertices`` (any number of
     parties), by simplicial decomposition (von Hohenbalken 1977): solve on the hull of a few
     vertices (SLSQP over lottery weights), then add the vertex that most improves the
     linearized objective, until none does (the first-order optimality condition
-    ``max_j g . v_j <= g . u`` with ``g_i = a_i / (u_i - d_i)`` holds).
+    ``max_j g . v_j <= g . u`` with ``g_i = a_i / (u_i - d_i)`` holds). ``start`` is a
+    lottery ``(columns, weights)`` giving every party more than ``d``: the best vertex, or,
+    when no vertex does, a lottery that does.
 
     References
     ----------
     von Hohenbalken, B. (1977). Simplicial decomposition in nonlinear programming
     algorithms. Mathematical Programming 13:49-68.
     """
-    support = np.array([start_index])
-    weights = np.ones(1)
+    support, weights = np.asarray(start[0]), np.asarray(start[1], dtype=float)
+    if support.size > 1:  # optimal on the starting face first
+        weights = _nash_weights(vertices[:, support], disagreement, powers, weights)
     cap = 4 * vertices.shape[0] + NASH_DECOMPOSITION_STEPS
     iterations = 0
     for iterations in range(1, cap + 1):  # noqa: B007 (the count is reported)
@@ -259,8 +193,8 @@ def nash_on_hull(
         if scores[entering] <= current + 1e-13 * max(1.0, abs(current)) or entering in support:
             break
         support = np.append(support, entering)
-        start = np.append(weights * 0.9, 0.1)
-        weights = _nash_weights(vertices[:, support], disagreement, powers, start)
+        initial = np.append(weights * 0.9, 0.1)
+        weights = _nash_weights(vertices[:, support], disagreement, powers, initial)
         keep = weights > 1e-14
         support, weights = support[keep], weights[keep] / weights[keep].sum()
     weights = _newton_polish(vertices[:, support], disagreement, powers, weights)
@@ -327,21 +261,6 @@ def _newton_polish(
     return best
 
 
-def proportional_on_hull(
-    vertices: np.ndarray, disagreement: np.ndarray, scale: np.ndarray
-) -> HullOptimum | None:
-    """Maximize ``min_i (u_i - d_i) / s_i`` over the convex hull of ``vertices`` by linear
-    programming (Kalai–Smorodinsky with ``s = I - d``, egalitarian with ``s = 1``)."""
-    weights = _linprog_max_min(vertices, disagreement, scale)
-    if weights is None:
-        return None
-    target = vertices @ weights
-    sparse = _sparse_mix(vertices, target)
-    if sparse is not None:
-        weights = sparse
-    return _optimum(vertices, np.arange(vertices.shape[1]), weights)
-
-
 def _optimum(vertices: np.ndarray, columns: np.ndarray, weights: np.ndarray) -> HullOptimum:
     keep = weights > 1e-12
     columns, weights = columns[keep], weights[keep] / weights[keep].sum()
@@ -352,23 +271,9 @@ def _optimum(vertices: np.ndarray, columns: np.ndarray, weights: np.ndarray) -> 
 
 def hull_pareto_vertices(vertices: np.ndarray) -> np.ndarray:
     """Which hull vertices lie on the hull's Pareto frontier: ``v`` does unless a lottery
-    of vertices gives every party at least as much and some more (one LP per vertex:
-    maximize the total surplus ``sum s`` subject to ``V lambda >= v + s``). Boolean
-    ``(n_vertices,)``."""
-    n_parties, n_vertices = vertices.shape
-    efficient = np.ones(n_vertices, dtype=bool)
-    cost = np.concatenate([np.zeros(n_vertices), -np.ones(n_parties)])
-    upper = np.hstack([-vertices, np.eye(n_parties)])
-    equality = np.concatenate([np.ones(n_vertices), np.zeros(n_parties)])[None, :]
-    bounds = [(0.0, None)] * (n_vertices + n_parties)
-    for index in range(n_vertices):
-        result = solve_lp(
-            cost,
-            upper=upper,
-            upper_bounds=-vertices[:, index],
-            equality=equality,
-            equality_bounds=[1.0],
-            bounds=bounds,
-        )
-        efficient[index] = result.status == 0 and -result.fun <= TOLERANCE
-    return efficient
+    of vertices gives every party at least as much and some more (one LP per vertex,
+    :func:`negsim.solvers.proportional.surplus`). Boolean ``(n_vertices,)``."""
+    return np.array(
+        [surplus(vertices, vertices[:, index]) <= TOLERANCE for index in range(vertices.shape[1])],
+        dtype=bool,
+    )

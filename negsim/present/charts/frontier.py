@@ -76,10 +76,13 @@ TITLE_DETAIL = 170
 def finding(analysis: Analysis) -> str:
     """The chart's title: what the analysis finds, in a sentence.
 
-    No ZOPA: why not, with the numbers. Otherwise what the bargaining solutions' packages
-    agree on, issue by issue, and where (and, when short enough to say, how) they differ.
+    No ZOPA: why not, with the numbers (and, when lotteries give every party a gain, that
+    they do). Otherwise what the bargaining solutions' packages agree on, issue by issue,
+    and where (and, when short enough to say, how) they differ.
     """
     if not analysis.zopa:
+        if analysis.zopa_with_lotteries:
+            return f"Only lotteries give every party a gain: {no_zopa_reason(analysis)}"
         return f"No zone of agreement: {no_zopa_reason(analysis)}"
     solutions = solutions_in_order(analysis)
     if not solutions:
@@ -300,7 +303,11 @@ def _caption(analysis: Analysis, panels: bool = False) -> str:
     if solutions:
         parts.append("Coloured markers: the bargaining solutions, lotteries allowed")
         scale = np.ptp(analysis.space.utilities, axis=1) * 1.1  # about the axes' ranges
-        if any(np.any(np.abs(s.utilities - s.hull.utilities) > 0.004 * scale) for s in solutions):
+        if any(
+            s.utilities is not None
+            and np.any(np.abs(s.utilities - s.hull.utilities) > 0.004 * scale)
+            for s in solutions
+        ):
             parts[-1] += "; hollow: the best single package, where it differs"
         parts[-1] += "."
     return wrap(" ".join(parts), 110 if not panels else 150)

@@ -311,7 +311,13 @@ def inset_window(ax: Axes, layers: Layers, taken: list[np.ndarray]) -> _Window |
     marked = np.vstack(
         [
             np.array([group.point for group in layers.groups]),
-            np.array([[s.utilities[i], s.utilities[j]] for s in layers.solutions]),
+            np.array(
+                [
+                    [s.utilities[i], s.utilities[j]]
+                    for s in layers.solutions
+                    if s.utilities is not None
+                ]
+            ).reshape(-1, 2),
         ]
     )
     marked_axes = to_axes.transform(marked)

@@ -17,7 +17,7 @@ from matplotlib.patches import Polygon
 
 from negsim.analysis.records import SOLUTION_LABELS, SOLUTION_NAMES, Analysis, Solution
 from negsim.present.charts.style import OKABE_ITO, TEXT_GREY
-from negsim.present.words import package_in_words, plain_words
+from negsim.present.words import format_level, join_words, package_in_words, plain_words
 
 __all__ = [
     "CLOUD_COLOUR",
@@ -68,10 +68,24 @@ def solutions_in_order(analysis: Analysis) -> list[Solution]:
 
 def shown_package(analysis: Analysis, solution: Solution) -> Mapping[str, Any]:
     """The package a solution's marker stands for: the interpolated hull package when
-    there is one (it has the marker's utilities), else the best single package."""
+    there is one (it has the marker's utilities), else the best single package; without
+    one (only lotteries give every party a gain), the lottery's packages issue by issue:
+    the members' common value, or ``"lottery of A and B"`` where they differ."""
     if solution.hull.package is not None:
         return solution.hull.package
-    return analysis.space.package(solution.position)
+    if solution.position is not None:
+        return analysis.space.package(solution.position)
+    packages = [analysis.space.package(member.position) for member in solution.hull.mix]
+    shown: dict[str, Any] = {}
+    for issue in packages[0]:
+        values = [package[issue] for package in packages]
+        distinct = [v for k, v in enumerate(values) if v not in values[:k]]
+        if len(distinct) == 1:
+            shown[issue] = distinct[0]
+        else:
+            words = [format_level(analysis.space, issue, value) for value in distinct]
+            shown[issue] = f"lottery of {join_words(words)}"
+    return shown
 
 
 @dataclass
@@ -162,7 +176,7 @@ def build_layers(analysis: Analysis, parties: tuple[int, int]) -> Layers:
     frontier = pairs[analysis.hull_frontier] if two_parties else np.zeros((0, 2))
     solutions = solutions_in_order(analysis)
     zopa = None
-    if analysis.zopa and frontier.shape[0]:
+    if analysis.zopa_with_lotteries and frontier.shape[0]:
         zopa = _zopa_polygon(d, frontier)
     return Layers(
         cloud=np.unique(pairs, axis=0),
@@ -310,6 +324,8 @@ def _draw_solutions(ax: Axes, layers: Layers, span: np.ndarray, scale: float) ->
     marker at its best single package."""
     i, j = layers.parties
     for solution in layers.solutions:
+        if solution.utilities is None:  # no single package gives every party a gain
+            continue
         pure = np.array([solution.utilities[i], solution.utilities[j]])
         hull = np.array([solution.hull.utilities[i], solution.hull.utilities[j]])
         if np.all(np.abs(pure - hull) <= 0.004 * span):

@@ -15,7 +15,13 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from negsim.analysis.records import SOLUTION_LABELS, SOLUTION_NAMES, Analysis, Solution
+from negsim.analysis.records import (
+    SOLUTION_LABELS,
+    SOLUTION_NAMES,
+    Analysis,
+    HullPoint,
+    Solution,
+)
 from negsim.present.terminal.cells import utility_cell
 from negsim.present.terminal.equilibrium import equilibrium_renderables
 from negsim.present.terminal.screening import screening_renderables
@@ -141,6 +147,9 @@ def _zopa_text(analysis: Analysis) -> Text:
             f"{rational:,} package{'s are' if rational != 1 else ' is'} at least as good as "
             "disagreement for all."
         )
+    elif analysis.zopa_with_lotteries:
+        text.append("none for single packages", style="bold red")
+        text.append(f": {no_zopa_reason(analysis)}.")
     else:
         text.append("none", style="bold red")
         text.append(f": {no_zopa_reason(analysis)}. ")
@@ -148,6 +157,16 @@ def _zopa_text(analysis: Analysis) -> Text:
             "No bargaining solution exists: any agreement would leave someone worse off "
             "than walking away."
         )
+    text.append("\nWith lotteries: ", style="bold")
+    if analysis.zopa_with_lotteries:
+        text.append("yes", style="bold green")
+        text.append(
+            ". Some lottery over the packages gives every party more than disagreement"
+            + ("." if analysis.zopa else "; the solutions below are lotteries only.")
+        )
+    else:
+        text.append("none", style="bold red")
+        text.append(". No lottery over the packages gives every party more either.")
     indifference = _indifference(analysis)
     if indifference:
         text.append("\n" + indifference)
@@ -207,13 +226,18 @@ def _package_table(
     return table
 
 
-def _solutions_table(analysis: Analysis, solutions: list[Solution]) -> Table:
-    every = {2: "both", 3: "all three", 4: "all four"}.get(len(solutions), "all")
+def _solutions_table(analysis: Analysis, solutions: list[Solution]) -> Table | None:
+    """The solutions' best single packages; None when they have none (no zone of
+    agreement without lotteries)."""
+    rows = [(SOLUTION_LABELS[s.name], s.position) for s in solutions if s.position is not None]
+    if not rows:
+        return None
+    every = {2: "both", 3: "all three", 4: "all four"}.get(len(rows), "all")
     return _package_table(
         analysis,
         "Bargaining solutions: the best single package by each criterion",
         "solution",
-        [(SOLUTION_LABELS[s.name], s.position) for s in solutions],
+        rows,
         f"{every} have",
     )
 
@@ -224,13 +248,19 @@ def _relative(
     return [term for term, reference in zip(package, base, strict=True) if term != reference]
 
 
-def _mix_lines(analysis: Analysis, solution: Solution) -> list[str]:
-    """How the solution's hull point is reached: the packages of its lottery, each told
-    as its difference from the solution's best single package, with its probability."""
+def _mix_lines(analysis: Analysis, solution: Solution, point: HullPoint) -> list[str]:
+    """How a hull ``point`` of the solution (its hull point or the refinement) is reached:
+    the packages of its lottery, each told as its difference from the solution's best
+    single package (in full without one), with its probability."""
     space = analysis.space
-    point = solution.hull
     mix = [member for member in point.mix if member.weight > TOLERANCE]
-    if len(mix) == 1 and mix[0].position == solution.position:
+    if solution.position is None:  # no single package: each member in full
+        return [
+            f"{percent(member.weight)}: "
+            + terms_text(package_terms(space, space.package(member.position)), ", ")
+            for member in mix
+        ]
+    if len(mix) == 1 and mix[0].position == solution.position and not point.weakly_pareto:
         return ["no lottery needed: the single package above is on the hull frontier"]
     base = package_terms(space, space.package(solution.position))
     lines = []
@@ -245,7 +275,9 @@ def _mix_lines(analysis: Analysis, solution: Solution) -> list[str]:
     if point.package is not None and len(mix) > 1:
         changes = _relative(base, package_terms(space, point.package))
         if changes:
-            lines.append("same utilities as the package above with " + terms_text(changes, ", "))
+            # free disposal: the lottery may give more than the point, so name the lottery
+            whose = "the lottery's" if point.weakly_pareto else "same"
+            lines.append(f"{whose} utilities as the package above with {terms_text(changes, ', ')}")
     return lines
 
 
@@ -260,16 +292,33 @@ def _hull_table(analysis: Analysis, solutions: list[Solution]) -> Table:
     table.add_column("solution", style="bold", no_wrap=True)
     table.add_column("utilities (gain over disagreement) and lottery", overflow="fold")
     for solution in solutions:
-        text = Text()
-        for i, name in enumerate(analysis.party_names):
-            if i:
-                text.append("   ")
-            text.append(f"{name} ")
-            text.append_text(utility_cell(analysis, solution.hull.utilities, i))
-        for line in _mix_lines(analysis, solution):
+        text = _utilities_line(analysis, solution.hull.utilities)
+        for line in _mix_lines(analysis, solution, solution.hull):
             text.append("\n" + line)
+        refined = solution.hull.refined
+        if solution.hull.weakly_pareto and refined is not None:
+            text.append(
+                "\nonly weakly Pareto-optimal (free disposal: the lottery gives at least "
+                "these utilities, and some lottery gives a party more at no one's cost); "
+                "leximin refinement (Imai 1983):\n",
+                style="italic",
+            )
+            text.append_text(_utilities_line(analysis, refined.utilities))
+            for line in _mix_lines(analysis, solution, refined):
+                text.append("\n" + line)
         table.add_row(Text(SOLUTION_LABELS[solution.name]), text)
     return table
+
+
+def _utilities_line(analysis: Analysis, utilities: np.ndarray) -> Text:
+    """Each party's utility (gain over disagreement) on one line."""
+    text = Text()
+    for i, name in enumerate(analysis.party_names):
+        if i:
+            text.append("   ")
+        text.append(f"{name} ")
+        text.append_text(utility_cell(analysis, utilities, i))
+    return text
 
 
 def _spaced(count: int, rows: int) -> list[int]:
@@ -319,9 +368,11 @@ def solve_renderables(analysis: Analysis) -> list[RenderableType]:
     """The renderables of ``negsim solve --format table``, in order.
 
     The outcome space counts; each party's disagreement, ideal and bargaining range; whether
-    there is a zone of possible agreement (and, if not, why, with the numbers); the
-    bargaining solutions as packages with their utilities and gains over disagreement;
-    the same solutions with lotteries (points of the convex hull, with their mix); a short,
+    there is a zone of possible agreement (and, if not, why, with the numbers), with single
+    packages and with lotteries; the bargaining solutions as packages with their utilities
+    and gains over disagreement; the same solutions with lotteries (points of the convex
+    hull, with their mix, and the leximin refinement of a weakly Pareto-optimal
+    Kalai–Smorodinsky or egalitarian point); a short,
     evenly spaced list of the Pareto-optimal packages; the equilibrium of the protocol
     (:func:`equilibrium_renderables`).
     """
@@ -339,10 +390,10 @@ def solve_renderables(analysis: Analysis) -> list[RenderableType]:
     if solutions:
         groups = [group for group in solution_groups(analysis) if len(group) > 1]
         table = _solutions_table(analysis, solutions)
-        if groups:
+        if table is not None and groups:
             agree = "; ".join(f"{_names(group)} pick the same package" for group in groups)
             parts.append(Group(table, Text(agree + ".", style="italic")))
-        else:
+        elif table is not None:
             parts.append(table)
         parts.append(_hull_table(analysis, solutions))
     pareto = _pareto_table(analysis)
