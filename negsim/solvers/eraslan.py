@@ -38,6 +38,7 @@ Model. Journal of Economic Theory 103(1):11-30.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,7 +49,14 @@ from negsim.solvers.convergence import Convergence
 from negsim.solvers.pie import Pie, Terms, stationary_terms
 
 BISECTION_STEPS = 200
-"""Cap of each bisection (each halves its bracket; 60 reach machine precision)."""
+"""Cap of each root search (Brent's method; bisection alone needs about 60 steps)."""
+TINY = 1e-300
+"""The lowest marginal price tried (a zero price: the partners cost nothing)."""
+PRECISION = 1e-17
+"""Root searches stop once their bracket is this narrow (shares), or 4 ulps of its end."""
+ROUNDING = 1e-13
+"""Relative slack on "the probabilities of being bought reach s": under unanimity they
+reach it exactly, as a sum of ``1 - r_i`` that rounding may leave a hair short."""
 STATUS_MARGIN = 1e-11
 """Prices within this (shares) of the marginal price count as tied with it."""
 SINGULAR = 1e12
@@ -80,79 +88,105 @@ class _Market:
         self.terms = terms
         self.r = recognition
         self.s = partners
+        self.discounted = terms.slope < 1
+        self.inverse = np.where(
+            self.discounted, 1.0 / np.where(self.discounted, 1 - terms.slope, 1.0), 0.0
+        )
+        self.flat = terms.slope <= 0
 
     def cheap_price(self, theta: float, cost: float) -> np.ndarray:
         """Each party's price if bought by everyone (``x - P(x) = r (1 - K - theta)``,
         as proposer it pays ``K - P + theta``); ``inf`` where that cannot hold."""
         t = self.terms
         target = self.r * (1.0 - cost - theta)
-        on_floor = target + t.floor
-        with np.errstate(divide="ignore", invalid="ignore"):
-            linear = np.where(
-                t.slope < 1,
-                (target + t.base) / (1.0 - t.slope),
-                np.where(target + t.base > 0, np.inf, -np.inf),
-            )
-        x = np.maximum(on_floor, linear)
-        with np.errstate(invalid="ignore"):
-            return np.where(np.isfinite(x), np.maximum(t.floor, t.base + t.slope * x), np.inf)
+        rise = target + t.base
+        linear = np.where(self.discounted, rise * self.inverse, np.where(rise > 0, np.inf, -np.inf))
+        x = np.maximum(target + t.floor, linear)
+        finite = np.isfinite(x)
+        stay = t.base + t.slope * np.where(finite, x, 0.0)
+        price = np.maximum(t.floor, np.where(self.flat, t.base, stay))
+        return np.where(finite | self.flat, price, np.inf)
 
     def cost(self, theta: float) -> float:
         """``K`` at ``theta``: the root of ``K = sum of the s lowest min(cheap price,
-        theta)``, whose right side decreases in ``K``."""
-        low, high = 0.0, self.s * theta
-        for _ in range(BISECTION_STEPS):
-            middle = (low + high) / 2
-            prices = np.minimum(self.cheap_price(theta, middle), theta)
-            if middle < np.sort(prices)[: self.s].sum():
-                low = middle
-            else:
-                high = middle
-            if high - low <= 4 * np.finfo(float).eps * max(high, 1e-300):
-                break
-        return (low + high) / 2
+        theta)``, whose right side decreases in ``K`` (Brent's method on the difference,
+        which is increasing and piecewise linear)."""
+
+        def excess(cost: float) -> float:
+            prices = np.minimum(self.cheap_price(theta, cost), theta)
+            return cost - float(np.partition(prices, self.s - 1)[: self.s].sum())
+
+        high = self.s * theta
+        if excess(0.0) >= 0 or high <= 0:
+            return 0.0
+        return _root(excess, 0.0, high)
 
     def needed(self, theta: float, cost: float) -> np.ndarray:
         """Each party's probability of being bought that prices it at ``theta`` (the
         largest, where its outside option makes a range), clipped to ``[0, 1 - r]``."""
         t = self.terms
         alone = self.r * (1.0 - cost)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            at_theta = np.where(
-                t.slope > 0,
-                (theta - t.base) / t.slope,
-                np.where(np.maximum(t.floor, t.base) <= theta, np.inf, -np.inf),
-            )
-        at_theta = np.where(theta >= t.floor, at_theta, -np.inf)
-        with np.errstate(invalid="ignore"):
-            return np.clip((at_theta - alone) / theta, 0.0, 1.0 - self.r)
+        reachable = np.maximum(t.floor, np.where(self.flat, t.base, -np.inf)) <= theta
+        value = np.where(
+            self.flat,
+            np.where(reachable, np.inf, -np.inf),
+            (theta - t.base) / np.where(self.flat, 1.0, t.slope),
+        )
+        value = np.where(theta >= t.floor, value, -np.inf)
+        return np.clip((value - alone) / theta, 0.0, 1.0 - self.r)
 
-    def enough(self, theta: float) -> bool:
-        """Whether ``theta`` is at least the marginal price: the parties' probabilities of
-        being bought reach ``s``, and ``s + 1`` parties are priced at ``theta`` or below
-        (a cheap proposer buys ``s`` others). Both grow with ``theta``."""
+    def gap(self, theta: float) -> float:
+        """Nondecreasing in ``theta`` and at least 0 exactly when ``theta`` is at least the
+        marginal price: the parties' probabilities of being bought reach ``s`` (up to
+        rounding: under unanimity they reach it exactly, as a sum of ``1 - r_i``), and
+        ``s + 1`` parties are priced at ``theta`` or below (a cheap proposer buys ``s``
+        others)."""
         cost = self.cost(theta)
-        if self.needed(theta, cost).sum() < self.s:
-            return False
+        bought = float(self.needed(theta, cost).sum()) - self.s * (1 - ROUNDING)
         alone = self.terms.price(self.r * (1.0 - cost))
-        return int(np.sum(alone <= theta)) >= self.s + 1
+        return bought if np.sum(alone <= theta) >= self.s + 1 else min(bought, -1.0)
+
+
+def _root(function: Callable[[float], float], low: float, high: float) -> float:
+    """Brent's method to the last bit on a bracket with a sign change."""
+    from scipy.optimize import brentq
+
+    found = brentq(
+        function,
+        low,
+        high,
+        xtol=PRECISION,
+        rtol=4 * np.finfo(float).eps,
+        maxiter=BISECTION_STEPS,
+        disp=False,
+    )
+    return float(found)
 
 
 def _marginal_price(market: _Market) -> tuple[float, int] | None:
-    """The smallest ``theta`` in ``(0, 1]`` that is :meth:`_Market.enough`, and the
-    bisection steps taken; None when even ``theta = 1`` (the whole pie) is not."""
-    if not market.enough(1.0):
+    """The smallest ``theta`` in ``(0, 1]`` with :meth:`_Market.gap` at least 0 (Brent's
+    method, bisecting where the gap jumps), and the evaluations it took; None when even
+    ``theta = 1`` (the whole pie) falls short."""
+    from scipy.optimize import brentq
+
+    if market.gap(1.0) < 0:
         return None
-    low, high = 0.0, 1.0
-    steps = 0
-    while steps < BISECTION_STEPS and high - low > max(4 * np.finfo(float).eps * high, 1e-16):
-        middle = (low + high) / 2
-        if market.enough(middle):
-            high = middle
-        else:
-            low = middle
-        steps += 1
-    return high, steps
+    if market.gap(TINY) >= 0:  # the marginal partners cost nothing
+        return TINY, 2
+    found, info = brentq(
+        market.gap,
+        TINY,
+        1.0,
+        xtol=PRECISION,
+        rtol=4 * np.finfo(float).eps,
+        full_output=True,
+        maxiter=BISECTION_STEPS,
+        disp=False,
+    )
+    theta = float(found)
+    if market.gap(theta) < 0:  # the root's other side: the smallest theta that qualifies
+        theta = min(theta + max(PRECISION, 4 * np.finfo(float).eps * theta), 1.0)
+    return theta, 2 + int(info.function_calls)
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ MAX_ITERATIONS = 100_000
 """Cap of the value iteration without a deadline."""
 STEP_TOLERANCE = 1e-13
 """The value iteration stops once no value moves by more than this in one step."""
-STALL_WINDOW = 500
+STALL_WINDOW = 100
 """The value iteration gives up when its step has not fallen below its smallest size so far
 for this many iterations: the map is not contracting (the proposers' cheapest coalitions
 keep switching), so it will not converge; the mixing solve takes over from there."""
