@@ -2,31 +2,42 @@
 mixing over equally cheap partners (Eraslan 2002), solved directly.
 
 Party ``i`` (recognition ``r_i``) values the talks at ``x_i`` shares of the pie and sells
-its vote at its *price* ``P_i(x_i)`` (:class:`~negsim.solvers.pie.Terms`: ``discount x_i``
-in Baron & Ferejohn's game). A recognised proposer buys the ``s`` cheapest other parties
-(``s = q - 1`` for a quota of ``q`` votes), mixing over those tied at its marginal price, and
-keeps the rest; so ``x_i = r_i (1 - K_i) + rho_i P_i``, with ``K_i`` what ``i`` pays as
-proposer and ``rho_i = sum_k r_k pi_ki`` its probability of being bought.
+its vote at its *price* ``P_i(x_i)`` (:class:`~negsim.solvers.pie.Terms`; ``discount *
+x_i`` in Baron & Ferejohn's game). A recognised proposer buys the ``s`` cheapest others
+(``s = q - 1`` for a quota of ``q`` votes), mixing over those tied at its marginal price,
+and keeps the rest, so ``x_i = r_i (1 - K_i) + rho_i P_i``: ``K_i`` is what ``i`` pays as
+proposer, ``rho_i = sum_k r_k pi_ki`` its probability of being bought.
 
 Every proposer's marginal price is one common level ``theta`` (the ``s``-th or
-``(s + 1)``-th lowest price): the parties priced below it (``L``) are bought by everyone,
-those at it (``T``) with the probabilities that keep their price at ``theta``, those above
-it (``H``) never. Given ``theta`` and ``K``, what a proposer outside ``L`` pays, each
-party's status follows from its own terms: it needs ``rho_i = (x_i(theta) - r_i (1 - K)) /
-theta`` to be priced at ``theta``, H below 0, L above ``1 - r_i``. So the equilibrium is two
-scalar equations: ``K`` is the price of ``L`` plus ``s - |L|`` places at ``theta`` (for each
-``theta`` a decreasing function of ``K``, so one root), and the parties' probabilities of
-being bought add up to ``s``, the places every proposer fills (increasing in ``theta``).
-Both are solved by bisection; the statuses found give a linear system solved exactly; the
-probabilities ``pi`` that realise each ``rho`` are found by proportional fitting (the
-proposers' choices proportional to common weights, capped at 1), falling back to a linear
-program. The answer is checked as a fixed point (values reproduced, every proposer buying
-a cheapest coalition and weakly preferring it to a rejection) and its residual reported.
+``(s + 1)``-th lowest price): parties priced below it (``L``) are bought by every other
+proposer, those at it (``T``) with the probabilities that keep their price at ``theta``,
+those above it never. A proposer outside ``L`` pays ``K = sum of L's prices + (s - |L|)
+theta``, one in ``L`` ``K - P_i + theta`` (it cannot buy itself). Given ``theta`` and
+``K``, each party's status follows from its own terms: being priced at ``theta`` needs
+``rho_i = (x_i(theta) - r_i (1 - K)) / theta``, ``L`` when that exceeds ``1 - r_i``, above
+``theta`` when it is negative. So the equilibrium solves two scalar equations:
 
-Eraslan (2002) shows that the stationary payoffs are unique, so the first solution found
-is the answer. When a proposer would rather let its offer fail (breakdown, outside options
-or costs make a rejection worth more than the pie left to it), or prices exceed the pie,
-this method does not apply and returns None.
+* ``K`` equals the cost above, which decreases in ``K`` (one root for each ``theta``);
+* the probabilities of being bought add up to ``s``, the places each proposer fills; the
+  sum grows with ``theta``, and its smallest root with ``s + 1`` parties priced at most
+  ``theta`` is the marginal price.
+
+Both are solved by Brent's method (which bisects where the second jumps, at outside
+options); the statuses found there give a square linear system in ``theta``, ``K``, the
+values and the tied parties' payments, solved exactly. Any ``rho`` with ``0 <= rho_i <=
+1 - r_i`` and the right sum is realised by some mixing (each proposer filling its places
+among the tied parties other than itself: Gale's conditions reduce to these bounds); the
+mixing reported has each proposer's probabilities proportional to common weights, capped
+at 1 (found by proportional fitting, a linear program if that stalls), which is uniform
+when the tied parties are alike. The answer is checked as a fixed point (the values
+reproduced, every proposer buying a cheapest coalition and weakly preferring it to a
+rejection) and that check's residual is reported.
+
+Eraslan (2002) shows that with discounting the stationary payoffs are unique, so the
+solution found is the answer. With breakdown risk, costs and outside options the same
+equations hold and the solution is checked the same way. When a proposer would rather let
+its offer fail (a rejection worth more to it than what it can keep), or the prices exceed
+the pie, the method does not apply and returns None.
 
 References
 ----------
@@ -34,6 +45,8 @@ Baron, D. P. & Ferejohn, J. A. (1989). Bargaining in Legislatures. American Poli
 Science Review 83(4):1181-1206.
 Eraslan, H. (2002). Uniqueness of Stationary Equilibrium Payoffs in the Baron-Ferejohn
 Model. Journal of Economic Theory 103(1):11-30.
+Gale, D. (1957). A Theorem on Flows in Networks. Pacific Journal of Mathematics
+7(2):1073-1082.
 """
 
 from __future__ import annotations
@@ -427,7 +440,7 @@ def stationary_pie(
         return None
     residual = float(max(np.max(error * pie.span), overpaid * float(pie.span.max()), 0.0))
     report = Convergence(
-        "stationary equilibrium: bisection on the marginal price, then an exact linear "
+        "stationary equilibrium: Brent's method on the marginal price, then an exact linear "
         "solve and proportional fitting of the mixing (Eraslan 2002)",
         residual <= TOLERANCE,
         steps + fitting,

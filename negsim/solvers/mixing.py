@@ -185,7 +185,7 @@ def mixed_fixed_point(
         z, steps = solved
         total_steps += steps
         found = _verified(system, z, partners)
-        if found is not None:
+        if found is not None and found[1] <= TOLERANCE:
             plays, residual = found
             report = Convergence(
                 "mixing over the coalitions it visited, solved by Newton's method",
