@@ -129,10 +129,7 @@ class _Market:
             prices = np.minimum(self.cheap_price(theta, cost), theta)
             return cost - float(np.partition(prices, self.s - 1)[: self.s].sum())
 
-        high = self.s * theta
-        if excess(0.0) >= 0 or high <= 0:
-            return 0.0
-        return _root(excess, 0.0, high)
+        return _root(excess, 0.0, self.s * theta) if theta > 0 else 0.0
 
     def needed(self, theta: float, cost: float) -> np.ndarray:
         """Each party's probability of being bought that prices it at ``theta`` (the
@@ -161,8 +158,14 @@ class _Market:
 
 
 def _root(function: Callable[[float], float], low: float, high: float) -> float:
-    """Brent's method to the last bit on a bracket with a sign change."""
+    """Brent's method to the last bit for an increasing ``function``: ``low`` or ``high``
+    when rounding leaves no sign change between them."""
     from scipy.optimize import brentq
+
+    if function(high) <= 0:
+        return high
+    if function(low) >= 0:
+        return low
 
     found = brentq(
         function,
