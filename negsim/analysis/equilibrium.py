@@ -10,7 +10,8 @@ record whose ``to_dict`` is the ``equilibrium`` block of ``negsim solve --format
   fixed costs together) the limit of ever longer deadlines, as the format prescribes;
 * ``one_sided`` without a deadline: the proposer offers each responder its stationary
   rejection value;
-* ``random_proposer``: :mod:`negsim.solvers.random_proposer` (Baron & Ferejohn 1989).
+* ``random_proposer``: :mod:`negsim.solvers.random_proposer` (Baron & Ferejohn 1989;
+  proposers mix over equally cheap partners, Eraslan 2002).
 
 Offers are lotteries on the hull's frontier when ``lotteries: true``, single packages
 otherwise.
@@ -24,7 +25,7 @@ from dataclasses import replace
 import numpy as np
 
 from negsim.analysis.offers import OfferSpace, offer_space
-from negsim.analysis.records import Equilibrium, Proposal
+from negsim.analysis.records import Coalition, Equilibrium, Proposal
 from negsim.format.model import TOLERANCE
 from negsim.format.scenario import Scenario
 from negsim.solvers.alternating import (
@@ -37,7 +38,7 @@ from negsim.solvers.alternating import (
 )
 from negsim.solvers.convergence import Convergence
 from negsim.solvers.multiplicity import supported_agreements
-from negsim.solvers.random_proposer import in_party_order, random_proposer
+from negsim.solvers.random_proposer import random_proposer
 from negsim.space import OutcomeSpace
 
 LIMIT_DEADLINES = (64, 256, 1024, 4096, 16384)
@@ -384,44 +385,48 @@ def _random_proposer(space: OutcomeSpace, offers: OfferSpace, prefs: Preferences
     """Random-proposer bargaining (:func:`~negsim.solvers.random_proposer.random_proposer`)
     as an :class:`Equilibrium`: ``utilities`` and ``payoffs`` are expectations over who is
     recognised, ``package`` is null, and ``proposals`` hold each party's proposal when
-    recognised in round 0, its tied partners taken in party order after the proposer."""
+    recognised in round 0: the coalitions it mixes over with their probabilities, each
+    party's probability of being a partner, and the first coalition (partners first in
+    party order after the proposer) as the reported offer."""
     scenario = space.scenario
     protocol = scenario.protocol
-    n = scenario.n_parties
     recognition = np.array([protocol.recognition[name] for name in scenario.party_names])
     solution = random_proposer(offers.offers, prefs, recognition, protocol.rule, protocol.deadline)
     round_index = None if protocol.deadline is None else 0
     proposals = []
+    dealt, deal_utilities = 0.0, np.zeros(scenario.n_parties)
     for play in solution.plays:
-        chosen = in_party_order(play.offers, play.proposer, n) if play.offers else None
+        coalitions = tuple(
+            Coalition(c.partners, c.probability, c.offer.utilities.copy(), offers.mix(c.offer))
+            for c in play.coalitions
+        )
+        shown = coalitions[0] if coalitions else None
         proposals.append(
             Proposal(
                 round_index,
                 play.proposer,
-                None if chosen is None else chosen.utilities.copy(),
-                offers.mix(chosen),
-                chosen is not None,
+                None if shown is None else shown.utilities,
+                () if shown is None else shown.mix,
+                shown is not None,
                 play.rejection,
+                partners=play.inclusion,
+                coalitions=coalitions,
             )
         )
-    plays = solution.plays
-    agreement = any(plays[k].offers and recognition[k] > 0 for k in range(n))
-    utilities = None
-    if agreement:
-        utilities = sum(
-            recognition[k] * np.mean([o.utilities for o in plays[k].offers], axis=0)
-            for k in range(n)
-            if plays[k].offers
-        ) / sum(recognition[k] for k in range(n) if plays[k].offers)
+        weight = float(recognition[play.proposer])
+        for coalition in coalitions:
+            dealt += weight * coalition.probability
+            deal_utilities += weight * coalition.probability * coalition.utilities
+    agreement = dealt > 0
     return Equilibrium(
         space=space,
         protocol="random_proposer",
         deadline=protocol.deadline,
         first_proposer=scenario.party_index(protocol.first_proposer),
-        agreement=bool(agreement),
+        agreement=agreement,
         round=0 if agreement else None,
         proposer=None,
-        utilities=None if utilities is None else np.asarray(utilities),
+        utilities=deal_utilities / dealt if agreement else None,
         mix=(),
         payoffs=solution.values,
         proposals=tuple(proposals),

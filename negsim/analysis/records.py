@@ -7,7 +7,8 @@ never work the theory out again.
 
 * :class:`Analysis`: everything ``negsim solve`` reports about one scenario;
 * :class:`Solution` and :class:`HullPoint`: an axiomatic solution, single package and lottery;
-* :class:`Equilibrium` and :class:`Proposal`: the protocol's subgame-perfect equilibrium;
+* :class:`Equilibrium`, :class:`Proposal` and :class:`Coalition`: the protocol's
+  subgame-perfect equilibrium;
 * :class:`Screening`: the uninformed proposer's offers against private information.
 """
 
@@ -155,6 +156,18 @@ class SpaceCounts:
 
 
 @dataclass(frozen=True, eq=False)
+class Coalition:
+    """One coalition a random proposer may buy: its ``partners`` (party indices,
+    ascending), the ``probability`` it is chosen, and the offer made to it (``utilities``
+    ``(n_parties,)`` and its lottery ``mix``)."""
+
+    partners: tuple[int, ...]
+    probability: float
+    utilities: np.ndarray
+    mix: tuple[MixMember, ...]
+
+
+@dataclass(frozen=True, eq=False)
 class Proposal:
     """What ``proposer`` offers in ``round`` (None: no deadline), if that round is reached:
     ``utilities`` ``(n_parties,)`` and the lottery ``mix`` of feasible positions; both None
@@ -167,6 +180,13 @@ class Proposal:
     accepted: bool
     rejection: Rejection
     """What rejecting this proposal is worth to each party, and what that is made of."""
+    partners: np.ndarray | None = None
+    """``random_proposer`` only: each party's probability of being among the proposer's
+    partners ``(n_parties,)``, NaN for the proposer (scenario format, detail 7)."""
+    coalitions: tuple[Coalition, ...] = ()
+    """``random_proposer`` only: the coalitions the proposer mixes over; the first is the
+    one ``utilities`` and ``mix`` report (its partners first in party order after the
+    proposer)."""
 
     @property
     def thresholds(self) -> np.ndarray:
@@ -250,6 +270,7 @@ class Equilibrium:
                     "package": mix_package(self.space, proposal.mix),
                     "mix": mix_records(self.space, proposal.mix),
                     "accepted": proposal.accepted,
+                    **_partners_dict(names, proposal, by_party),
                 }
                 for proposal in self.proposals
             ],
@@ -264,6 +285,28 @@ class Equilibrium:
             if self.note:
                 result["note"] = self.note
         return result
+
+
+def _partners_dict(names: tuple[str, ...], proposal: Proposal, by_party: Any) -> dict[str, Any]:
+    """A random proposer's ``partners`` (party -> probability of being bought, those with a
+    positive one, in party order) and ``coalitions``; nothing for other protocols."""
+    if proposal.partners is None:
+        return {}
+    return {
+        "partners": {
+            name: float(p)
+            for k, (name, p) in enumerate(zip(names, proposal.partners, strict=True))
+            if k != proposal.proposer and p > 0
+        },
+        "coalitions": [
+            {
+                "partners": [names[j] for j in coalition.partners],
+                "probability": float(coalition.probability),
+                "utilities": by_party(coalition.utilities),
+            }
+            for coalition in proposal.coalitions
+        ],
+    }
 
 
 @dataclass(frozen=True, eq=False)

@@ -3,66 +3,64 @@ with the ``recognition`` probabilities and proposes; the proposal passes with th
 ``rule`` requires (``unanimity``: every party; ``majority``: strictly more than half of all
 parties, proposer included).
 
-The proposer buys the cheapest coalition: for every set of partners of the required size
-it offers each partner its rejection value and keeps the most it can; when several
-coalitions are equally cheap it picks one uniformly at random (``docs/scenario-format.md``,
-detail 7), so values are averages over them. With a deadline the values come from backward
-induction; without one, from value iteration to the stationary equilibrium (a contraction
-when parties discount, face breakdown risk or pay costs), which reports its convergence and
-stops with an error when it does not settle.
+A recognised proposer buys the cheapest coalition of partners, offering each its value of
+rejecting, unless a rejection is worth more to it. Which method finds the equilibrium:
+
+* **a deadline**: backward induction over rounds, exact; a proposer with several equally
+  cheap coalitions picks one uniformly at random (any choice is subgame perfect; this one
+  treats tied parties alike);
+* **no deadline, a pie** (the offer set is a simplex in utilities: a split valued linearly,
+  offers that may be lotteries, :mod:`negsim.solvers.pie`): the stationary equilibrium
+  solved directly, with each proposer mixing over equally cheap partners with the
+  probabilities that make the values consistent (:mod:`negsim.solvers.eraslan`; Eraslan
+  2002 shows the stationary payoffs are unique);
+* **no deadline, other offer sets** (single packages, several issues, non-linear values),
+  or a pie where some proposer would rather let its offer fail: value iteration from
+  ``v = 0``, tied coalitions picked uniformly. When the cheapest coalitions keep
+  switching, the proposers must mix; :mod:`negsim.solvers.mixing` then solves for the
+  values and mixing probabilities from the coalitions the iteration visited, and fails
+  with :class:`~negsim.solvers.convergence.ConvergenceError` (saying what to set instead)
+  when that does not give a verified equilibrium.
 
 References
 ----------
 Baron, D. P. & Ferejohn, J. A. (1989). Bargaining in Legislatures. American Political
 Science Review 83(4):1181-1206.
+Eraslan, H. (2002). Uniqueness of Stationary Equilibrium Payoffs in the Baron-Ferejohn
+Model. Journal of Economic Theory 103(1):11-30.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import combinations
 
 import numpy as np
 
 from negsim.format.model import TOLERANCE
-from negsim.solvers.alternating import (
-    OfferSet,
-    Preferences,
-    Rejection,
-    RejectionKind,
-    rejection_values,
-)
+from negsim.solvers.alternating import OfferSet, Preferences, RejectionKind, rejection_values
+from negsim.solvers.coalitions import ProposerPlay, coalition_play
 from negsim.solvers.convergence import Convergence, ConvergenceError
-from negsim.solvers.offers import Offer
+from negsim.solvers.eraslan import stationary_pie
+from negsim.solvers.mixing import mixed_fixed_point
+from negsim.solvers.offers import PureOffers
+from negsim.solvers.pie import Pie, pie_of, pie_play, round_plays
 
 MAX_ITERATIONS = 100_000
 """Cap of the value iteration without a deadline."""
 STEP_TOLERANCE = 1e-13
 """The value iteration stops once no value moves by more than this in one step."""
-STALL_WINDOW = 500
+STALL_WINDOW = 100
 """The value iteration gives up when its step has not fallen below its smallest size so far
 for this many iterations: the map is not contracting (the proposers' cheapest coalitions
-keep switching), so it will not converge."""
-
-
-@dataclass(frozen=True, eq=False)
-class ProposerPlay:
-    """What ``proposer`` does when recognised: its tied cheapest accepted ``offers`` (empty
-    when it gains more from a rejection), the ``values`` every party expects then
-    ``(n_parties,)``, and what rejecting is worth to each party (``rejection``)."""
-
-    proposer: int
-    offers: tuple[Offer, ...]
-    values: np.ndarray
-    rejection: Rejection
+keep switching), so it will not converge; the mixing solve takes over from there."""
 
 
 @dataclass(frozen=True, eq=False)
 class RandomProposerSolution:
     """The equilibrium of random-proposer bargaining: ``values`` each party expects at the
     start of round 0 ``(n_parties,)``, each party's ``plays[k]`` when recognised in round 0,
-    and the value iteration's ``convergence`` (None with a deadline: backward induction is
-    exact)."""
+    and how the values were found (``convergence``; None with a deadline: backward
+    induction is exact)."""
 
     values: np.ndarray
     plays: tuple[ProposerPlay, ...]
@@ -70,51 +68,32 @@ class RandomProposerSolution:
     convergence: Convergence | None = None
 
 
-def _proposer_play(
-    offers: OfferSet,
-    prefs: Preferences,
-    proposer: int,
-    continuation: np.ndarray | None,
-    round_index: int,
-    partners_needed: int,
-) -> ProposerPlay:
-    """What each party expects when ``proposer`` is recognised in this round: it buys the
-    cheapest coalition of ``partners_needed`` partners, each offered its value of rejecting."""
-    kind: RejectionKind = "last_round" if continuation is None else "expected"
-    rejection = rejection_values(prefs, continuation, round_index, kind=kind)
-    others = [j for j in range(prefs.n_parties) if j != proposer]
-    best_value, best_offers = -np.inf, []
-    for coalition in combinations(others, partners_needed):
-        floors = np.full(prefs.n_parties, -np.inf)
-        floors[list(coalition)] = rejection.value[list(coalition)]
-        offer = offers.best_for(proposer, floors)
-        if offer is None:
-            continue
-        value = float(offer.utilities[proposer])
-        if value > best_value + TOLERANCE:
-            best_value, best_offers = value, [offer]
-        elif value >= best_value - TOLERANCE:
-            best_offers.append(offer)
-    if not best_offers or best_value < rejection.stay[proposer] - TOLERANCE:
-        return ProposerPlay(proposer, (), rejection.stay, rejection)
-    values = np.mean([offer.utilities for offer in best_offers], axis=0)
-    return ProposerPlay(proposer, tuple(best_offers), values, rejection)
+def partners_needed(rule: str, n: int) -> int:
+    """Votes a proposer must buy besides its own: everyone else under unanimity, ``n //
+    2`` under majority (strictly more than half of ``n``, proposer included)."""
+    return n - 1 if rule == "unanimity" else n // 2
 
 
 def _round(
     offers: OfferSet,
+    pie: Pie | None,
     prefs: Preferences,
     recognition: np.ndarray,
     continuation: np.ndarray | None,
     round_index: int,
-    partners_needed: int,
+    partners: int,
 ) -> tuple[np.ndarray, tuple[ProposerPlay, ...]]:
     """Expected values (utility equivalents) at the start of a round, over who is
     recognised, and each party's play when recognised."""
-    plays = tuple(
-        _proposer_play(offers, prefs, proposer, continuation, round_index, partners_needed)
-        for proposer in range(prefs.n_parties)
-    )
+    kind: RejectionKind = "last_round" if continuation is None else "expected"
+    rejection = rejection_values(prefs, continuation, round_index, kind=kind)
+    if pie is not None:
+        plays = round_plays(pie, rejection, partners)
+    else:
+        plays = tuple(
+            coalition_play(offers, rejection, proposer, partners)
+            for proposer in range(prefs.n_parties)
+        )
     expected = np.sum([recognition[play.proposer] * play.values for play in plays], axis=0)
     return expected, plays
 
@@ -127,53 +106,120 @@ def random_proposer(
     deadline: int | None,
     max_iterations: int | None = None,
 ) -> RandomProposerSolution:
-    """The equilibrium of random-proposer bargaining (Baron & Ferejohn 1989): backward
-    induction over rounds with a deadline; without one, the stationary values by value
-    iteration ``v <- E[values | v]`` from ``v = 0``.
-
-    The iteration stops once no value moves by more than :data:`STEP_TOLERANCE`. It is a
-    contraction with modulus ``q = max_i (1 - p) discount_i`` when ``q < 1``, so the values
-    are then within ``q / (1 - q) |v' - v|`` of the fixed point: that bound is the reported
-    residual (with ``q = 1``, the last step), and the values count as converged when it is
-    within the format's tolerance, 1e-9. Stopping at ``max_iterations`` (default
-    :data:`MAX_ITERATIONS`), or once the step has not shrunk for :data:`STALL_WINDOW`
-    iterations (the iteration cycles), raises
-    :class:`~negsim.solvers.convergence.ConvergenceError`.
-    """
-    n = prefs.n_parties
-    partners_needed = n - 1 if rule == "unanimity" else n // 2
+    """The equilibrium of random-proposer bargaining (module docstring for the methods)."""
+    partners = partners_needed(rule, prefs.n_parties)
+    pie = pie_of(offers)
     if deadline is not None:
         continuation = None
         plays: tuple[ProposerPlay, ...] = ()
         for round_index in range(deadline - 1, -1, -1):
             continuation, plays = _round(
-                offers, prefs, recognition, continuation, round_index, partners_needed
+                offers, pie, prefs, recognition, continuation, round_index, partners
             )
         assert continuation is not None
         method = "backward induction over rounds, expectations over recognition"
         return RandomProposerSolution(continuation, plays, method)
+    if pie is not None:
+        found = stationary_pie(pie, prefs, recognition, partners)
+        if found is not None:
+            return _pie_solution(pie, prefs, found.values, found.inclusion, found.convergence)
+    return _value_iteration(offers, pie, prefs, recognition, partners, max_iterations)
+
+
+def _pie_solution(
+    pie: Pie,
+    prefs: Preferences,
+    values: np.ndarray,
+    inclusion: np.ndarray,
+    report: Convergence,
+) -> RandomProposerSolution:
+    """The stationary equilibrium on a pie as plays; an error when its check failed."""
+    if not report.converged:
+        raise ConvergenceError(
+            report,
+            "the stationary values solved on the pie do not check out as a fixed point; "
+            "set a deadline (protocol.deadline) to solve the talks by backward induction "
+            "instead",
+        )
+    rejection = rejection_values(prefs, values, 0, kind="expected")
+    prices = np.maximum(pie.money(rejection.value), 0.0)
+    plays = tuple(
+        pie_play(pie, proposer, inclusion[proposer], prices, rejection)
+        for proposer in range(prefs.n_parties)
+    )
+    return RandomProposerSolution(values, plays, report.method, report)
+
+
+def _value_iteration(
+    offers: OfferSet,
+    pie: Pie | None,
+    prefs: Preferences,
+    recognition: np.ndarray,
+    partners: int,
+    max_iterations: int | None,
+) -> RandomProposerSolution:
+    """Value iteration ``v <- E[values | v]`` from ``v = 0``.
+
+    The iteration stops once no value moves by more than :data:`STEP_TOLERANCE`. It is a
+    contraction with modulus ``q = max_i (1 - p) discount_i`` while the proposers' choices
+    stay put, so the values are then within ``q / (1 - q) |v' - v|`` of the fixed point:
+    that bound is the reported residual (with ``q = 1``, the last step), and the values
+    count as converged when it is within the format's tolerance, 1e-9. Stopping at
+    ``max_iterations`` (default :data:`MAX_ITERATIONS`) raises
+    :class:`~negsim.solvers.convergence.ConvergenceError`; once the step has not shrunk for
+    :data:`STALL_WINDOW` iterations (the cheapest coalitions keep switching), the proposers'
+    mixing is solved for (:func:`~negsim.solvers.mixing.mixed_fixed_point`), and an error
+    raised when that fails too.
+    """
+    n = prefs.n_parties
     modulus = float(np.max((1 - prefs.breakdown_risk) * prefs.discount))
     factor = modulus / (1 - modulus) if modulus < 1 else 1.0
     values = np.zeros(n)
     cap = MAX_ITERATIONS if max_iterations is None else max_iterations
     step, smallest, stalled, iterations = np.inf, np.inf, 0, 0
+    history: list[tuple[np.ndarray, tuple[ProposerPlay, ...]]] = []
+    plays: tuple[ProposerPlay, ...] = ()
     while step > STEP_TOLERANCE and iterations < cap and stalled < STALL_WINDOW:
-        updated, plays = _round(offers, prefs, recognition, values, 0, partners_needed)
+        updated, plays = _round(offers, pie, prefs, recognition, values, 0, partners)
         step = float(np.max(np.abs(updated - values)))
         values, iterations = updated, iterations + 1
         smallest, stalled = (step, 0) if step < smallest else (smallest, stalled + 1)
+        if stalled:
+            history.append((values, plays))
+        else:
+            history.clear()
     bound = factor * step
     report = Convergence(
         "stationary values by value iteration", bound <= TOLERANCE, iterations, bound, TOLERANCE
     )
     if stalled >= STALL_WINDOW:
+        mixed = mixed_fixed_point(offers, prefs, recognition, partners, history)
+        if mixed is not None:
+            values, mixed_plays, mixing_report = mixed
+            method = f"{report.method}, then {mixing_report.method}"
+            total = Convergence(
+                method,
+                mixing_report.converged,
+                iterations + mixing_report.iterations,
+                mixing_report.residual,
+                mixing_report.tolerance,
+            )
+            return RandomProposerSolution(values, mixed_plays, method, total)
+        single = isinstance(offers, PureOffers)
         raise ConvergenceError(
             report,
             f"the values stopped approaching a fixed point (no smaller step in "
             f"{STALL_WINDOW} iterations): the proposers' cheapest coalitions keep switching, "
-            "and a stationary equilibrium would need them to mix between coalitions, which "
-            "negsim does not compute; set a deadline (protocol.deadline) to solve the talks "
-            "by backward induction instead",
+            "and no mix of the coalitions visited makes the values consistent"
+            + (
+                " (with single packages a proposer cannot offer exactly a partner's value "
+                "of rejecting, and a stationary equilibrium may not exist); set "
+                "protocol.lotteries: true, or a deadline (protocol.deadline) to solve the "
+                "talks by backward induction instead"
+                if single
+                else "; set a deadline (protocol.deadline) to solve the talks by backward "
+                "induction instead"
+            ),
         )
     if step > STEP_TOLERANCE:
         raise ConvergenceError(
@@ -182,14 +228,3 @@ def random_proposer(
             "(protocol.deadline), a breakdown risk or lower discount factors",
         )
     return RandomProposerSolution(values, plays, report.method, report)
-
-
-def in_party_order(tied: tuple[Offer, ...], proposer: int, n: int) -> Offer:
-    """Among tied offers, the one whose best-paid partners come first in party order after
-    the proposer (the reported proposal of the format's detail 7)."""
-    order = [(proposer + k) % n for k in range(1, n)]
-
-    def key(offer: Offer) -> tuple[float, ...]:
-        return tuple(-float(offer.utilities[j]) for j in order)
-
-    return min(tied, key=key)

@@ -250,12 +250,16 @@ def _response_lines(analysis: Analysis, equilibrium: Equilibrium, index: int) ->
     if proposal.utilities is None:
         return [Text(f"no offer gives every responder its value of rejecting; {proposer} "
                      "makes none that would be accepted")]  # fmt: skip
+    shown = set(proposal.coalitions[0].partners) if proposal.coalitions else set()
     for party, name in enumerate(names):
         if party == proposal.proposer:
             continue
         threshold = _threshold(proposal, party)
         offered = float(proposal.utilities[party])
         line = Text()
+        instead = (
+            proposal.partners is not None and party not in shown and proposal.partners[party] > 0
+        )
         if threshold is None:
             line.append(f"{name} accepts" if proposal.accepted else f"{name} would accept")
             line.append(f" {utility_text(offered)}")
@@ -280,6 +284,9 @@ def _response_lines(analysis: Analysis, equilibrium: Equilibrium, index: int) ->
                 f": {utility_text(offered)} < {utility_text(threshold)}, its value of rejecting"
             )
         line.append(f" ({rejection_words(analysis, equilibrium, index, party)})")
+        if instead and proposal.partners is not None:
+            chance = percent(float(proposal.partners[party]))
+            line.append(f"; {proposer} buys {name} instead in {chance} of its proposals")
         lines.append(line)
     if not proposal.accepted:
         lines.append(
@@ -347,10 +354,35 @@ def _proposal_body(
         )
         body.append(f"offers: {offered}")
         body.append("\n" + mix_words(space, proposal.mix, shared), style="dim")
+        partners = _partners_words(analysis, proposal)
+        if partners is not None:
+            body.append("\n")
+            body.append_text(partners)
     for line in _response_lines(analysis, equilibrium, index):
         body.append("\n")
         body.append_text(line)
     return body
+
+
+def _partners_words(analysis: Analysis, proposal: Proposal) -> Text | None:
+    """A random proposer's partners with their probabilities of being bought, when it
+    mixes over equally cheap ones (scenario format, detail 7); None otherwise."""
+    if proposal.partners is None or len(proposal.coalitions) < 2:
+        return None
+    names = analysis.party_names
+    chances = [
+        f"{names[party]} {percent(float(p))}"
+        for party, p in enumerate(proposal.partners)
+        if party != proposal.proposer and p > 0
+    ]
+    shown = join_words([names[party] for party in proposal.coalitions[0].partners])
+    text = Text()
+    text.append("mixes over equally cheap partners: ", style="bold")
+    text.append(
+        f"buys {join_words(chances)} of the time; shown: the offer that buys {shown} "
+        f"({percent(proposal.coalitions[0].probability)})"
+    )
+    return text
 
 
 def _proposals_table(analysis: Analysis, equilibrium: Equilibrium) -> Table | None:
