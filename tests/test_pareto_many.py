@@ -202,3 +202,22 @@ def test_three_party_filter_is_one_sweep() -> None:
         patch.setattr(skyline, "_dominated_tree", None)
         assert pareto_mask(points).all()
     assert calls == [points.shape[1]]
+
+
+@pytest.mark.parametrize(
+    "name", ["venezuela-2025", "logrolling", "pie-split", "territorial-dispute", "three"]
+)
+def test_json_of_the_pareto_list_is_what_json_writes(name: str) -> None:
+    """The Pareto list written from a template equals ``json.dumps`` of ``to_dict``,
+    at every indentation, with categorical, numeric and split issues and constraints."""
+    import json
+
+    from negsim.api import load
+
+    scenario = load(split_scenario(3, 30, "{kind: ultimatum, lotteries: false}")) if (
+        name == "three") else load(name)  # fmt: skip
+    analysis = solve(scenario)
+    assert analysis.pareto.size > 20
+    for indent in (2, None, 0, 4):
+        expected = json.dumps(analysis.to_dict(), indent=indent, ensure_ascii=False)
+        assert analysis.to_json(indent) == expected
