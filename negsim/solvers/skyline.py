@@ -65,9 +65,10 @@ def pareto_many(utilities: np.ndarray, tolerance: float) -> np.ndarray:
     keep = _survivors(utilities, 2 * tolerance)
     ranks = _ranks(utilities[:, keep], tolerance)
     if ranks is not None:
-        kept = _survivors(ranks, None)
-        keep = keep[kept]
-        dominated = _dominated_ranks(ranks[:, kept])
+        if keep.size < n_points:  # champions remove something: try them on the ranks too
+            kept = _survivors(ranks, None)
+            keep, ranks = keep[kept], ranks[:, kept]
+        dominated = _dominated_ranks(ranks)
     elif n_parties == 3:
         dominated = _dominated_three_thresholds(utilities[:, keep], tolerance)
     else:
@@ -206,7 +207,7 @@ def _dominated_three_ranks(unique: np.ndarray) -> np.ndarray:
     # the second party ascending; on ties the later swept first, so that an earlier-swept
     # point with the same second utility lies after its query
     order = np.lexsort((-position, second))
-    return _sweep_hits(position, order, third, third)
+    return _sweep_hits(position, order, third, None)
 
 
 def _dominated_three_thresholds(utilities: np.ndarray, tolerance: float) -> np.ndarray:
@@ -240,10 +241,11 @@ def _dominated_three_thresholds(utilities: np.ndarray, tolerance: float) -> np.n
 
 
 def _sweep_hits(
-    position: np.ndarray, order: np.ndarray, value: np.ndarray, threshold: np.ndarray
+    position: np.ndarray, order: np.ndarray, value: np.ndarray, threshold: np.ndarray | None
 ) -> np.ndarray:
     """For each element ``e``: is there an ``f`` swept earlier (``position[f] <
-    position[e]``), after ``e`` in ``order`` and with ``value[f] >= threshold[e]``?
+    position[e]``), after ``e`` in ``order`` and with ``value[f] >= threshold[e]``
+    (``threshold`` None: ``value[e]``)?
 
     Offline divide and conquer over the sweep positions, all blocks of a level at once:
     the elements are kept in ``order`` within blocks of the level; a running maximum from
@@ -251,16 +253,19 @@ def _sweep_hits(
     queries; a stable partition by the next bit of the position splits every block.
     """
     n_elements = position.size
-    width = 1 << max(int(n_elements - 1).bit_length(), 0)
     if n_elements <= 1:
         return np.zeros(n_elements, dtype=bool)
+    width = 1 << int(n_elements - 1).bit_length()
     # padding: swept after everything, so it answers no query and asks none that counts
-    swept = np.arange(n_elements, width, dtype=np.int64)
-    pos = np.concatenate([position[order], swept])
-    val = np.concatenate([value[order], np.full(swept.size, -1, dtype=np.int64)])
-    need = np.concatenate([threshold[order], np.full(swept.size, -1, dtype=np.int64)])
+    padding = np.arange(n_elements, width, dtype=np.int64)
+    pos = np.concatenate([position[order], padding])
+    val = np.concatenate([value[order], np.full(padding.size, -1, dtype=np.int64)])
+    need = val
+    if threshold is not None:
+        need = np.concatenate([threshold[order], np.full(padding.size, -1, dtype=np.int64)])
     hit = np.zeros(width, dtype=bool)
     index = np.arange(width, dtype=np.int64)
+    moves = np.empty(width, dtype=np.int64)
     for level in range(width.bit_length() - 2, -1, -1):
         half = 1 << level
         later = ((pos >> level) & 1).astype(bool)
@@ -270,9 +275,10 @@ def _sweep_hits(
         # stable partition of every block: its ``half`` earlier elements, then the later
         earlier_before = np.cumsum(~later)  # earlier elements up to here, inclusive
         block_base = (index >> (level + 1)) << level  # earlier elements in previous blocks
-        moves = np.where(later, index + half - earlier_before, earlier_before - 1) + block_base
-        for array in (pos, val, need, hit):
-            array[moves] = array.copy()
+        target = np.where(later, index + half - earlier_before, earlier_before - 1)
+        moves[target + block_base] = index
+        pos, val, hit = pos[moves], val[moves], hit[moves]
+        need = val if threshold is None else need[moves]
     # the elements now sit at their sweep positions
     return hit[position]
 
