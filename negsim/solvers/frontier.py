@@ -198,7 +198,8 @@ def affine_basis(points: np.ndarray, tolerance: float = 1e-12) -> tuple[np.ndarr
     if centred.shape[1] > centred.shape[0]:
         # centred.T = Q R, so centred and R.T share their singular values and left
         # singular vectors; R is n x n, and the k columns are touched only by the QR
-        centred = np.linalg.qr(centred.T, mode="r").T
+        triangle: np.ndarray = np.linalg.qr(centred.T, mode="r")  # type: ignore[assignment]
+        centred = triangle.T
     left, singular, _ = np.linalg.svd(centred, full_matrices=False)
     scale = max(float(singular[0]) if singular.size else 0.0, 1.0)
     rank = int(np.sum(singular > tolerance * scale * max(points.shape)))
