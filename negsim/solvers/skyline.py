@@ -181,11 +181,23 @@ def _dominated_ranks(ranks: np.ndarray) -> np.ndarray:
     """Dominated columns of integer rank vectors: some other column is at least as large
     everywhere and different. Duplicates are merged first (they share their answer)."""
     n_parties = ranks.shape[0]
-    order = np.lexsort(ranks[::-1])  # lexicographic, first party most significant
-    ordered = ranks[:, order]
-    new = np.empty(order.size, dtype=bool)
-    new[0] = True
-    np.any(ordered[:, 1:] != ordered[:, :-1], axis=0, out=new[1:])
+    widths = [int(row.max()).bit_length() for row in ranks]
+    if sum(widths) <= 63:  # one integer key per column, first party most significant
+        key = np.zeros(ranks.shape[1], dtype=np.int64)
+        for row, width in zip(ranks, widths, strict=True):
+            key = (key << width) | row
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        new = np.empty(order.size, dtype=bool)
+        new[0] = True
+        np.not_equal(key[1:], key[:-1], out=new[1:])
+        ordered = ranks[:, order]
+    else:
+        order = np.lexsort(ranks[::-1])
+        ordered = ranks[:, order]
+        new = np.empty(order.size, dtype=bool)
+        new[0] = True
+        np.any(ordered[:, 1:] != ordered[:, :-1], axis=0, out=new[1:])
     group = np.cumsum(new) - 1
     unique = ordered[:, new]
     if n_parties == 3:
@@ -203,11 +215,10 @@ def _dominated_three_ranks(unique: np.ndarray) -> np.ndarray:
     as large in the other two."""
     n_points = unique.shape[1]
     position = np.arange(n_points - 1, -1, -1, dtype=np.int64)  # sweep: best first
-    second, third = unique[1], unique[2]
-    # the second party ascending; on ties the later swept first, so that an earlier-swept
-    # point with the same second utility lies after its query
-    order = np.lexsort((-position, second))
-    return _sweep_hits(position, order, third, None)
+    # the second party ascending; on ties the later swept (the earlier column) first, so
+    # that an earlier-swept point with the same second utility lies after its query
+    order = np.argsort(unique[1], kind="stable")
+    return _sweep_hits(position, order, unique[2], None)
 
 
 def _dominated_three_thresholds(utilities: np.ndarray, tolerance: float) -> np.ndarray:
@@ -248,35 +259,40 @@ def _sweep_hits(
     (``threshold`` None: ``value[e]``)?
 
     Offline divide and conquer over the sweep positions, all blocks of a level at once:
-    the elements are kept in ``order`` within blocks of the level; a running maximum from
-    the end of each block over the earlier half's values answers the later half's
-    queries; a stable partition by the next bit of the position splits every block.
+    the elements are kept in ``order`` within blocks of the level; a running maximum
+    along each block over the earlier half's values answers the later half's queries; a
+    stable partition by the next bit of the position splits every block. Positions,
+    values and thresholds must be below ``2**31``.
     """
     n_elements = position.size
     if n_elements <= 1:
         return np.zeros(n_elements, dtype=bool)
     width = 1 << int(n_elements - 1).bit_length()
-    # padding: swept after everything, so it answers no query and asks none that counts
-    padding = np.arange(n_elements, width, dtype=np.int64)
-    pos = np.concatenate([position[order], padding])
-    val = np.concatenate([value[order], np.full(padding.size, -1, dtype=np.int64)])
+    # padding: swept after everything, so it answers no query and asks none that counts;
+    # the elements are kept in ``order`` backwards, so "after e" is "before e" in a block
+    # and a running maximum from each block's start answers the queries
+    backwards = order[::-1]
+    padding = np.arange(n_elements, width, dtype=np.int32)
+    pos = np.concatenate([position[backwards].astype(np.int32), padding])
+    val = np.concatenate([value[backwards].astype(np.int32), np.full(padding.size, -1, np.int32)])
     need = val
     if threshold is not None:
-        need = np.concatenate([threshold[order], np.full(padding.size, -1, dtype=np.int64)])
+        need = np.concatenate(
+            [threshold[backwards].astype(np.int32), np.full(padding.size, -1, np.int32)]
+        )
     hit = np.zeros(width, dtype=bool)
-    index = np.arange(width, dtype=np.int64)
-    moves = np.empty(width, dtype=np.int64)
+    index = np.arange(width, dtype=np.int32)
+    moves = np.empty(width, dtype=np.int32)
     for level in range(width.bit_length() - 2, -1, -1):
         half = 1 << level
         later = ((pos >> level) & 1).astype(bool)
-        earlier_values = np.where(later, -1, val).reshape(-1, 2 * half)
-        best = np.maximum.accumulate(earlier_values[:, ::-1], axis=1)[:, ::-1].ravel()
-        hit |= later & (best >= need)
+        earlier_values = np.where(later, np.int32(-1), val).reshape(-1, 2 * half)
+        hit |= later & (np.maximum.accumulate(earlier_values, axis=1).ravel() >= need)
         # stable partition of every block: its ``half`` earlier elements, then the later
-        earlier_before = np.cumsum(~later)  # earlier elements up to here, inclusive
-        block_base = (index >> (level + 1)) << level  # earlier elements in previous blocks
-        target = np.where(later, index + half - earlier_before, earlier_before - 1)
-        moves[target + block_base] = index
+        earlier_before = np.cumsum(~later, dtype=np.int32)  # up to here, inclusive
+        target = np.where(later, index + (half - earlier_before), earlier_before - 1)
+        target += (index >> (level + 1)) << level  # earlier elements in previous blocks
+        moves[target] = index
         pos, val, hit = pos[moves], val[moves], hit[moves]
         need = val if threshold is None else need[moves]
     # the elements now sit at their sweep positions
