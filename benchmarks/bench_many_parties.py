@@ -28,8 +28,10 @@ the sort-filter skyline it replaced (``old_pareto_mask`` below, copied from comm
 e3dd1aa), and NegMAS's ``negmas.preferences.ops.pareto_frontier_numpy`` (what
 ``negmas.pareto_frontier`` runs on the utilities it evaluates) on the same points in
 NegMAS's environment (``--negmas-python``, default ``.bench-venv/bin/python``, made by
-``bench_solve_setup.sh``; ``none`` to skip); both run in child processes, stopped (and
-not tried on larger sets) past ``--old-budget`` / ``--negmas-budget`` seconds a run.
+``bench_solve_setup.sh``; ``none`` to skip). Both run in child processes: ``--repeat``
+runs or fewer once they add up to ``--old-budget`` / ``--negmas-budget`` seconds (600);
+a run still going at that point is stopped, shown as ``> budget``, and larger sets are
+not tried.
 
 Usage::
 
@@ -242,10 +244,10 @@ def old_pareto_mask(utilities: np.ndarray, tolerance: float = TOLERANCE) -> np.n
     return mask
 
 
-def worker(kind: str, path: str, repeat: int) -> None:
+def worker(kind: str, path: str, repeat: int, budget: float) -> None:
     """In a child process: time one filter on the points in ``path`` (``.npy``,
-    ``(3, n)``), print JSON ``{"times", "size"}``. ``negmas`` runs in NegMAS's
-    environment."""
+    ``(3, n)``), ``repeat`` runs or fewer once they add up to ``budget`` seconds, and
+    print JSON ``{"times", "size"}``. ``negmas`` runs in NegMAS's environment."""
     points = np.load(path)
     if kind == "negmas":
         import warnings
@@ -260,24 +262,33 @@ def worker(kind: str, path: str, repeat: int) -> None:
         def run() -> int:
             return int(old_pareto_mask(points).sum())
 
-    times, size = [], 0
-    for _ in range(repeat):
+    times: list[float] = []
+    size = 0
+    while len(times) < repeat and sum(times) <= budget:
         started = time.perf_counter()
         size = run()
         times.append(time.perf_counter() - started)
     print(json.dumps({"times": times, "size": size}))
 
 
-def child(command: list[str], budget: float) -> tuple[float | None, int | None]:
-    """Median time and frontier size from a worker; (None, None) past ``budget`` s."""
+Found = tuple[float | None, int | None, int]
+"""Median seconds, frontier size and number of runs of a worker (no time: cut short)."""
+
+
+def child(command: list[str], budget: float) -> Found:
+    """A worker's :data:`Found`; stopped when still running after ``budget`` seconds."""
     try:
         output = subprocess.run(
-            command, check=True, capture_output=True, text=True, timeout=budget
+            [*command, "--budget", str(budget)],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=budget,
         ).stdout
     except subprocess.TimeoutExpired:
-        return None, None
+        return None, None, 0
     found = json.loads(output.strip().splitlines()[-1])
-    return statistics.median(found["times"]), found["size"]
+    return statistics.median(found["times"]), found["size"], len(found["times"])
 
 
 def bench_filter(args: argparse.Namespace, workdir: Path) -> None:
@@ -290,7 +301,7 @@ def bench_filter(args: argparse.Namespace, workdir: Path) -> None:
     print(f"Pareto filter alone, three-party splits (all efficient), medians of {args.repeat}\n")
     print("| points | negsim s | old s | old / negsim | NegMAS s | NegMAS / negsim | sizes agree |")
     print("|---:|---:|---:|---:|---:|---:|---|")
-    pareto_mask(simplex(3, 30))  # untimed: first calls
+    pareto_mask(simplex(3, 81))  # untimed: first calls
     timed_out = {"old": False, "negmas": False}
     for resolution in (81, 121, 201, 446):
         points = simplex(3, resolution)
@@ -299,29 +310,22 @@ def bench_filter(args: argparse.Namespace, workdir: Path) -> None:
         size = int(pareto_mask(points).sum())
         file = workdir / f"points{n}.npy"
         np.save(file, points)
-        found = {}
+        found: dict[str, Found] = {}
         for kind, python, budget in (
             ("old", sys.executable, args.old_budget),
             ("negmas", negmas_python, args.negmas_budget),
         ):
-            found[kind] = (None, None)
+            found[kind] = (None, None, 0)
             if python and not timed_out[kind]:
-                command = [
-                    python,
-                    __file__,
-                    "--worker",
-                    kind,
-                    str(file),
-                    "--repeat",
-                    str(args.repeat),
-                ]
-                found[kind] = child(command, budget * args.repeat)
+                command = [python, __file__, "--worker", kind, str(file)]
+                found[kind] = child([*command, "--repeat", str(args.repeat)], budget)
                 timed_out[kind] = found[kind][0] is None
-        sizes = [size] + [s for _, s in found.values() if s is not None]
+        sizes = [size] + [s for _, s, _ in found.values() if s is not None]
+        old, negmas = found["old"], found["negmas"]
         print(
-            f"| {n:,} | {ours:.3f} | {cell(found['old'][0], args.old_budget)} | "
-            f"{ratio(found['old'][0], ours)} | {cell(found['negmas'][0], args.negmas_budget)} | "
-            f"{ratio(found['negmas'][0], ours)} | "
+            f"| {n:,} | {ours:.3f} | {cell(old, args.old_budget, args.repeat)} | "
+            f"{ratio(old[0], ours)} | {cell(negmas, args.negmas_budget, args.repeat)} | "
+            f"{ratio(negmas[0], ours)} | "
             f"{'yes' if len(set(sizes)) == 1 else sizes} ({size:,}) |",
             flush=True,
         )
@@ -333,8 +337,12 @@ def time_call(function, points: np.ndarray) -> float:
     return time.perf_counter() - started
 
 
-def cell(seconds: float | None, budget: float) -> str:
-    return f"> {budget:g}" if seconds is None else f"{seconds:.3f}"
+def cell(found: Found, budget: float, repeat: int | None = None) -> str:
+    """A median, with its number of runs when a budget cut them short."""
+    seconds, _, runs = found
+    if seconds is None:
+        return f"> {budget:g}"
+    return f"{seconds:.3f}" + (f" ({runs} run{'s' * (runs > 1)})" if runs < (repeat or 0) else "")
 
 
 def ratio(other: float | None, ours: float) -> str:
@@ -346,14 +354,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--only", choices=["solve", "filter"])
-    parser.add_argument("--old-budget", type=float, default=60.0, help="s per run (60)")
-    parser.add_argument("--negmas-budget", type=float, default=60.0, help="s per run (60)")
+    parser.add_argument("--old-budget", type=float, default=600.0, help="seconds (600)")
+    parser.add_argument("--negmas-budget", type=float, default=600.0, help="seconds (600)")
+    parser.add_argument("--budget", type=float, default=600.0, help=argparse.SUPPRESS)
     parser.add_argument("--negmas-python", default=str(NEGMAS_PYTHON))
     parser.add_argument("--workdir", help="keep the generated files here")
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(*args.worker, args.repeat)
+        worker(*args.worker, args.repeat, args.budget)
         return
     with tempfile.TemporaryDirectory() as scratch:
         workdir = Path(args.workdir or scratch)
