@@ -20,9 +20,6 @@ import numpy as np
 from negsim.format.model import TOLERANCE
 from negsim.solvers import skyline
 
-SKYLINE_BLOCK = 512
-"""Candidates compared at once by the many-party skyline (memory: block x skyline x n)."""
-
 
 def individually_rational(
     utilities: np.ndarray, disagreement: np.ndarray, tolerance: float = TOLERANCE
