@@ -29,9 +29,9 @@ e3dd1aa), and NegMAS's ``negmas.preferences.ops.pareto_frontier_numpy`` (what
 ``negmas.pareto_frontier`` runs on the utilities it evaluates) on the same points in
 NegMAS's environment (``--negmas-python``, default ``.bench-venv/bin/python``, made by
 ``bench_solve_setup.sh``; ``none`` to skip). Both run in child processes: ``--repeat``
-runs or fewer once they add up to ``--old-budget`` / ``--negmas-budget`` seconds (600);
-a run still going at that point is stopped, shown as ``> budget``, and larger sets are
-not tried.
+runs, fewer once they add up to ``--max-seconds`` (60); a run longer than
+``--old-budget`` / ``--negmas-budget`` seconds (600) is stopped and shown as ``> budget``,
+and larger sets are not tried.
 
 Usage::
 
@@ -244,10 +244,10 @@ def old_pareto_mask(utilities: np.ndarray, tolerance: float = TOLERANCE) -> np.n
     return mask
 
 
-def worker(kind: str, path: str, repeat: int, budget: float) -> None:
+def worker(kind: str, path: str, repeat: int, max_seconds: float) -> None:
     """In a child process: time one filter on the points in ``path`` (``.npy``,
-    ``(3, n)``), ``repeat`` runs or fewer once they add up to ``budget`` seconds, and
-    print JSON ``{"times", "size"}``. ``negmas`` runs in NegMAS's environment."""
+    ``(3, n)``), ``repeat`` runs or fewer once they add up to ``max_seconds``, and print
+    JSON ``{"times", "size"}``. ``negmas`` runs in NegMAS's environment."""
     points = np.load(path)
     if kind == "negmas":
         import warnings
@@ -264,7 +264,7 @@ def worker(kind: str, path: str, repeat: int, budget: float) -> None:
 
     times: list[float] = []
     size = 0
-    while len(times) < repeat and sum(times) <= budget:
+    while len(times) < repeat and sum(times) <= max_seconds:
         started = time.perf_counter()
         size = run()
         times.append(time.perf_counter() - started)
@@ -275,15 +275,16 @@ Found = tuple[float | None, int | None, int]
 """Median seconds, frontier size and number of runs of a worker (no time: cut short)."""
 
 
-def child(command: list[str], budget: float) -> Found:
-    """A worker's :data:`Found`; stopped when still running after ``budget`` seconds."""
+def child(command: list[str], budget: float, max_seconds: float) -> Found:
+    """A worker's :data:`Found`; stopped when a run is still going after ``budget``
+    seconds (the worker stops repeating once its runs add up to ``max_seconds``)."""
     try:
         output = subprocess.run(
-            [*command, "--budget", str(budget)],
+            [*command, "--max-seconds", str(max_seconds)],
             check=True,
             capture_output=True,
             text=True,
-            timeout=budget,
+            timeout=budget + max_seconds,
         ).stdout
     except subprocess.TimeoutExpired:
         return None, None, 0
@@ -318,7 +319,8 @@ def bench_filter(args: argparse.Namespace, workdir: Path) -> None:
             found[kind] = (None, None, 0)
             if python and not timed_out[kind]:
                 command = [python, __file__, "--worker", kind, str(file)]
-                found[kind] = child([*command, "--repeat", str(args.repeat)], budget)
+                command += ["--repeat", str(args.repeat)]
+                found[kind] = child(command, budget, args.max_seconds)
                 timed_out[kind] = found[kind][0] is None
         sizes = [size] + [s for _, s, _ in found.values() if s is not None]
         old, negmas = found["old"], found["negmas"]
@@ -356,13 +358,15 @@ def main() -> None:
     parser.add_argument("--only", choices=["solve", "filter"])
     parser.add_argument("--old-budget", type=float, default=600.0, help="seconds (600)")
     parser.add_argument("--negmas-budget", type=float, default=600.0, help="seconds (600)")
-    parser.add_argument("--budget", type=float, default=600.0, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--max-seconds", type=float, default=60.0, help="stop repeating past this (60)"
+    )
     parser.add_argument("--negmas-python", default=str(NEGMAS_PYTHON))
     parser.add_argument("--workdir", help="keep the generated files here")
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(*args.worker, args.repeat, args.budget)
+        worker(*args.worker, args.repeat, args.max_seconds)
         return
     with tempfile.TemporaryDirectory() as scratch:
         workdir = Path(args.workdir or scratch)

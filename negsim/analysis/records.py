@@ -421,15 +421,12 @@ class Analysis:
         the first party's utility, highest first): each issue's level (a split's shares as
         ``issue.party``) and each party's utility as ``u.party``. ``pandas.DataFrame`` reads
         the list as it is."""
-        utilities = self.space.utilities
+        names = [f"u.{name}" for name in self.party_names]
+        utilities = (self.space.utilities[:, self.pareto] + 0.0).T.tolist()  # no -0.0
         return [
-            {
-                **_flat_package(self.space.package(int(position))),
-                **{f"u.{name}": float(utilities[k, position]) + 0.0
-                   for k, name in enumerate(self.party_names)},
-            }
-            for position in self.pareto
-        ]  # fmt: skip
+            {**_flat_package(package), **dict(zip(names, row, strict=True))}
+            for package, row in zip(self.space.packages(self.pareto), utilities, strict=True)
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``negsim solve --format json`` (``docs/json.md``)."""
