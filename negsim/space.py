@@ -352,6 +352,22 @@ class OutcomeSpace:
             for k, issue in enumerate(self.scenario.issues)
         }
 
+    def packages(self, positions: Any) -> list[Package]:
+        """:meth:`package` of each of ``positions``, built a column (issue) at a time."""
+        levels = self.levels(positions).reshape(self.n_issues, -1)
+        names = self.scenario.party_names
+        columns: list[list[Any]] = []
+        for index, issue in enumerate(self.scenario.issues):
+            if isinstance(issue, CategoricalIssue):
+                columns.append([issue.options[level] for level in levels[index].tolist()])
+                continue
+            values = self.level_values[index][levels[index]].tolist()
+            if isinstance(issue, SplitIssue):
+                values = [dict(zip(names, shares, strict=True)) for shares in values]
+            columns.append(values)
+        issue_names = self.scenario.issue_names
+        return [dict(zip(issue_names, row, strict=True)) for row in zip(*columns, strict=True)]
+
     def position_of(self, package: Mapping[str, Any]) -> int:
         """The feasible position of a package given as :meth:`package` returns it.
 

@@ -65,9 +65,12 @@ class OfferSpace:
         )
 
 
-def offer_space(space: OutcomeSpace, efficient: np.ndarray | None = None) -> OfferSpace:
+def offer_space(
+    space: OutcomeSpace, efficient: np.ndarray | None = None, corners: np.ndarray | None = None
+) -> OfferSpace:
     """The offers a proposer may make in ``space.scenario`` (module docstring);
-    ``efficient`` is the Pareto mask of the feasible packages when already known."""
+    ``efficient`` is the Pareto mask of the feasible packages and ``corners`` the
+    positions of their hull's corners (:func:`hull_corners`), when already known."""
     utilities = space.utilities
     if efficient is None:
         efficient = frontier.pareto_mask(utilities)
@@ -76,10 +79,21 @@ def offer_space(space: OutcomeSpace, efficient: np.ndarray | None = None) -> Off
     own_range = (points.min(axis=1), points.max(axis=1))
     if not space.scenario.protocol.lotteries:
         return OfferSpace(PureOffers(points), positions, own_range)
-    corners = frontier.hull_corners(points)
+    if corners is None:
+        corners = frontier.hull_corners(points)
+    else:
+        corners = np.searchsorted(positions, corners)
     offers: OfferSet = (
         FrontierOffers(points[:, corners])
         if space.n_parties == 2
         else HullOffers(points[:, corners])
     )
     return OfferSpace(offers, positions[corners], own_range)
+
+
+def hull_corners(space: OutcomeSpace, efficient: np.ndarray) -> np.ndarray:
+    """The positions of the corners of the hull of the Pareto-optimal packages
+    (``efficient``, a mask), in the order :func:`negsim.solvers.frontier.hull_corners`
+    gives them for those packages in enumeration order."""
+    positions = np.flatnonzero(efficient)
+    return positions[frontier.hull_corners(space.utilities[:, positions])]

@@ -10,7 +10,7 @@ import numpy as np
 
 from negsim.analysis import solutions as axiomatic_solutions
 from negsim.analysis.equilibrium import equilibrium
-from negsim.analysis.offers import offer_space
+from negsim.analysis.offers import hull_corners, offer_space
 from negsim.analysis.records import Analysis, Equilibrium, Solution, SpaceCounts
 from negsim.analysis.screening import screening
 from negsim.format.model import TOLERANCE
@@ -59,9 +59,16 @@ def analyze(space: OutcomeSpace) -> Analysis:
     hull_positions = np.zeros(0, dtype=np.int64)
     vertices = np.zeros((space.n_parties, 0))
     vertex_positions = hull_positions
+    corners = None  # the hull's corners, when every Pareto-optimal package is rational
     if pareto_rational.size:
         ideal = points.max(axis=1)
-        vertex_positions = pareto_rational[frontier.hull_corners(points)]
+        if pareto_rational.size == counts.pareto:  # one hull serves the offers too
+            corners = hull_corners(space, efficient)
+            vertex_positions = corners
+            if space.n_parties > 2:  # in the order of ``points``
+                vertex_positions = corners[np.lexsort((corners, -utilities[0, corners]))]
+        else:
+            vertex_positions = pareto_rational[frontier.hull_corners(points)]
         vertices = utilities[:, vertex_positions]
         if space.n_parties == 2:  # the frontier chain, first utility ascending
             hull_positions = vertex_positions[::-1]
@@ -85,7 +92,7 @@ def analyze(space: OutcomeSpace) -> Analysis:
         solutions = axiomatic_solutions.solutions(
             space, pareto_rational, points, vertex_positions, vertices, ideal, zopa
         )
-    offers = offer_space(space, efficient)
+    offers = offer_space(space, efficient, corners)
     found = equilibrium(space, offers=offers)
     return Analysis(
         space=space,

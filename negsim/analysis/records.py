@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from negsim.analysis.offers import MixMember, OfferSpace
+from negsim.format.model import CategoricalIssue, SplitIssue
 from negsim.solvers.alternating import Rejection, responder_values
 from negsim.solvers.convergence import Convergence
 from negsim.solvers.screening import ScreeningSolution
@@ -465,30 +466,47 @@ class Analysis:
         return "\n".join(lines) + ">"
 
     def to_json(self, indent: int | None = 2) -> str:
-        """:meth:`to_dict` as JSON text: exactly what ``negsim solve --format json`` prints."""
+        """:meth:`to_dict` as JSON text: exactly what ``negsim solve --format json`` prints.
+
+        The Pareto list, which runs to 100,000s of entries, is written from one entry's
+        template (:func:`_pareto_json`) and set in place of an empty list."""
         import json
 
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        data = self._dict(pareto=[])
+        text = json.dumps(data, indent=indent, ensure_ascii=False)
+        if not self.pareto.size:
+            return text
+        gap = ", " if indent is None else ",\n" + " " * indent
+        slot = f'"pareto": []{gap}"solutions": '
+        if text.count(slot) != 1:  # cannot tell the slot apart: write it all the slow way
+            return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        start = text.index(slot) + len('"pareto": ')
+        return "".join([text[:start], *_pareto_json(self, indent), text[start + 2 :]])
 
     def to_records(self) -> list[dict[str, Any]]:
         """The Pareto-optimal, individually rational packages, one flat row each (ordered by
         the first party's utility, highest first): each issue's level (a split's shares as
         ``issue.party``) and each party's utility as ``u.party``. ``pandas.DataFrame`` reads
         the list as it is."""
-        utilities = self.space.utilities
+        names = [f"u.{name}" for name in self.party_names]
+        utilities = (self.space.utilities[:, self.pareto] + 0.0).T.tolist()  # no -0.0
         return [
-            {
-                **_flat_package(self.space.package(int(position))),
-                **{f"u.{name}": float(utilities[k, position]) + 0.0
-                   for k, name in enumerate(self.party_names)},
-            }
-            for position in self.pareto
-        ]  # fmt: skip
+            {**_flat_package(package), **dict(zip(names, row, strict=True))}
+            for package, row in zip(self.space.packages(self.pareto), utilities, strict=True)
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``negsim solve --format json`` (``docs/json.md``)."""
+        names = self.party_names
+        utilities = (self.space.utilities[:, self.pareto] + 0.0).T.tolist()  # no -0.0
+        pareto = [
+            {"package": package, "utilities": dict(zip(names, row, strict=True))}
+            for package, row in zip(self.space.packages(self.pareto), utilities, strict=True)
+        ]
+        return self._dict(pareto)
+
+    def _dict(self, pareto: list[dict[str, Any]]) -> dict[str, Any]:
         space = self.space
-        utilities = space.utilities
         return {
             "negsim_version": __version__,
             "scenario": space.scenario.name,
@@ -510,10 +528,7 @@ class Analysis:
                 name: [float(low) + 0.0, float(high) + 0.0]
                 for name, (low, high) in zip(self.party_names, self.ranges, strict=True)
             },
-            "pareto": [
-                {"package": space.package(int(p)), "utilities": self.by_party(utilities[:, p])}
-                for p in self.pareto
-            ],
+            "pareto": pareto,
             "solutions": {
                 name: None if solution is None else self._solution_dict(solution)
                 for name, solution in self.solutions.items()
@@ -545,3 +560,78 @@ class Analysis:
             if point.weakly_pareto and point.refined is not None:
                 result["refined"] = self.hull_dict(point.refined)
         return result
+
+
+def _pareto_json(analysis: Analysis, indent: int | None) -> list[str]:
+    """``analysis.to_dict()["pareto"]`` as ``json.dumps(..., indent)`` writes it as a value
+    of the top-level object, in pieces to join, built from one entry's template (json's
+    indenting encoder is pure Python and writes some 2 MB a second).
+
+    The template is an entry's text with a marker for every leaf (an option name, a
+    number, a share, a utility). Each distinct value of a leaf is turned into JSON once,
+    with the template's text before it (and, for the last leaf, the text after it), and
+    the entries are one join of those pieces."""
+    import json
+    import re
+
+    space = analysis.space
+    names = analysis.party_names
+    levels = space.levels(analysis.pareto).reshape(space.n_issues, -1)
+    columns: list[tuple[list[str], np.ndarray]] = []  # distinct tokens, index per entry
+
+    def leaf(tokens: list[str], inverse: np.ndarray) -> str:
+        columns.append((tokens, inverse))
+        return f"\x00{len(columns) - 1}\x00"
+
+    package: dict[str, Any] = {}
+    for index, issue in enumerate(space.scenario.issues):
+        if isinstance(issue, CategoricalIssue):
+            options = [json.dumps(option, ensure_ascii=False) for option in issue.options]
+            package[issue.name] = leaf(options, levels[index])
+            continue
+        values = space.level_values[index][levels[index]]
+        if isinstance(issue, SplitIssue):
+            package[issue.name] = {
+                name: leaf(*_number_tokens(values[:, k])) for k, name in enumerate(names)
+            }
+        else:
+            package[issue.name] = leaf(*_number_tokens(values))
+    utilities = space.utilities[:, analysis.pareto] + 0.0  # no -0.0, as by_party
+    entry = {"package": package, "utilities": {n: leaf(*_number_tokens(u)) for n, u in zip(
+        names, utilities, strict=True)}}  # fmt: skip
+    template = json.dumps([entry], indent=indent, ensure_ascii=False)
+    if indent is not None:  # the list is a value of the top-level object
+        template = template.replace("\n", "\n" + " " * indent)
+    parts = re.split(r'"\\u0000(\d+)\\u0000"', template)
+    fragments, order = parts[0::2], [int(k) for k in parts[1::2]]
+    assert order == list(range(len(columns)))
+    # the list's brackets and line breaks around the entries, and between two of them
+    head = "[" if indent is None else "[\n" + " " * (2 * indent)
+    tail = "]" if indent is None else "\n" + " " * indent + "]"
+    separator = ", " if indent is None else ",\n" + " " * (2 * indent)
+    assert fragments[0].startswith(head) and fragments[-1].endswith(tail)
+    fragments[0] = fragments[0][len(head) :]
+    closing = fragments[-1][: len(fragments[-1]) - len(tail)] + separator
+    table = np.empty((analysis.pareto.size, len(columns)), dtype=object)
+    for k, (tokens, inverse) in enumerate(columns):
+        after = closing if k == len(columns) - 1 else ""
+        pieces = np.array([fragments[k] + token + after for token in tokens], dtype=object)
+        table[:, k] = pieces[inverse]
+    last = table[-1, -1]
+    table[-1, -1] = last[: len(last) - len(separator)]  # no separator after the last entry
+    return [head, *table.ravel().tolist(), tail]
+
+
+def _number_tokens(values: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Each distinct float of ``values`` as json writes it (``repr``; ``NaN``,
+    ``Infinity``), and each value's index into them; distinct by bit pattern, so ``-0.0``
+    stays ``-0.0``."""
+    import json
+
+    bits = np.ascontiguousarray(values, dtype=np.float64).view(np.int64)
+    distinct, inverse = np.unique(bits, return_inverse=True)
+    tokens = [
+        float.__repr__(v) if np.isfinite(v) else json.dumps(v)
+        for v in distinct.view(np.float64).tolist()
+    ]
+    return tokens, inverse

@@ -148,8 +148,7 @@ def rejection_values(
     """Each party's value, in utility equivalents of round ``round_index``, of rejecting an
     offer: staying in (breakdown, else the next round's value ``continuation``; None: this is
     the last round) or walking out to its outside option, whichever is worth more."""
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # no cost: none, ever
-        delay_cost = np.where(prefs.cost == 0, 0.0, prefs.cost / prefs.discount**round_index)
+    delay_cost = _delay_cost(prefs, round_index)
     if continuation is None:  # the last round: a rejection ends the talks
         stay = prefs.disagreement.copy()
     else:
@@ -164,6 +163,15 @@ def rejection_values(
         continuation,
         next_proposer,
     )
+
+
+def _delay_cost(prefs: Preferences, round_index: int) -> np.ndarray:
+    """One round's cost in utility equivalents of round ``round_index``, ``cost /
+    discount**t``; no cost stays 0 where ``discount**t`` underflows (long deadlines)."""
+    if not np.any(prefs.cost):
+        return np.zeros(prefs.cost.shape)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        return np.where(prefs.cost == 0, 0.0, prefs.cost / prefs.discount**round_index)
 
 
 def _with_outside(
@@ -259,11 +267,27 @@ def backward_induction(
     plays: list[RoundPlay] = []
     continuation: np.ndarray | None = None
     values = []
+    # Without fixed costs a round depends on its number only through who proposes, so a
+    # round that meets the same proposers and the same next-round values as a later one
+    # is played the same way (with discrete offers the rounds soon repeat).
+    homogeneous = not np.any(prefs.cost)
+    played: dict[tuple[int, int | None, bytes | None], tuple[RoundPlay, np.ndarray]] = {}
     for round_index in range(deadline - 1, -1, -1):
+        proposer = proposer_of_round(round_index)
         following = proposer_of_round(round_index + 1) if round_index + 1 < deadline else None
-        play, continuation = _play_round(
-            offers, prefs, proposer_of_round(round_index), continuation, round_index, following
-        )
+        key = (proposer, following, None if continuation is None else continuation.tobytes())
+        known = played.get(key) if homogeneous else None
+        if known is None:
+            play, continuation = _play_round(
+                offers, prefs, proposer, continuation, round_index, following
+            )
+            if homogeneous:
+                played[key] = (play, continuation)
+        else:
+            same, continuation = known
+            play = RoundPlay(
+                round_index, proposer, same.offer, same.accepted, same.walk_out, same.rejection
+            )
         plays.append(play)
         values.append(continuation)
     plays.reverse()

@@ -7,9 +7,8 @@ format, 1e-9: values within it are equal.
 References
 ----------
 Kung, H. T., Luccio, F. & Preparata, F. P. (1975). On Finding the Maxima of a Set of
-Vectors. J. ACM 22(4):469-476 (the sort-and-sweep skyline for two criteria).
-Börzsönyi, S., Kossmann, D. & Stocker, K. (2001). The Skyline Operator. ICDE 2001
-(sort-filter skyline for more criteria).
+Vectors. J. ACM 22(4):469-476 (the sort-and-sweep skyline for two criteria; three and
+more in :mod:`negsim.solvers.skyline`).
 Andrew, A. M. (1979). Another efficient algorithm for convex hulls in two dimensions.
 Inf. Process. Lett. 9(5):216-219 (monotone chain).
 """
@@ -19,9 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from negsim.format.model import TOLERANCE
-
-SKYLINE_BLOCK = 512
-"""Candidates compared at once by the many-party skyline (memory: block x skyline x n)."""
+from negsim.solvers import skyline
 
 
 def individually_rational(
@@ -51,9 +48,9 @@ def pareto_mask(utilities: np.ndarray, tolerance: float = TOLERANCE) -> np.ndarr
     """Points that no other point dominates (at least as good for every party, better by
     more than the tolerance for one). Boolean, shape ``(n_points,)``.
 
-    Two parties: one sort and a running maximum, ``O(k log k)`` (Kung et al. 1975). More
-    parties: a sort-filter skyline (Börzsönyi et al. 2001) in blocks, comparing each block
-    with the skyline found so far.
+    Two parties: one sort and a running maximum, ``O(k log k)`` (Kung et al. 1975). Three
+    parties: Kung et al.'s sweep, ``O(k log k)``; more: a k-d tree searched against
+    itself (:mod:`negsim.solvers.skyline`).
 
     Example
     -------
@@ -65,12 +62,11 @@ def pareto_mask(utilities: np.ndarray, tolerance: float = TOLERANCE) -> np.ndarr
         return np.zeros(0, dtype=bool)
     if n_parties == 1:
         return utilities[0] >= utilities[0].max() - tolerance
+    if n_parties > 2:
+        return _pareto_many(utilities, tolerance)
     candidates = _not_strongly_dominated(utilities, tolerance)
     points = utilities[:, candidates]
-    if n_parties == 2:
-        efficient = _pareto_two(points[0], points[1], tolerance)
-    else:
-        efficient = _pareto_many(points, tolerance)
+    efficient = _pareto_two(points[0], points[1], tolerance)
     mask = np.zeros(n_points, dtype=bool)
     mask[candidates[efficient]] = True
     return mask
@@ -81,17 +77,18 @@ PREFILTER_SAMPLE = 65536
 
 
 def _not_strongly_dominated(utilities: np.ndarray, tolerance: float) -> np.ndarray:
-    """Indices of the points that survive a cheap prefilter, the witnesses included.
+    """Two parties: indices of the points that survive a cheap prefilter, the witnesses
+    included.
 
     Witnesses are the Pareto-optimal points of a random sample (plus each party's best
     point). A point is dropped when a witness beats it by ``2 * tolerance`` in *every*
     coordinate. This keeps the answer exact: whatever an eliminated point dominates, its
     witness dominates too (``w >= j + 2 tol`` and ``j >= i - tol`` give ``w >= i + tol``),
-    so checking the survivors among themselves finds every dominated survivor. With two
-    parties the witnesses form a staircase and each point is tested against the one
-    witness that matters, found by binary search.
+    so checking the survivors among themselves finds every dominated survivor. The
+    witnesses form a staircase and each point is tested against the one witness that
+    matters, found by binary search.
     """
-    n_parties, n_points = utilities.shape
+    n_points = utilities.shape[1]
     if n_points < PREFILTER_MIN_POINTS:
         return np.arange(n_points)
     rng = np.random.default_rng(0)
@@ -99,23 +96,14 @@ def _not_strongly_dominated(utilities: np.ndarray, tolerance: float) -> np.ndarr
         [rng.integers(0, n_points, PREFILTER_SAMPLE), np.argmax(utilities, axis=1)]
     )
     sample_points = utilities[:, sample]
-    if n_parties == 2:
-        witnesses = sample[_pareto_two(sample_points[0], sample_points[1], tolerance)]
-        order = np.argsort(utilities[0, witnesses])
-        witnesses = witnesses[order]
-        first, second = utilities[0, witnesses], utilities[1, witnesses]
-        best_second = np.append(np.maximum.accumulate(second[::-1])[::-1], -np.inf)
-        margin = 2 * tolerance
-        reach = best_second[np.searchsorted(first, utilities[0] + margin, side="left")]
-        alive = reach < utilities[1] + margin
-    else:
-        witnesses = sample[_pareto_many(sample_points, tolerance)]
-        alive = np.ones(n_points, dtype=bool)
-        for witness in witnesses[:64]:
-            beaten = np.ones(n_points, dtype=bool)
-            for party in range(n_parties):
-                beaten &= utilities[party] <= utilities[party, witness] - 2 * tolerance
-            alive &= ~beaten
+    witnesses = sample[_pareto_two(sample_points[0], sample_points[1], tolerance)]
+    order = np.argsort(utilities[0, witnesses])
+    witnesses = witnesses[order]
+    first, second = utilities[0, witnesses], utilities[1, witnesses]
+    best_second = np.append(np.maximum.accumulate(second[::-1])[::-1], -np.inf)
+    margin = 2 * tolerance
+    reach = best_second[np.searchsorted(first, utilities[0] + margin, side="left")]
+    alive = reach < utilities[1] + margin
     alive[witnesses] = True
     return np.flatnonzero(alive)
 
@@ -140,41 +128,9 @@ def _pareto_two(first: np.ndarray, second: np.ndarray, tolerance: float) -> np.n
     return mask
 
 
-def _dominates(better: np.ndarray, worse: np.ndarray, tolerance: float) -> np.ndarray:
-    """``result[a, b]``: column a of ``better`` dominates column b of ``worse``."""
-    at_least = np.all(better[:, :, None] >= worse[:, None, :] - tolerance, axis=0)
-    above = np.any(better[:, :, None] > worse[:, None, :] + tolerance, axis=0)
-    return at_least & above
-
-
 def _pareto_many(utilities: np.ndarray, tolerance: float) -> np.ndarray:
-    """Sort-filter skyline: a point can be dominated only by one of no smaller sum (up to
-    the tolerance), so candidates are visited by decreasing sum and compared, a block at a
-    time, with the skyline so far and within the block; a final pass among the survivors
-    settles near-ties in the sum."""
-    n_points = utilities.shape[1]
-    order = np.argsort(-utilities.sum(axis=0), kind="stable")
-    skyline: list[int] = []
-    skyline_utilities = np.empty((utilities.shape[0], 0))
-    for start in range(0, n_points, SKYLINE_BLOCK):
-        block = order[start : start + SKYLINE_BLOCK]
-        block_utilities = utilities[:, block]
-        alive = ~_dominates(skyline_utilities, block_utilities, tolerance).any(axis=0)
-        block, block_utilities = block[alive], block_utilities[:, alive]
-        alive = ~_dominates(block_utilities, block_utilities, tolerance).any(axis=0)
-        skyline.extend(block[alive].tolist())
-        skyline_utilities = np.concatenate([skyline_utilities, block_utilities[:, alive]], axis=1)
-    survivors = np.asarray(skyline, dtype=np.int64)
-    survivor_utilities = utilities[:, survivors]
-    alive = np.ones(survivors.size, dtype=bool)
-    for start in range(0, survivors.size, SKYLINE_BLOCK):
-        rows = slice(start, start + SKYLINE_BLOCK)
-        alive[rows] &= ~_dominates(survivor_utilities, survivor_utilities[:, rows], tolerance).any(
-            axis=0
-        )
-    mask = np.zeros(n_points, dtype=bool)
-    mask[survivors[alive]] = True
-    return mask
+    """Three or more parties: :func:`negsim.solvers.skyline.pareto_many`."""
+    return skyline.pareto_many(utilities, tolerance)
 
 
 def upper_hull_two(points: np.ndarray, tolerance: float = TOLERANCE) -> np.ndarray:
@@ -236,6 +192,11 @@ def affine_basis(points: np.ndarray, tolerance: float = 1e-12) -> tuple[np.ndarr
     centred = points - origin[:, None]
     if centred.size == 0:
         return origin, np.zeros((points.shape[0], 0))
+    if centred.shape[1] > centred.shape[0]:
+        # centred.T = Q R, so centred and R.T share their singular values and left
+        # singular vectors; R is n x n, and the k columns are touched only by the QR
+        triangle: np.ndarray = np.linalg.qr(centred.T, mode="r")  # type: ignore[assignment]
+        centred = triangle.T
     left, singular, _ = np.linalg.svd(centred, full_matrices=False)
     scale = max(float(singular[0]) if singular.size else 0.0, 1.0)
     rank = int(np.sum(singular > tolerance * scale * max(points.shape)))

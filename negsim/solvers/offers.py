@@ -31,18 +31,50 @@ class Offer:
     weights: np.ndarray
 
 
-class PureOffers:
+ANSWERS_KEPT = 1 << 16
+"""How many answers an offer set remembers."""
+
+
+class _Remembering:
+    """An offer set that remembers its answers: backward induction over thousands of rounds
+    asks the same few questions again and again (with discrete offers the rounds soon
+    repeat), and an answer costs a pass over every package or a linear program."""
+
+    def __init__(self) -> None:
+        self._answers: dict[tuple[int, bytes], Offer | None] = {}
+
+    def best_for(self, proposer: int, thresholds: np.ndarray) -> Offer | None:
+        """The proposer's best offer giving every responder ``j`` at least
+        ``thresholds[j]`` (``thresholds[proposer]`` is ignored); None if there is none."""
+        floors = np.array(thresholds, dtype=float)
+        floors[proposer] = -np.inf
+        key = (proposer, floors.tobytes())
+        if key in self._answers:
+            return self._answers[key]
+        answer = self._best_for(proposer, floors)
+        if len(self._answers) < ANSWERS_KEPT:
+            self._answers[key] = answer
+        return answer
+
+    def _best_for(self, proposer: int, floors: np.ndarray) -> Offer | None:
+        raise NotImplementedError
+
+
+class PureOffers(_Remembering):
     """Single packages: ``points`` ``(n_parties, k)`` in enumeration order."""
 
     def __init__(self, points: np.ndarray):
+        super().__init__()
         self.points = points
         self.sums = points.sum(axis=0)
 
-    def best_for(self, proposer: int, thresholds: np.ndarray) -> Offer | None:
+    def _best_for(self, proposer: int, thresholds: np.ndarray) -> Offer | None:
         """The proposer's best package among those giving every responder ``j`` at least
         ``thresholds[j]`` (``thresholds[proposer]`` is ignored)."""
-        floors = np.where(np.arange(self.points.shape[0]) == proposer, -np.inf, thresholds)
-        acceptable = np.all(self.points >= floors[:, None] - TOLERANCE, axis=0)
+        acceptable = np.ones(self.points.shape[1], dtype=bool)
+        for party, floor in enumerate(thresholds):
+            if party != proposer and floor != -np.inf:
+                acceptable &= self.points[party] >= floor - TOLERANCE
         if not acceptable.any():
             return None
         own = np.where(acceptable, self.points[proposer], -np.inf)
@@ -53,14 +85,15 @@ class PureOffers:
         return Offer(self.points[:, index].copy(), np.array([index]), np.ones(1))
 
 
-class FrontierOffers:
+class FrontierOffers(_Remembering):
     """Two parties with lotteries: the hull's frontier chain ``vertices`` ``(2, m)``,
     ordered by the first party's utility ascending (the second's descending)."""
 
     def __init__(self, vertices: np.ndarray):
+        super().__init__()
         self.vertices = vertices
 
-    def best_for(self, proposer: int, thresholds: np.ndarray) -> Offer | None:
+    def _best_for(self, proposer: int, thresholds: np.ndarray) -> Offer | None:
         """The frontier point best for ``proposer`` that gives the responder at least its
         threshold: the proposer's best vertex if that is acceptable, else the point where
         the responder's utility equals the threshold (a mix of two neighbouring
@@ -95,14 +128,15 @@ class FrontierOffers:
         return Offer(point, indices[order], weights[order])
 
 
-class HullOffers:
+class HullOffers(_Remembering):
     """Any number of parties with lotteries: the convex hull of ``vertices``
     ``(n_parties, m)``; each offer is a linear program (HiGHS) over lottery weights."""
 
     def __init__(self, vertices: np.ndarray):
+        super().__init__()
         self.vertices = vertices
 
-    def best_for(self, proposer: int, thresholds: np.ndarray) -> Offer | None:
+    def _best_for(self, proposer: int, thresholds: np.ndarray) -> Offer | None:
         from negsim.solvers.lp import solve_lp
 
         n_parties, m = self.vertices.shape
