@@ -6,6 +6,8 @@ outcome space already built), so every number they show comes from the same run.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from negsim.analysis import solutions as axiomatic_solutions
@@ -55,37 +57,9 @@ def analyze(space: OutcomeSpace) -> Analysis:
     order = np.lexsort((pareto_rational, -points[0]))
     pareto_rational, points = pareto_rational[order], points[:, order]
 
-    ideal = ranges = None
-    hull_positions = np.zeros(0, dtype=np.int64)
-    vertices = np.zeros((space.n_parties, 0))
-    vertex_positions = hull_positions
-    corners = None  # the hull's corners, when every Pareto-optimal package is rational
-    if pareto_rational.size:
-        ideal = points.max(axis=1)
-        if pareto_rational.size == counts.pareto:  # one hull serves the offers too
-            corners = hull_corners(space, efficient)
-            vertex_positions = corners
-            if space.n_parties > 2:  # in the order of ``points``
-                vertex_positions = corners[np.lexsort((corners, -utilities[0, corners]))]
-        else:
-            vertex_positions = pareto_rational[frontier.hull_corners(points)]
-        vertices = utilities[:, vertex_positions]
-        if space.n_parties == 2:  # the frontier chain, first utility ascending
-            hull_positions = vertex_positions[::-1]
-            ranges = np.array(
-                [[vertices[0, 0], vertices[0, -1]], [vertices[1, -1], vertices[1, 0]]]
-            )
-        else:
-            on_frontier = axiomatic.hull_pareto_vertices(vertices)
-            hull_positions = vertex_positions[on_frontier]
-            hull_positions = hull_positions[
-                np.lexsort((hull_positions, -utilities[0, hull_positions]))
-            ]
-            frontier_vertices = vertices[:, on_frontier]
-            ranges = np.stack(
-                [frontier_vertices.min(axis=1), frontier_vertices.max(axis=1)], axis=1
-            )
-
+    hull = _hull(space, efficient, pareto_rational, points)
+    ideal, ranges, vertices = hull.ideal, hull.ranges, hull.vertices
+    hull_positions, vertex_positions, corners = hull.frontier, hull.vertex_positions, hull.corners
     zopa_with_lotteries = zopa or _lottery_gains(vertices, disagreement)
     solutions = axiomatic_solutions.no_solutions()
     if zopa_with_lotteries and ideal is not None:
@@ -110,6 +84,61 @@ def analyze(space: OutcomeSpace) -> Analysis:
         screening=screening(space, offers=offers),
         warnings=_warnings(solutions, found),
     )
+
+
+class _Hull(NamedTuple):
+    """The convex hull of the individually rational packages: the ideal point, each party's
+    range on the hull's frontier, the hull's vertices (utilities and positions), the
+    frontier's positions in the order of the JSON, and the corners of all Pareto-optimal
+    packages when one hull serves the offers too."""
+
+    ideal: np.ndarray | None
+    ranges: np.ndarray | None
+    vertices: np.ndarray
+    vertex_positions: np.ndarray
+    frontier: np.ndarray
+    corners: np.ndarray | None
+
+
+def _hull(
+    space: OutcomeSpace, efficient: np.ndarray, pareto_rational: np.ndarray, points: np.ndarray
+) -> _Hull:
+    """The hull of the individually rational Pareto-optimal packages ``pareto_rational``
+    (utilities ``points``): exact for two parties, Qhull and one LP per vertex for more."""
+    utilities = space.utilities
+    counts_pareto = int(efficient.sum())
+    ideal = ranges = None
+    hull_positions = np.zeros(0, dtype=np.int64)
+    vertices = np.zeros((space.n_parties, 0))
+    vertex_positions = hull_positions
+    corners = None  # the hull's corners, when every Pareto-optimal package is rational
+    if pareto_rational.size:
+        ideal = points.max(axis=1)
+        if pareto_rational.size == counts_pareto:  # one hull serves the offers too
+            corners = hull_corners(space, efficient)
+            vertex_positions = corners
+            if space.n_parties > 2:  # in the order of ``points``
+                vertex_positions = corners[np.lexsort((corners, -utilities[0, corners]))]
+        else:
+            vertex_positions = pareto_rational[frontier.hull_corners(points)]
+        vertices = utilities[:, vertex_positions]
+        if space.n_parties == 2:  # the frontier chain, first utility ascending
+            hull_positions = vertex_positions[::-1]
+            ranges = np.array(
+                [[vertices[0, 0], vertices[0, -1]], [vertices[1, -1], vertices[1, 0]]]
+            )
+        else:
+            on_frontier = axiomatic.hull_pareto_vertices(vertices)
+            hull_positions = vertex_positions[on_frontier]
+            hull_positions = hull_positions[
+                np.lexsort((hull_positions, -utilities[0, hull_positions]))
+            ]
+            frontier_vertices = vertices[:, on_frontier]
+            ranges = np.stack(
+                [frontier_vertices.min(axis=1), frontier_vertices.max(axis=1)], axis=1
+            )
+
+    return _Hull(ideal, ranges, vertices, vertex_positions, hull_positions, corners)
 
 
 def _lottery_gains(vertices: np.ndarray, disagreement: np.ndarray) -> bool:

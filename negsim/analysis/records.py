@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from negsim.analysis.offers import MixMember, OfferSpace
-from negsim.format.model import CategoricalIssue, SplitIssue
+from negsim.analysis.pareto_json import pareto_json
 from negsim.solvers.alternating import Rejection, responder_values
 from negsim.solvers.convergence import Convergence
 from negsim.solvers.screening import ScreeningSolution
@@ -469,7 +469,8 @@ class Analysis:
         """:meth:`to_dict` as JSON text: exactly what ``negsim solve --format json`` prints.
 
         The Pareto list, which runs to 100,000s of entries, is written from one entry's
-        template (:func:`_pareto_json`) and set in place of an empty list."""
+        template (:func:`negsim.analysis.pareto_json.pareto_json`) and set in place of an
+        empty list."""
         import json
 
         data = self._dict(pareto=[])
@@ -481,7 +482,13 @@ class Analysis:
         if text.count(slot) != 1:  # cannot tell the slot apart: write it all the slow way
             return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
         start = text.index(slot) + len('"pareto": ')
-        return "".join([text[:start], *_pareto_json(self, indent), text[start + 2 :]])
+        return "".join(
+            [
+                text[:start],
+                *pareto_json(self.space, self.party_names, self.pareto, indent),
+                text[start + 2 :],
+            ]
+        )
 
     def to_records(self) -> list[dict[str, Any]]:
         """The Pareto-optimal, individually rational packages, one flat row each (ordered by
@@ -560,78 +567,3 @@ class Analysis:
             if point.weakly_pareto and point.refined is not None:
                 result["refined"] = self.hull_dict(point.refined)
         return result
-
-
-def _pareto_json(analysis: Analysis, indent: int | None) -> list[str]:
-    """``analysis.to_dict()["pareto"]`` as ``json.dumps(..., indent)`` writes it as a value
-    of the top-level object, in pieces to join, built from one entry's template (json's
-    indenting encoder is pure Python and writes some 2 MB a second).
-
-    The template is an entry's text with a marker for every leaf (an option name, a
-    number, a share, a utility). Each distinct value of a leaf is turned into JSON once,
-    with the template's text before it (and, for the last leaf, the text after it), and
-    the entries are one join of those pieces."""
-    import json
-    import re
-
-    space = analysis.space
-    names = analysis.party_names
-    levels = space.levels(analysis.pareto).reshape(space.n_issues, -1)
-    columns: list[tuple[list[str], np.ndarray]] = []  # distinct tokens, index per entry
-
-    def leaf(tokens: list[str], inverse: np.ndarray) -> str:
-        columns.append((tokens, inverse))
-        return f"\x00{len(columns) - 1}\x00"
-
-    package: dict[str, Any] = {}
-    for index, issue in enumerate(space.scenario.issues):
-        if isinstance(issue, CategoricalIssue):
-            options = [json.dumps(option, ensure_ascii=False) for option in issue.options]
-            package[issue.name] = leaf(options, levels[index])
-            continue
-        values = space.level_values[index][levels[index]]
-        if isinstance(issue, SplitIssue):
-            package[issue.name] = {
-                name: leaf(*_number_tokens(values[:, k])) for k, name in enumerate(names)
-            }
-        else:
-            package[issue.name] = leaf(*_number_tokens(values))
-    utilities = space.utilities[:, analysis.pareto] + 0.0  # no -0.0, as by_party
-    entry = {"package": package, "utilities": {n: leaf(*_number_tokens(u)) for n, u in zip(
-        names, utilities, strict=True)}}  # fmt: skip
-    template = json.dumps([entry], indent=indent, ensure_ascii=False)
-    if indent is not None:  # the list is a value of the top-level object
-        template = template.replace("\n", "\n" + " " * indent)
-    parts = re.split(r'"\\u0000(\d+)\\u0000"', template)
-    fragments, order = parts[0::2], [int(k) for k in parts[1::2]]
-    assert order == list(range(len(columns)))
-    # the list's brackets and line breaks around the entries, and between two of them
-    head = "[" if indent is None else "[\n" + " " * (2 * indent)
-    tail = "]" if indent is None else "\n" + " " * indent + "]"
-    separator = ", " if indent is None else ",\n" + " " * (2 * indent)
-    assert fragments[0].startswith(head) and fragments[-1].endswith(tail)
-    fragments[0] = fragments[0][len(head) :]
-    closing = fragments[-1][: len(fragments[-1]) - len(tail)] + separator
-    table = np.empty((analysis.pareto.size, len(columns)), dtype=object)
-    for k, (tokens, inverse) in enumerate(columns):
-        after = closing if k == len(columns) - 1 else ""
-        pieces = np.array([fragments[k] + token + after for token in tokens], dtype=object)
-        table[:, k] = pieces[inverse]
-    last = table[-1, -1]
-    table[-1, -1] = last[: len(last) - len(separator)]  # no separator after the last entry
-    return [head, *table.ravel().tolist(), tail]
-
-
-def _number_tokens(values: np.ndarray) -> tuple[list[str], np.ndarray]:
-    """Each distinct float of ``values`` as json writes it (``repr``; ``NaN``,
-    ``Infinity``), and each value's index into them; distinct by bit pattern, so ``-0.0``
-    stays ``-0.0``."""
-    import json
-
-    bits = np.ascontiguousarray(values, dtype=np.float64).view(np.int64)
-    distinct, inverse = np.unique(bits, return_inverse=True)
-    tokens = [
-        float.__repr__(v) if np.isfinite(v) else json.dumps(v)
-        for v in distinct.view(np.float64).tolist()
-    ]
-    return tokens, inverse
