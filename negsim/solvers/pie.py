@@ -198,3 +198,26 @@ def round_plays(pie: Pie, rejection: Rejection, partners: int) -> tuple[Proposer
         marginals = tied_marginals(prices, proposer, partners, tolerance)
         plays.append(pie_play(pie, proposer, marginals, prices, rejection))
     return tuple(plays)
+
+
+def round_values(
+    pie: Pie, rejection: Rejection, partners: int, recognition: np.ndarray
+) -> np.ndarray:
+    """What :func:`round_plays` makes every party expect before anyone is recognised,
+    without building the offers (the rounds of a deadline before the first)."""
+    prices = np.maximum(pie.money(rejection.value), 0.0)
+    stay = pie.money(rejection.stay)
+    n = prices.shape[0]
+    expected = np.zeros(n)
+    for proposer in range(n):
+        tolerance = TOLERANCE / float(pie.span[proposer])
+        marginals = tied_marginals(prices, proposer, partners, tolerance)
+        cost = float(np.sum(np.where(marginals > 0, marginals * prices, 0.0)))
+        own = 1.0 - cost
+        if not np.isfinite(cost) or own < -tolerance or own < stay[proposer] - tolerance:
+            expected += recognition[proposer] * rejection.stay
+            continue
+        money = np.where(marginals > 0, marginals * prices, 0.0)
+        money[proposer] = max(own, 0.0)
+        expected += recognition[proposer] * pie.utilities(money)
+    return expected

@@ -43,7 +43,7 @@ from negsim.solvers.convergence import Convergence, ConvergenceError
 from negsim.solvers.eraslan import stationary_pie
 from negsim.solvers.mixing import mixed_fixed_point
 from negsim.solvers.offers import PureOffers
-from negsim.solvers.pie import Pie, pie_of, pie_play, round_plays
+from negsim.solvers.pie import Pie, pie_of, pie_play, round_plays, round_values
 
 MAX_ITERATIONS = 100_000
 """Cap of the value iteration without a deadline."""
@@ -110,13 +110,17 @@ def random_proposer(
     partners = partners_needed(rule, prefs.n_parties)
     pie = pie_of(offers)
     if deadline is not None:
-        continuation = None
-        plays: tuple[ProposerPlay, ...] = ()
-        for round_index in range(deadline - 1, -1, -1):
-            continuation, plays = _round(
-                offers, pie, prefs, recognition, continuation, round_index, partners
-            )
-        assert continuation is not None
+        continuation: np.ndarray | None = None
+        for round_index in range(deadline - 1, 0, -1):  # the later rounds: values only
+            if pie is None:
+                continuation = _round(
+                    offers, pie, prefs, recognition, continuation, round_index, partners
+                )[0]
+                continue
+            kind: RejectionKind = "last_round" if continuation is None else "expected"
+            rejection = rejection_values(prefs, continuation, round_index, kind=kind)
+            continuation = round_values(pie, rejection, partners, recognition)
+        continuation, plays = _round(offers, pie, prefs, recognition, continuation, 0, partners)
         method = "backward induction over rounds, expectations over recognition"
         return RandomProposerSolution(continuation, plays, method)
     if pie is not None:
