@@ -20,7 +20,10 @@ Scenarios (YAML written to a temporary folder; ``--workdir`` keeps them), every 
 Whole command: ``negsim solve FILE --format json`` as a process, standard output to
 ``/dev/null``, wall time and CPU time (user + system, ``os.wait4``), median
 (``statistics.median``) of ``--repeat`` runs after one untimed run. Runs use this
-environment's ``negsim`` with the bytecode cache on.
+environment's ``negsim`` with the bytecode cache on. Two floors come first: importing
+the libraries a solve of three or more parties loads (numpy, and scipy's optimize and
+spatial for the hull and its linear programs), and the whole command on a 231-package
+three-party split.
 
 Pareto filter alone, in process, on the three-party splits of resolution 81, 121, 201 and
 446 (3,321 / 7,381 / 20,301 / 99,681 points, all Pareto-optimal): ``pareto_mask`` against
@@ -157,6 +160,20 @@ def bench_solve(args: argparse.Namespace, workdir: Path) -> None:
     print(f"Whole `negsim solve FILE --format json > /dev/null`, median of {args.repeat} runs\n")
     print("| scenario | packages | wall median s | wall min s | CPU median s | target s |")
     print("|---|---:|---:|---:|---:|---:|")
+    floors = (
+        ("floor: `import numpy, scipy.optimize, scipy.spatial`", "", [sys.executable, "-c", (
+            "import numpy, scipy.optimize, scipy.spatial")]),
+        ("floor: split3 at resolution 21, ultimatum", "231", [
+            negsim, "solve", str(warm), "--format", "json"]),
+    )  # fmt: skip
+    for label, size, command in floors:
+        runs = [run_command(command) for _ in range(args.repeat)]
+        walls, cpus = [w for w, _ in runs], [c for _, c in runs]
+        print(
+            f"| {label} | {size} | {statistics.median(walls):.2f} | {min(walls):.2f} | "
+            f"{statistics.median(cpus):.2f} | |",
+            flush=True,
+        )
     for index, (label, text, target) in enumerate(solve_cases(args.seed)):
         path = workdir / f"case{index}.yaml"
         path.write_text(text, encoding="utf-8")
