@@ -106,21 +106,14 @@ def _hull(
     """The hull of the individually rational Pareto-optimal packages ``pareto_rational``
     (utilities ``points``): exact for two parties, Qhull and one LP per vertex for more."""
     utilities = space.utilities
-    counts_pareto = int(efficient.sum())
     ideal = ranges = None
     hull_positions = np.zeros(0, dtype=np.int64)
     vertices = np.zeros((space.n_parties, 0))
     vertex_positions = hull_positions
-    corners = None  # the hull's corners, when every Pareto-optimal package is rational
+    corners = None  # the hull's corners for the offers, when already known
     if pareto_rational.size:
         ideal = points.max(axis=1)
-        if pareto_rational.size == counts_pareto:  # one hull serves the offers too
-            corners = hull_corners(space, efficient)
-            vertex_positions = corners
-            if space.n_parties > 2:  # in the order of ``points``
-                vertex_positions = corners[np.lexsort((corners, -utilities[0, corners]))]
-        else:
-            vertex_positions = pareto_rational[frontier.hull_corners(points)]
+        vertex_positions, corners = _corners(space, efficient, pareto_rational, points)
         vertices = utilities[:, vertex_positions]
         if space.n_parties == 2:  # the frontier chain, first utility ascending
             hull_positions = vertex_positions[::-1]
@@ -152,6 +145,21 @@ def _lottery_gains(vertices: np.ndarray, disagreement: np.ndarray) -> bool:
         return chain.chain_level(vertices, disagreement, ones) > TOLERANCE
     found = proportional.largest_level(vertices, disagreement, ones)
     return found is not None and found[0] > TOLERANCE
+
+
+def _corners(
+    space: OutcomeSpace, efficient: np.ndarray, pareto_rational: np.ndarray, points: np.ndarray
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The positions of the corners of the hull of the Pareto-optimal individually rational
+    packages (``points``, at ``pareto_rational``), in ``points``' order; and, when every
+    Pareto-optimal package is rational, the same corners in the offer set's order (one
+    hull serves both), else None."""
+    if pareto_rational.size < np.count_nonzero(efficient):
+        return pareto_rational[frontier.hull_corners(points)], None
+    corners = hull_corners(space, efficient)
+    if space.n_parties == 2:  # the frontier chain, in the same order either way
+        return corners, corners
+    return corners[np.lexsort((corners, -space.utilities[0, corners]))], corners
 
 
 def _warnings(solutions: dict[str, Solution | None], found: Equilibrium) -> tuple[str, ...]:
