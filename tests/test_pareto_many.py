@@ -29,14 +29,14 @@ JITTER = (-2e-9, -1e-9, -6e-10, 0.0, 6e-10, 1e-9, 1.5e-9, 2e-9)
 """Offsets that put values within, at and just beyond the tolerance of a grid value."""
 
 
-def brute_force_pareto(points: np.ndarray) -> np.ndarray:
+def brute_force_pareto(points: np.ndarray, tolerance: float = TOL) -> np.ndarray:
     """The definition, vectorized over blocks of points (``O(n^2)``)."""
     n_points = points.shape[1]
     efficient = np.ones(n_points, dtype=bool)
     for start in range(0, n_points, 256):
         block = points[:, start : start + 256]
-        at_least = np.all(points[:, :, None] >= (block - TOL)[:, None, :], axis=0)
-        above = np.any(points[:, :, None] > (block + TOL)[:, None, :], axis=0)
+        at_least = np.all(points[:, :, None] >= (block - tolerance)[:, None, :], axis=0)
+        above = np.any(points[:, :, None] > (block + tolerance)[:, None, :], axis=0)
         efficient[start : start + 256] = ~np.any(at_least & above, axis=0)
     return efficient
 
@@ -146,6 +146,20 @@ def test_large_sets_equal_brute_force(n_parties: int, monkeypatch: pytest.Monkey
         monkeypatch.setattr(skyline, "ELIMINATION_MIN_POINTS", 500)
         np.testing.assert_array_equal(pareto_mask(points), expected, err_msg=name)
         monkeypatch.undo()
+
+
+@pytest.mark.parametrize("n_parties", [3, 4])
+def test_no_tolerance(n_parties: int) -> None:
+    """``tolerance=0``: plain dominance, duplicates kept, with and without champions."""
+    rng = np.random.default_rng(7)
+    grid = np.round(rng.random((n_parties, 1500)) * 4) / 4
+    points = np.concatenate([grid, grid, grid + 1e-12], axis=1)
+    expected = brute_force_pareto(points, 0.0)
+    np.testing.assert_array_equal(pareto_mask(points, 0.0), expected)
+    few = np.concatenate([grid[:, :150], grid[:, :150]], axis=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(skyline, "ELIMINATION_MIN_POINTS", 2)
+        np.testing.assert_array_equal(pareto_mask(few, 0.0), brute_force_pareto(few, 0.0))
 
 
 def test_all_efficient_sets_keep_everything() -> None:

@@ -61,7 +61,7 @@ def pareto_many(utilities: np.ndarray, tolerance: float) -> np.ndarray:
     n_parties, n_points = utilities.shape
     mask = np.zeros(n_points, dtype=bool)
     if n_points <= 1:
-        return ~mask
+        return ~mask  # champions always survive, so ``keep`` below is never empty
     keep = _survivors(utilities, 2 * tolerance)
     ranks = _ranks(utilities[:, keep], tolerance)
     if ranks is not None:
@@ -99,8 +99,9 @@ def _survivors(points: np.ndarray, margin: float | None) -> np.ndarray:
     """Indices of the points left after champions have removed those they dominate.
 
     A champion maximizes a positively weighted sum of the (rescaled) utilities over the
-    points left, so nothing dominates it. On ranks (``margin`` None) a point goes when a
-    champion dominates it: dominance is then transitive, so whatever a removed point
+    points left, so nothing dominates it. On ranks (``margin`` None), or with no
+    tolerance, a point goes when a champion dominates it: dominance is then transitive,
+    so whatever a removed point
     dominates a champion dominates too. On values, where the tolerance makes dominance
     intransitive, a point goes only when a champion beats it by ``margin`` (twice the
     tolerance) for every party: ``c >= j + 2t`` and ``j >= i - t`` give ``c >= i + t``,
@@ -134,9 +135,9 @@ def _survivors(points: np.ndarray, margin: float | None) -> np.ndarray:
 
 
 def _beaten(points: np.ndarray, champion: np.ndarray, margin: float | None) -> np.ndarray:
-    """Which columns ``champion`` dominates (ranks, ``margin`` None), or beats by at least
-    ``margin`` for every party (values)."""
-    if margin is None:
+    """Which columns ``champion`` dominates (ranks, ``margin`` None, or no tolerance), or
+    beats by at least ``margin`` for every party (values)."""
+    if not margin:
         beaten = points[0] <= champion[0]
         differs = points[0] != champion[0]
         for party in range(1, points.shape[0]):
