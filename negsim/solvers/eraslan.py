@@ -66,7 +66,7 @@ from negsim.solvers.alternating import Preferences
 from negsim.solvers.convergence import Convergence
 from negsim.solvers.pie import Pie, Terms, stationary_terms
 
-BISECTION_STEPS = 200
+ROOT_STEPS = 200
 """Cap of each root search (Brent's method; bisection alone needs about 60 steps)."""
 TINY = 1e-300
 """The lowest marginal price tried (a zero price: the partners cost nothing)."""
@@ -178,7 +178,7 @@ def _root(function: Callable[[float], float], low: float, high: float) -> float:
         high,
         xtol=PRECISION,
         rtol=4 * np.finfo(float).eps,
-        maxiter=BISECTION_STEPS,
+        maxiter=ROOT_STEPS,
         disp=False,
     )
     return float(found)
@@ -201,7 +201,7 @@ def _marginal_price(market: _Market) -> tuple[float, int] | None:
         xtol=PRECISION,
         rtol=4 * np.finfo(float).eps,
         full_output=True,
-        maxiter=BISECTION_STEPS,
+        maxiter=ROOT_STEPS,
         disp=False,
     )
     theta = float(found)
@@ -212,13 +212,20 @@ def _marginal_price(market: _Market) -> tuple[float, int] | None:
 
 @dataclass(frozen=True)
 class _Statuses:
-    cheap: np.ndarray  # L: bought by every other proposer
-    tied: np.ndarray  # T: priced at theta
-    pinned: np.ndarray  # T at its outside option: theta equals it, its value is free
-    floor: np.ndarray  # L at its outside option
+    """Boolean masks ``(n_parties,)``: ``cheap`` (L, priced below the marginal price),
+    ``tied`` (T, priced at it; the rest are priced above it), ``pinned`` (tied at its
+    outside option, which is the marginal price: its value is free) and ``floor`` (cheap
+    at its outside option)."""
+
+    cheap: np.ndarray
+    tied: np.ndarray
+    pinned: np.ndarray
+    floor: np.ndarray
 
 
 def _statuses(market: _Market, theta: float, cost: float) -> _Statuses:
+    """Each party's status at the marginal price ``theta`` and cost ``K`` (the module
+    docstring), prices within :data:`STATUS_MARGIN` of ``theta`` counting as tied."""
     t = market.terms
     cheap_price = market.cheap_price(theta, cost)
     cheap = cheap_price < theta - STATUS_MARGIN
@@ -385,7 +392,7 @@ def _transport(
     return block
 
 
-def check(
+def _check(
     terms: Terms, r: np.ndarray, partners: int, x: np.ndarray, inclusion: np.ndarray
 ) -> tuple[np.ndarray, float, np.ndarray]:
     """The fixed-point check, in shares: each party's error ``|x - E[share]|`` and each
@@ -397,7 +404,7 @@ def check(
     paid = inclusion @ prices
     cheapest = np.array([np.sort(np.delete(prices, k))[:partners].sum() for k in range(n)])
     own = 1.0 - paid
-    deals = own >= terms.stay(x) - TOLERANCE
+    deals = (own >= terms.stay(x) - TOLERANCE) & (own >= -TOLERANCE)
     share = r * own + (r @ inclusion) * prices
     return np.abs(x - share), float(np.max(paid - cheapest)), deals
 
@@ -423,7 +430,7 @@ def stationary_pie(
     theta, _, x, rho = solved
     rho = np.clip(rho, 0.0, 1.0 - market.r)
     inclusion, fitting = _mixing(market.r, status, rho, theta, partners)
-    error, overpaid, deals = check(terms, market.r, partners, x, inclusion)
+    error, overpaid, deals = _check(terms, market.r, partners, x, inclusion)
     if not np.all(deals | (market.r <= 0)):
         return None
     residual = float(max(np.max(error * pie.span), overpaid * float(pie.span.max()), 0.0))

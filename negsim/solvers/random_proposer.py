@@ -100,6 +100,23 @@ def _round(
     return expected, plays
 
 
+def _round_values(
+    offers: OfferSet,
+    pie: Pie | None,
+    prefs: Preferences,
+    recognition: np.ndarray,
+    continuation: np.ndarray | None,
+    round_index: int,
+    partners: int,
+) -> np.ndarray:
+    """:func:`_round`'s values alone (on a pie, without building the offers)."""
+    if pie is None:
+        return _round(offers, pie, prefs, recognition, continuation, round_index, partners)[0]
+    kind: RejectionKind = "last_round" if continuation is None else "expected"
+    rejection = rejection_values(prefs, continuation, round_index, kind=kind)
+    return round_values(pie, rejection, partners, recognition)
+
+
 def random_proposer(
     offers: OfferSet,
     prefs: Preferences,
@@ -113,15 +130,10 @@ def random_proposer(
     pie = pie_of(offers)
     if deadline is not None:
         continuation: np.ndarray | None = None
-        for round_index in range(deadline - 1, 0, -1):  # the later rounds: values only
-            if pie is None:
-                continuation = _round(
-                    offers, pie, prefs, recognition, continuation, round_index, partners
-                )[0]
-                continue
-            kind: RejectionKind = "last_round" if continuation is None else "expected"
-            rejection = rejection_values(prefs, continuation, round_index, kind=kind)
-            continuation = round_values(pie, rejection, partners, recognition)
+        for round_index in range(deadline - 1, 0, -1):  # the rounds after the first
+            continuation = _round_values(
+                offers, pie, prefs, recognition, continuation, round_index, partners
+            )
         continuation, plays = _round(offers, pie, prefs, recognition, continuation, 0, partners)
         method = "backward induction over rounds, expectations over recognition"
         return RandomProposerSolution(continuation, plays, method)
