@@ -15,7 +15,7 @@ Target: 15 parties in under 1 s.
 
 Usage::
 
-    python benchmarks/bench_random_proposer.py [--repeat 7] [--rounds 100] [--sizes 3 9 15]
+    python benchmarks/bench_random_proposer.py [--repeat 7] [--rounds 100] [--sizes 3 9 15 25]
 """
 
 from __future__ import annotations

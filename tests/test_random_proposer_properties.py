@@ -122,14 +122,16 @@ def test_stationary_values_are_a_fixed_point_of_best_replies(
     n: int, rule: str, common: bool, data: Any
 ) -> None:
     """Eraslan's game: a unit pie, recognition and discounts drawn at random (a common
-    discount, or one per party); the checks of the module docstring. The pie is shared at
-    once, so the values add up to 1, and parties alike get alike."""
+    discount, or one per party; 1, no discounting, included); the checks of the module
+    docstring. The pie is shared at once, so the values add up to 1, and parties alike get
+    alike."""
     recognition = recognition_vector(data, n)
+    factor = st.one_of(st.just(1.0), st.floats(0.3, 0.99))  # 1: the format's default
     if common:
-        discount = np.full(n, data.draw(st.floats(0.3, 0.99), label="discount"))
+        discount = np.full(n, data.draw(factor, label="discount"))
     else:
         discount = np.asarray(
-            data.draw(st.lists(st.floats(0.3, 0.99), min_size=n, max_size=n), label="discounts")
+            data.draw(st.lists(factor, min_size=n, max_size=n), label="discounts")
         )
     prefs = Preferences(discount, np.zeros(n), np.zeros(n), np.full(n, np.nan), 0.0)
     low, span = np.zeros(n), np.ones(n)

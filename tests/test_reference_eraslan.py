@@ -153,6 +153,30 @@ def test_unanimity_payoffs_equal_recognition() -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# No discounting (the format's default discount, 1)
+
+PATIENT_MAJORITY = ERASLAN.replace("discount: 0.9", "discount: 1.0")
+PATIENT_UNANIMITY = UNANIMITY.replace("discount: 0.9", "discount: 1.0")
+
+# Majority, by hand as above with delta = 1: y = 0.6 (1 - x), y + 2x = 1 => x = 2/7,
+# y = 3/7; x = 0.3 (1 - x) + (0.6 p + 0.1) x => 2 = 1.5 + 1.2 p + 0.2 => p = 1/4.
+# Unanimity: with delta = 1 every division is stationary (v_i = r_i (1 - sum_{j != i} v_j) +
+# (1 - r_i) v_i holds whenever sum v = 1); negsim reports the limit of ever longer deadlines
+# (value iteration from zero values: a proposer keeps the pie in the last round, so v = r,
+# and v = r is a fixed point), which is also the limit of v_i = r_i as delta -> 1.
+
+
+def test_no_discounting_majority_mixes_and_unanimity_pays_recognition() -> None:
+    parties = ["m1", "m2", "m3"]
+    majority = solved(PATIENT_MAJORITY)
+    assert vector(majority["payoffs"], parties) == close([3 / 7, 2 / 7, 2 / 7])
+    assert majority["proposals"][0]["partners"] == {"m2": close(0.25), "m3": close(0.75)}
+    unanimity = solved(PATIENT_UNANIMITY)
+    assert vector(unanimity["payoffs"], parties) == close([0.6, 0.3, 0.1])
+    assert unanimity["convergence"]["method"] == "stationary values by value iteration"
+
+
+# --------------------------------------------------------------------------------------------
 # NP-01 (Baron & Ferejohn 1989, closed rule), symmetric: uniform mixing, any odd size
 
 

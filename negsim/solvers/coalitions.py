@@ -100,8 +100,9 @@ def coalition_lottery(marginals: np.ndarray, proposer: int) -> list[tuple[tuple[
     left, lottery = 1.0, []
     while left > CERTAIN and owed:
         forced = [j for j in order if owed.get(j, 0.0) >= left - CERTAIN]
+        forced = sorted(forced, key=lambda j: -owed[j])[:size]  # rounding may force more
         others = [j for j in order if j in owed and j not in forced]
-        chosen = forced + others[: max(size - len(forced), 0)]
+        chosen = sorted(forced + others[: size - len(forced)], key=order.index)
         outside = [owed[j] for j in owed if j not in chosen]
         weight = min(min(owed[j] for j in chosen), left - max(outside, default=0.0))
         weight = min(max(weight, 0.0), left)

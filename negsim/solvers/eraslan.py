@@ -35,9 +35,14 @@ rejection) and that check's residual is reported.
 
 Eraslan (2002) shows that with discounting the stationary payoffs are unique, so the
 solution found is the answer. With breakdown risk, costs and outside options the same
-equations hold and the solution is checked the same way. When a proposer would rather let
-its offer fail (a rejection worth more to it than what it can keep), or the prices exceed
-the pie, the method does not apply and returns None.
+equations hold and the solution is checked the same way. The method does not apply, and
+returns None, when a proposer would rather let its offer fail (a rejection worth more to
+it than what it can keep), when the prices exceed the pie, and when the linear system is
+singular. Parties priced at the same outside option, the marginal price, can share the
+places at that price in many ways, each a stationary equilibrium with its own payoffs;
+the one reported has them bought with equal probability. (Under unanimity with parties
+who neither discount nor risk breakdown any division is stationary: the caller does not
+use this method then.)
 
 References
 ----------
@@ -61,7 +66,7 @@ from negsim.solvers.alternating import Preferences
 from negsim.solvers.convergence import Convergence
 from negsim.solvers.pie import Pie, Terms, stationary_terms
 
-BISECTION_STEPS = 200
+ROOT_STEPS = 200
 """Cap of each root search (Brent's method; bisection alone needs about 60 steps)."""
 TINY = 1e-300
 """The lowest marginal price tried (a zero price: the partners cost nothing)."""
@@ -74,7 +79,7 @@ STATUS_MARGIN = 1e-11
 """Prices within this (shares) of the marginal price count as tied with it."""
 SINGULAR = 1e12
 """Condition number above which the statuses' linear system is treated as singular."""
-FITTING_STEPS = 2000
+FITTING_STEPS = 200
 """Cap of the proportional fitting of the proposers' mixing probabilities."""
 FITTING_TOLERANCE = 1e-14
 """The fitting stops once every probability of being bought is met within this."""
@@ -173,7 +178,7 @@ def _root(function: Callable[[float], float], low: float, high: float) -> float:
         high,
         xtol=PRECISION,
         rtol=4 * np.finfo(float).eps,
-        maxiter=BISECTION_STEPS,
+        maxiter=ROOT_STEPS,
         disp=False,
     )
     return float(found)
@@ -196,7 +201,7 @@ def _marginal_price(market: _Market) -> tuple[float, int] | None:
         xtol=PRECISION,
         rtol=4 * np.finfo(float).eps,
         full_output=True,
-        maxiter=BISECTION_STEPS,
+        maxiter=ROOT_STEPS,
         disp=False,
     )
     theta = float(found)
@@ -207,13 +212,20 @@ def _marginal_price(market: _Market) -> tuple[float, int] | None:
 
 @dataclass(frozen=True)
 class _Statuses:
-    cheap: np.ndarray  # L: bought by every other proposer
-    tied: np.ndarray  # T: priced at theta
-    pinned: np.ndarray  # T at its outside option: theta equals it, its value is free
-    floor: np.ndarray  # L at its outside option
+    """Boolean masks ``(n_parties,)``: ``cheap`` (L, priced below the marginal price),
+    ``tied`` (T, priced at it; the rest are priced above it), ``pinned`` (tied at its
+    outside option, which is the marginal price: its value is free) and ``floor`` (cheap
+    at its outside option)."""
+
+    cheap: np.ndarray
+    tied: np.ndarray
+    pinned: np.ndarray
+    floor: np.ndarray
 
 
 def _statuses(market: _Market, theta: float, cost: float) -> _Statuses:
+    """Each party's status at the marginal price ``theta`` and cost ``K`` (the module
+    docstring), prices within :data:`STATUS_MARGIN` of ``theta`` counting as tied."""
     t = market.terms
     cheap_price = market.cheap_price(theta, cost)
     cheap = cheap_price < theta - STATUS_MARGIN
@@ -226,10 +238,12 @@ def _statuses(market: _Market, theta: float, cost: float) -> _Statuses:
     return _Statuses(cheap, tied, pinned, floor)
 
 
-def _exact(market: _Market, status: _Statuses) -> tuple[float, float, np.ndarray, np.ndarray]:
+def _exact(
+    market: _Market, status: _Statuses
+) -> tuple[float, float, np.ndarray, np.ndarray] | None:
     """The linear system of the statuses: unknowns ``theta``, ``K``, every ``x`` and, for
     each tied party, ``y = rho * theta`` (what it is paid on average). Returns ``(theta,
-    K, x, rho)``."""
+    K, x, rho)``, or None when the system is singular."""
     t, r, s, n = market.terms, market.r, market.s, market.r.shape[0]
     tied = np.flatnonzero(status.tied)
     cheap = np.flatnonzero(status.cheap)
@@ -257,10 +271,13 @@ def _exact(market: _Market, status: _Statuses) -> tuple[float, float, np.ndarray
         else:  # x = r (1 - K) + y (y = 0 above theta)
             matrix[row, 1], rhs[row] = r[i], r[i]
         row += 1
+    first_pinned = None
     for k, i in enumerate(tied.tolist()):
         matrix[1 + i, 2 + n + k] = -1.0  # the x row of party i gets -y
-        if status.pinned[i]:
-            matrix[row, 0], rhs[row] = 1.0, t.floor[i]
+        if status.pinned[i] and first_pinned is None:
+            matrix[row, 0], rhs[row], first_pinned = 1.0, t.floor[i], k
+        elif status.pinned[i]:  # tied at the same option: bought as often as the first
+            matrix[row, 2 + n + k], matrix[row, 2 + n + first_pinned] = 1.0, -1.0
         else:  # its price is theta
             matrix[row, 2 + i], matrix[row, 0], rhs[row] = t.slope[i], -1.0, -t.base[i]
         row += 1
@@ -268,43 +285,15 @@ def _exact(market: _Market, status: _Statuses) -> tuple[float, float, np.ndarray
     demand = (s - cheap.size) * r.sum() + r[cheap].sum()
     matrix[row, 2 + n : 2 + n + tied.size] = 1.0
     matrix[row, 0] = -demand
-    if np.linalg.cond(matrix) < SINGULAR:
-        solution = np.linalg.solve(matrix, rhs)
-    else:  # parties tied at an outside option (or at a zero price) share the places freely
-        solution = _feasible(matrix, rhs, tied, r)
+    if not np.linalg.cond(matrix) < SINGULAR:
+        return None  # the values are not pinned down (module docstring)
+    solution = np.linalg.solve(matrix, rhs)
     theta, cost, x = float(solution[0]), float(solution[1]), solution[2 : 2 + n]
     rho = np.zeros(n)
     rho[status.cheap] = 1.0 - r[status.cheap]
     if theta > 0:
         rho[tied] = solution[2 + n :] / theta
     return theta, cost, x, rho
-
-
-def _feasible(matrix: np.ndarray, rhs: np.ndarray, tied: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """A solution of a singular system of :func:`_exact` with ``0 <= y <= (1 - r) theta``
-    for the tied parties and ``theta >= 0`` (a linear program)."""
-    from negsim.solvers.lp import solve_lp
-
-    size = matrix.shape[0]
-    n = size - 2 - tied.size
-    upper = np.zeros((tied.size, size))
-    upper[np.arange(tied.size), 2 + n + np.arange(tied.size)] = 1.0
-    upper[:, 0] = -(1.0 - r[tied])
-    bounds: list[tuple[float | None, float | None]] = [(None, None)] * size
-    bounds[0] = (0.0, None)
-    for k in range(tied.size):
-        bounds[2 + n + k] = (0.0, None)
-    result = solve_lp(
-        np.zeros(size),
-        upper=upper if tied.size else None,
-        upper_bounds=np.zeros(tied.size) if tied.size else None,
-        equality=matrix,
-        equality_bounds=rhs,
-        bounds=bounds,
-    )
-    if result.status != 0:
-        return np.linalg.lstsq(matrix, rhs, rcond=None)[0]
-    return np.asarray(result.x, dtype=float)
 
 
 def _places(status: _Statuses, partners: int) -> np.ndarray:
@@ -403,7 +392,7 @@ def _transport(
     return block
 
 
-def check(
+def _check(
     terms: Terms, r: np.ndarray, partners: int, x: np.ndarray, inclusion: np.ndarray
 ) -> tuple[np.ndarray, float, np.ndarray]:
     """The fixed-point check, in shares: each party's error ``|x - E[share]|`` and each
@@ -415,7 +404,7 @@ def check(
     paid = inclusion @ prices
     cheapest = np.array([np.sort(np.delete(prices, k))[:partners].sum() for k in range(n)])
     own = 1.0 - paid
-    deals = own >= terms.stay(x) - TOLERANCE
+    deals = (own >= terms.stay(x) - TOLERANCE) & (own >= -TOLERANCE)
     share = r * own + (r @ inclusion) * prices
     return np.abs(x - share), float(np.max(paid - cheapest)), deals
 
@@ -435,10 +424,13 @@ def stationary_pie(
     status = _statuses(market, theta, market.cost(theta))
     if status.cheap.sum() > partners:
         return None
-    theta, _, x, rho = _exact(market, status)
+    solved = _exact(market, status)
+    if solved is None:
+        return None
+    theta, _, x, rho = solved
     rho = np.clip(rho, 0.0, 1.0 - market.r)
     inclusion, fitting = _mixing(market.r, status, rho, theta, partners)
-    error, overpaid, deals = check(terms, market.r, partners, x, inclusion)
+    error, overpaid, deals = _check(terms, market.r, partners, x, inclusion)
     if not np.all(deals | (market.r <= 0)):
         return None
     residual = float(max(np.max(error * pie.span), overpaid * float(pie.span.max()), 0.0))

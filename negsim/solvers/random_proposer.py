@@ -13,10 +13,12 @@ rejecting, unless a rejection is worth more to it. Which method finds the equili
   offers that may be lotteries, :mod:`negsim.solvers.pie`): the stationary equilibrium
   solved directly, with each proposer mixing over equally cheap partners with the
   probabilities that make the values consistent (:mod:`negsim.solvers.eraslan`; Eraslan
-  2002 shows the stationary payoffs are unique);
+  2002 shows the stationary payoffs are unique when parties discount);
 * **no deadline, other offer sets** (single packages, several issues, non-linear values),
-  or a pie where some proposer would rather let its offer fail: value iteration from
-  ``v = 0``, tied coalitions picked uniformly. When the cheapest coalitions keep
+  a pie where some proposer would rather let its offer fail, or a pie under unanimity
+  with perfectly patient parties (whose stationary values are not unique): value
+  iteration from ``v = 0`` (the limit of ever longer deadlines), tied coalitions picked
+  uniformly. When the cheapest coalitions keep
   switching, the proposers must mix; :mod:`negsim.solvers.mixing` then solves for the
   values and mixing probabilities from the coalitions the iteration visited, and fails
   with :class:`~negsim.solvers.convergence.ConvergenceError` (saying what to set instead)
@@ -98,6 +100,23 @@ def _round(
     return expected, plays
 
 
+def _round_values(
+    offers: OfferSet,
+    pie: Pie | None,
+    prefs: Preferences,
+    recognition: np.ndarray,
+    continuation: np.ndarray | None,
+    round_index: int,
+    partners: int,
+) -> np.ndarray:
+    """:func:`_round`'s values alone (on a pie, without building the offers)."""
+    if pie is None:
+        return _round(offers, pie, prefs, recognition, continuation, round_index, partners)[0]
+    kind: RejectionKind = "last_round" if continuation is None else "expected"
+    rejection = rejection_values(prefs, continuation, round_index, kind=kind)
+    return round_values(pie, rejection, partners, recognition)
+
+
 def random_proposer(
     offers: OfferSet,
     prefs: Preferences,
@@ -111,23 +130,28 @@ def random_proposer(
     pie = pie_of(offers)
     if deadline is not None:
         continuation: np.ndarray | None = None
-        for round_index in range(deadline - 1, 0, -1):  # the later rounds: values only
-            if pie is None:
-                continuation = _round(
-                    offers, pie, prefs, recognition, continuation, round_index, partners
-                )[0]
-                continue
-            kind: RejectionKind = "last_round" if continuation is None else "expected"
-            rejection = rejection_values(prefs, continuation, round_index, kind=kind)
-            continuation = round_values(pie, rejection, partners, recognition)
+        for round_index in range(deadline - 1, 0, -1):  # the rounds after the first
+            continuation = _round_values(
+                offers, pie, prefs, recognition, continuation, round_index, partners
+            )
         continuation, plays = _round(offers, pie, prefs, recognition, continuation, 0, partners)
         method = "backward induction over rounds, expectations over recognition"
         return RandomProposerSolution(continuation, plays, method)
-    if pie is not None:
+    if pie is not None and not _indeterminate(prefs, partners):
         found = stationary_pie(pie, prefs, recognition, partners)
         if found is not None:
             return _pie_solution(pie, prefs, found.values, found.inclusion, found.convergence)
     return _value_iteration(offers, pie, prefs, recognition, partners, max_iterations)
+
+
+def _indeterminate(prefs: Preferences, partners: int) -> bool:
+    """Whether the stationary values may not be unique: under unanimity, when some party
+    is perfectly patient (it neither discounts nor risks breakdown), any division among
+    such parties is stationary. Value iteration from zero values then picks the limit of
+    ever longer deadlines (with no impatience at all, each party's recognition
+    probability)."""
+    patient = (1 - prefs.breakdown_risk) * prefs.discount >= 1
+    return bool(patient.any()) and partners >= prefs.n_parties - 1
 
 
 def _pie_solution(
