@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from negsim.solvers.monotone import segments
 from negsim.solvers.screening_model import ScreeningProblem
 from negsim.solvers.screening_plan import LEFT, RIGHT, Plan
 from negsim.solvers.screening_round import (
@@ -31,7 +30,6 @@ from negsim.solvers.screening_round import (
     best_cutoffs,
     build_columns,
     noise,
-    objective_at,
     tie,
 )
 
@@ -147,34 +145,7 @@ def _resolve(stage: Stage, cols: Columns, knots: Knots, left: np.ndarray, right:
         & (between.cutoff > low + SAME)
         & (between.cutoff < high - SAME)
     )
-    return at, a, b, between, ~rise  # & _dips(stage, cols, at, low, high, level)
-
-
-def _dips(
-    stage: Stage, cols: Columns, at: np.ndarray, low: np.ndarray, high: np.ndarray,
-    level: np.ndarray,
-) -> np.ndarray:  # fmt: skip
-    """Whether the objective at state ``at`` falls below ``level`` somewhere strictly
-    between the cutoffs ``low`` and ``high``: two separate optima, not one that moves
-    continuously from a kink (where the branches only touch)."""
-    first = np.searchsorted(cols.at, low, side="right")
-    count = np.maximum(np.searchsorted(cols.at, high, side="left") - first, 0)
-    owner, k = segments(first, count)
-    inside = np.minimum(
-        cols.objective(k, at[owner], LEFT), cols.objective(k, at[owner], RIGHT)
-    )
-    # midpoints of the gaps between low, the columns inside, and high
-    ends = np.concatenate([low, cols.at[k], high])
-    who = np.concatenate([np.arange(at.size), owner, np.arange(at.size)])
-    order = np.lexsort((ends, who))
-    ends, who = ends[order], who[order]
-    same = who[1:] == who[:-1]
-    middle = 0.5 * (ends[1:] + ends[:-1])[same]
-    gaps = who[1:][same]
-    values = np.concatenate([inside, objective_at(cols, middle, at[gaps])])
-    lowest = np.full(at.size, np.inf)
-    np.minimum.at(lowest, np.concatenate([owner, gaps]), values)
-    return lowest < level - noise(level)
+    return at, a, b, between, ~rise
 
 
 def _apply_switches(knots: Knots, left, right, at, a: Branch, b: Branch) -> Knots:
