@@ -130,8 +130,8 @@ class Columns:
     def objective(self, k: np.ndarray, s: np.ndarray, side: int) -> np.ndarray:
         """``f(c_k; s)``; ``C(s)`` at ``c_k == s`` (nobody accepts)."""
         reach = self.at[k] - s
-        gain = np.where(reach > 0, reach * self.gain[k, side], 0.0)
-        return gain + self.rest[k]
+        gain = np.where(reach > 0, self.gain[k, side], 0.0)
+        return np.maximum(reach, 0.0) * gain + self.rest[k]
 
 
 def _special_cutoffs(problem: ScreeningProblem, points: np.ndarray, offer: np.ndarray):
@@ -193,13 +193,14 @@ def _cell(cols: Columns, j: np.ndarray, s: np.ndarray) -> np.ndarray:
     g0, g1 = cols.gain[j, RIGHT], cols.gain[j + 1, LEFT]
     c0, c1 = cols.rest[j], cols.rest[j + 1]
     m0, m1 = length * cols.rest_slope[j, RIGHT], length * cols.rest_slope[j + 1, LEFT]
-    step = g1 - g0
-    return np.stack([
-        reach * g0 + c0,
-        reach * step + length * g0 + m0,
-        length * step - 3 * c0 - 2 * m0 + 3 * c1 - m1,
-        2 * c0 + m0 - 2 * c1 + m1,
-    ])  # fmt: skip
+    with np.errstate(invalid="ignore"):
+        step = g1 - g0
+        return np.stack([
+            reach * g0 + c0,
+            reach * step + length * g0 + m0,
+            length * step - 3 * c0 - 2 * m0 + 3 * c1 - m1,
+            2 * c0 + m0 - 2 * c1 + m1,
+        ])  # fmt: skip
 
 
 def _cubic_value(coef: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -230,7 +231,8 @@ def _cell_peak(
     q = -(c + np.copysign(np.sqrt(np.maximum(disc, 0.0)), c))
     with np.errstate(divide="ignore", invalid="ignore"):
         roots = np.stack([q / (3 * d), b / q])
-    is_max = (2 * c + 6 * d * roots < 0) & (roots > start) & (roots < 1) & np.isfinite(roots)
+        is_max = (2 * c + 6 * d * roots < 0) & (roots > start) & (roots < 1)
+    is_max &= np.isfinite(roots)
     w = np.where(is_max[0], roots[0], np.where(is_max[1], roots[1], 0.5))
     peak = finite & (disc >= 0) & is_max.any(axis=0)
     at = cols.at
