@@ -73,6 +73,16 @@ class Plan:
         between = (1 - w) * self.offer[left, RIGHT] + w * self.offer[index, LEFT]
         return np.where(exact, self.offer[index, side], between)
 
+    def offers_at(self, at: np.ndarray) -> np.ndarray:
+        """``P`` at the points ``at``, ``(n, 2)``: at a knot its two sides, elsewhere the
+        linear interpolation twice."""
+        index, exact, w = self._locate(at)
+        left = np.maximum(index - 1, 0)
+        between = (1 - w) * self.offer[left, RIGHT] + w * self.offer[index, LEFT]
+        result = np.repeat(between[:, None], 2, axis=1)
+        result[exact] = self.offer[index[exact]]
+        return result
+
     def value_at(self, at: np.ndarray) -> np.ndarray:
         """``G`` at the points ``at`` (continuous; cubic Hermite between knots)."""
         index, exact, w = self._locate(at)

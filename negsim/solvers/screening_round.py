@@ -81,6 +81,23 @@ class Stage:
         waiting = problem.responder_discount * (self.following.offer_at(at, side) + a)
         return p * d + (1 - p) * (waiting - cost) - a
 
+    def both_offers(self, at: np.ndarray) -> np.ndarray:
+        """``v_t(c)`` for the type at each cutoff from the left and from the right
+        ``(n, 2)`` (they differ at the ends of atoms and at the next round's switches)."""
+        problem = self.problem
+        d, a = problem.types_at(at, right=False)
+        if problem.atoms:
+            d_right, a_right = problem.types_at(at, right=True)
+            d, a = np.stack([d, d_right], axis=1), np.stack([a, a_right], axis=1)
+        else:
+            d, a = d[:, None], a[:, None]
+        if self.following is None:
+            return np.broadcast_to(d - a, (at.size, 2)).copy()
+        p = problem.breakdown_risk
+        cost = problem.responder_cost / problem.responder_discount**self.t
+        waiting = problem.responder_discount * (self.following.offers_at(at) + a)
+        return p * d + (1 - p) * (waiting - cost) - a
+
     def _flow(self) -> float:
         """What each unit of mass that rejects adds this round, besides ``G_{t+1}``."""
         problem = self.problem
@@ -158,7 +175,7 @@ def build_columns(stage: Stage, points: np.ndarray, special: np.ndarray) -> Colu
     """The round's columns: ``points`` (the grid and the next round's knots; ``special``
     where the objective is not smooth) and the cutoffs where ``v_t`` meets a package."""
     problem = stage.problem
-    offer = np.stack([stage.offers(points, LEFT), stage.offers(points, RIGHT)], axis=1)
+    offer = stage.both_offers(points)
     cut, level = _special_cutoffs(problem, points, offer)
     on_point = np.isin(cut, points)
     special = special | np.isin(points, cut[on_point]) | (offer[:, LEFT] != offer[:, RIGHT])

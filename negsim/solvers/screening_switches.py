@@ -46,19 +46,24 @@ class Knots:
 
     @classmethod
     def from_choice(cls, stage: Stage, choice: Choice) -> Knots:
+        """Knots at the chosen states: the offer and the slope ``-pi`` of a cutoff that
+        sells; selling to nobody, the marginal type's price of waiting and ``C_t'``."""
         s = choice.state
         lowest = stage.problem.frontier_responder[0]
-        sides = (LEFT, RIGHT)
-        offer = [np.where(choice.accepts, np.maximum(choice.offer, lowest),
-                          stage.offers(s, side)) for side in sides]  # fmt: skip
-        slope = [np.where(choice.accepts, -choice.gain, stage.rest_slope(s, side))
-                 for side in sides]  # fmt: skip
+        offer = np.repeat(np.maximum(choice.offer, lowest)[:, None], 2, axis=1)
+        slope = np.repeat(-choice.gain[:, None], 2, axis=1)
+        waits = np.flatnonzero(~choice.accepts)
+        if waits.size:
+            at = s[waits]
+            offer[waits] = stage.both_offers(at)
+            slope[waits] = np.stack([stage.rest_slope(at, LEFT), stage.rest_slope(at, RIGHT)],
+                                    axis=1)  # fmt: skip
         return cls(
             s.copy(),
             np.stack([choice.cutoff, choice.cutoff], axis=1),
-            np.stack(offer, axis=1),
+            offer,
             choice.value.copy(),
-            np.stack(slope, axis=1),
+            slope,
         )
 
     def extend(self, other: Knots) -> None:
@@ -232,7 +237,9 @@ def solve_round(
     order = np.argsort(knots.state, kind="stable")
     states = knots.state[order]
     rough_knots = np.isin(states, np.union1d(inherited, uneven))
-    offer = smooth_offers(states, knots.cutoff[order], knots.offer[order], rough_knots, nodes)
+    offer = knots.offer[order]
+    if not problem.steps:  # with single packages the slope of P never enters a choice
+        offer = smooth_offers(states, knots.cutoff[order], offer, rough_knots, nodes)
     plan = Plan(
         states, knots.cutoff[order], offer, knots.value[order], knots.slope[order], rough_knots
     )
@@ -275,7 +282,8 @@ def smooth_offers(
     times larger; over many rounds they grow without bound. On each run of grid states
     between rough knots where the proposer sells at an interior cutoff, ``P`` is replaced
     by a local cubic least-squares fit over a window of fixed mass (Savitzky & Golay
-    1964): cubic pieces of ``P`` are kept exactly, rounding is averaged out."""
+    1964): cubic pieces of ``P`` are kept exactly, rounding is averaged out. (With single
+    packages ``pi`` is flat between its steps and the slope of ``P`` never enters.)"""
     selling = (cutoff[:, LEFT] > states) & (offer[:, LEFT] == offer[:, RIGHT])
     breaks = rough | ~selling
     member = ~breaks & np.isin(states, nodes)
@@ -288,8 +296,8 @@ def smooth_offers(
     ends = np.r_[starts[1:], labels.size]
     for start, end in zip(starts, ends, strict=True):
         inside = positions[start:end]
-        if inside.size < 7:
-            continue
+        if inside.size < 7 or cutoff[inside[0], LEFT] == cutoff[inside[-1], LEFT]:
+            continue  # too short to smooth, or the same cutoff throughout
         smoothed = _smooth_run(offer[inside, LEFT], half)
         span = np.arange(inside[0], inside[-1] + 1)
         between = span[~breaks[span]]
