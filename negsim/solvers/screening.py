@@ -40,7 +40,7 @@ Fearon, J. D. (1995). Rationalist Explanations for War. International Organizati
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -80,6 +80,14 @@ class ScreeningSolution:
     planned_value: float
     """The proposer's value from the backward induction (``G`` at round 0, state 0); it
     differs from ``proposer_value`` (the path's) only by the grid's interpolation."""
+    rounds: tuple[tuple[Plan, Columns, Stage], ...] = field(default=(), repr=False)
+    """Each round's plan, searched cutoffs and economics (:meth:`threshold`)."""
+
+    def threshold(self, t: int, cutoffs: np.ndarray) -> np.ndarray:
+        """``v_t(c)``: the least base utility that the type at each cutoff (from the left)
+        accepts in round ``t``, when rejecting leads to state ``c`` in round ``t + 1``: the
+        responder types' equilibrium strategy (they accept an offer at least this good)."""
+        return self.rounds[t][2].both_offers(np.asarray(cutoffs, dtype=float))[:, LEFT]
 
 
 def _grid(problem: ScreeningProblem) -> tuple[np.ndarray, np.ndarray]:
@@ -157,6 +165,7 @@ def _path(problem: ScreeningProblem, rounds: list[tuple[Plan, Columns, Stage]]) 
         accept_round=accept_round,
         type_acceptance=acceptance,
         planned_value=float(rounds[0][0].value[0]),
+        rounds=tuple(rounds),
     )
 
 
