@@ -293,6 +293,12 @@ class Screening:
     offer_mixes: tuple[tuple[MixMember, ...], ...]
     stated_type_round: int | None
     expected_payoffs: np.ndarray
+    offer_chances: tuple[float, ...] = ()
+    """Per round, the chance that ``offer_utilities[t]`` is the offer made there, given the
+    round is reached (1 unless the proposer mixes)."""
+    alternatives: tuple[tuple[tuple[float, np.ndarray | None, tuple[MixMember, ...]], ...], ...] = ()
+    """Per round, the other offers the proposer may make when it mixes: ``(chance,
+    utilities, mix)``."""
     type_values: np.ndarray | None = None
     """For discrete (``choice``) types: each type's value of the private parameter, in the
     order of ``solution.type_acceptance``; None for a continuous distribution."""
@@ -340,6 +346,15 @@ class Screening:
                 "accept_probability": float(self.solution.accept_probability[t]),
                 "type_acceptance": None if self.type_values is None else [
                     {"value": v, "probability": p} for v, p in self.type_acceptance(t)],
+                "probability": self.offer_chances[t] if self.offer_chances else 1.0,
+                "alternatives": [
+                    {"probability": chance,
+                     "utilities": None if other is None else {
+                         name: float(u) + 0.0 for name, u in zip(names, other, strict=True)},
+                     "package": mix_package(self.space, other_mix),
+                     "mix": mix_records(self.space, other_mix)}
+                    for chance, other, other_mix in (self.alternatives[t] if self.alternatives
+                                                     else ())],
             })  # fmt: skip
         return {
             "proposer": names[self.proposer],

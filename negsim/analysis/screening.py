@@ -149,14 +149,18 @@ def screening(
     )
     setting = _Setting(private.parameter, stated_d, stated_party.agreement_value, base)
     problem, solution = _solve(private.distribution, setting)
-    offer_utilities: list[np.ndarray | None] = []
-    offer_mixes = []
-    for offered in solution.offers:
+    def made(base: float) -> tuple[np.ndarray | None, tuple]:
+        """The proposer's best offer giving the responder at least ``base``."""
         floors = np.full(2, -np.inf)
-        floors[responder] = offered
-        offer = None if np.isnan(offered) else offers.offers.best_for(proposer, floors)
-        offer_utilities.append(None if offer is None else offer.utilities.copy())
-        offer_mixes.append(offers.mix(offer))
+        floors[responder] = base
+        offer = None if np.isnan(base) else offers.offers.best_for(proposer, floors)
+        return (None if offer is None else offer.utilities.copy()), offers.mix(offer)
+
+    offer_utilities, offer_mixes = zip(*(made(base) for base in solution.offers), strict=True)
+    alternatives = tuple(
+        tuple((chance, *made(base)) for base, chance in choices[1:])
+        for choices in solution.offer_choices
+    )
     expected = np.zeros(2)
     expected[proposer] = solution.proposer_value
     expected[responder] = float(problem.probabilities @ solution.type_payoffs)
@@ -170,6 +174,8 @@ def screening(
         solution=solution,
         offer_utilities=tuple(offer_utilities),
         offer_mixes=tuple(offer_mixes),
+        offer_chances=tuple(choices[0][1] for choices in solution.offer_choices),
+        alternatives=alternatives,
         stated_type_round=_stated_round(problem, solution, stated_d),
         expected_payoffs=expected,
         type_values=_type_values(problem, setting) if problem.atoms else None,

@@ -46,7 +46,8 @@ import numpy as np
 
 from negsim.solvers.screening_model import ScreeningProblem, essential_frontier, proposer_best
 from negsim.solvers.screening_plan import LEFT, Plan
-from negsim.solvers.screening_round import Columns, Stage, best_cutoffs
+from negsim.solvers.screening_path import Node, follow
+from negsim.solvers.screening_round import Columns, Stage
 from negsim.solvers.screening_switches import solve_round
 
 __all__ = ["ScreeningProblem", "ScreeningSolution", "proposer_best", "solve_screening"]
@@ -59,7 +60,8 @@ found exactly; the grid only has to separate them)."""
 @dataclass(frozen=True, eq=False)
 class ScreeningSolution:
     """The equilibrium path from the prior: per round ``offers`` (responder base utility;
-    NaN when no type accepts), ``cutoffs`` (the mass that has accepted after the round),
+    NaN when no type accepts; the likeliest when the proposer mixes), ``cutoffs`` (the
+    mass that has accepted after the round, on the likeliest branch),
     conditional ``accept_probability``, unconditional ``agreement_probability``; the
     proposer's ``proposer_value`` and each type piece's ``type_payoffs`` at round 0."""
 
@@ -80,6 +82,13 @@ class ScreeningSolution:
     planned_value: float
     """The proposer's value from the backward induction (``G`` at round 0, state 0); it
     differs from ``proposer_value`` (the path's) only by the grid's interpolation."""
+    offer_choices: tuple[tuple[tuple[float, float], ...], ...] = ()
+    """Per round, the offers the proposer may make and the chance of each, given the round
+    is reached, likeliest first: one offer unless the proposer mixes
+    (:mod:`.screening_path`); ``offers`` holds the likeliest."""
+    nodes: tuple[tuple[Node, ...], ...] = ()
+    """Per round, every state the talks may be in on the path, with its probability, cutoff
+    and offer, and the chance that the proposer mixes after it (:mod:`.screening_path`)."""
     rounds: tuple[tuple[Plan, Columns, Stage], ...] = field(default=(), repr=False)
     """Each round's plan, searched cutoffs and economics (:meth:`threshold`)."""
 
@@ -116,41 +125,28 @@ def solve_screening(problem: ScreeningProblem) -> ScreeningSolution:
     return _path(problem, rounds)
 
 
-def _step(plan: Plan, cols: Columns, stage: Stage, state: float) -> tuple[float, float]:
-    """The cutoff chosen at ``state`` and its offer (NaN when nobody accepts)."""
-    index = int(np.searchsorted(plan.states, state))
-    if index < plan.states.size and plan.states[index] == state:
-        cut = float(plan.cutoff[index, LEFT])
-        return cut, float(plan.offer[index, LEFT]) if cut > state else np.nan
-    low, high = plan.neighbours(state)
-    choice = best_cutoffs(stage, cols, np.array([state]), np.array([low]), np.array([high]))
-    cut = float(choice.cutoff[0])
-    if cut <= state:
-        return state, np.nan
-    return cut, max(float(choice.offer[0]), float(stage.problem.frontier_responder[0]))
-
-
 def _path(problem: ScreeningProblem, rounds: list[tuple[Plan, Columns, Stage]]) -> ScreeningSolution:
-    """Follow the plans from state 0 and price each type's payoff at round 0."""
-    deadline = problem.deadline
-    p = problem.breakdown_risk
-    offers = np.full(deadline, np.nan)
-    starts, cutoffs = np.zeros(deadline), np.zeros(deadline)
-    state, reach = 0.0, 1.0
-    reaches = np.zeros(deadline)
-    for t, (plan, cols, stage) in enumerate(rounds):
-        cut, offers[t] = _step(plan, cols, stage, state)
-        starts[t], cutoffs[t], reaches[t] = state, cut, reach
-        reach *= (1 - p) if t < deadline - 1 else 0.0
-        state = cut
-    accepted = cutoffs - starts
-    remaining = 1.0 - starts
-    accept_probability = np.where(remaining > 0, accepted / np.where(remaining > 0, remaining, 1), 0)
-    agreement_probability = reaches * accepted
+    """Follow the plans from state 0 (every branch, :mod:`.screening_path`) and price each
+    type's payoff at round 0."""
+    deadline, p = problem.deadline, problem.breakdown_risk
+    path = follow(problem, rounds)
+    reaches = (1 - p) ** np.arange(deadline)
+    agreement_probability = np.zeros(deadline)
+    accept_probability = np.zeros(deadline)
+    offers, cutoffs = np.full(deadline, np.nan), np.zeros(deadline)
+    choices: list[tuple[tuple[float, float], ...]] = []
+    for t, nodes in enumerate(path):
+        chance = np.array([node.probability for node in nodes])
+        accepted = np.array([node.cutoff - node.start for node in nodes])
+        remaining = float(chance @ np.array([1.0 - node.start for node in nodes]))
+        agreement_probability[t] = reaches[t] * float(chance @ accepted)
+        accept_probability[t] = float(chance @ accepted) / remaining if remaining > 0 else 0.0
+        likeliest = nodes[int(np.argmax(chance))]
+        offers[t], cutoffs[t] = likeliest.offer, likeliest.cutoff
+        choices.append(_offer_distribution(nodes))
     no_agreement = float(max(0.0, 1.0 - agreement_probability.sum()))
     proposer_utilities = proposer_best(problem, np.nan_to_num(offers, nan=np.inf))
-    shares, acceptance = _shares(problem, starts, cutoffs)
-    type_payoffs = _type_payoffs(problem, offers, shares)
+    shares, acceptance, type_payoffs = _types(problem, path)
     accepting = shares > 0
     accept_round = np.where(accepting.any(axis=0), np.argmax(accepting, axis=0), -1)
     return ScreeningSolution(
@@ -160,58 +156,78 @@ def _path(problem: ScreeningProblem, rounds: list[tuple[Plan, Columns, Stage]]) 
         accept_probability=accept_probability,
         agreement_probability=agreement_probability,
         no_agreement_probability=no_agreement,
-        proposer_value=_proposer_value(problem, reaches, starts, cutoffs, proposer_utilities),
+        proposer_value=_proposer_value(problem, path),
         type_payoffs=type_payoffs,
         accept_round=accept_round,
         type_acceptance=acceptance,
         planned_value=float(rounds[0][0].value[0]),
+        offer_choices=tuple(choices),
+        nodes=tuple(tuple(nodes) for nodes in path),
         rounds=tuple(rounds),
     )
 
 
-def _proposer_value(
-    problem: ScreeningProblem, reaches: np.ndarray, starts: np.ndarray, cutoffs: np.ndarray,
-    utilities: np.ndarray,
-) -> float:  # fmt: skip
+def _offer_distribution(nodes: list[Node]) -> tuple[tuple[float, float], ...]:
+    """The offers made in a round and the chance of each, given the round is reached
+    (NaN: an offer nobody takes), likeliest first."""
+    found: dict[float, float] = {}
+    for node in nodes:
+        key = float(node.offer) if not np.isnan(node.offer) else np.nan
+        match = next((k for k in found if (np.isnan(k) and np.isnan(key)) or k == key), None)
+        found[key if match is None else match] = found.get(match, 0.0) + node.probability
+    return tuple(sorted(((offer, chance) for offer, chance in found.items()),
+                        key=lambda item: -item[1]))  # fmt: skip
+
+
+def _proposer_value(problem: ScreeningProblem, path: list[list[Node]]) -> float:
     """The proposer's expected payoff on the path: deals, breakdowns after rejections,
     and disagreement at the deadline (payoff convention of the spec)."""
     p, delta, cost = problem.breakdown_risk, problem.proposer_discount, problem.proposer_cost
-    t = np.arange(problem.deadline)
-    accepted = cutoffs - starts
-    deal = np.where(accepted > 0, delta**t * np.where(accepted > 0, utilities, 0) - t * cost, 0)
-    ending = np.where(t == problem.deadline - 1, 1.0, p)
-    fail = delta**t * problem.proposer_disagreement - t * cost
-    return float(np.sum(reaches * (accepted * deal + ending * (1 - cutoffs) * fail)))
+    total = 0.0
+    for t, nodes in enumerate(path):
+        reach = (1 - p) ** t
+        ending = 1.0 if t == problem.deadline - 1 else p
+        fail = delta**t * problem.proposer_disagreement - t * cost
+        for node in nodes:
+            sold = node.cutoff - node.start
+            deal = 0.0
+            if sold > 0:
+                deal = sold * (delta**t * float(proposer_best(problem, np.array([node.offer]))[0])
+                               - t * cost)  # fmt: skip
+            total += node.probability * reach * (deal + ending * (1 - node.cutoff) * fail)
+    return total
 
 
-def _shares(
-    problem: ScreeningProblem, starts: np.ndarray, cutoffs: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """``(T, M)``: the share of each type piece that accepts in each round, and the
-    probability that what is left of it at the start of the round accepts."""
+def _types(
+    problem: ScreeningProblem, path: list[list[Node]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(T, M)``: the chance that each type piece accepts in each round, and that what is
+    left of it at the start of a round accepts there; and ``(M,)`` each piece's expected
+    payoff at round 0 (its representative type): breakdown after each rejection, then
+    agreement in the round it accepts in, or disagreement at the deadline. A piece split
+    between rounds or branches is averaged (an atom that mixes is indifferent)."""
     q = problem.quantiles
-    low, high = q[None, :-1], q[None, 1:]
-    mass = np.diff(q)[None, :]
-    taken = np.clip(np.minimum(high, cutoffs[:, None]) - np.maximum(low, starts[:, None]), 0, None)
-    left = np.clip(high - np.maximum(low, starts[:, None]), 0, None)
-    shares = taken / np.where(mass > 0, mass, 1)
-    acceptance = np.where(left > 0, taken / np.where(left > 0, left, 1), np.nan)
-    return shares, acceptance
-
-
-def _type_payoffs(problem: ScreeningProblem, offers: np.ndarray, shares: np.ndarray) -> np.ndarray:
-    """Each piece's expected payoff at round 0 (its representative type): breakdown after
-    each rejection, then agreement in the round it accepts in, or disagreement at the
-    deadline; a piece split between rounds is averaged (an atom that mixes is indifferent,
-    so its parts are worth the same)."""
+    low, high, mass = q[:-1], q[1:], np.diff(q)
     p = problem.breakdown_risk
     delta, cost = problem.responder_discount, problem.responder_cost
     d, a = problem.type_disagreement, problem.type_bonus
-    t = np.arange(problem.deadline)[:, None]
-    alive = (1 - p) ** t
-    broken = alive * p * (delta**t * d[None, :] - t * cost)
-    before = np.cumsum(broken, axis=0) - broken
-    deal = before + alive * (delta**t * (np.nan_to_num(offers)[:, None] + a[None, :]) - t * cost)
-    last = problem.deadline - 1
-    never = before[last] + alive[last] * (delta**last * d - last * cost)
-    return np.sum(shares * deal, axis=0) + (1 - shares.sum(axis=0)) * never
+    shares = np.zeros((problem.deadline, mass.size))
+    acceptance = np.full((problem.deadline, mass.size), np.nan)
+    payoffs = np.zeros(mass.size)
+    before = np.zeros(mass.size)  # payoff from breakdowns in earlier rounds, if still in
+    for t, nodes in enumerate(path):
+        alive = (1 - p) ** t
+        taken, left = np.zeros(mass.size), np.zeros(mass.size)
+        for node in nodes:
+            part = np.clip(np.minimum(high, node.cutoff) - np.maximum(low, node.start), 0, None)
+            taken += node.probability * part
+            left += node.probability * np.clip(high - np.maximum(low, node.start), 0, None)
+            if np.any(part > 0):
+                deal = alive * (delta**t * (node.offer + a) - t * cost)
+                payoffs += node.probability * part / mass * (before + deal)
+        shares[t] = taken / mass
+        acceptance[t] = np.where(left > 0, taken / np.where(left > 0, left, 1.0), np.nan)
+        ending = 1.0 if t == problem.deadline - 1 else p
+        before = before + alive * ending * (delta**t * d - t * cost)
+    payoffs += (1 - shares.sum(axis=0)) * before
+    return shares, acceptance, payoffs

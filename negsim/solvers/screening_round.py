@@ -98,6 +98,16 @@ class Stage:
         waiting = problem.responder_discount * (self.following.offers_at(at) + a)
         return p * d + (1 - p) * (waiting - cost) - a
 
+    def threshold_above(self, at: np.ndarray, continuation: np.ndarray) -> np.ndarray:
+        """The offer that makes the type just above each cutoff indifferent when the next
+        round's offer at that state is ``continuation`` (not the last round)."""
+        problem = self.problem
+        d, a = problem.types_at(at, right=True)
+        p = problem.breakdown_risk
+        cost = problem.responder_cost / problem.responder_discount**self.t
+        waiting = problem.responder_discount * (continuation + a)
+        return p * d + (1 - p) * (waiting - cost) - a
+
     def _flow(self) -> float:
         """What each unit of mass that rejects adds this round, besides ``G_{t+1}``."""
         problem = self.problem
@@ -127,12 +137,13 @@ class Stage:
 @dataclass(frozen=True, eq=False)
 class Columns:
     """The cutoffs searched in a round, ascending, with ``offer`` ``v_t`` and ``gain``
-    ``pi(v_t)`` at the point and from the right ``(n, 2)``, ``rest`` ``C_t``, and
-    ``smooth``: whether the objective is smooth across the column. Between two columns
+    ``pi(v_t)`` at the point and from the right ``(n, 2)``, ``rest`` ``C_t`` and its slope,
+    and ``smooth``: whether the objective is smooth across the column. Between two columns
     ``v_t`` and ``pi(v_t)`` are linear and ``C_t`` is a cubic (the next round's knots are
-    columns), so the objective is a cubic in the cutoff. Cutoffs outside
-    ``first .. last`` cannot be offered (the proposer's best package already takes more
-    types; no package gives the marginal type enough)."""
+    columns), so the objective is a cubic in the cutoff.
+
+    ``valid``: the cutoff can be the outcome of an offer; ``cell``: so can the cutoffs
+    between this column and the next (:func:`validity`)."""
 
     at: np.ndarray
     offer: np.ndarray
@@ -141,14 +152,60 @@ class Columns:
     rest_slope: np.ndarray
     """``dC_t/dc`` at the point from the left and from the right ``(n, 2)``."""
     smooth: np.ndarray
-    first: int
-    last: int
+    valid: np.ndarray
+    cell: np.ndarray
+    cubics: np.ndarray
+    """:func:`cell_cubics`."""
+    has_cell: np.ndarray
+    """Cells in which a cutoff can fall."""
+    line: np.ndarray
+    """``(2, n)``: a valid column's value ``f(c; s) = line[0] - s line[1]`` above it
+    (``-inf`` for a column that is not valid)."""
 
     def objective(self, k: np.ndarray, s: np.ndarray, side: int) -> np.ndarray:
         """``f(c_k; s)``; ``C(s)`` at ``c_k == s`` (nobody accepts)."""
         reach = self.at[k] - s
-        gain = np.where(reach > 0, self.gain[k, side], 0.0)
+        gain = np.where(self.valid[k], self.gain[k, side], -np.inf)
+        gain = np.where(reach > 0, gain, 0.0)
         return np.maximum(reach, 0.0) * gain + self.rest[k]
+
+
+def offered(problem: ScreeningProblem, base: np.ndarray) -> np.ndarray:
+    """The responder's base utility of what the proposer offers to give it at least
+    ``base``: the first package at or above it (single packages), ``base`` itself on the
+    hull; the proposer's best offer when ``base`` is below it; ``inf`` above the frontier."""
+    x = problem.frontier_responder
+    base = np.asarray(base, dtype=float)
+    if problem.steps:
+        index = np.searchsorted(x, base - TOLERANCE, side="left")
+        return np.where(index < x.size, x[np.minimum(index, x.size - 1)], np.inf)
+    return np.where(base > x[-1] + TOLERANCE, np.inf, np.maximum(base, x[0]))
+
+
+def validity(problem: ScreeningProblem, offer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which columns, and which cells after them, are cutoffs an offer can bring about.
+
+    The offer actually made to reach cutoff ``c`` may give the marginal type more than its
+    threshold ``v_t(c)`` (a package above it, or the proposer's best package when even
+    that is above it). The types just above ``c`` then also want it, unless their own
+    threshold is higher: they are another atom, or the next round's offer jumps up at
+    ``c`` and the proposer there mixes between its two best cutoffs so that they are
+    indifferent (Fudenberg, Levine & Tirole 1985). So ``c`` is a cutoff when the offer is
+    at most the threshold from the right, ``v_t(c+)``. Inside a cell the threshold is
+    continuous: only an offer that meets it exactly will do (anywhere on the hull; with
+    single packages only where ``v_t`` stays at a package's level). The last cutoff,
+    everyone, needs only an offer at least as good as the last type's threshold."""
+    made = offered(problem, offer[:, LEFT])
+    valid = made <= offer[:, RIGHT] + TOLERANCE
+    valid[-1] = np.isfinite(made[-1])  # everyone accepts: no type above to hold back
+    start, end = offer[:-1, RIGHT], offer[1:, LEFT]
+    x = problem.frontier_responder
+    if problem.steps:
+        level = np.abs(offered(problem, start) - start) <= TOLERANCE
+        cell = level & (np.abs(end - start) <= TOLERANCE)
+    else:
+        cell = (start >= x[0] - TOLERANCE) & (end <= x[-1] + TOLERANCE)
+    return valid, np.append(cell, False)
 
 
 def _special_cutoffs(problem: ScreeningProblem, points: np.ndarray, offer: np.ndarray):
@@ -190,97 +247,119 @@ def build_columns(stage: Stage, points: np.ndarray, special: np.ndarray) -> Colu
         [proposer_best(problem, offer[:, LEFT]), proposer_best_above(problem, offer[:, RIGHT])],
         axis=1,
     )
-    lowest = problem.frontier_responder[0]
-    cheap = np.flatnonzero(offer[:, LEFT] <= lowest)
-    first = int(cheap[-1]) if cheap.size else 0
-    gain[:first] = -np.inf
-    feasible = np.flatnonzero(np.isfinite(gain[:, LEFT]))
-    last = int(feasible[-1]) if feasible.size else -1
+    valid, cell = validity(problem, offer)
+    valid &= np.isfinite(gain[:, LEFT])
     slope = np.stack([stage.rest_slope(at, LEFT), stage.rest_slope(at, RIGHT)], axis=1)
-    return Columns(at, offer, gain, stage.rest(at), slope, smooth, first, last)
+    rest = stage.rest(at)
+    cubics = cell_cubics(at, gain, rest, slope, cell)
+    usable = np.where(valid, gain[:, LEFT], 0.0)
+    line = np.stack([np.where(valid, at * usable + rest, -np.inf), usable])
+    return Columns(at, offer, gain, rest, slope, smooth, valid, cell, cubics,
+                   np.isfinite(cubics[0]), line)  # fmt: skip
 
 
-def _cell(cols: Columns, j: np.ndarray, s: np.ndarray) -> np.ndarray:
-    """``(4, n)``: the objective at state ``s`` on the cell from column ``j`` to ``j + 1`` as
-    a cubic in ``w`` (0 at column ``j``, 1 at ``j + 1``): ``(c - s) pi`` with ``pi``
-    linear, plus ``C_t`` cubic from its values and slopes at the ends (cubic Hermite)."""
-    at = cols.at
-    length = at[j + 1] - at[j]
-    reach = at[j] - s
-    g0, g1 = cols.gain[j, RIGHT], cols.gain[j + 1, LEFT]
-    c0, c1 = cols.rest[j], cols.rest[j + 1]
-    m0, m1 = length * cols.rest_slope[j, RIGHT], length * cols.rest_slope[j + 1, LEFT]
+def cell_cubics(at: np.ndarray, gain: np.ndarray, rest: np.ndarray, slope: np.ndarray,
+                cell: np.ndarray) -> np.ndarray:  # fmt: skip
+    """``(6, n)``: per cell from column ``j`` to ``j + 1``, the objective as a cubic in ``w``
+    (0 at ``j``, 1 at ``j + 1``): ``(c - s) pi`` with ``pi`` linear, plus ``C_t`` cubic from
+    its values and slopes at the ends (cubic Hermite). Columns 0-3 are its coefficients at
+    ``s = 0``; the first two fall by ``s`` times rows 4-5 (``pi`` at ``j`` and its rise
+    across the cell). Cells nobody can cut inside are NaN."""
+    length = np.diff(at)
+    g0, g1 = gain[:-1, RIGHT], gain[1:, LEFT]
+    c0, c1 = rest[:-1], rest[1:]
+    m0, m1 = length * slope[:-1, RIGHT], length * slope[1:, LEFT]
     with np.errstate(invalid="ignore"):
         step = g1 - g0
-        return np.stack([
-            reach * g0 + c0,
-            reach * step + length * g0 + m0,
+        table = np.stack([
+            at[:-1] * g0 + c0,
+            at[:-1] * step + length * g0 + m0,
             length * step - 3 * c0 - 2 * m0 + 3 * c1 - m1,
             2 * c0 + m0 - 2 * c1 + m1,
-        ])  # fmt: skip
+            g0,
+            step,
+        ], axis=1)  # fmt: skip
+    usable = cell[:-1] & np.all(np.isfinite(table), axis=1)
+    table[~usable] = np.nan
+    return np.ascontiguousarray(np.vstack([table, np.full((1, 6), np.nan)]).T)
 
 
-def _cubic_value(coef: np.ndarray, w: np.ndarray) -> np.ndarray:
+def _cubic_value(coef: tuple[np.ndarray, ...], w: np.ndarray) -> np.ndarray:
     return coef[0] + w * (coef[1] + w * (coef[2] + w * coef[3]))
 
 
+def _coefficients(cols: Columns, j: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, ...]:
+    table = cols.cubics[:, j]
+    return table[0] - s * table[4], table[1] - s * table[5], table[2], table[3]
+
+
 def objective_at(cols: Columns, cut: np.ndarray, s: np.ndarray) -> np.ndarray:
-    """``f(c; s)`` at any cutoffs (at a column: its limit from the right)."""
+    """``f(c; s)`` at any cutoffs (at a column: its value there)."""
     at = cols.at
     j = np.clip(np.searchsorted(at, cut, side="right") - 1, 0, at.size - 2)
     w = (cut - at[j]) / (at[j + 1] - at[j])
-    value = _cubic_value(_cell(cols, j, s), w)
-    return np.where(j < cols.first, -np.inf, value)
+    value = _cubic_value(_coefficients(cols, j, s), w)
+    inside = np.where(np.isnan(value), -np.inf, value)
+    return np.where(cut == at[j], cols.objective(j, s, LEFT), inside)
 
 
-def _cell_peak(
-    cols: Columns, j: np.ndarray, s: np.ndarray, start: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The best cutoff strictly inside the cell from column ``j`` (from ``w = start`` on):
-    a root of the cubic's derivative where it is a maximum. Returns the cutoff, its value
-    (-inf when there is none), its offer and gain."""
-    coef = _cell(cols, j, s)
-    finite = np.all(np.isfinite(coef), axis=0)
-    coef = np.where(finite, coef, 0.0)
+def _peak(coef: tuple[np.ndarray, ...], start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where in ``(start, 1)`` the cubic has a maximum (``w``) and whether it has one: a root
+    of ``b + 2 c w + 3 d w^2`` with ``2 c + 6 d w < 0`` (stable roots)."""
     _, b, c, d = coef
-    # the maximum solves b + 2 c w + 3 d w^2 = 0 with 2 c + 6 d w < 0 (stable roots)
-    disc = c * c - 3 * b * d
-    q = -(c + np.copysign(np.sqrt(np.maximum(disc, 0.0)), c))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        roots = np.stack([q / (3 * d), b / q])
-        is_max = (2 * c + 6 * d * roots < 0) & (roots > start) & (roots < 1)
-    is_max &= np.isfinite(roots)
-    w = np.where(is_max[0], roots[0], np.where(is_max[1], roots[1], 0.5))
-    peak = finite & (disc >= 0) & is_max.any(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        disc = c * c - 3 * b * d
+        q = -(c + np.copysign(np.sqrt(np.maximum(disc, 0.0)), c))
+        first, second = q / (3 * d), b / q
+        good = [(2 * c + 6 * d * root < 0) & (root > start) & (root < 1) for root in
+                (first, second)]  # fmt: skip
+    good = [g & np.isfinite(root) & (disc >= 0) for g, root in zip(good, (first, second),
+                                                                     strict=True)]  # fmt: skip
+    return np.where(good[0], first, np.where(good[1], second, 0.5)), good[0] | good[1]
+
+
+def _start(cols: Columns, j: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """Where in the cell from column ``j`` the state ``s`` lies (0 when below it)."""
     at = cols.at
-    cut = at[j] + w * (at[j + 1] - at[j])
-    offer = (1 - w) * cols.offer[j, RIGHT] + w * cols.offer[j + 1, LEFT]
-    gain = (1 - w) * cols.gain[j, RIGHT] + w * cols.gain[j + 1, LEFT]
-    return cut, np.where(peak, _cubic_value(coef, w), -np.inf), offer, gain
+    after = np.minimum(j + 1, at.size - 1)
+    width = at[after] - at[j]
+    return np.clip((s - at[j]) / np.where(width > 0, width, 1.0), 0.0, 1.0)
 
 
-def refine(
-    cols: Columns, s: np.ndarray, k: np.ndarray, above: np.ndarray
+def candidate_values(cols: Columns, j: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """The value of the best cutoff above each state ``s`` at column ``j`` or inside the
+    cell after it (:func:`candidates`), alone: what the divide and conquer compares."""
+    with np.errstate(invalid="ignore"):
+        point = np.where(cols.at[j] > s, cols.line[0, j] - s * cols.line[1, j], -np.inf)
+    inside = np.flatnonzero(cols.has_cell[j])
+    if inside.size:
+        cell, state = j[inside], s[inside]
+        coef = _coefficients(cols, cell, state)
+        w, peak = _peak(coef, _start(cols, cell, state))
+        point[inside] = np.where(peak, np.maximum(point[inside], _cubic_value(coef, w)),
+                                 point[inside])  # fmt: skip
+    return point
+
+
+def candidates(
+    cols: Columns, j: np.ndarray, s: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The best cutoff near the best column ``k`` of each row ``s`` (``above``: the first
-    column above the state it may use): the column, or the best point of a cell beside it.
-    Returns the cutoff, its value, offer and gain."""
+    """The best cutoff above each state ``s`` at column ``j`` or inside the cell after it
+    (the part above ``s`` of the cell that holds it). Returns the cutoff, its value (-inf
+    when there is none), its offer and gain."""
     at = cols.at
-    best = [at[k].astype(float), cols.objective(k, s, LEFT), cols.offer[k, LEFT],
-            cols.gain[k, LEFT]]  # fmt: skip
-    top = at.size - 2
-    right = np.minimum(k, top)
-    before = np.clip(k - 1, 0, top)
-    start = np.clip((s - at[before]) / (at[before + 1] - at[before]), 0.0, 1.0)
-    cells = (
-        (right, k + 1 <= cols.last, np.zeros(s.size)),
-        (before, (k - 1 >= cols.first) & (k >= 1) & ((k - 1 >= above) | (k == above)), start),
-    )
-    for j, allowed, lowest in cells:
-        found = _cell_peak(cols, j, s, lowest)
-        better = allowed & (found[1] > best[1])
-        best = [np.where(better, new, old) for new, old in zip(found, best, strict=True)]
-    return best[0], best[1], best[2], best[3]
+    point = np.where((at[j] > s) & cols.valid[j], cols.objective(j, s, LEFT), -np.inf)
+    coef = _coefficients(cols, j, s)
+    w, peak = _peak(coef, _start(cols, j, s))
+    inner = np.where(peak, _cubic_value(coef, w), -np.inf)
+    better = inner > point
+    after = np.minimum(j + 1, at.size - 1)
+    cut = np.where(better, at[j] + w * (at[after] - at[j]), at[j])
+    offer = np.where(better, (1 - w) * cols.offer[j, RIGHT] + w * cols.offer[after, LEFT],
+                     cols.offer[j, LEFT])  # fmt: skip
+    gain = np.where(better, (1 - w) * cols.gain[j, RIGHT] + w * cols.gain[after, LEFT],
+                    cols.gain[j, LEFT])  # fmt: skip
+    return cut, np.maximum(point, inner), offer, gain
 
 
 @dataclass(frozen=True, eq=False)
@@ -299,10 +378,29 @@ class Choice:
         return self.cutoff > self.state
 
 
+def _more_acceptors(cols: Columns, s: np.ndarray, found: tuple) -> tuple:
+    """Among cutoffs that are as good for the proposer and make the same offer (a flat
+    stretch of the types' threshold, e.g. an atom in the last round), the one with the
+    most acceptors: an indifferent proposer makes the offer that is accepted."""
+    cut, value, offer, gain = (np.array(part, dtype=float) for part in found)
+    sequence = np.maximum.accumulate(cols.offer[:, LEFT])
+    known = np.isfinite(value) & np.isfinite(offer)
+    last = np.clip(np.searchsorted(sequence, np.where(known, offer, -np.inf) + TOLERANCE,
+                                   side="right") - 1, 0, cols.at.size - 1)  # fmt: skip
+    same = np.abs(cols.offer[last, LEFT] - offer) <= TOLERANCE
+    other = cols.line[0, last] - s * cols.line[1, last]
+    with np.errstate(invalid="ignore"):
+        better = known & same & cols.valid[last] & (cols.at[last] > cut)
+        better &= other >= value - tie(np.where(known, value, 0.0))
+    cut[better], value[better] = cols.at[last[better]], other[better]
+    offer[better], gain[better] = cols.offer[last[better], LEFT], cols.gain[last[better], LEFT]
+    return cut, value, offer, gain
+
+
 def _with_waiting(stage: Stage, cols: Columns, s: np.ndarray, found: tuple) -> Choice:
     """Compare the best cutoff with making no acceptable offer (``c = s``). Near-ties go to
     the choice worse for the marginal type (the lower offer), then to more acceptors."""
-    cut, value, offer, gain = found
+    cut, value, offer, gain = _more_acceptors(cols, s, found)
     wait = stage.rest(s)
     own = stage.offers(s, LEFT)
     finite = np.isfinite(value)
@@ -321,19 +419,17 @@ def _with_waiting(stage: Stage, cols: Columns, s: np.ndarray, found: tuple) -> C
 def best_cutoffs(
     stage: Stage, cols: Columns, s: np.ndarray, from_cut: np.ndarray, to_cut: np.ndarray
 ) -> Choice:
-    """The best cutoff at states ``s`` near ``[from_cut, to_cut]`` (and waiting), by looking
-    at every column of the cells that hold the range."""
-    above = np.maximum(np.searchsorted(cols.at, s, side="right"), cols.first)
-    low = np.maximum(np.searchsorted(cols.at, from_cut, side="right") - 1, above)
-    high = np.minimum(np.searchsorted(cols.at, to_cut, side="left"), cols.last)
-    owner, k = segments(low, high - low + 1)
-    where, _ = segment_argmax(cols.objective(k, s[owner], LEFT), owner, s.size)
-    rows = np.flatnonzero(where >= 0)
+    """The best cutoff at states ``s`` in the cells that hold ``[from_cut, to_cut]`` (and
+    waiting), by looking at all of them."""
+    at = cols.at
+    low = np.maximum(np.searchsorted(at, np.maximum(from_cut, s), side="right") - 1, 0)
+    high = np.minimum(np.searchsorted(at, to_cut, side="left"), at.size - 1)
+    owner, j = segments(low, high - low + 1)
+    where, _ = segment_argmax(candidate_values(cols, j, s[owner]), owner, s.size)
     found = _no_cutoff(s.size)
+    rows = np.flatnonzero(where >= 0)
     if rows.size:
-        best_k = k[where[rows]]
-        refined = refine(cols, s[rows], best_k, above[rows])
-        for target, part in zip(found, refined, strict=True):
+        for target, part in zip(found, candidates(cols, j[where[rows]], s[rows]), strict=True):
             target[rows] = part
     return _with_waiting(stage, cols, s, found)
 
@@ -343,17 +439,16 @@ def _no_cutoff(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 
 
 def all_best_cutoffs(stage: Stage, cols: Columns, s: np.ndarray) -> Choice:
-    """The best cutoff at every state ``s`` (ascending, all columns), by divide and
-    conquer on the monotone argmax."""
-    above = np.maximum(np.searchsorted(cols.at, s, side="right"), cols.first)
+    """The best cutoff at every state ``s`` (ascending), by divide and conquer on the
+    monotone argmax over the columns and the cells between them."""
+    at = cols.at
+    low = np.maximum(np.searchsorted(at, s, side="right") - 1, 0)
+    j, _ = monotone_argmax(
+        lambda r, c: candidate_values(cols, c, s[r]), low, np.full(s.size, at.size - 1)
+    )
     found = _no_cutoff(s.size)
-    if cols.last >= 0:
-        k, _ = monotone_argmax(
-            lambda r, c: cols.objective(c, s[r], LEFT), above, np.full(s.size, cols.last)
-        )
-        rows = np.flatnonzero(k >= 0)
-        if rows.size:
-            refined = refine(cols, s[rows], k[rows], above[rows])
-            for target, part in zip(found, refined, strict=True):
-                target[rows] = part
+    rows = np.flatnonzero(j >= 0)
+    if rows.size:
+        for target, part in zip(found, candidates(cols, j[rows], s[rows]), strict=True):
+            target[rows] = part
     return _with_waiting(stage, cols, s, found)

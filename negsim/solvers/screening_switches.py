@@ -6,9 +6,10 @@ Between two states whose best cutoffs ``A < B`` are separate optima (a step or k
 upper envelope of two branches, each linear in the state for a fixed cutoff. They cross at
 a state ``b``: the plan gets a knot there, with the ``A`` side at ``b`` (the choice worse
 for the marginal type: Fudenberg, Levine & Tirole 1985) and the ``B`` side to its right.
-Whether ``A`` and ``B`` are separate is tested at ``b``: if some cutoff strictly between
-them does better there, the best cutoff moves continuously through the gap and ``b``
-becomes an ordinary knot instead, whose own neighbours are examined in the next pass.
+Whether ``A`` and ``B`` are separate is tested at ``b``: if some cutoff (between the two
+rows' cutoffs, by monotonicity) does better there, the best cutoff moves continuously
+through the gap, or a third one takes over, and ``b`` becomes an ordinary knot instead,
+whose own neighbours are examined in the next pass.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from negsim.solvers.screening_round import (
     best_cutoffs,
     build_columns,
     noise,
+    offered,
     tie,
 )
 
@@ -46,11 +48,12 @@ class Knots:
 
     @classmethod
     def from_choice(cls, stage: Stage, choice: Choice) -> Knots:
-        """Knots at the chosen states: the offer and the slope ``-pi`` of a cutoff that
-        sells; selling to nobody, the marginal type's price of waiting and ``C_t'``."""
+        """Knots at the chosen states: the offer made (what the responder gets from it) and
+        the slope ``-pi`` of a cutoff that sells; selling to nobody, the marginal type's
+        price of waiting and ``C_t'``."""
         s = choice.state
-        lowest = stage.problem.frontier_responder[0]
-        offer = np.repeat(np.maximum(choice.offer, lowest)[:, None], 2, axis=1)
+        made = offered(stage.problem, np.where(choice.accepts, choice.offer, 0.0))
+        offer = np.repeat(made[:, None], 2, axis=1)
         slope = np.repeat(-choice.gain[:, None], 2, axis=1)
         waits = np.flatnonzero(~choice.accepts)
         if waits.size:
@@ -142,15 +145,11 @@ def _resolve(stage: Stage, cols: Columns, knots: Knots, left: np.ndarray, right:
     at = _crossing(stage, knots, left, right)
     a = _branch(stage, knots, left, RIGHT, at)
     b = _branch(stage, knots, right, LEFT, at)
-    low, high = np.minimum(a.cutoff, b.cutoff), np.maximum(a.cutoff, b.cutoff)
+    # the best cutoff at ``at`` lies between the two rows' (it is monotone in the state)
+    low, high = knots.cutoff[left, RIGHT], knots.cutoff[right, LEFT]
     between = best_cutoffs(stage, cols, at, low, high)
     level = np.maximum(a.value, b.value)
-    rise = (
-        (between.value > level + noise(level))
-        & (between.cutoff > low + SAME)
-        & (between.cutoff < high - SAME)
-    )
-    return at, a, b, between, ~rise
+    return at, a, b, between, between.value <= level + noise(level)
 
 
 def _apply_switches(knots: Knots, left, right, at, a: Branch, b: Branch) -> Knots:
@@ -176,6 +175,7 @@ def locate_switches(stage: Stage, cols: Columns, knots: Knots) -> tuple[Knots, n
     """All knots of a round: its rows plus the switches between them (module docstring);
     and the states around which the plan may not be smooth (the ends of every pair of
     rows whose cutoffs were not on one smooth stretch)."""
+    _probe_waiting(stage, cols, knots)
     order = np.argsort(knots.state, kind="stable")
     left, right = order[:-1], order[1:]
     found: list[Knots] = []
@@ -202,6 +202,29 @@ def locate_switches(stage: Stage, cols: Columns, knots: Knots) -> tuple[Knots, n
         knots.extend(part)
         rough.append(part.state)
     return knots, np.concatenate([np.zeros(0), *rough])
+
+
+PROBES = (0.25, 0.5, 0.75)
+"""Where between two states that sell to nobody the proposer is asked again."""
+
+
+def _probe_waiting(stage: Stage, cols: Columns, knots: Knots) -> None:
+    """Between two neighbouring states where the proposer sells to nobody, it may still
+    sell: look at a few states in between (its best cutoff there lies between the two, by
+    monotonicity) and add those where it does as rows."""
+    order = np.argsort(knots.state, kind="stable")
+    state = knots.state[order]
+    waits = knots.cutoff[order, LEFT] <= state
+    pair = np.flatnonzero(waits[:-1] & waits[1:] & (np.diff(state) > 4 * SAME))
+    if pair.size == 0:
+        return
+    low, high = state[pair], state[pair + 1]
+    at = (low[:, None] + (high - low)[:, None] * np.array(PROBES)[None, :]).ravel()
+    top = np.repeat(high, len(PROBES))
+    choice = best_cutoffs(stage, cols, at, at, top)
+    sells = choice.accepts
+    if sells.any():
+        knots.extend(Knots.from_choice(stage, _take_choice(choice, sells)))
 
 
 def _take(branch: Branch, mask: np.ndarray) -> Branch:

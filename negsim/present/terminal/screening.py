@@ -191,6 +191,41 @@ def _rounds_table(screening: Screening) -> Table:
     return rounds
 
 
+def _mixing_table(screening: Screening) -> Table | None:
+    """The rounds where the proposer mixes: every offer it may make and its chance."""
+    if not any(screening.alternatives):
+        return None
+    names = screening.space.scenario.party_names
+    proposer, responder = names[screening.proposer], names[screening.responder]
+    label = screening.space.scenario.protocol.round_label
+    table = Table(
+        title=f"Where {proposer} mixes: the offers it may make",
+        title_justify="left",
+        expand=True,
+        caption=(
+            f"{proposer} is indifferent there between two offers and mixes so that the "
+            f"{responder} types just above the cutoff of the round before are indifferent "
+            "too; chance: given the round is reached; the likeliest offer is the one above"
+        ),
+        caption_justify="left",
+    )
+    table.add_column("round", no_wrap=True)
+    table.add_column(f"offer:\n{responder}", justify="right")
+    table.add_column(proposer, justify="right")
+    table.add_column("chance", justify="right")
+    for t, others in enumerate(screening.alternatives):
+        if not others:
+            continue
+        choices = [(screening.offer_chances[t], screening.offer_utilities[t])]
+        choices += [(chance, utilities) for chance, utilities, _ in others]
+        for k, (chance, utilities) in enumerate(choices):
+            offer = ["-", "-"] if utilities is None else [
+                utility_text(float(utilities[screening.responder])),
+                utility_text(float(utilities[screening.proposer]))]  # fmt: skip
+            table.add_row(round_name(label, t) if k == 0 else "", *offer, percent(chance))
+    return table
+
+
 def _terms_table(screening: Screening) -> Table:
     """The offers in issue terms, round by round."""
     label = screening.space.scenario.protocol.round_label
@@ -254,10 +289,10 @@ def screening_renderables(screening: Screening) -> list[RenderableType]:
     """The screening block of ``negsim solve --format table``: who proposes, what is
     private and how accurate the grid of types is, per round the offer, the conditional
     acceptance probability, the unconditional probability of agreement and its running
-    total, each discrete type's acceptance (where types may mix), then the outcome in
-    words."""
+    total, the offers the proposer mixes between (if it does), each discrete type's
+    acceptance (where types may mix), then the outcome in words."""
     parts: list[RenderableType] = [_about_table(screening), _rounds_table(screening)]
-    types = _types_table(screening)
-    if types is not None:
-        parts.append(types)
+    for optional in (_mixing_table(screening), _types_table(screening)):
+        if optional is not None:
+            parts.append(optional)
     return [*parts, _terms_table(screening), _outcome_table(screening)]
