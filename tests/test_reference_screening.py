@@ -34,7 +34,6 @@ most 1, one such cell per round: ``T / N^2``.
 from __future__ import annotations
 
 import itertools
-import math
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -134,6 +133,7 @@ def check_probabilities(block: dict[str, Any]) -> None:
 # II-01: take-it-or-leave-it price to a uniform buyer
 
 II01_COSTS = [float(c) for c in inputs(II01)["seller_cost"]]
+
 
 @pytest.mark.parametrize("cost", II01_COSTS, ids=[f"c={c}" for c in II01_COSTS])
 def test_ii01_take_it_or_leave_it(cost: float, tmp_path: Path) -> None:
@@ -371,9 +371,7 @@ def test_dl01_final_period_share_falls_with_horizon(tmp_path: Path) -> None:
     """The published final-period shares fall with the number of periods (T = 3 vs T = 5);
     negsim's do too, and match them."""
     shares = {
-        t: screening(solve(continuum(scenario_file(DL01, f"T-{t}"), tmp_path)))[
-            "final_round_share"
-        ]
+        t: screening(solve(continuum(scenario_file(DL01, f"T-{t}"), tmp_path)))["final_round_share"]
         for t in DL01_T
     }
     published = {t: dl01_expected(t)["share_of_agreements_in_final_period"] for t in DL01_T}

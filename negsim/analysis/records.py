@@ -247,6 +247,10 @@ class Equilibrium:
         return result
 
 
+Alternative = tuple[float, "np.ndarray | None", tuple[MixMember, ...]]
+"""An offer the proposer may make when it mixes: its chance, utilities and lottery."""
+
+
 @dataclass(frozen=True, slots=True)
 class Discretization:
     """How far a screening result on a grid of ``types`` quantiles is from the continuum:
@@ -296,7 +300,7 @@ class Screening:
     offer_chances: tuple[float, ...] = ()
     """Per round, the chance that ``offer_utilities[t]`` is the offer made there, given the
     round is reached (1 unless the proposer mixes)."""
-    alternatives: tuple[tuple[tuple[float, np.ndarray | None, tuple[MixMember, ...]], ...], ...] = ()
+    alternatives: tuple[tuple[Alternative, ...], ...] = ()
     """Per round, the other offers the proposer may make when it mixes: ``(chance,
     utilities, mix)``."""
     type_values: np.ndarray | None = None

@@ -81,7 +81,9 @@ def _parameters(values: np.ndarray, setting: _Setting) -> tuple[np.ndarray, np.n
     return np.full(values.size, setting.stated_disagreement), values - setting.stated_bonus
 
 
-def _solve(distribution: Distribution, setting: _Setting) -> tuple[ScreeningProblem, ScreeningSolution]:
+def _solve(
+    distribution: Distribution, setting: _Setting
+) -> tuple[ScreeningProblem, ScreeningSolution]:
     problem = ScreeningProblem(**setting.base, **_types(distribution, setting))
     return problem, solve_screening(problem)
 
@@ -149,6 +151,7 @@ def screening(
     )
     setting = _Setting(private.parameter, stated_d, stated_party.agreement_value, base)
     problem, solution = _solve(private.distribution, setting)
+
     def made(base: float) -> tuple[np.ndarray | None, tuple]:
         """The proposer's best offer giving the responder at least ``base``."""
         floors = np.full(2, -np.inf)
@@ -183,7 +186,9 @@ def screening(
     )
 
 
-def _stated_round(problem: ScreeningProblem, solution: ScreeningSolution, stated_d: float) -> int | None:
+def _stated_round(
+    problem: ScreeningProblem, solution: ScreeningSolution, stated_d: float
+) -> int | None:
     """The first round in which the responder with its stated values (reservation
     ``stated_d``: it adds nothing to a deal) would accept: the marginal type of that
     round's cutoff is at least as reluctant."""

@@ -45,8 +45,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from negsim.solvers.screening_model import ScreeningProblem, essential_frontier, proposer_best
-from negsim.solvers.screening_plan import LEFT, Plan
 from negsim.solvers.screening_path import Node, follow
+from negsim.solvers.screening_plan import LEFT, Plan
 from negsim.solvers.screening_round import Columns, Stage
 from negsim.solvers.screening_switches import solve_round
 
@@ -125,7 +125,9 @@ def solve_screening(problem: ScreeningProblem) -> ScreeningSolution:
     return _path(problem, rounds)
 
 
-def _path(problem: ScreeningProblem, rounds: list[tuple[Plan, Columns, Stage]]) -> ScreeningSolution:
+def _path(
+    problem: ScreeningProblem, rounds: list[tuple[Plan, Columns, Stage]]
+) -> ScreeningSolution:
     """Follow the plans from state 0 (every branch, :mod:`.screening_path`) and price each
     type's payoff at round 0."""
     deadline, p = problem.deadline, problem.breakdown_risk
@@ -173,8 +175,8 @@ def _offer_distribution(nodes: list[Node]) -> tuple[tuple[float, float], ...]:
     found: dict[float, float] = {}
     for node in nodes:
         key = float(node.offer) if not np.isnan(node.offer) else np.nan
-        match = next((k for k in found if (np.isnan(k) and np.isnan(key)) or k == key), None)
-        found[key if match is None else match] = found.get(match, 0.0) + node.probability
+        match = next((k for k in found if (np.isnan(k) and np.isnan(key)) or k == key), key)
+        found[match] = found.get(match, 0.0) + node.probability
     return tuple(sorted(((offer, chance) for offer, chance in found.items()),
                         key=lambda item: -item[1]))  # fmt: skip
 

@@ -63,8 +63,8 @@ class ScreeningProblem:
         """``(d, a)`` of the type at each quantile: the limit from the left (the last type
         of the mass below), or with ``right`` from the right (the first type above)."""
         q = self.quantiles
-        side = "right" if right else "left"
-        piece = np.clip(np.searchsorted(q, at, side=side) - 1, 0, q.size - 2)
+        found = np.searchsorted(q, at, side="right") if right else np.searchsorted(q, at)
+        piece = np.clip(found - 1, 0, q.size - 2)
         width = q[piece + 1] - q[piece]
         w = np.clip((at - q[piece]) / np.where(width > 0, width, 1.0), 0.0, 1.0)
         d, a = self.disagreement_ends[piece], self.bonus_ends[piece]

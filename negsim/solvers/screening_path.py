@@ -21,6 +21,7 @@ from negsim.solvers.screening_model import ScreeningProblem
 from negsim.solvers.screening_plan import LEFT, RIGHT, Plan
 from negsim.solvers.screening_round import Columns, Stage, best_cutoffs, offered
 
+
 @dataclass(frozen=True, slots=True)
 class Node:
     """Where the talks may be in a round: with ``probability`` (the proposer's mixing so

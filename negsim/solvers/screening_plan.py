@@ -111,13 +111,6 @@ class Plan:
         ) / safe  # fmt: skip
         return np.where(exact, self.slope[index, side], derivative)
 
-    def cutoff_at_knot(self, at: float) -> float | None:
-        """The cutoff chosen at a knot (its value at the point), or None off the knots."""
-        index = int(np.searchsorted(self.states, at))
-        if index < self.states.size and self.states[index] == at:
-            return float(self.cutoff[index, LEFT])
-        return None
-
     def neighbours(self, at: float) -> tuple[float, float]:
         """The cutoffs chosen just right of the knot left of ``at`` and at the knot right of
         it: the proposer's best cutoff at ``at`` lies between (it is monotone in the state)."""

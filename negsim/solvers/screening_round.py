@@ -293,16 +293,6 @@ def _coefficients(cols: Columns, j: np.ndarray, s: np.ndarray) -> tuple[np.ndarr
     return table[0] - s * table[4], table[1] - s * table[5], table[2], table[3]
 
 
-def objective_at(cols: Columns, cut: np.ndarray, s: np.ndarray) -> np.ndarray:
-    """``f(c; s)`` at any cutoffs (at a column: its value there)."""
-    at = cols.at
-    j = np.clip(np.searchsorted(at, cut, side="right") - 1, 0, at.size - 2)
-    w = (cut - at[j]) / (at[j + 1] - at[j])
-    value = _cubic_value(_coefficients(cols, j, s), w)
-    inside = np.where(np.isnan(value), -np.inf, value)
-    return np.where(cut == at[j], cols.objective(j, s, LEFT), inside)
-
-
 def _peak(coef: tuple[np.ndarray, ...], start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where in ``(start, 1)`` the cubic has a maximum (``w``) and whether it has one: a root
     of ``b + 2 c w + 3 d w^2`` with ``2 c + 6 d w < 0`` (stable roots)."""

@@ -32,7 +32,6 @@ from negsim.solvers.screening_round import (
     build_columns,
     noise,
     offered,
-    tie,
 )
 
 
@@ -312,7 +311,7 @@ def smooth_offers(
     member = ~breaks & np.isin(states, nodes)
     run = np.cumsum(breaks)
     result = offer.copy()
-    half = max(3, int(round(SMOOTHING * (nodes.size - 1))))
+    half = max(3, round(SMOOTHING * (nodes.size - 1)))
     labels = run[member]
     positions = np.flatnonzero(member)
     starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
