@@ -429,16 +429,24 @@ def _no_cutoff(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 
 
 def all_best_cutoffs(stage: Stage, cols: Columns, s: np.ndarray) -> Choice:
-    """The best cutoff at every state ``s`` (ascending), by divide and conquer on the
-    monotone argmax over the columns and the cells between them."""
+    """The best cutoff at every state ``s`` (ascending).
+
+    Divide and conquer on the monotone argmax over the columns' own values finds each
+    state's best column; the best cutoff is then that column or inside a cell beside it,
+    or in the cell that holds the state (whose left end, selling to nobody, is no column
+    the proposer can choose): those cells are searched exactly."""
     at = cols.at
     low = np.maximum(np.searchsorted(at, s, side="right") - 1, 0)
-    j, _ = monotone_argmax(
-        lambda r, c: candidate_values(cols, c, s[r]), low, np.full(s.size, at.size - 1)
-    )
-    found = _no_cutoff(s.size)
-    rows = np.flatnonzero(j >= 0)
-    if rows.size:
-        for target, part in zip(found, candidates(cols, j[rows], s[rows]), strict=True):
-            target[rows] = part
-    return _with_waiting(stage, cols, s, found)
+    k, _ = monotone_argmax(
+        lambda r, c: np.where(at[c] > s[r], cols.line[0, c] - s[r] * cols.line[1, c], -np.inf),
+        low, np.full(s.size, at.size - 1),
+    )  # fmt: skip
+    best = np.where(k >= 0, k, low)
+    near = np.stack([low, np.maximum(best - 1, low), best])
+    owner = np.repeat(np.arange(s.size), near.shape[0])
+    found = candidates(cols, near.T.ravel(), s[owner])
+    values = found[1].reshape(s.size, -1)
+    pick = np.argmax(values, axis=1)
+    chosen = np.arange(s.size) * near.shape[0] + pick
+    result = tuple(part[chosen] for part in found)
+    return _with_waiting(stage, cols, s, result)
