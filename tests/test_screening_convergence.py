@@ -186,20 +186,23 @@ def table_text(analysis: Analysis) -> str:
     return " ".join(buffer.getvalue().replace("│", " ").split())
 
 
-def test_error_estimate_is_reported_and_warned_about() -> None:
-    coarse = solve(venezuela(11, True))
+@pytest.mark.parametrize("lotteries", [False, True], ids=["single packages", "lotteries"])
+def test_error_estimate_is_reported_and_warned_about(lotteries: bool) -> None:
+    """A grid of 3 types (against 2) is too coarse for the responder's expected payoff,
+    an integral over the types: the estimate says so and the analysis warns."""
+    coarse = solve(venezuela(3, lotteries))
     block = coarse.to_dict()["screening"]
     estimate = block["discretization_error"]
-    assert estimate["types"] == 11 and estimate["compared_with"] == 6
+    assert estimate["types"] == 3 and estimate["compared_with"] == 2
     assert estimate["estimate"] > TARGET and estimate["tolerance"] == TARGET
     assert estimate["estimate"] == pytest.approx(
-        np.max(np.abs(headline(coarse) - headline(solve(venezuela(6, True))))), abs=1e-12
+        np.max(np.abs(headline(coarse) - headline(solve(venezuela(2, lotteries))))), abs=1e-12
     )
     (warning,) = [w for w in coarse.warnings if w.startswith("screening")]
-    assert "11 types" in warning and "6 types" in warning and "raise" in warning
+    assert "3 types" in warning and "2 types" in warning and "raise" in warning
     assert coarse.to_dict()["warnings"] == list(coarse.warnings)
     text = table_text(coarse)
-    assert f"move by up to {estimate['estimate']:.2g} between grids of 11 and 6 types" in text
+    assert f"move by up to {estimate['estimate']:.2g} between grids of 3 and 2 types" in text
     assert "raise types" in text
 
 
