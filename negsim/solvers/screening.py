@@ -19,8 +19,16 @@ equilibrium of Fudenberg & Tirole (1983), with the tie-breaking of Fudenberg, Le
 Tirole (1985) (:mod:`.screening_plan`).
 
 Backward induction over rounds, each round solved for every state at once
-(:func:`negsim.solvers.screening_switches.solve_round`), then the path from ``s = 0``.
-The work is ``O(T (N + K) log N)`` for ``K`` offers on the frontier: no ``N x N`` table.
+(:func:`negsim.solvers.screening_switches.solve_round`), then the path from ``s = 0``
+(:mod:`.screening_path`), which branches where the proposer has to mix: where the offer
+it makes (a single package) gives the marginal type more than it needs, at a state where
+the next round's offer jumps. The work is ``O(T (N + K) log N)`` for ``K`` offers on the
+frontier: no ``N x N`` table.
+
+Where the best cutoff is interior (lotteries) the round before needs the slope of the
+next round's offer; taken between grid states it would turn rounding into errors ``1/h``
+times larger each round, so the offer function is smoothed on runs of interior cutoffs
+(:func:`negsim.solvers.screening_switches.smooth_offers`).
 
 With a deadline of 1 this is the optimal take-it-or-leave-it demand: Fearon's (1995)
 risk-return trade-off.

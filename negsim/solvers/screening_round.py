@@ -17,13 +17,14 @@ with ``k`` the delay costs in this round's units. ``pi(v_t(c))`` falls as ``c`` 
 :func:`negsim.solvers.monotone.monotone_argmax` finds it for all states without a table.
 
 The cutoffs searched (*columns*) are the grid and the round's *special* cutoffs, where
-the objective is not smooth: the next round's switches (the marginal type's payoff jumps),
-type atoms, and where ``v_t(c)`` equals the responder's utility of one of the proposer's
-points (a step of ``pi`` with single packages, a kink with lotteries). Special cutoffs
-fall between grid points and are found exactly. Between columns the objective is smooth;
-the best cutoff inside a cell is the vertex of the parabola through three columns, so the
-grid approximates the continuum's interior optima to second order instead of rounding them
-to a grid point.
+the objective is not smooth: the next round's knots (its switches, where the marginal
+type's payoff jumps), type atoms, and where ``v_t(c)`` equals the responder's utility of
+one of the proposer's points (a step of ``pi`` with single packages, a kink with
+lotteries). Special cutoffs fall between grid points and are found exactly. Between two
+columns ``v_t`` and ``pi`` are linear and ``C_t`` a cubic, so the objective is a cubic in
+the cutoff and its best point in a cell is found in closed form: interior optima are the
+continuum's, not rounded to a grid point. Not every cutoff can be brought about by an
+offer (:func:`validity`).
 """
 
 from __future__ import annotations
