@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from negsim.errors import ScenarioError
+from negsim.format import defaults
 from negsim.format.loader import load_scenario, load_scenario_text, scenario_from_data
 from negsim.format.model import (
     CategoricalIssue,
@@ -192,10 +193,12 @@ def test_uncertainty_simulation_and_mediators() -> None:
     np.testing.assert_allclose(values, [-0.4, -0.2, 0.0, 0.2])  # quantiles (k + 1/2) / 4
     np.testing.assert_allclose(probabilities, 0.25)
     assert choice == Choice((0.0, 0.2), (0.7, 0.3))
-    assert isinstance(normal, Normal) and normal.types == 201
+    assert isinstance(normal, Normal) and normal.types == defaults.TYPES
     values, _ = normal.discretize()
     assert 0.8 < values.min() < values.max() < 1.0
-    assert values[100] == pytest.approx(0.95 + 0.02 * _truncated_median_shift(), abs=1e-3)
+    assert values[values.size // 2] == pytest.approx(
+        0.95 + 0.02 * _truncated_median_shift(), abs=1e-3
+    )
     simulation = scenario.simulation
     assert simulation is not None and simulation.runs == 50 and simulation.seed == 0
     assert simulation.agents["seller"].strategy == "boulware"

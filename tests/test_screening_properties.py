@@ -4,7 +4,9 @@ The model is the one of ``tests/reference/II-01-*.yaml`` and ``DL-01-*.yaml``: a
 x in [0, 1]; the seller (the only proposer, protocol ``one_sided`` with a deadline) values
 it ``{0: 0, 1: 1}`` with cost c as ``agreement_value: -c``; the buyer values it
 ``{0: 1, 1: 0}`` and its private value theta enters as ``agreement_value = theta - 1``
-(uncertainty ``U[-1, 0]`` with N quantile types, or a ``choice``). With the buyer's stated
+(uncertainty ``U[-1, 0]``, a continuum on a grid of N quantiles, or a ``choice``); prices
+on the hull (``lotteries: true``, stated: the price grid's single packages would make the
+seller mix, tested in test_screening_equilibrium.py). With the buyer's stated
 agreement_value ``a``, ``offers[t].utilities.buyer = 1 - x_t + a``, so
 ``x_t = 1 + a - offers[t].utilities.buyer`` and the seller's entry is ``x_t - c``.
 Disagreement is 0 for both. N is kept small (at most 61) for speed.
@@ -46,6 +48,7 @@ def close(value: Any, tol: float = FLOAT_SLACK) -> Any:
 def scenario(
     deadline: int,
     *,
+    lotteries: bool = True,
     seller_discount: float = 0.9,
     buyer_discount: float = 0.9,
     cost: float = 0.0,
@@ -81,7 +84,7 @@ def scenario(
             "first_proposer": "seller",
             "deadline": deadline,
             "breakdown_risk": breakdown,
-            "lotteries": True,  # a divisible price: lotteries over the grid are exact prices
+            "lotteries": lotteries,
         },
         "uncertainty": {"buyer.agreement_value": private},
     }
@@ -150,10 +153,6 @@ def test_probabilities_sum_to_one_and_match_the_conditional_ones(
         assert 0.0 <= offer["accept_probability"] <= 1.0 + FLOAT_SLACK
         assert unconditional == close(reach * offer["accept_probability"])
         reach *= (1 - offer["accept_probability"]) * (1 - breakdown)
-    # with N equally likely types, each round takes a whole number of types
-    # (no breakdown risk: nothing else removes mass)
-    if breakdown == 0.0:
-        assert [p * n for p in by_round] == close([round(p * n) for p in by_round], 1e-6)
     agreed = sum(by_round)
     if agreed > FLOAT_SLACK:
         assert block["final_round_share"] == close(by_round[-1] / agreed)
@@ -194,27 +193,29 @@ def test_seller_expected_payoff_is_the_sum_over_rounds(
 def test_buyer_expected_payoff_from_the_types(
     deadline: int, d_s: float, d_b: float, cost: float, n: int
 ) -> None:
-    """Buyer (no breakdown risk): the types theta_k = (k + 1/2)/N buy highest first (the
-    skimming order), m_t = N P(agree in t) of them in round t, each getting d_B^t
-    (theta - x_t); the rest get 0. The mean must be expected_payoffs.buyer, and every buyer
-    that buys must not lose (theta >= x_t)."""
+    """Buyer (no breakdown risk; prices on the hull, so the seller never needs to mix):
+    the continuum of values theta in [0, 1] buys highest first, the values between the
+    cumulative agreement probabilities in each round, each getting d_B^t (theta - x_t);
+    the rest get 0. The grid of N cells integrates this with the cells' midpoints
+    (theta_k = (k + 1/2)/N), a cell split by a cutoff in proportion to its parts: the
+    mean must be expected_payoffs.buyer; and every buyer that buys must not lose."""
     data = scenario(deadline, seller_discount=d_s, buyer_discount=d_b, cost=cost, types=n)
     block = screening(solve(data))
-    thetas = sorted(((k + 0.5) / n for k in range(n)), reverse=True)
-    total, start = 0.0, 0
+    total, upper = 0.0, 1.0  # buyers with values above `upper` have bought
     for t, (offer, p) in enumerate(
         zip(block["offers"], block["agreement_probability_by_round"], strict=True)
     ):
-        count = round(p * n)
-        if count == 0:
+        if p <= 0:
             continue
         x = price_of(offer)
         assert x is not None
-        buyers = thetas[start : start + count]
-        assert min(buyers) >= x - FLOAT_SLACK
-        total += sum(d_b**t * (theta - x) for theta in buyers)
-        start += count
-    assert block["expected_payoffs"]["buyer"] == close(total / n, 1e-7)
+        lower = upper - p
+        assert lower >= x - FLOAT_SLACK  # the lowest value that buys pays at most it
+        for k in range(n):  # cell k holds the values [k/n, (k+1)/n), midpoint theta_k
+            share = max(0.0, min(upper, (k + 1) / n) - max(lower, k / n))
+            total += share * d_b**t * ((k + 0.5) / n - x)
+        upper = lower
+    assert block["expected_payoffs"]["buyer"] == close(total, 1e-7)
 
 
 # --------------------------------------------------------------------------------------------

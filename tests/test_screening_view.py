@@ -1,5 +1,6 @@
 """The screening block for people: the table of ``negsim solve`` and the screening chart,
-checked on the Venezuela private-information variant."""
+checked on the Venezuela private-information variant (as bundled: its defaults decide
+between single packages and lotteries, so the numbers are read from the record)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from rich.console import Console
 
 from negsim.analysis.pipeline import solve
 from negsim.analysis.records import Analysis
+from negsim.format import defaults
 from negsim.format.loader import load_scenario
 from negsim.present.charts import screening as screening_charts
 from negsim.present.charts import style as chart_style
@@ -42,7 +44,8 @@ def test_scenario_validates_and_has_a_screening_block() -> None:
     assert screening is not None
     block = analysis.to_dict()["screening"]
     assert block["proposer"] == "us" and block["responder"] == "maduro"
-    assert block["parameter"] == "disagreement" and block["types"] == 201
+    assert block["parameter"] == "disagreement" and block["types"] == defaults.TYPES
+    assert block["discretization_error"]["estimate"] < 0.005
     assert len(block["agreement_probability_by_round"]) == 7
     total = sum(block["agreement_probability_by_round"]) + block["no_agreement_probability"]
     assert total == pytest.approx(1.0)
@@ -53,7 +56,10 @@ def test_table_has_the_rounds_and_the_deadline_effect() -> None:
     screening = _analysis().screening
     assert all(len(line) <= 80 for line in text.splitlines())
     assert "Screening: us's offers when maduro's disagreement is private" in text
-    assert "uniform on [-0.2, 0.6]; 201 types" in text
+    flat = " ".join(text.replace("│", " ").split())
+    assert f"uniform on [-0.2, 0.6]; a continuum of types, on a grid of {defaults.TYPES:,}" in flat
+    found = screening.discretization
+    assert f"move by up to {found.error:.2g} between grids of {found.types:,}" in flat
     cumulative = np.cumsum(screening.solution.agreement_probability)
     for t in range(7):
         assert f"day {t + 1}" in text
@@ -65,11 +71,8 @@ def test_table_has_the_rounds_and_the_deadline_effect() -> None:
     assert f"{share * 100:.3g}% of all agreements happen on the last day (day 7)" in text
     no_deal = screening.solution.no_agreement_probability
     assert "no deal" in text and f"{no_deal * 100:.3g}%" in text
-    flat = " ".join(text.replace("│", " ").split())
     stated = screening.stated_type_round
-    assert stated is not None
-    when = f"round {stated} (day {stated + 1})"
-    assert f"maduro with its stated value 0.280 accepts in {when}" in flat
+    assert f"stated value 0.280 accepts in round {stated} (day {stated + 1})" in flat
 
 
 def test_figure_bars_are_the_agreement_probabilities() -> None:

@@ -13,7 +13,7 @@ import numpy as np
 from negsim.analysis import solutions as axiomatic_solutions
 from negsim.analysis.equilibrium import equilibrium
 from negsim.analysis.offers import hull_corners, offer_space
-from negsim.analysis.records import Analysis, Equilibrium, Solution, SpaceCounts
+from negsim.analysis.records import Analysis, Equilibrium, Screening, Solution, SpaceCounts
 from negsim.analysis.screening import screening
 from negsim.format.model import TOLERANCE
 from negsim.format.scenario import Scenario
@@ -39,7 +39,8 @@ def analyze(space: OutcomeSpace) -> Analysis:
     (:mod:`negsim.analysis.solutions`); the offer set, then the
     equilibrium (:mod:`negsim.analysis.equilibrium`) and screening
     (:mod:`negsim.analysis.screening`) on it; last, a warning for every iterative method
-    that stopped short of its tolerance.
+    that stopped short of its tolerance, and for a screening block whose grid of types
+    leaves its numbers moving by more than 0.005.
     """
     utilities, disagreement = space.utilities, space.disagreement
     rational = frontier.individually_rational(utilities, disagreement)
@@ -68,6 +69,7 @@ def analyze(space: OutcomeSpace) -> Analysis:
         )
     offers = offer_space(space, efficient, corners)
     found = equilibrium(space, offers=offers)
+    screened = screening(space, offers=offers)
     return Analysis(
         space=space,
         counts=counts,
@@ -81,8 +83,8 @@ def analyze(space: OutcomeSpace) -> Analysis:
         solutions=solutions,
         offers=offers,
         equilibrium=found,
-        screening=screening(space, offers=offers),
-        warnings=_warnings(solutions, found),
+        screening=screened,
+        warnings=_warnings(solutions, found) + _screening_warnings(screened),
     )
 
 
@@ -173,4 +175,14 @@ def _warnings(solutions: dict[str, Solution | None], found: Equilibrium) -> tupl
         f"{what}: {report}; its numbers are accurate only to about {report.residual:.1g}"
         for what, report in reports
         if report is not None and not report.converged
+    )
+
+
+def _screening_warnings(screened: Screening | None) -> tuple[str, ...]:
+    """A line when the screening block's grid of types leaves its numbers unsettled."""
+    if screened is None or screened.discretization is None or screened.discretization.settled:
+        return ()
+    return (
+        f"screening: {screened.discretization}; raise the distribution's types for "
+        "steadier numbers",
     )

@@ -9,7 +9,11 @@ never work the theory out again.
 * :class:`Solution` and :class:`HullPoint`: an axiomatic solution, single package and lottery;
 * :class:`Equilibrium`, :class:`Proposal` and :class:`Coalition`: the protocol's
   subgame-perfect equilibrium;
-* :class:`Screening`: the uninformed proposer's offers against private information.
+* :class:`Screening` and :class:`Discretization`: the uninformed proposer's offers against
+  private information, and how far its grid of types is from the continuum.
+
+Long because the JSON contract of ``negsim solve`` is written here block by block, in the
+order ``docs/json.md`` gives it, and reads best in one place.
 """
 
 from __future__ import annotations
@@ -310,6 +314,39 @@ def _partners_dict(names: tuple[str, ...], proposal: Proposal, by_party: Any) ->
     }
 
 
+Alternative = tuple[float, "np.ndarray | None", tuple[MixMember, ...]]
+"""An offer the proposer may make when it mixes: its chance, utilities and lottery."""
+
+
+@dataclass(frozen=True, slots=True)
+class Discretization:
+    """How far a screening result on a grid of ``types`` quantiles is from the continuum:
+    the largest change of its headline numbers against ``compared_with`` types."""
+
+    types: int
+    compared_with: int
+    error: float
+    tolerance: float
+
+    @property
+    def settled(self) -> bool:
+        return self.error <= self.tolerance
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "estimate": float(self.error),
+            "types": self.types,
+            "compared_with": self.compared_with,
+            "tolerance": float(self.tolerance),
+        }
+
+    def __str__(self) -> str:
+        return (
+            f"screening on {self.types:,} types moves by up to {self.error:.2g} against "
+            f"{self.compared_with:,} types (tolerance {self.tolerance:.2g})"
+        )
+
+
 @dataclass(frozen=True, eq=False)
 class Screening:
     """The uninformed proposer's offers and the responder types' acceptance: the
@@ -327,6 +364,27 @@ class Screening:
     offer_mixes: tuple[tuple[MixMember, ...], ...]
     stated_type_round: int | None
     expected_payoffs: np.ndarray
+    offer_chances: tuple[float, ...] = ()
+    """Per round, the chance that ``offer_utilities[t]`` is the offer made there, given the
+    round is reached (1 unless the proposer mixes)."""
+    alternatives: tuple[tuple[Alternative, ...], ...] = ()
+    """Per round, the other offers the proposer may make when it mixes: ``(chance,
+    utilities, mix)``."""
+    type_values: np.ndarray | None = None
+    """For discrete (``choice``) types: each type's value of the private parameter, in the
+    order of ``solution.type_acceptance``; None for a continuous distribution."""
+    discretization: Discretization | None = None
+    """The grid's error estimate for a continuous distribution (None: discrete types,
+    solved exactly)."""
+
+    def type_acceptance(self, t: int) -> list[tuple[float, float]]:
+        """Round ``t``: each discrete type still in the talks and the probability that it
+        accepts (strictly between 0 and 1 where it mixes); empty for continuous types."""
+        if self.type_values is None:
+            return []
+        row = self.solution.type_acceptance[t]
+        return [(float(v), float(p)) for v, p in zip(self.type_values, row, strict=True)
+                if not np.isnan(p)]  # fmt: skip
 
     @property
     def final_round_share(self) -> float | None:
@@ -357,6 +415,17 @@ class Screening:
                 "package": mix_package(self.space, mix),
                 "mix": mix_records(self.space, mix),
                 "accept_probability": float(self.solution.accept_probability[t]),
+                "type_acceptance": None if self.type_values is None else [
+                    {"value": v, "probability": p} for v, p in self.type_acceptance(t)],
+                "probability": self.offer_chances[t] if self.offer_chances else 1.0,
+                "alternatives": [
+                    {"probability": chance,
+                     "utilities": None if other is None else {
+                         name: float(u) + 0.0 for name, u in zip(names, other, strict=True)},
+                     "package": mix_package(self.space, other_mix),
+                     "mix": mix_records(self.space, other_mix)}
+                    for chance, other, other_mix in (self.alternatives[t] if self.alternatives
+                                                     else ())],
             })  # fmt: skip
         return {
             "proposer": names[self.proposer],
@@ -373,6 +442,9 @@ class Screening:
                 name: float(x) + 0.0 for name, x in zip(names, self.expected_payoffs, strict=True)
             },
             "final_round_share": self.final_round_share,
+            "discretization_error": None
+            if self.discretization is None
+            else self.discretization.to_dict(),
         }
 
 

@@ -284,12 +284,16 @@ class Uniform:
     high: float
     types: int = defaults.TYPES
 
+    def quantile(self, q: np.ndarray) -> np.ndarray:
+        """The value below which a share ``q`` of the distribution lies."""
+        return self.low + (self.high - self.low) * q
+
     def discretize(self) -> tuple[np.ndarray, np.ndarray]:
         """``types`` equally likely values at the quantiles ``(k + 1/2) / N``."""
         import numpy as np
 
         q = (np.arange(self.types) + 0.5) / self.types
-        return self.low + (self.high - self.low) * q, np.full(self.types, 1.0 / self.types)
+        return self.quantile(q), np.full(self.types, 1.0 / self.types)
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,16 +306,21 @@ class Normal:
     high: float
     types: int = defaults.TYPES
 
-    def discretize(self) -> tuple[np.ndarray, np.ndarray]:
-        """``types`` equally likely values at the quantiles ``(k + 1/2) / N``."""
+    def quantile(self, q: np.ndarray) -> np.ndarray:
+        """The value below which a share ``q`` of the distribution lies."""
         import numpy as np
         from scipy.stats import truncnorm
 
-        q = (np.arange(self.types) + 0.5) / self.types
         a, b = (self.low - self.mean) / self.sd, (self.high - self.mean) / self.sd
-        return truncnorm.ppf(q, a, b, loc=self.mean, scale=self.sd), np.full(
-            self.types, 1.0 / self.types
-        )
+        values = truncnorm.ppf(q, a, b, loc=self.mean, scale=self.sd)
+        return np.clip(values, self.low, self.high)
+
+    def discretize(self) -> tuple[np.ndarray, np.ndarray]:
+        """``types`` equally likely values at the quantiles ``(k + 1/2) / N``."""
+        import numpy as np
+
+        q = (np.arange(self.types) + 0.5) / self.types
+        return self.quantile(q), np.full(self.types, 1.0 / self.types)
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,9 +76,64 @@ def _about_table(screening: Screening) -> Table:
     )
     if distribution is not None:
         private += f": {distribution_words(distribution)}"
-    private += f"; {screening.n_types} types; stated value {utility_text(stated)}"
+    if screening.type_values is None:
+        private += f"; a continuum of types, on a grid of {screening.n_types:,}"
+    else:
+        private += f"; {plural(screening.n_types, 'type')}"
+    private += f"; stated value {utility_text(stated)}"
     about.add_row("private", Text(private))
+    about.add_row("accuracy", Text(_accuracy_words(screening)))
     return about
+
+
+def _accuracy_words(screening: Screening) -> str:
+    """How far the numbers are from the continuum of types (or that they are exact)."""
+    found = screening.discretization
+    if found is None:
+        return (
+            "exact: discrete types; a type that is indifferent may accept with a probability "
+            "between 0 and 1 (see the types' acceptance below)"
+        )
+    verdict = "" if found.settled else f", more than {found.tolerance:g}: raise types"
+    return (
+        f"the numbers move by up to {found.error:.2g} between grids of {found.types:,} and "
+        f"{found.compared_with:,} types{verdict}"
+    )
+
+
+def _types_table(screening: Screening) -> Table | None:
+    """Discrete types: per round, the probability that each type still in the talks
+    accepts (a type mixes where it is strictly between 0 and 1)."""
+    if screening.type_values is None:
+        return None
+    scenario = screening.space.scenario
+    responder = scenario.party_names[screening.responder]
+    label = scenario.protocol.round_label
+    table = Table(
+        title=f"Each {responder} type's acceptance, if still in the talks",
+        expand=True,
+        title_justify="left",
+        caption=(
+            f"columns: {responder}'s {screening.parameter}; '-': no type of that value is "
+            "left; 'mixes': indifferent, accepts with that probability (Bayes' rule sets "
+            "the proposer's belief about who is left)"
+        ),
+        caption_justify="left",
+    )
+    table.add_column("round", no_wrap=True)
+    for value in screening.type_values:
+        table.add_column(utility_text(float(value)), justify="right")
+    for t in range(int(screening.solution.agreement_probability.size)):
+        cells = []
+        for probability in screening.solution.type_acceptance[t]:
+            if np.isnan(probability):
+                cells.append("-")
+            elif 0.0 < probability < 1.0:
+                cells.append(f"{percent(float(probability))} mixes")
+            else:
+                cells.append(percent(float(probability)))
+        table.add_row(round_name(label, t), *cells)
+    return table
 
 
 def _rounds_table(screening: Screening) -> Table:
@@ -134,6 +189,41 @@ def _rounds_table(screening: Screening) -> Table:
             f"{float(cumulative[t]):.1%}",
         )
     return rounds
+
+
+def _mixing_table(screening: Screening) -> Table | None:
+    """The rounds where the proposer mixes: every offer it may make and its chance."""
+    if not any(screening.alternatives):
+        return None
+    names = screening.space.scenario.party_names
+    proposer, responder = names[screening.proposer], names[screening.responder]
+    label = screening.space.scenario.protocol.round_label
+    table = Table(
+        title=f"Where {proposer} mixes: the offers it may make",
+        title_justify="left",
+        expand=True,
+        caption=(
+            f"{proposer} is indifferent there between two offers and mixes so that the "
+            f"{responder} types just above the cutoff of the round before are indifferent "
+            "too; chance: given the round is reached; the likeliest offer is the one above"
+        ),
+        caption_justify="left",
+    )
+    table.add_column("round", no_wrap=True)
+    table.add_column(f"offer:\n{responder}", justify="right")
+    table.add_column(proposer, justify="right")
+    table.add_column("chance", justify="right")
+    for t, others in enumerate(screening.alternatives):
+        if not others:
+            continue
+        choices = [(screening.offer_chances[t], screening.offer_utilities[t])]
+        choices += [(chance, utilities) for chance, utilities, _ in others]
+        for k, (chance, utilities) in enumerate(choices):
+            offer = ["-", "-"] if utilities is None else [
+                utility_text(float(utilities[screening.responder])),
+                utility_text(float(utilities[screening.proposer]))]  # fmt: skip
+            table.add_row(round_name(label, t) if k == 0 else "", *offer, percent(chance))
+    return table
 
 
 def _terms_table(screening: Screening) -> Table:
@@ -197,11 +287,12 @@ def _outcome_table(screening: Screening) -> Table:
 
 def screening_renderables(screening: Screening) -> list[RenderableType]:
     """The screening block of ``negsim solve --format table``: who proposes, what is
-    private, per round the offer, the conditional acceptance probability, the unconditional
-    probability of agreement and its running total, then the outcome in words."""
-    return [
-        _about_table(screening),
-        _rounds_table(screening),
-        _terms_table(screening),
-        _outcome_table(screening),
-    ]
+    private and how accurate the grid of types is, per round the offer, the conditional
+    acceptance probability, the unconditional probability of agreement and its running
+    total, the offers the proposer mixes between (if it does), each discrete type's
+    acceptance (where types may mix), then the outcome in words."""
+    parts: list[RenderableType] = [_about_table(screening), _rounds_table(screening)]
+    for optional in (_mixing_table(screening), _types_table(screening)):
+        if optional is not None:
+            parts.append(optional)
+    return [*parts, _terms_table(screening), _outcome_table(screening)]
