@@ -269,11 +269,30 @@ def _optimum(vertices: np.ndarray, columns: np.ndarray, weights: np.ndarray) -> 
     return HullOptimum(vertices[:, columns] @ weights, columns, weights)
 
 
+CERTIFYING_WEIGHTS = 4096
+"""Strictly positive weightings tried before any linear program (fixed seed: the answer
+does not depend on them, only the time does)."""
+
+
 def hull_pareto_vertices(vertices: np.ndarray) -> np.ndarray:
     """Which hull vertices lie on the hull's Pareto frontier: ``v`` does unless a lottery
-    of vertices gives every party at least as much and some more (one LP per vertex,
-    :func:`negsim.solvers.proportional.surplus`). Boolean ``(n_vertices,)``."""
-    return np.array(
-        [surplus(vertices, vertices[:, index]) <= TOLERANCE for index in range(vertices.shape[1])],
-        dtype=bool,
-    )
+    of vertices gives every party at least as much and some more. A vertex that maximizes
+    a strictly positive weighting ``lambda . u`` over the vertices is certified at once (a
+    lottery that dominated it would score higher); :data:`CERTIFYING_WEIGHTS` random
+    weightings certify most of them in one matrix product, and one LP per remaining
+    vertex decides the rest (:func:`negsim.solvers.proportional.surplus`). Boolean
+    ``(n_vertices,)``."""
+    n_parties, n_vertices = vertices.shape
+    weights = np.random.default_rng(0).dirichlet(np.ones(n_parties), CERTIFYING_WEIGHTS)
+    weights = np.maximum(weights, 1e-6)  # strictly positive
+    scores = weights @ vertices
+    certified = np.zeros(n_vertices, dtype=bool)
+    certified[np.unique(np.argmax(scores, axis=1))] = True
+    # a vertex another vertex beats for everyone, by more than the tolerance in all, is out
+    beaten = np.zeros(n_vertices, dtype=bool)
+    for index in np.flatnonzero(~certified):
+        gains = vertices - vertices[:, index, None]
+        beaten[index] = bool(np.any(np.all(gains >= 0.0, axis=0) & (gains.sum(axis=0) > TOLERANCE)))
+    for index in np.flatnonzero(~certified & ~beaten):
+        certified[index] = surplus(vertices, vertices[:, index]) <= TOLERANCE
+    return certified
