@@ -2,7 +2,8 @@
 
 A unit pie split among ``n`` parties (resolution 2: the corners; lotteries give every
 division), recognition drawn from a flat Dirichlet distribution and discount factors from
-``[0.8, 0.99]`` (fixed seed), majority and unanimity. Timed, median of ``--repeat`` runs
+``[0.8, 0.99]`` (fixed seed), majority and unanimity, and both again with the first two
+parties perfectly patient (discount 1; rule ``+patient``). Timed, median of ``--repeat`` runs
 (``time.perf_counter``), after one warm-up run (which pays for SciPy's import):
 
 * ``stationary``: :func:`negsim.solvers.random_proposer.random_proposer` without a deadline
@@ -38,12 +39,15 @@ from negsim.solvers.random_proposer import random_proposer
 from negsim.space import OutcomeSpace
 
 
-def scenario_text(n: int, rule: str, seed: int = 0) -> str:
-    """``n`` parties dividing a pie, random recognition and discounts (module docstring)."""
+def scenario_text(n: int, rule: str, seed: int = 0, patient: bool = False) -> str:
+    """``n`` parties dividing a pie, random recognition and discounts (module docstring);
+    with ``patient`` the first two do not discount."""
     rng = np.random.default_rng(seed)
     recognition = [round(float(x), 9) for x in rng.dirichlet(np.ones(n))]
     recognition[-1] = round(1 - sum(recognition[:-1]), 12)
     discount = [round(float(x), 4) for x in rng.uniform(0.8, 0.99, n)]
+    if patient:
+        discount[:2] = [1.0, 1.0]
     members = "\n".join(f"  p{i}: {{discount: {discount[i]!r}}}" for i in range(n))
     chances = ", ".join(f"p{i}: {recognition[i]!r}" for i in range(n))
     return (
@@ -61,10 +65,12 @@ def main() -> None:
     args = parser.parse_args()
 
     print(f"median of {args.repeat} runs, seconds")
-    print(f"{'n':>3} {'rule':<10} {'stationary':>11} {'equilibrium()':>14} {'deadline':>10}")
+    print(f"{'n':>3} {'rule':<18} {'stationary':>11} {'equilibrium()':>14} {'deadline':>10}")
+    variants = [(r, p) for p in (False, True) for r in ("majority", "unanimity")]
     for n in args.sizes:
-        for rule in ("majority", "unanimity"):
-            scenario = load_scenario_text(scenario_text(n, rule), f"bench-{n}.yaml")
+        for rule, patient in variants:
+            text = scenario_text(n, rule, patient=patient)
+            scenario = load_scenario_text(text, f"bench-{n}.yaml")
             space = OutcomeSpace.from_scenario(scenario)
             offers = offer_space(space)
             prefs = preferences(scenario, space.disagreement)
@@ -89,7 +95,8 @@ def main() -> None:
             found = stationary()
             assert found.convergence is not None and found.convergence.converged
             timings = [median_time(f, args.repeat) for f in (stationary, whole, deadline)]
-            print(f"{n:>3} {rule:<10} {timings[0]:>11.4f} {timings[1]:>14.4f} {timings[2]:>10.4f}")
+            label = rule + (" +patient" if patient else "")
+            print(f"{n:>3} {label:<18} {timings[0]:>11.4f} {timings[1]:>14.4f} {timings[2]:>10.4f}")
 
 
 if __name__ == "__main__":

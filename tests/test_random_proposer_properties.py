@@ -30,14 +30,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import examples
 
 from negsim.analysis.pipeline import solve
 from negsim.format.loader import load_scenario_text
 from negsim.solvers.alternating import Preferences, rejection_values
-from negsim.solvers.convergence import ConvergenceError
 from negsim.solvers.offers import HullOffers
 from negsim.solvers.random_proposer import RandomProposerSolution, partners_needed, random_proposer
 
@@ -136,13 +135,7 @@ def test_stationary_values_are_a_fixed_point_of_best_replies(
         )
     prefs = Preferences(discount, np.zeros(n), np.zeros(n), np.full(n, np.nan), 0.0)
     low, span = np.zeros(n), np.ones(n)
-    try:
-        solution = random_proposer(HullOffers(np.eye(n)), prefs, recognition, rule, None)
-    except ConvergenceError:
-        # unanimity with a party that does not discount goes to value iteration, which
-        # refuses (with this error, its contract) when the others are nearly as patient;
-        # only a returned answer has to be an equilibrium
-        reject()
+    solution = random_proposer(HullOffers(np.eye(n)), prefs, recognition, rule, None)
     assert solution.convergence is not None and solution.convergence.converged
     check_equilibrium(low, span, prefs, recognition, rule, solution)
     assert solution.values.sum() == pytest.approx(1.0, abs=n * TOL)
@@ -168,7 +161,13 @@ def test_fixed_point_with_breakdown_costs_outside_options_and_a_scaled_pie(
     recognition = recognition_vector(data, n)
     floats = st.lists(st.floats(0.0, 1.0), min_size=n, max_size=n)
     discount = 0.5 + 0.49 * np.asarray(data.draw(floats, label="discounts"))
-    cost = 0.03 * np.asarray(data.draw(floats, label="costs"))
+    # a party pays a cost per round or discounts, not both: with both its payoff
+    # discount^t u - t cost changes over time and the talks have no stationary
+    # equilibrium (the format solves them as the limit of ever longer deadlines, tested in
+    # test_random_proposer_limits.py)
+    costly = np.asarray(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    discount = np.where(costly, 1.0, discount)
+    cost = np.where(costly, 0.03 * np.asarray(data.draw(floats, label="costs")), 0.0)
     low = -0.2 + 0.4 * np.asarray(data.draw(floats, label="low"))
     span = 0.5 + np.asarray(data.draw(floats, label="span"))
     disagreement = low + span * 0.2 * np.asarray(data.draw(floats, label="disagreement"))
@@ -177,12 +176,7 @@ def test_fixed_point_with_breakdown_costs_outside_options_and_a_scaled_pie(
     outside = np.where(has_option, option, np.nan)
     prefs = Preferences(discount, cost, disagreement, outside, risk)
     offers = HullOffers(low[:, None] + np.diag(span))
-    try:
-        solution = random_proposer(offers, prefs, recognition, rule, None)
-    except ConvergenceError:
-        # known open case: degenerate draws (e.g. discounts 0, one party always recognised)
-        # where the pie's direct solve does not check out refuse with this error
-        reject()
+    solution = random_proposer(offers, prefs, recognition, rule, None)
     assert solution.convergence is not None and solution.convergence.converged
     check_equilibrium(low, span, prefs, recognition, rule, solution)
 

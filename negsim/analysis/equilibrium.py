@@ -432,4 +432,7 @@ def _random_proposer(space: OutcomeSpace, offers: OfferSpace, prefs: Preferences
         proposals=tuple(proposals),
         method=f"Baron & Ferejohn (1989), {protocol.rule}: {solution.method}",
         convergence=solution.convergence,
+        unique=solution.ranges is None,
+        ranges=solution.ranges,
+        note=solution.note,
     )

@@ -392,7 +392,7 @@ def _transport(
     return block
 
 
-def _check(
+def fixed_point_check(
     terms: Terms, r: np.ndarray, partners: int, x: np.ndarray, inclusion: np.ndarray
 ) -> tuple[np.ndarray, float, np.ndarray]:
     """The fixed-point check, in shares: each party's error ``|x - E[share]|`` and each
@@ -430,7 +430,7 @@ def stationary_pie(
     theta, _, x, rho = solved
     rho = np.clip(rho, 0.0, 1.0 - market.r)
     inclusion, fitting = _mixing(market.r, status, rho, theta, partners)
-    error, overpaid, deals = _check(terms, market.r, partners, x, inclusion)
+    error, overpaid, deals = fixed_point_check(terms, market.r, partners, x, inclusion)
     if not np.all(deals | (market.r <= 0)):
         return None
     residual = float(max(np.max(error * pie.span), overpaid * float(pie.span.max()), 0.0))

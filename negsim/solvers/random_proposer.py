@@ -9,20 +9,26 @@ rejecting, unless a rejection is worth more to it. Which method finds the equili
 * **a deadline**: backward induction over rounds, exact; a proposer with several equally
   cheap coalitions picks one uniformly at random (any choice is subgame perfect; this one
   treats tied parties alike);
+* **no deadline, a party that both discounts and pays a cost per round**: the talks are
+  not stationary, and are solved as the limit of ever longer deadlines (the format's
+  rule);
+* **no deadline, a pie, unanimity**: the stationary equilibrium in closed form given one
+  scalar (:mod:`negsim.solvers.unanimity`), perfectly patient parties included (their
+  stationary values may not be unique: the range is reported with the limit of ever
+  longer deadlines);
 * **no deadline, a pie** (the offer set is a simplex in utilities: a split valued linearly,
   offers that may be lotteries, :mod:`negsim.solvers.pie`): the stationary equilibrium
   solved directly, with each proposer mixing over equally cheap partners with the
   probabilities that make the values consistent (:mod:`negsim.solvers.eraslan`; Eraslan
   2002 shows the stationary payoffs are unique when parties discount);
 * **no deadline, other offer sets** (single packages, several issues, non-linear values),
-  a pie where some proposer would rather let its offer fail, or a pie under unanimity
-  with perfectly patient parties (whose stationary values are not unique): value
-  iteration from ``v = 0`` (the limit of ever longer deadlines), tied coalitions picked
-  uniformly. When the cheapest coalitions keep
-  switching, the proposers must mix; :mod:`negsim.solvers.mixing` then solves for the
-  values and mixing probabilities from the coalitions the iteration visited, and fails
-  with :class:`~negsim.solvers.convergence.ConvergenceError` (saying what to set instead)
-  when that does not give a verified equilibrium.
+  a pie where some proposer would rather let its offer fail, or a pie under majority
+  whose stationary values are not pinned down: value iteration from ``v = 0`` (the
+  limit of ever longer deadlines), tied coalitions picked uniformly. When the cheapest
+  coalitions keep switching, the proposers must mix; :mod:`negsim.solvers.mixing` then
+  solves for the values and mixing probabilities from the coalitions the iteration
+  visited, and fails with :class:`~negsim.solvers.convergence.ConvergenceError` (saying
+  what to set instead) when that does not give a verified equilibrium.
 
 References
 ----------
@@ -34,7 +40,7 @@ Model. Journal of Economic Theory 103(1):11-30.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -46,11 +52,14 @@ from negsim.solvers.eraslan import stationary_pie
 from negsim.solvers.mixing import mixed_fixed_point
 from negsim.solvers.offers import PureOffers
 from negsim.solvers.pie import Pie, pie_of, pie_play, round_plays, round_values
+from negsim.solvers.unanimity import unanimity_pie
 
 MAX_ITERATIONS = 100_000
 """Cap of the value iteration without a deadline."""
 STEP_TOLERANCE = 1e-13
 """The value iteration stops once no value moves by more than this in one step."""
+LIMIT_DEADLINES = (64, 256, 1024, 4096, 16384)
+"""Deadlines tried, in turn, for the limit of ever longer deadlines."""
 STALL_WINDOW = 100
 """The value iteration gives up when its step has not fallen below its smallest size so far
 for this many iterations: the map is not contracting (the proposers' cheapest coalitions
@@ -68,6 +77,10 @@ class RandomProposerSolution:
     plays: tuple[ProposerPlay, ...]
     method: str
     convergence: Convergence | None = None
+    ranges: np.ndarray | None = None
+    """``(n_parties, 2)`` utility ranges over the stationary equilibria when they are not
+    unique (else None), and ``note`` saying why."""
+    note: str = ""
 
 
 def partners_needed(rule: str, n: int) -> int:
@@ -129,19 +142,82 @@ def random_proposer(
     partners = partners_needed(rule, prefs.n_parties)
     pie = pie_of(offers)
     if deadline is not None:
-        continuation: np.ndarray | None = None
-        for round_index in range(deadline - 1, 0, -1):  # the rounds after the first
-            continuation = _round_values(
-                offers, pie, prefs, recognition, continuation, round_index, partners
-            )
-        continuation, plays = _round(offers, pie, prefs, recognition, continuation, 0, partners)
+        values, plays = _backward(offers, pie, prefs, recognition, partners, deadline)
         method = "backward induction over rounds, expectations over recognition"
-        return RandomProposerSolution(continuation, plays, method)
+        return RandomProposerSolution(values, plays, method)
+    if _changes_over_time(prefs):
+        return _limit_of_deadlines(offers, pie, prefs, recognition, partners)
+    if pie is not None and partners == prefs.n_parties - 1:
+        unanimous = unanimity_pie(pie, prefs, recognition)
+        if unanimous is not None:
+            closed = unanimous.equilibrium
+            solution = _pie_solution(
+                pie, prefs, closed.values, closed.inclusion, closed.convergence
+            )
+            return replace(solution, ranges=unanimous.ranges, note=unanimous.note)
     if pie is not None and not _indeterminate(prefs, partners):
         found = stationary_pie(pie, prefs, recognition, partners)
         if found is not None:
             return _pie_solution(pie, prefs, found.values, found.inclusion, found.convergence)
     return _value_iteration(offers, pie, prefs, recognition, partners, max_iterations)
+
+
+def _backward(
+    offers: OfferSet,
+    pie: Pie | None,
+    prefs: Preferences,
+    recognition: np.ndarray,
+    partners: int,
+    deadline: int,
+) -> tuple[np.ndarray, tuple[ProposerPlay, ...]]:
+    """Backward induction from the last of ``deadline`` rounds: the values and plays of
+    round 0."""
+    continuation: np.ndarray | None = None
+    for round_index in range(deadline - 1, 0, -1):  # the rounds after the first
+        continuation = _round_values(
+            offers, pie, prefs, recognition, continuation, round_index, partners
+        )
+    return _round(offers, pie, prefs, recognition, continuation, 0, partners)
+
+
+def _changes_over_time(prefs: Preferences) -> bool:
+    """Whether some party both discounts and pays a fixed cost per round: its payoff
+    ``discount^t u - t cost`` weighs the pie against the costs differently in every
+    round, so the talks have no stationary equilibrium (the format solves them as the
+    limit of ever longer deadlines)."""
+    return bool(np.any((prefs.discount < 1) & (prefs.cost > 0)))
+
+
+def _limit_of_deadlines(
+    offers: OfferSet,
+    pie: Pie | None,
+    prefs: Preferences,
+    recognition: np.ndarray,
+    partners: int,
+) -> RandomProposerSolution:
+    """No deadline, with preferences that change over time: backward induction for the
+    deadlines of :data:`LIMIT_DEADLINES` in turn, until two in a row give round-0 values
+    within the format's tolerance. The plays are the longest deadline's round 0; when even
+    the longest deadlines disagree the answer is kept and its convergence record says by
+    how much (the analysis warns)."""
+    previous: np.ndarray | None = None
+    spread, used = np.inf, LIMIT_DEADLINES[0]
+    values, plays = _backward(offers, pie, prefs, recognition, partners, used)
+    for deadline in LIMIT_DEADLINES[1:]:
+        previous = values
+        values, plays = _backward(offers, pie, prefs, recognition, partners, deadline)
+        spread, used = float(np.max(np.abs(values - previous))), deadline
+        if spread <= TOLERANCE:
+            break
+    report = Convergence(
+        "limit of ever longer deadlines (backward induction): round-0 values of successive "
+        "deadlines",
+        spread <= TOLERANCE,
+        used,
+        spread,
+        TOLERANCE,
+    )
+    return RandomProposerSolution(values, plays, report.method, report)
 
 
 def _indeterminate(prefs: Preferences, partners: int) -> bool:
