@@ -28,6 +28,7 @@ import numpy as np
 
 from negsim.format.model import TOLERANCE
 from negsim.solvers.convergence import Convergence
+from negsim.solvers.facets import facet_verdicts
 from negsim.solvers.proportional import surplus
 
 NASH_DECOMPOSITION_STEPS = 50
@@ -279,18 +280,24 @@ def hull_pareto_vertices(vertices: np.ndarray) -> np.ndarray:
     of vertices gives every party at least as much and some more. A vertex that maximizes
     a strictly positive weighting ``lambda . u`` over the vertices is certified at once (a
     lottery that dominated it would score higher); :data:`CERTIFYING_WEIGHTS` random
-    weightings certify most of them in one matrix product, and one LP per remaining
-    vertex decides the rest (:func:`negsim.solvers.proportional.surplus`). Boolean
-    ``(n_vertices,)``."""
+    weightings certify most of them in one matrix product, the hull's facets decide most of
+    the others (:func:`negsim.solvers.facets.facet_verdicts`: maximizers of positive facet
+    normals, and one sparse program over every vertex's tangent cone), and one LP per
+    remaining vertex decides the rest (:func:`negsim.solvers.proportional.surplus`).
+    Boolean ``(n_vertices,)``."""
     n_parties, n_vertices = vertices.shape
     weights = np.random.default_rng(0).dirichlet(np.ones(n_parties), CERTIFYING_WEIGHTS)
     weights = np.maximum(weights, 1e-6)  # strictly positive
     scores = weights @ vertices
     certified = np.zeros(n_vertices, dtype=bool)
     certified[np.unique(np.argmax(scores, axis=1))] = True
-    # a vertex another vertex beats for everyone, by more than the tolerance in all, is out
     beaten = np.zeros(n_vertices, dtype=bool)
-    for index in np.flatnonzero(~certified):
+    verdicts = facet_verdicts(vertices)
+    if verdicts is not None:
+        certified |= verdicts.efficient
+        beaten |= verdicts.dominated & ~certified
+    # a vertex another vertex beats for everyone, by more than the tolerance in all, is out
+    for index in np.flatnonzero(~certified & ~beaten):
         gains = vertices - vertices[:, index, None]
         beaten[index] = bool(np.any(np.all(gains >= 0.0, axis=0) & (gains.sum(axis=0) > TOLERANCE)))
     for index in np.flatnonzero(~certified & ~beaten):

@@ -57,7 +57,7 @@ Gale, D. (1957). A Theorem on Flows in Networks. Pacific Journal of Mathematics
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -225,12 +225,18 @@ class _Statuses:
 
 def _statuses(market: _Market, theta: float, cost: float) -> _Statuses:
     """Each party's status at the marginal price ``theta`` and cost ``K`` (the module
-    docstring), prices within :data:`STATUS_MARGIN` of ``theta`` counting as tied."""
+    docstring), prices within :data:`STATUS_MARGIN` of ``theta`` counting as tied; a party
+    recognised with probability 1 is never bought, so it is priced above (the caller moves
+    it to the cheap parties when its price turns out below ``theta``: proposers who are
+    never recognised would buy it first)."""
     t = market.terms
     cheap_price = market.cheap_price(theta, cost)
     cheap = cheap_price < theta - STATUS_MARGIN
     alone_price = t.price(market.r * (1.0 - cost))
     tied = ~cheap & (alone_price <= theta + STATUS_MARGIN)
+    never = market.r >= 1.0  # the only proposer: nobody ever buys it
+    cheap &= ~never
+    tied &= ~never
     pinned = tied & (np.abs(t.floor - theta) <= STATUS_MARGIN)
     pinned &= t.stay(market.r * (1.0 - cost)) < t.floor - STATUS_MARGIN
     with np.errstate(invalid="ignore"):
@@ -428,6 +434,13 @@ def stationary_pie(
     if solved is None:
         return None
     theta, _, x, rho = solved
+    below = (market.r >= 1.0) & (terms.price(x) < theta - STATUS_MARGIN)
+    if below.any():  # the only proposer, priced below theta: the others would buy it first
+        status = replace(status, cheap=status.cheap | below)
+        solved = _exact(market, status)
+        if solved is None:
+            return None
+        theta, _, x, rho = solved
     rho = np.clip(rho, 0.0, 1.0 - market.r)
     inclusion, fitting = _mixing(market.r, status, rho, theta, partners)
     error, overpaid, deals = fixed_point_check(terms, market.r, partners, x, inclusion)

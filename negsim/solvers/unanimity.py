@@ -113,7 +113,8 @@ def unanimity_pie(
     if np.any(patient & (cost < 0)):
         return None
     proposing = patient & (r > 0)
-    cap = float(np.min(cost[proposing] / r[proposing])) if proposing.any() else np.inf
+    with np.errstate(over="ignore", divide="ignore"):  # a tiny recognition: no cap
+        cap = float(np.min(cost[proposing] / r[proposing])) if proposing.any() else np.inf
 
     def excess(surplus: float) -> float:
         return float(_values(terms, r, surplus, patient).sum()) - 1.0
