@@ -39,6 +39,7 @@ Model. Journal of Economic Theory 103(1):11-30.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -98,13 +99,38 @@ def _ranges(
     return np.stack([low, np.maximum(high, low)], axis=1)
 
 
+def _surplus(excess: Callable[[float], float], cap: float) -> tuple[float, int]:
+    """The surplus where the values add up to the pie (``excess`` 0, increasing), at most
+    ``cap``; and the root search's evaluations."""
+    from scipy.optimize import brentq
+
+    high = cap
+    if not np.isfinite(high):
+        high = 1.0
+        while excess(high) < 0:
+            high *= 2.0
+    if excess(high) <= 0:
+        return high, 0
+    if excess(0.0) >= 0:
+        return 0.0, 0
+    found, info = brentq(
+        excess,
+        0.0,
+        high,
+        xtol=PRECISION,
+        rtol=4 * np.finfo(float).eps,
+        maxiter=ROOT_STEPS,
+        full_output=True,
+        disp=False,
+    )
+    return float(found), int(info.function_calls)
+
+
 def unanimity_pie(
     pie: Pie, prefs: Preferences, recognition: np.ndarray
 ) -> UnanimityEquilibrium | None:
     """The stationary equilibrium of random-proposer bargaining on ``pie`` under unanimity
     (module docstring); None when the method does not apply."""
-    from scipy.optimize import brentq
-
     terms = stationary_terms(pie, prefs)
     r = np.asarray(recognition, dtype=float)
     n = r.shape[0]
@@ -121,28 +147,7 @@ def unanimity_pie(
 
     if excess(0.0) > TOLERANCE:
         return None
-    high = cap
-    if not np.isfinite(high):
-        high = 1.0
-        while excess(high) < 0:
-            high *= 2.0
-    steps = 0
-    if excess(high) <= 0:
-        surplus = high
-    elif excess(0.0) >= 0:
-        surplus = 0.0
-    else:
-        found, info = brentq(
-            excess,
-            0.0,
-            high,
-            xtol=PRECISION,
-            rtol=4 * np.finfo(float).eps,
-            maxiter=ROOT_STEPS,
-            full_output=True,
-            disp=False,
-        )
-        surplus, steps = float(found), int(info.function_calls)
+    surplus, steps = _surplus(excess, cap)
     x = _values(terms, r, surplus, patient)
     at_cap = np.isfinite(cap) and surplus >= cap
     free = patient & (cost <= 0) & (r <= 0)
