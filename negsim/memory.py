@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 BYTES_PER_UTILITY = 8
 """float64 utilities, one per party and package."""
@@ -55,12 +56,20 @@ def limit_source() -> str:
     return "half the free memory"
 
 
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([KMGT]?)B?\s*$", re.IGNORECASE)
+
+
 def parse_size(text: str) -> int:
-    """``"512M"`` -> 536870912. Plain digits are bytes."""
-    text = text.strip().upper().removesuffix("B")
-    factor = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}.get(text[-1:], 1)
-    digits = text[:-1] if factor != 1 else text
-    return int(float(digits) * factor)
+    """``"512M"`` -> 536870912. Plain digits are bytes. Raises ``ValueError`` with a
+    message for anything else (words, ``inf``, ``nan``, negative sizes, a bare suffix)."""
+    match = _SIZE.match(text)
+    if match is None:
+        raise ValueError(
+            f"NEGSIM_MEMORY_LIMIT={text!r} is not a size: give bytes, or a number with K, M, "
+            "G or T (for example 512M or 2G)"
+        )
+    factor = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}[match.group(2).upper()]
+    return int(float(match.group(1)) * factor)
 
 
 def format_bytes(n_bytes: float) -> str:

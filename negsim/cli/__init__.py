@@ -57,5 +57,27 @@ for command in (
 
 
 def main() -> None:
-    """Entry point of the ``negsim`` command and of ``python -m negsim``."""
-    app(prog_name="negsim")
+    """Entry point of the ``negsim`` command and of ``python -m negsim``: the environment
+    is checked first, and operating-system errors no command handles itself (a file name
+    too long, standard output on a full device) end with one line and exit status 2 or
+    1, never a traceback."""
+    import errno
+    import os
+    import sys
+
+    from negsim.memory import parse_size
+
+    limit = os.environ.get("NEGSIM_MEMORY_LIMIT")
+    if limit:
+        try:
+            parse_size(limit)
+        except ValueError as error:
+            print(f"negsim: {error}", file=sys.stderr)
+            raise SystemExit(EXIT_USAGE) from None
+    try:
+        app(prog_name="negsim")
+    except OSError as error:
+        usage = error.errno in (errno.ENAMETOOLONG, errno.ENOENT, errno.ENOTDIR, errno.EISDIR)
+        where = f": {error.filename}" if error.filename else ""
+        print(f"negsim: {error.strerror or error}{where}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE if usage else EXIT_FAILURE) from None

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from negsim.cli.app import EXIT_FAILURE, EXIT_PARTIAL, EXIT_USAGE, OutputFormat
+from negsim.cli.app import EXIT_FAILURE, EXIT_PARTIAL, EXIT_USAGE, STDIN, STDIN_NAME, OutputFormat
 from negsim.cli.charts import chart_path, write_chart
 from negsim.cli.common import fail, load_or_exit, message, not_found_hint, print_problems, stderr
 from negsim.cli.options import (
@@ -120,7 +120,8 @@ def sensitivity(
         fail("cannot vary " + "; ".join(unusable))
     if not result.parameters:
         fail(f"{scenario.source}: nothing to vary (name parameters as PATH or PATH=LOW:HIGH)")
-    path, file_format = chart_path(output or f"{Path(scenario.source).stem}-tornado.png", force)
+    stem = STDIN_NAME.strip("<>") if file == STDIN else Path(scenario.source).stem
+    path, file_format = chart_path(output or f"{stem}-tornado.png", force)
     if output_format is OutputFormat.json:
         typer.echo(result.to_json())
     else:

@@ -22,7 +22,7 @@ from typing import Any
 
 from negsim.errors import Problem, ScenarioError
 from negsim.format.scenario import Scenario
-from negsim.format.source import parse, read_text
+from negsim.format.source import parse, read_bounded, read_path_bounded, read_text
 
 # Public entry points
 
@@ -36,13 +36,14 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
         With every problem of the file, sorted by position.
     """
     if str(path) == "-":
-        return load_scenario_text(read_text("<stdin>", sys.stdin.buffer.read()), "<stdin>")
+        raw = read_bounded(sys.stdin.buffer, "<stdin>")
+        return load_scenario_text(read_text("<stdin>", raw), "<stdin>")
     filename = str(path)
     file_path = Path(path)
-    if file_path.is_dir():
-        raise _file_problem(filename, "is a directory, not a scenario file")
     try:
-        raw = file_path.read_bytes()
+        if file_path.is_dir():
+            raise _file_problem(filename, "is a directory, not a scenario file")
+        raw = read_path_bounded(file_path, filename)
     except FileNotFoundError:
         raise _file_problem(filename, "no such file") from None
     except OSError as error:

@@ -9,9 +9,10 @@ explode ("billion laughs") is refused quickly.
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -26,6 +27,7 @@ MAX_NODES = 200_000
 MAX_DEPTH = 64
 
 YAML_TAG = "tag:yaml.org,2002:"
+_YAML_DIRECTIVE = re.compile(r"^%YAML[ \t]+(\S*)", re.MULTILINE)
 
 
 @dataclass(slots=True, eq=False)
@@ -75,6 +77,39 @@ def from_python(data: Any) -> YNode:
     return YNode(data)
 
 
+READ_CHUNK = 1024**2
+"""Bytes read at a time by :func:`read_bounded`."""
+
+
+def read_bounded(stream: BinaryIO, path_text: str) -> bytes:
+    """Read ``stream`` to its end, at most :data:`MAX_FILE_BYTES`: the limit is checked while
+    reading, so an endless special file (``/dev/zero``, a pipe that never closes with data
+    flowing) is refused after 16 MB instead of filling memory."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = stream.read(READ_CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > MAX_FILE_BYTES:
+            raise _single(
+                path_text,
+                1,
+                1,
+                f"more than {MAX_FILE_BYTES:,} bytes (a special file or a data set?); a "
+                f"scenario file is at most {MAX_FILE_BYTES:,} bytes",
+            )
+        chunks.append(chunk)
+
+
+def read_path_bounded(path: str | os.PathLike[str], path_text: str) -> bytes:
+    """The bytes of the file at ``path`` by :func:`read_bounded`; ``OSError`` as
+    :meth:`pathlib.Path.read_bytes` raises it."""
+    with open(path, "rb") as stream:
+        return read_bounded(stream, path_text)
+
+
 def read_text(path_text: str, raw: bytes) -> str:
     """Decode a file's bytes as UTF-8 text, refusing binary data with its position."""
     if len(raw) > MAX_FILE_BYTES:
@@ -108,6 +143,16 @@ def parse(text: str, filename: str) -> YNode | None:
 
     Raises :class:`ScenarioError` for syntax errors, tags, duplicate keys and alias bombs.
     """
+    directive = _YAML_DIRECTIVE.search(text)
+    if directive is not None and directive.group(1) != "1.2":
+        line = text.count("\n", 0, directive.start()) + 1
+        raise _single(
+            filename,
+            line,
+            1,
+            f"%YAML {directive.group(1)}: scenarios are read as YAML 1.2; remove the directive "
+            "or write %YAML 1.2",
+        )
     yaml = YAML(typ="safe", pure=True)
     try:
         root = yaml.compose(text)
@@ -234,14 +279,27 @@ class _Converter:
             return text
         if kind == "null":
             return None
-        if kind == "bool":
-            return text.lower() == "true"
-        if kind == "int":
-            return _parse_int(text)
-        if kind == "float":
-            return _parse_float(text)
+        try:
+            if kind == "bool":
+                return _parse_bool(text)
+            if kind == "int":
+                return _parse_int(text)
+            if kind == "float":
+                return _parse_float(text)
+        except ValueError:
+            self.problem(node, path, f"{text!r} is not a valid {kind} (tag !!{kind})")
+            return text
         self.problem(node, path, f"YAML tags are not allowed ({tag})")
         return text
+
+
+def _parse_bool(text: str) -> bool:
+    """A YAML 1.2 core boolean (``true``/``false`` in any of its three spellings)."""
+    if text in ("true", "True", "TRUE"):
+        return True
+    if text in ("false", "False", "FALSE"):
+        return False
+    raise ValueError(text)
 
 
 def _parse_int(text: str) -> int:

@@ -37,15 +37,15 @@ def read_source(argument: str) -> Source:
     Raises :class:`ScenarioError` like :func:`negsim.format.loader.load_scenario`.
     """
     from negsim.format.loader import load_scenario, load_scenario_text
-    from negsim.format.source import parse, read_text
+    from negsim.format.source import parse, read_bounded, read_path_bounded, read_text
 
     if argument == "-":
-        name, raw = "<stdin>", sys.stdin.buffer.read()
+        name, raw = "<stdin>", read_bounded(sys.stdin.buffer, "<stdin>")
     else:
         path = bundled.resolve(argument) or Path(argument)
         name = str(path)
         try:
-            raw = path.read_bytes()
+            raw = read_path_bounded(path, name)
         except OSError:
             load_scenario(path)  # raises the loader's own problem (no such file, a folder)
             raise
@@ -97,13 +97,15 @@ def read_sweep_file(path: str | os.PathLike[str]) -> tuple[list[Axis], dict[str,
 
     Raises :class:`GridError` for anything wrong.
     """
-    from negsim.format.source import parse, read_text
+    from negsim.format.source import parse, read_path_bounded, read_text
 
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = read_path_bounded(path, name)
     except OSError as error:
         raise GridError(f"{name}: cannot read it: {error.strerror or error}") from None
+    except ScenarioError as error:
+        raise GridError(str(error)) from None
     try:
         tree = parse(read_text(name, raw), name)
     except ScenarioError as error:

@@ -203,11 +203,12 @@ def read_results(directory: str | os.PathLike[str]) -> SweepTable:
 def _scenario_words(folder: Path) -> tuple[dict[str, str], str | None, str | None, str | None]:
     """Party labels, the round label, the name and the first proposer from the scenario
     copy in ``folder`` (empty when there is none)."""
-    from negsim.format.source import parse, read_text
+    from negsim.format.source import parse, read_path_bounded, read_text
 
     for candidate in sorted(folder.glob("*.y*ml")):
         try:
-            tree = parse(read_text(str(candidate), candidate.read_bytes()), str(candidate))
+            raw = read_path_bounded(candidate, str(candidate))
+            tree = parse(read_text(str(candidate), raw), str(candidate))
             data = tree.plain() if tree is not None else None
         except Exception:  # a broken copy only costs the labels
             continue

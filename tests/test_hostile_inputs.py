@@ -1,0 +1,132 @@
+"""Hostile and odd inputs get a quick, clear refusal: special files read with a bound,
+tags whose text does not fit them, YAML versions other than 1.2, a memory limit that is
+not a size, file names the system refuses, and standard input named ``-``.
+
+Each runs the installed command in a child process (``python -m negsim``), so the entry
+point's own checks are exercised, with a timeout well above what a refusal takes: a hang
+fails the test instead of stalling the suite. Every refusal is one line (or one line per
+problem) on standard error, exit status 2, and no traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from negsim.memory import parse_size
+
+ROOT = Path(__file__).resolve().parent.parent
+PIE = ROOT / "scenarios" / "pie-split.yaml"
+TIMEOUT = 60  # seconds; a refusal takes about one (the import)
+
+
+def negsim(
+    *args: str, stdin: object = subprocess.DEVNULL, env: dict[str, str] | None = None, cwd=None
+) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "negsim", *args],
+        stdin=stdin,  # type: ignore[arg-type]
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def test_an_endless_special_file_is_refused_after_the_size_limit() -> None:
+    """``/dev/zero`` as a scenario, as standard input and as a sweep file: refused once
+    16 MB have been read, not read for ever."""
+    found = negsim("validate", "/dev/zero")
+    assert found.returncode == 2
+    assert "/dev/zero:1:1" in found.stderr and "16,777,216 bytes" in found.stderr
+    with open("/dev/zero", "rb") as zeros:
+        found = negsim("validate", "-", stdin=zeros)
+    assert found.returncode == 2 and "<stdin>:1:1" in found.stderr
+    found = negsim("sweep", str(PIE), "--sweep-file", "/dev/zero", "--dry-run")
+    assert found.returncode == 2 and "16,777,216 bytes" in found.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name: !!int abc", "'abc' is not a valid int (tag !!int)"),
+        ("name: !!float abc", "'abc' is not a valid float (tag !!float)"),
+        ("name: !!bool maybe", "'maybe' is not a valid bool (tag !!bool)"),
+    ],
+)
+def test_a_tag_whose_text_does_not_fit_it_is_a_problem_with_its_position(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "tagged.yaml"
+    path.write_text(f"negsim: 1\n{text}\n", encoding="utf-8")
+    found = negsim("validate", str(path))
+    assert found.returncode == 2
+    assert f"{path}:2:7: name: {message}" in found.stderr
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1", "1.3"])
+def test_yaml_versions_other_than_1_2_are_refused(tmp_path: Path, version: str) -> None:
+    """YAML 1.1 would read ``no`` as false, which the format (YAML 1.2) does not; 1.0 and
+    1.3 are not versions the reader knows."""
+    path = tmp_path / "versioned.yaml"
+    path.write_text(f"%YAML {version}\n---\nnegsim: 1\n", encoding="utf-8")
+    found = negsim("validate", str(path))
+    assert found.returncode == 2
+    assert f"{path}:1:1: (document): %YAML {version}: scenarios are read as YAML 1.2" in (
+        found.stderr
+    )
+
+
+def test_yaml_1_2_directive_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "versioned.yaml"
+    path.write_text("%YAML 1.2\n---\n" + PIE.read_text(encoding="utf-8"), encoding="utf-8")
+    assert negsim("validate", str(path)).returncode == 0
+
+
+@pytest.mark.parametrize("limit", ["abc", "K", "inf", "nan", "10X", "-5M", ""])
+def test_a_memory_limit_that_is_not_a_size_is_refused(limit: str) -> None:
+    if limit == "":  # unset in effect: the default applies
+        assert negsim("validate", str(PIE), env={"NEGSIM_MEMORY_LIMIT": limit}).returncode == 0
+        return
+    found = negsim("solve", str(PIE), env={"NEGSIM_MEMORY_LIMIT": limit})
+    assert found.returncode == 2
+    assert found.stderr.startswith(f"negsim: NEGSIM_MEMORY_LIMIT={limit!r} is not a size")
+
+
+def test_sizes_parse_with_binary_suffixes() -> None:
+    assert parse_size("512") == 512
+    assert parse_size("512M") == 512 * 1024**2
+    assert parse_size("1.5k") == 1536
+    assert parse_size(" 2GB ") == 2 * 1024**3
+    with pytest.raises(ValueError, match="is not a size"):
+        parse_size("1e3")
+
+
+def test_a_file_name_the_system_refuses_is_one_line(tmp_path: Path) -> None:
+    """A path component over 255 bytes, as input and as output."""
+    long_name = "a" * 300 + ".yaml"
+    found = negsim("validate", str(tmp_path / long_name))
+    assert found.returncode == 2
+    assert "File name too long" in found.stderr and len(found.stderr.splitlines()) == 1
+    found = negsim("plot", str(PIE), "-o", str(tmp_path / ("b" * 300 + ".png")))
+    assert found.returncode == 2
+    assert "File name too long" in found.stderr and len(found.stderr.splitlines()) == 1
+
+
+def test_sensitivity_of_standard_input_reads_standard_input(tmp_path: Path) -> None:
+    """``sensitivity -`` analyses what it was given, even with a file named ``<stdin>`` in
+    the folder, and names its chart ``stdin-tornado.png``."""
+    (tmp_path / "<stdin>").write_text("not: a scenario\n", encoding="utf-8")
+    with open(PIE, "rb") as scenario:
+        found = negsim("sensitivity", "-", "--format", "json", stdin=scenario, cwd=tmp_path)
+    assert found.returncode == 0, found.stderr
+    assert '"scenario": "Splitting a pie (Rubinstein 1982)"' in found.stdout
+    assert (tmp_path / "stdin-tornado.png").exists()
+    assert not (tmp_path / "<stdin>-tornado.png").exists()
