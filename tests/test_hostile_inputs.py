@@ -10,6 +10,7 @@ problem) on standard error, exit status 2, and no traceback.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -130,3 +131,83 @@ def test_sensitivity_of_standard_input_reads_standard_input(tmp_path: Path) -> N
     assert '"scenario": "Splitting a pie (Rubinstein 1982)"' in found.stdout
     assert (tmp_path / "stdin-tornado.png").exists()
     assert not (tmp_path / "<stdin>-tornado.png").exists()
+
+
+BIG_OR_TINY = [
+    (
+        "    discount: 0.9",
+        "    discount: 5e-324",
+        "parties.player1.discount",
+        "must be at least 2.23e-308",
+    ),
+    (
+        "    discount: 0.9",
+        "    discount: 0.9\n    cost_per_round: 1.0e308",
+        "cost_per_round",
+        "at most",
+    ),
+    (
+        "    discount: 0.9",
+        "    discount: 0.9\n    outside_option: 1.0e308",
+        "outside_option",
+        "at most",
+    ),
+    ("split: {total: 1}", "split: {total: 1.0e308}", "issues.pie.split.total", "at most"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "path", "message"), BIG_OR_TINY)
+def test_numbers_that_would_overflow_or_vanish_are_refused_where_they_stand(
+    tmp_path: Path, old: str, new: str, path: str, message: str
+) -> None:
+    """Values whose products and powers overflow or underflow: refused by ``validate``
+    with their position (and so by every command), instead of NaN or Infinity later."""
+    scenario = tmp_path / "extreme.yaml"
+    scenario.write_text(PIE.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    found = negsim("validate", str(scenario))
+    assert found.returncode == 2
+    assert path in found.stderr and message in found.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "bound"),
+    [
+        ("deadline", "1e308", "10,000"),
+        ("deadline", "10001", "10,000"),
+        ("resolution", "1000000000000", "10,000,000"),
+    ],
+)
+def test_whole_numbers_above_their_bound_are_refused_at_once(
+    tmp_path: Path, key: str, value: str, bound: str
+) -> None:
+    """A deadline of 1e308 used to be taken as a whole number and never finish; a
+    resolution of 10^12 hung ``validate`` while it worked out a coarser grid."""
+    text = PIE.read_text(encoding="utf-8")
+    if key == "deadline":
+        text = text.replace("  deadline: null", f"  deadline: {value}", 1)
+    else:
+        text = text.replace("resolution: 101", f"resolution: {value}", 1)
+    scenario = tmp_path / "bound.yaml"
+    scenario.write_text(text, encoding="utf-8")
+    found = negsim("validate", str(scenario))
+    assert found.returncode == 2
+    assert f"must be at most {bound}" in found.stderr
+
+
+def test_a_grid_too_large_for_memory_suggests_a_resolution_quickly(tmp_path: Path) -> None:
+    """The suggestion is found by bisection, not by trying every coarser resolution."""
+    text = PIE.read_text(encoding="utf-8").replace("resolution: 101", "resolution: 9000000", 1)
+    scenario = tmp_path / "fine.yaml"
+    scenario.write_text(text, encoding="utf-8")
+    found = negsim("validate", str(scenario), env={"NEGSIM_MEMORY_LIMIT": "1M"})
+    assert found.returncode == 2
+    assert "lower the resolution of issues.pie from 9,000,000 to" in found.stderr
+
+
+def test_json_is_strict_even_where_a_value_is_not_finite() -> None:
+    """The one writer of JSON text turns non-finite numbers into null."""
+    from negsim import jsontext
+
+    text = jsontext.dumps({"a": [1.0, float("nan")], "b": {"c": float("inf")}, "d": 2})
+    assert "NaN" not in text and "Infinity" not in text
+    assert json.loads(text) == {"a": [1.0, None], "b": {"c": None}, "d": 2}

@@ -76,12 +76,10 @@ def _number_tokens(values: np.ndarray) -> tuple[list[str], np.ndarray]:
     """Each distinct float of ``values`` as json writes it (``repr``; ``NaN``,
     ``Infinity``), and each value's index into them; distinct by bit pattern, so ``-0.0``
     stays ``-0.0``."""
-    import json
 
     bits = np.ascontiguousarray(values, dtype=np.float64).view(np.int64)
     distinct, inverse = np.unique(bits, return_inverse=True)
     tokens = [
-        float.__repr__(v) if np.isfinite(v) else json.dumps(v)
-        for v in distinct.view(np.float64).tolist()
+        float.__repr__(v) if np.isfinite(v) else "null" for v in distinct.view(np.float64).tolist()
     ]
     return tokens, inverse

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from negsim import jsontext
 from negsim.analysis.offers import MixMember, OfferSpace
 from negsim.analysis.pareto_json import pareto_json
 from negsim.solvers.alternating import Rejection, responder_values
@@ -256,6 +257,19 @@ class Equilibrium:
                 for name, v in zip(names, vector, strict=True)
             }
 
+        seen: dict[tuple[tuple[int, float], ...], tuple[Any, Any]] = {}
+
+        def terms(mix: tuple[MixMember, ...]) -> tuple[Any, Any]:
+            """``package`` and ``mix`` of a lottery, worked out once per distinct lottery
+            (the rounds of a long deadline repeat a few offers) and copied per use."""
+            key = tuple((m.position, m.weight) for m in mix)
+            if key not in seen:
+                seen[key] = (mix_package(self.space, mix), mix_records(self.space, mix))
+            package, records = seen[key]
+            return _copied(package), [
+                {"weight": r["weight"], "package": _copied(r["package"])} for r in records
+            ]
+
         result: dict[str, Any] = {
             "protocol": self.protocol,
             "deadline": self.deadline,
@@ -272,8 +286,7 @@ class Equilibrium:
                     "round": proposal.round,
                     "proposer": names[proposal.proposer],
                     "utilities": by_party(proposal.utilities),
-                    "package": mix_package(self.space, proposal.mix),
-                    "mix": mix_records(self.space, proposal.mix),
+                    **dict(zip(("package", "mix"), terms(proposal.mix), strict=True)),
                     "accepted": proposal.accepted,
                     **_partners_dict(names, proposal, by_party),
                 }
@@ -290,6 +303,14 @@ class Equilibrium:
             if self.note:
                 result["note"] = self.note
         return result
+
+
+def _copied(package: Any) -> Any:
+    """A package dict (issue -> level, or party -> share for a split) copied one level
+    down, so no two proposals share a dict."""
+    if package is None:
+        return None
+    return {k: dict(v) if isinstance(v, dict) else v for k, v in package.items()}
 
 
 def _partners_dict(names: tuple[str, ...], proposal: Proposal, by_party: Any) -> dict[str, Any]:
@@ -543,16 +564,15 @@ class Analysis:
         The Pareto list, which runs to 100,000s of entries, is written from one entry's
         template (:func:`negsim.analysis.pareto_json.pareto_json`) and set in place of an
         empty list."""
-        import json
 
         data = self._dict(pareto=[])
-        text = json.dumps(data, indent=indent, ensure_ascii=False)
+        text = jsontext.dumps(data, indent=indent)
         if not self.pareto.size:
             return text
         gap = ", " if indent is None else ",\n" + " " * indent
         slot = f'"pareto": []{gap}"solutions": '
         if text.count(slot) != 1:  # cannot tell the slot apart: write it all the slow way
-            return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+            return jsontext.dumps(self.to_dict(), indent=indent)
         start = text.index(slot) + len('"pareto": ')
         return "".join(
             [

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from negsim import jsontext
 from negsim.cli.app import EXIT_FAILURE, EXIT_USAGE, STDIN, STDIN_NAME
 from negsim.cli.common import (
     fail,
@@ -170,8 +171,7 @@ def new(
 
 def schema() -> None:
     """Print the JSON Schema (draft 2020-12) of the scenario format, for editors."""
-    import json
 
     from negsim.format.schema import json_schema
 
-    typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    typer.echo(jsontext.dumps(json_schema(), indent=2))

@@ -41,6 +41,15 @@ def format_number(x: float) -> str:
     return f"{x:g}"
 
 
+MAX_MAGNITUDE = 1e12
+"""The largest size of any number in a scenario: values, totals, ranges, costs and
+options beyond it would overflow in the products and powers the solvers take."""
+MIN_MAGNITUDE = 2.2250738585072014e-308
+"""The smallest value of a number that must be positive (a discount factor), the smallest
+normal float: a subnormal one (a discount of 5e-324) has lost its precision and acts as 0
+in the first product."""
+
+
 class Checker:
     """Collects :class:`Problem` records for one file while reading its values."""
 
@@ -111,6 +120,22 @@ class Checker:
         if isinstance(value, float) and not math.isfinite(value):
             self.error(node, path, f"must be a finite number, got {describe(value)}")
             return None
+        if abs(value) > MAX_MAGNITUDE:
+            self.error(
+                node,
+                path,
+                f"must be at most {MAX_MAGNITUDE:.0e} in size (so that utilities, their "
+                f"products and sums stay finite), got {format_number(float(value))}",
+            )
+            return None
+        if low == 0 and low_open and 0 < value < MIN_MAGNITUDE:
+            self.error(
+                node,
+                path,
+                f"must be at least {MIN_MAGNITUDE:.3g} (a positive number smaller than that "
+                f"has lost its precision and acts as 0), got {float(value):.3g}",
+            )
+            return None
         value = float(value)
         too_low = low is not None and (value <= low if low_open else value < low)
         too_high = high is not None and (value >= high if high_open else value > high)
@@ -128,7 +153,9 @@ class Checker:
     def probability(self, node: YNode, path: str) -> float | None:
         return self.number(node, path, low=0.0, high=1.0, what="a probability must be")
 
-    def integer(self, node: YNode, path: str, *, low: int | None = None) -> int | None:
+    def integer(
+        self, node: YNode, path: str, *, low: int | None = None, high: int | None = None
+    ) -> int | None:
         value = node.value
         if isinstance(value, float) and value.is_integer() and math.isfinite(value):
             value = int(value)
@@ -136,7 +163,10 @@ class Checker:
             self.error(node, path, f"expected a whole number, got {describe(node.value)}")
             return None
         if low is not None and value < low:
-            self.error(node, path, f"must be at least {low}, got {value}")
+            self.error(node, path, f"must be at least {low}, got {_whole(value)}")
+            return None
+        if high is not None and value > high:
+            self.error(node, path, f"must be at most {high:,}, got {_whole(value)}")
             return None
         return value
 
@@ -219,3 +249,11 @@ def interval(low: float | None, high: float | None, low_open: bool, high_open: b
     if high is not None:
         return f"{'below' if high_open else 'at most'} {format_number(high)}"
     return "a number"
+
+
+def _whole(value: int) -> str:
+    """A whole number for a message: digits, or its size when it has more than 15."""
+    digits = str(abs(value))
+    if len(digits) <= 15:
+        return f"{value:,}"
+    return f"{'-' if value < 0 else ''}{digits[0]}.{digits[1:4]}e{len(digits) - 1}"

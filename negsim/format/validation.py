@@ -140,16 +140,25 @@ def _coarser_resolution(scenario: ScenarioParts, limit: int) -> str:
         return ""
     finest = max(gridded, key=scenario.n_levels)
     others = scenario.n_packages // scenario.n_levels(finest)
-    for resolution in range(finest.resolution - 1, 1, -1):
+
+    def fits(resolution: int) -> bool:
         if isinstance(finest, SplitIssue):
             levels = SplitIssue(finest.name, finest.total, resolution, "").n_levels_for(
                 scenario.n_parties
             )
         else:
             levels = resolution
-        if memory.estimate_bytes(others * levels, scenario.n_parties) <= limit:
-            return (
-                f"lower the resolution of issues.{finest.name} from {finest.resolution} "
-                f"to {resolution} or less, or use fewer issues or options"
-            )
-    return f"even resolution 2 on issues.{finest.name} is too large; use fewer issues or options"
+        return memory.estimate_bytes(others * levels, scenario.n_parties) <= limit
+
+    if not fits(2):
+        return (
+            f"even resolution 2 on issues.{finest.name} is too large; use fewer issues or options"
+        )
+    low, high = 2, finest.resolution - 1  # the largest that fits, by bisection (sizes grow)
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle - 1)
+    return (
+        f"lower the resolution of issues.{finest.name} from {finest.resolution:,} "
+        f"to {low:,} or less, or use fewer issues or options"
+    )

@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from negsim import jsontext
 from negsim.analysis.pipeline import solve
 from negsim.errors import ScenarioError
 from negsim.format.defaults import default_value
@@ -187,9 +188,8 @@ class SensitivityResult:
     def to_json(self, indent: int | None = 2) -> str:
         """:meth:`to_dict` as JSON text: exactly what the command prints with
         ``--format json``."""
-        import json
 
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        return jsontext.dumps(self.to_dict(), indent=indent)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``sensitivity --format json`` object (``docs/json.md``)."""

@@ -94,6 +94,7 @@ from typing import Any
 
 import numpy as np
 
+from negsim import jsontext
 from negsim.format.model import TOLERANCE, Agent, Choice, Normal, Uniform
 from negsim.format.scenario import Scenario
 from negsim.solvers.frontier import pareto_mask
@@ -202,9 +203,8 @@ class SimulationResult:
     def to_json(self, indent: int | None = 2) -> str:
         """:meth:`to_dict` as JSON text: exactly what the command prints with
         ``--format json``."""
-        import json
 
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        return jsontext.dumps(self.to_dict(), indent=indent)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``simulate --format json`` object (``docs/json.md``)."""

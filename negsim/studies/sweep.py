@@ -30,6 +30,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from negsim import jsontext
 from negsim.errors import ScenarioError
 from negsim.studies.grid import Grid, Value
 from negsim.version import __version__
@@ -379,7 +380,7 @@ def _write_rows(path: Path, header: list[str], rows: dict[int, list[str]]) -> No
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
     temporary = path.with_suffix(".json.tmp")
-    temporary.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    temporary.write_text(jsontext.dumps(data, indent=2) + "\n", encoding="utf-8")
     os.replace(temporary, path)
 
 

@@ -91,7 +91,12 @@ class IssueRules(Checker):
 
         resolution = defaults.RESOLUTION
         if "resolution" in fields:
-            value = self.integer(fields["resolution"], join_path(path, "resolution"), low=2)
+            value = self.integer(
+                fields["resolution"],
+                join_path(path, "resolution"),
+                low=2,
+                high=defaults.MAX_RESOLUTION,
+            )
             if value is None:
                 return None
             resolution = value

@@ -55,7 +55,7 @@ class ProtocolRules(PartyRules):
             if deadline_node.value is None:
                 deadline = None
             else:
-                value = self.integer(deadline_node, "protocol.deadline")
+                value = self.integer(deadline_node, "protocol.deadline", high=defaults.MAX_DEADLINE)
                 if value is not None and value < 1:
                     self.error(
                         deadline_node,

@@ -25,7 +25,9 @@ class SimulationRules(UncertaintyRules):
         self.keys(node, "simulation", ("runs", "seed", "agents"))
         runs = defaults.SIMULATION_RUNS
         if "runs" in fields:
-            runs = self.integer(fields["runs"], "simulation.runs", low=1)  # type: ignore[assignment]
+            runs = self.integer(  # type: ignore[assignment]
+                fields["runs"], "simulation.runs", low=1, high=defaults.MAX_RUNS
+            )
         seed = None
         if "seed" in fields and fields["seed"].value is not None:
             seed = self.integer(fields["seed"], "simulation.seed", low=0)

@@ -106,7 +106,9 @@ class UncertaintyRules(ProtocolRules):
                 at_key=True,
             )
             return None
-        return self.integer(fields["types"], join_path(path, "types"), low=1)
+        return self.integer(
+            fields["types"], join_path(path, "types"), low=1, high=defaults.MAX_TYPES
+        )
 
     def normal_distribution(self, node: YNode, path: str, types: int) -> Normal | None:
         normal = self.mapping(node, path, "{mean, sd, min, max}")
