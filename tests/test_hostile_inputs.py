@@ -211,3 +211,29 @@ def test_json_is_strict_even_where_a_value_is_not_finite() -> None:
     text = jsontext.dumps({"a": [1.0, float("nan")], "b": {"c": float("inf")}, "d": 2})
     assert "NaN" not in text and "Infinity" not in text
     assert json.loads(text) == {"a": [1.0, None], "b": {"c": None}, "d": 2}
+
+
+@pytest.mark.parametrize(
+    ("deadline", "discount", "expected"), [(3400, 0.9, 5 / 7), (1100, 0.5, 1 / 3)]
+)
+def test_long_deadlines_give_the_open_ended_answer_in_strict_json(
+    tmp_path: Path, deadline: int, discount: float, expected: float
+) -> None:
+    """The reproducers of discount powers that underflowed (agreement in the last round at
+    (0, 1) with thousands of NaN tokens): Ståhl's finite game at these deadlines is, to
+    the format's tolerance, Rubinstein's split, (1 - d2) / (1 - d1 d2) with d2 = 0.8,
+    agreed in round 0."""
+    text = PIE.read_text(encoding="utf-8")
+    text = text.replace("  deadline: null", f"  deadline: {deadline}", 1)
+    text = text.replace("discount: 0.9", f"discount: {discount}", 1)
+    scenario = tmp_path / "long.yaml"
+    scenario.write_text(text, encoding="utf-8")
+    found = negsim("solve", str(scenario), "--format", "json")
+    assert found.returncode == 0, found.stderr
+    assert "NaN" not in found.stdout and "Infinity" not in found.stdout
+    equilibrium = json.loads(found.stdout)["equilibrium"]
+    assert equilibrium["round"] == 0
+    assert equilibrium["utilities"]["player1"] == pytest.approx(expected, abs=1e-9)
+    assert len(equilibrium["proposals"]) == deadline
+    table = negsim("solve", str(scenario))
+    assert table.returncode == 0, table.stderr
