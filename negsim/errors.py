@@ -21,7 +21,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
-        return f"{where}: {self.path or '(document)'}: {self.message}"
+        return one_line(f"{where}: {self.path or '(document)'}: {self.message}")
 
 
 class ScenarioError(Exception):
@@ -31,6 +31,19 @@ class ScenarioError(Exception):
     def __init__(self, problems: Iterable[Problem]):
         self.problems = sorted(problems, key=lambda p: (p.line, p.column, p.path, p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(32), 127)} | {
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    ord("\t"): "\\t",
+}
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters written as escapes (``\\n``, ``\\x1b``), so a key
+    with a line break in it cannot break the one-problem-per-line format."""
+    return text.translate(_CONTROL)
 
 
 def join_path(path: str, key: Any) -> str:

@@ -237,3 +237,46 @@ def test_long_deadlines_give_the_open_ended_answer_in_strict_json(
     assert len(equilibrium["proposals"]) == deadline
     table = negsim("solve", str(scenario))
     assert table.returncode == 0, table.stderr
+
+
+def test_a_reused_anchor_name_is_plain_yaml_1_2(tmp_path: Path) -> None:
+    """YAML 1.2 lets an anchor name be defined again (aliases take the latest): no library
+    warning with file paths on standard error."""
+    text = (
+        PIE.read_text(encoding="utf-8")
+        .replace("  player1:\n    label: Player 1", "  player1:\n    label: &tag Player 1", 1)
+        .replace("  player2:\n    label: Player 2", "  player2:\n    label: &tag Player 2", 1)
+    )
+    scenario = tmp_path / "anchors.yaml"
+    scenario.write_text(text, encoding="utf-8")
+    found = negsim("validate", str(scenario))
+    assert found.returncode == 0, found.stderr
+    assert "Warning" not in found.stderr
+
+
+def test_a_key_with_a_line_break_stays_on_one_problem_line(tmp_path: Path) -> None:
+    scenario = tmp_path / "newline.yaml"
+    scenario.write_text(PIE.read_text(encoding="utf-8") + '"bad\\nkey": 1\n', encoding="utf-8")
+    found = negsim("validate", str(scenario))
+    assert found.returncode == 2
+    lines = found.stderr.splitlines()
+    assert len(lines) == 1 and "bad\\nkey: unknown key 'bad\\nkey'" in lines[0]
+
+
+@pytest.mark.parametrize(("manifest", "kind"), [("[1, 2]", "an array"), ('"x"', "a string")])
+def test_resuming_with_a_manifest_that_is_not_an_object_is_refused(
+    tmp_path: Path, manifest: str, kind: str
+) -> None:
+    folder = tmp_path / "sweep"
+    args = ["sweep", str(PIE), "parties.player1.discount=0.5,0.6", "-o", str(folder)]
+    assert negsim(*args).returncode == 0
+    (folder / "manifest.json").write_text(manifest, encoding="utf-8")
+    found = negsim(*args, "--resume")
+    assert found.returncode == 2
+    assert f"not a sweep manifest (a JSON object was expected, found {kind})" in found.stderr
+
+
+def test_a_step_too_small_to_count_is_refused() -> None:
+    found = negsim("sweep", str(PIE), "parties.player1.discount=0.5:0.9:1e-320", "--dry-run")
+    assert found.returncode == 2
+    assert "is too small for this range" in found.stderr

@@ -64,9 +64,13 @@ def main() -> None:
     import errno
     import os
     import sys
+    import warnings
 
     from negsim.memory import parse_size
 
+    # floating-point warnings are the solvers' business: every answer is checked (strict
+    # JSON, convergence records), and a user should not see numpy's internals
+    warnings.simplefilter("ignore", RuntimeWarning)
     limit = os.environ.get("NEGSIM_MEMORY_LIMIT")
     if limit:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 from negsim.cli.app import EXIT_FAILURE, MAX_CURVE_POINTS, PLOT_KINDS, STDIN, STDIN_NAME
@@ -148,6 +149,8 @@ def chart_path(output: str, force: bool) -> tuple[Path, str]:
         fail(f"{path} already exists; use --force to overwrite it")
     if not path.parent.is_dir():
         fail(f"cannot write {path}: there is no folder {path.parent}", EXIT_FAILURE)
+    if not os.access(path.parent, os.W_OK):
+        fail(f"cannot write {path}: the folder {path.parent} is not writable", EXIT_FAILURE)
     return path, file_format
 
 

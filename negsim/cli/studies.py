@@ -105,6 +105,8 @@ def sensitivity(
 
     scenario = load_or_exit(file)  # validates the base scenario, with positions
     assert scenario.data is not None  # read from a file: it has its data
+    stem = STDIN_NAME.strip("<>") if file == STDIN else Path(scenario.source).stem
+    path, file_format = chart_path(output or f"{stem}-tornado.png", force)  # before solving
     try:
         named = dict(sensitivity_module.parse_path_argument(text) for text in paths or [])
         result = sensitivity_module.sensitivity(
@@ -120,8 +122,6 @@ def sensitivity(
         fail("cannot vary " + "; ".join(unusable))
     if not result.parameters:
         fail(f"{scenario.source}: nothing to vary (name parameters as PATH or PATH=LOW:HIGH)")
-    stem = STDIN_NAME.strip("<>") if file == STDIN else Path(scenario.source).stem
-    path, file_format = chart_path(output or f"{stem}-tornado.png", force)
     if output_format is OutputFormat.json:
         typer.echo(result.to_json())
     else:

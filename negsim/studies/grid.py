@@ -240,7 +240,10 @@ def range_values(item: str) -> list[Value]:
         count = (stop - start) // step + 1
         _check_count(item, count)
         return list(range(start, stop + (1 if step > 0 else -1), step))
-    count = math.floor((stop - start) / step + TOLERANCE) + 1
+    steps = (stop - start) / step
+    if not math.isfinite(steps):  # a step so small the count overflows (e.g. 1e-320)
+        raise GridError(f"{item!r}: the step {step:g} is too small for this range")
+    count = math.floor(steps + TOLERANCE) + 1
     _check_count(item, count)
     values: list[Value] = []
     for k in range(count):
@@ -270,7 +273,8 @@ def linspace_values(item: str, inner: str) -> list[Value]:
 
 def _check_count(item: str, count: int) -> None:
     if count > MAX_RANGE:
-        raise GridError(f"{item!r}: {count:,} values; at most {MAX_RANGE:,} per item")
+        shown = f"{count:,}" if count < 10**15 else f"about {float(count):.3g}"
+        raise GridError(f"{item!r}: {shown} values; at most {MAX_RANGE:,} per item")
 
 
 def axis_from_data(path: str, spec: Any) -> Axis:

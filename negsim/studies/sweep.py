@@ -477,6 +477,12 @@ def _prepare(plan: Plan, header: list[str]) -> tuple[dict[str, Any], dict[int, l
             old = json.loads(manifest_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise FolderError(f"{manifest_path}: cannot read it: {error}") from None
+        if not isinstance(old, dict):
+            raise FolderError(
+                f"{manifest_path}: not a sweep manifest (a JSON object was expected, found "
+                f"{_json_kind(old)}); use --force to start over"
+            )
+        resumed = old.get("resumed", [])
         for key, what in (
             ("scenario_sha256", "the scenario file differs"),
             ("grid", "the grid differs"),
@@ -494,7 +500,7 @@ def _prepare(plan: Plan, header: list[str]) -> tuple[dict[str, Any], dict[int, l
             )
         manifest["seed"] = old.get("seed")
         manifest["started"] = old.get("started", manifest["started"])
-        manifest["resumed"] = [*old.get("resumed", []), _now()]
+        manifest["resumed"] = [*(resumed if isinstance(resumed, list) else []), _now()]
         results = folder / RESULTS
         rows = _read_rows(results, header, plan.grid.size) if results.is_file() else {}
         return manifest, rows
@@ -582,3 +588,14 @@ def run_sweep(
         seconds=seconds,
         manifest=manifest,
     )
+
+
+def _json_kind(value: object) -> str:
+    """The JSON name of a parsed value's type (``array``, ``string``, ``null``...)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return {list: "an array", str: "a string"}.get(type(value), type(value).__name__)
