@@ -280,3 +280,83 @@ def test_a_step_too_small_to_count_is_refused() -> None:
     found = negsim("sweep", str(PIE), "parties.player1.discount=0.5:0.9:1e-320", "--dry-run")
     assert found.returncode == 2
     assert "is too small for this range" in found.stderr
+
+
+def test_force_replaces_a_symlink_in_the_folder_instead_of_writing_through_it(
+    tmp_path: Path,
+) -> None:
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me\n", encoding="utf-8")
+    folder = tmp_path / "sweep"
+    folder.mkdir()
+    (folder / "scenario.yaml").symlink_to(precious)
+    found = negsim(
+        "sweep", str(PIE), "parties.player1.discount=0.5,0.6", "-o", str(folder), "--force"
+    )
+    assert found.returncode == 0, found.stderr
+    assert precious.read_text(encoding="utf-8") == "keep me\n"
+    assert not (folder / "scenario.yaml").is_symlink()
+    assert (folder / "scenario.yaml").read_bytes() == PIE.read_bytes()
+
+
+def test_a_second_sweep_into_a_busy_folder_is_refused(tmp_path: Path) -> None:
+    """The folder's lock is held here, as a running sweep holds it."""
+    from negsim.studies.sweep_folder import folder_lock
+
+    folder = tmp_path / "sweep"
+    folder.mkdir()
+    with folder_lock(folder):
+        found = negsim(
+            "sweep", str(PIE), "parties.player1.discount=0.5,0.6", "-o", str(folder), "--force"
+        )
+    assert found.returncode == 2
+    assert "another sweep is writing to" in found.stderr
+    assert list(folder.iterdir()) == []
+
+
+def test_a_sweep_killed_before_its_manifest_can_be_resumed(tmp_path: Path) -> None:
+    folder = tmp_path / "sweep"
+    folder.mkdir()
+    (folder / "scenario.yaml").write_bytes(PIE.read_bytes())
+    found = negsim(
+        "sweep", str(PIE), "parties.player1.discount=0.5,0.6", "-o", str(folder), "--resume"
+    )
+    assert found.returncode == 0, found.stderr
+    assert len((folder / "results.csv").read_text(encoding="utf-8").splitlines()) == 3
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie waiting to be reaped does not)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to see the process")
+def test_a_worker_dies_with_its_parent() -> None:
+    """What a sweep's workers do at start: killed parent, no orphan left computing."""
+    import signal
+    import time
+
+    parent_code = (
+        "import subprocess, sys, time\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'from negsim.studies.sweep_folder "
+        "import die_with_parent; die_with_parent(); import time; time.sleep(120)'])\n"
+        "print(child.pid, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", parent_code], stdout=subprocess.PIPE, text=True
+    ) as parent:
+        assert parent.stdout is not None
+        child = int(parent.stdout.readline())
+        time.sleep(1.0)  # the child has asked to die with its parent
+        assert _alive(child)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(child)

@@ -30,9 +30,18 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from negsim import jsontext
 from negsim.errors import ScenarioError
 from negsim.studies.grid import Grid, Value
+from negsim.studies.sweep_folder import (
+    FolderBusy,
+    csv_line,
+    die_with_parent,
+    folder_lock,
+    json_kind,
+    write_atomic,
+    write_json,
+    write_rows,
+)
 from negsim.version import __version__
 
 RESULTS = "results.csv"
@@ -195,6 +204,7 @@ _CONTEXT: Context | None = None
 
 def _init_worker(context: Context) -> None:
     global _CONTEXT
+    die_with_parent()
     _CONTEXT = context
 
 
@@ -337,12 +347,6 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _csv_line(row: Sequence[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(row)
-    return buffer.getvalue()
-
-
 def _read_rows(path: Path, header: list[str], size: int) -> dict[int, list[str]]:
     """The complete, valid rows of a (possibly killed) ``results.csv``, by point; the first
     row of a point wins. A last line without its newline (cut by a kill) is dropped."""
@@ -363,25 +367,6 @@ def _read_rows(path: Path, header: list[str], size: int) -> dict[int, list[str]]
         if index < size and row[header.index("status")] in STATUSES:
             rows.setdefault(index, row)
     return rows
-
-
-def _write_rows(path: Path, header: list[str], rows: dict[int, list[str]]) -> None:
-    """``rows`` sorted by point, atomically (a temporary file, then a rename)."""
-    temporary = path.with_suffix(".csv.tmp")
-    with temporary.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        for index in sorted(rows):
-            writer.writerow(rows[index])
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-
-
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    temporary = path.with_suffix(".json.tmp")
-    temporary.write_text(jsontext.dumps(data, indent=2) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
 
 
 def _stream(
@@ -448,8 +433,6 @@ class Plan:
 def _prepare(plan: Plan, header: list[str]) -> tuple[dict[str, Any], dict[int, list[str]]]:
     """Check the folder rules; return the manifest to write and the rows already done."""
     folder = plan.folder
-    if folder.exists() and not folder.is_dir():
-        raise FolderError(f"{folder} exists and is not a folder")
     entries = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
     grid = plan.grid.to_dict()
     manifest: dict[str, Any] = {
@@ -469,6 +452,9 @@ def _prepare(plan: Plan, header: list[str]) -> tuple[dict[str, Any], dict[int, l
         "finished": None,
         "counts": dict.fromkeys(STATUSES, 0),
     }
+    unstarted = all(name == SCENARIO_COPY or name.endswith(".tmp") for name in entries)
+    if entries and plan.resume and unstarted and not (folder / MANIFEST).exists():
+        return manifest, {}  # killed before anything but its scenario copy: start afresh
     if entries and plan.resume:
         manifest_path = folder / MANIFEST
         if not manifest_path.is_file():
@@ -480,7 +466,7 @@ def _prepare(plan: Plan, header: list[str]) -> tuple[dict[str, Any], dict[int, l
         if not isinstance(old, dict):
             raise FolderError(
                 f"{manifest_path}: not a sweep manifest (a JSON object was expected, found "
-                f"{_json_kind(old)}); use --force to start over"
+                f"{json_kind(old)}); use --force to start over"
             )
         resumed = old.get("resumed", [])
         for key, what in (
@@ -527,16 +513,32 @@ def run_sweep(
     ``on_row`` is called after each row is written and flushed (tests use it to stop a
     sweep mid-way).
     """
+    folder = plan.folder
+    if folder.exists() and not folder.is_dir():
+        raise FolderError(f"{folder} exists and is not a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with folder_lock(folder):
+            return _run_locked(plan, progress, on_row)
+    except FolderBusy as error:
+        raise FolderError(str(error)) from None
+
+
+def _run_locked(
+    plan: Plan,
+    progress: Callable[[int, int], ProgressBar] | None,
+    on_row: Callable[[int, list[str]], None] | None,
+) -> Summary:
+    """:func:`run_sweep` once the folder is locked."""
     source, grid, folder = plan.source, plan.grid, plan.folder
     header = columns(grid.paths, source.party_names, source.uncertainty)
     manifest, done = _prepare(plan, header)
     if manifest["seed"] is None:
         manifest["seed"] = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / SCENARIO_COPY).write_bytes(source.raw)
-    _write_json(folder / MANIFEST, manifest)
+    write_json(folder / MANIFEST, manifest)  # first: a folder with a manifest can resume
+    write_atomic(folder / SCENARIO_COPY, source.raw)
     results = folder / RESULTS
-    _write_rows(results, header, done)  # a clean start: only complete, valid rows
+    write_rows(results, header, done)  # a clean start: only complete, valid rows
 
     context = Context(
         data=source.data,
@@ -557,7 +559,7 @@ def run_sweep(
     try:
         with results.open("a", encoding="utf-8", newline="") as handle:
             for index, row in stream:
-                handle.write(_csv_line(row))
+                handle.write(csv_line(row))
                 handle.flush()
                 counts[row[status_at]] += 1
                 done[index] = row
@@ -574,12 +576,12 @@ def run_sweep(
     finally:
         if bar is not None:
             bar.close()
-    _write_rows(results, header, done)
+    write_rows(results, header, done)
     seconds = time.perf_counter() - start
     manifest["finished"] = _now()
     manifest["counts"] = counts
     manifest["seconds"] = round(seconds, 3)
-    _write_json(folder / MANIFEST, manifest)
+    write_json(folder / MANIFEST, manifest)
     return Summary(
         folder=folder,
         points=grid.size,
@@ -588,14 +590,3 @@ def run_sweep(
         seconds=seconds,
         manifest=manifest,
     )
-
-
-def _json_kind(value: object) -> str:
-    """The JSON name of a parsed value's type (``array``, ``string``, ``null``...)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    return {list: "an array", str: "a string"}.get(type(value), type(value).__name__)
