@@ -360,3 +360,24 @@ def test_a_worker_dies_with_its_parent() -> None:
     while _alive(child) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _alive(child)
+
+
+def test_sweeps_and_simulations_too_big_to_run_are_refused_at_once() -> None:
+    """Two axes of 10^7 values used to write a 437 MB manifest before computing a point,
+    and ``simulate --runs 10^7`` passed 1.5 GB: now bounded, and refused before any
+    work."""
+    found = negsim(
+        "sweep", str(PIE), "parties.player1.discount=linspace(0.5,0.9,10000000)", "--dry-run"
+    )
+    assert found.returncode == 2 and "at most 1,000,000 per item" in found.stderr
+    found = negsim(
+        "sweep",
+        str(PIE),
+        "parties.player1.discount=linspace(0.5,0.9,100000)",
+        "parties.player2.discount=linspace(0.5,0.9,1000)",
+        "--dry-run",
+    )
+    assert found.returncode == 2
+    assert "the grid has 100,000,000 points (100,000 x 1,000)" in found.stderr
+    found = negsim("simulate", str(PIE), "--runs", "10000000")
+    assert found.returncode == 2 and "1<=x<=1000000" in found.stderr

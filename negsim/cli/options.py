@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from negsim.cli.app import PLOT_KINDS, OutputFormat
+from negsim.format.defaults import MAX_RUNS
 
 
 def flag(*names: str, help: str) -> Any:
@@ -168,7 +169,12 @@ SensitivityFormat = Annotated[
 # simulate
 RunsOption = Annotated[
     int | None,
-    typer.Option("--runs", min=1, help="Number of runs (default: simulation.runs, or 1000)."),
+    typer.Option(
+        "--runs",
+        min=1,
+        max=MAX_RUNS,
+        help="Number of runs (default: simulation.runs, or 1000; at most 1,000,000).",
+    ),
 ]
 SimulationSeed = Annotated[
     int | None,

@@ -37,8 +37,11 @@ TOLERANCE = 1e-9
 """Slack of a range's inclusive stop, in units of the step."""
 SIGNIFICANT = 12
 """Range and linspace values are rounded to this many significant digits."""
-MAX_RANGE = 10_000_000
+MAX_RANGE = 1_000_000
 """Most values one range or linspace may produce (a typo guard)."""
+MAX_POINTS = 10_000_000
+"""Most points of a whole sweep: beyond it the manifest alone (every value of every axis)
+and the results run to gigabytes; split such a study into several sweeps."""
 
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _FLOAT = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
@@ -77,6 +80,12 @@ class Grid:
             if len(lengths) > 1:
                 detail = ", ".join(f"{a.path} has {len(a.values)}" for a in self.axes)
                 raise GridError(f"--zip needs the same number of values on every path: {detail}")
+        if self.size > MAX_POINTS:
+            shape = " x ".join(f"{n:,}" for n in self.shape)
+            raise GridError(
+                f"the grid has {self.size:,} points ({shape}); a sweep has at most "
+                f"{MAX_POINTS:,}: use fewer values, or split the study into several sweeps"
+            )
 
     @property
     def paths(self) -> tuple[str, ...]:
