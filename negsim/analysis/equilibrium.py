@@ -36,13 +36,11 @@ from negsim.solvers.alternating import (
     stationary_rejection,
     stationary_two_party,
 )
-from negsim.solvers.convergence import Convergence
+from negsim.solvers.convergence import LIMIT_DEADLINES, Convergence
 from negsim.solvers.multiplicity import supported_agreements
 from negsim.solvers.random_proposer import random_proposer
 from negsim.space import OutcomeSpace
 
-LIMIT_DEADLINES = (64, 256, 1024, 4096, 16384)
-"""Deadlines tried, in turn, for the limit of ever longer deadlines."""
 LIMIT_TOLERANCE = 1e-9
 """The limit is reached when the round-0 payoffs of a deadline and its ``n - 1`` successors
 agree within this."""

@@ -73,10 +73,9 @@ def pareto_json(
 
 
 def _number_tokens(values: np.ndarray) -> tuple[list[str], np.ndarray]:
-    """Each distinct float of ``values`` as json writes it (``repr``; ``NaN``,
-    ``Infinity``), and each value's index into them; distinct by bit pattern, so ``-0.0``
-    stays ``-0.0``."""
-
+    """Each distinct float of ``values`` as json writes it (``repr``; ``null`` for a value
+    that is not finite: strict JSON), and each value's index into them; distinct by bit
+    pattern, so ``-0.0`` stays ``-0.0``."""
     bits = np.ascontiguousarray(values, dtype=np.float64).view(np.int64)
     distinct, inverse = np.unique(bits, return_inverse=True)
     tokens = [

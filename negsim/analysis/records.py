@@ -259,16 +259,17 @@ class Equilibrium:
 
         seen: dict[tuple[tuple[int, float], ...], tuple[Any, Any]] = {}
 
-        def terms(mix: tuple[MixMember, ...]) -> tuple[Any, Any]:
+        def terms(mix: tuple[MixMember, ...]) -> dict[str, Any]:
             """``package`` and ``mix`` of a lottery, worked out once per distinct lottery
             (the rounds of a long deadline repeat a few offers) and copied per use."""
             key = tuple((m.position, m.weight) for m in mix)
             if key not in seen:
                 seen[key] = (mix_package(self.space, mix), mix_records(self.space, mix))
             package, records = seen[key]
-            return _copied(package), [
-                {"weight": r["weight"], "package": _copied(r["package"])} for r in records
-            ]
+            return {
+                "package": _copied(package),
+                "mix": [{"weight": r["weight"], "package": _copied(r["package"])} for r in records],
+            }
 
         result: dict[str, Any] = {
             "protocol": self.protocol,
@@ -286,7 +287,7 @@ class Equilibrium:
                     "round": proposal.round,
                     "proposer": names[proposal.proposer],
                     "utilities": by_party(proposal.utilities),
-                    **dict(zip(("package", "mix"), terms(proposal.mix), strict=True)),
+                    **terms(proposal.mix),
                     "accepted": proposal.accepted,
                     **_partners_dict(names, proposal, by_party),
                 }
@@ -564,7 +565,6 @@ class Analysis:
         The Pareto list, which runs to 100,000s of entries, is written from one entry's
         template (:func:`negsim.analysis.pareto_json.pareto_json`) and set in place of an
         empty list."""
-
         data = self._dict(pareto=[])
         text = jsontext.dumps(data, indent=indent)
         if not self.pareto.size:

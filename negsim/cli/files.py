@@ -171,7 +171,6 @@ def new(
 
 def schema() -> None:
     """Print the JSON Schema (draft 2020-12) of the scenario format, for editors."""
-
     from negsim.format.schema import json_schema
 
     typer.echo(jsontext.dumps(json_schema(), indent=2))

@@ -18,6 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+LIMIT_DEADLINES = (64, 256, 1024, 4096, 16384)
+"""Deadlines tried, in turn, for the limit of ever longer deadlines (alternating offers and
+random proposers alike)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Convergence:

@@ -47,7 +47,7 @@ import numpy as np
 from negsim.format.model import TOLERANCE
 from negsim.solvers.alternating import OfferSet, Preferences, RejectionKind, rejection_values
 from negsim.solvers.coalitions import ProposerPlay, coalition_play
-from negsim.solvers.convergence import Convergence, ConvergenceError
+from negsim.solvers.convergence import LIMIT_DEADLINES, Convergence, ConvergenceError
 from negsim.solvers.eraslan import stationary_pie
 from negsim.solvers.mixing import mixed_fixed_point
 from negsim.solvers.offers import PureOffers
@@ -58,8 +58,6 @@ MAX_ITERATIONS = 100_000
 """Cap of the value iteration without a deadline."""
 STEP_TOLERANCE = 1e-13
 """The value iteration stops once no value moves by more than this in one step."""
-LIMIT_DEADLINES = (64, 256, 1024, 4096, 16384)
-"""Deadlines tried, in turn, for the limit of ever longer deadlines."""
 STALL_WINDOW = 100
 """The value iteration gives up when its step has not fallen below its smallest size so far
 for this many iterations: the map is not contracting (the proposers' cheapest coalitions
@@ -200,7 +198,6 @@ def _limit_of_deadlines(
     within the format's tolerance. The plays are the longest deadline's round 0; when even
     the longest deadlines disagree the answer is kept and its convergence record says by
     how much (the analysis warns)."""
-    previous: np.ndarray | None = None
     spread, used = np.inf, LIMIT_DEADLINES[0]
     values, plays = _backward(offers, pie, prefs, recognition, partners, used)
     for deadline in LIMIT_DEADLINES[1:]:

@@ -188,7 +188,6 @@ class SensitivityResult:
     def to_json(self, indent: int | None = 2) -> str:
         """:meth:`to_dict` as JSON text: exactly what the command prints with
         ``--format json``."""
-
         return jsontext.dumps(self.to_dict(), indent=indent)
 
     def to_dict(self) -> dict[str, Any]:

@@ -203,7 +203,6 @@ class SimulationResult:
     def to_json(self, indent: int | None = 2) -> str:
         """:meth:`to_dict` as JSON text: exactly what the command prints with
         ``--format json``."""
-
         return jsontext.dumps(self.to_dict(), indent=indent)
 
     def to_dict(self) -> dict[str, Any]:
