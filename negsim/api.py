@@ -419,10 +419,13 @@ def chart_record(
     party: str | None = None,
     discounts: Sequence[float] | None = None,
     seed: int | None = None,
+    progress: bool = False,
 ) -> Any:
     """What the ``kind`` chart of ``subject`` draws, solved when needed: an analysis, a
     curve, a simulation result, a concession trace, a screening record or a sweep table
-    (charts never solve; this is where the solving happens). Raises :class:`ChartError`."""
+    (charts never solve; this is where the solving happens). ``progress`` shows a bar on
+    standard error for long work (a deadline curve with preferences that change over
+    time). Raises :class:`ChartError`."""
     from negsim.analysis.records import Analysis
 
     if kind in ("sweep", "tornado") or not _needs_scenario(subject):
@@ -445,7 +448,7 @@ def chart_record(
             )
         return analysis.screening
     space = analysis.space if analysis is not None else _space(scenario)
-    return _study_record(space, kind, max_deadline, party, discounts, seed)
+    return _study_record(space, kind, max_deadline, party, discounts, seed, progress)
 
 
 def _needs_scenario(subject: Any) -> bool:
@@ -470,6 +473,7 @@ def _study_record(
     party: str | None,
     discounts: Sequence[float] | None,
     seed: int | None,
+    progress: bool = False,
 ) -> Any:
     """The curve, simulation or trace a ``deadline``, ``discount``, ``agreements`` or
     ``concessions`` chart draws."""
@@ -482,7 +486,12 @@ def _study_record(
         top = (
             max(2 * (scenario.protocol.deadline or 0), 20) if max_deadline is None else max_deadline
         )
-        return curves.deadline_curve(space, range(1, top + 1))
+        bar = None
+        if progress:
+            from negsim.present.terminal.progress import DeadlineProgress
+
+            bar = DeadlineProgress
+        return curves.deadline_curve(space, range(1, top + 1), progress=bar)
     if kind == "discount":
         name = scenario.party_names[-1] if party is None else party
         if name not in scenario.party_names:

@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
-from negsim.solvers.alternating import Preferences, _play_round, backward_induction
+from negsim.solvers.alternating import Preferences, backward_induction, play_round
 from negsim.solvers.offers import HullOffers, PureOffers
 
 
@@ -38,7 +38,7 @@ def plain_backward_induction(offers, prefs, deadline, proposer_of_round):
     plays = []
     for round_index in range(deadline - 1, -1, -1):
         following = proposer_of_round(round_index + 1) if round_index + 1 < deadline else None
-        play, continuation = _play_round(
+        play, continuation = play_round(
             PureOffers(offers.points), prefs, proposer_of_round(round_index), continuation,
             round_index, following,
         )  # fmt: skip

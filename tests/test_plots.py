@@ -322,6 +322,60 @@ def test_deadline_lines_are_the_curve() -> None:
         assert line.get_color() == colour and line.get_marker() == marker
 
 
+def test_a_dense_deadline_chart_draws_one_line_per_last_proposer_on_a_log_axis() -> None:
+    """Two thousand deadlines: no markers (they would merge into a band); for each party a
+    thick line through the deadlines at which it makes the last offer and a thin one
+    through the others, each the curve's own numbers; a logarithmic deadline axis, said
+    in the caption."""
+    curve = deadline_curve_of("venezuela-2025", top=2000)
+    figure = curve_charts.deadline_figure(curve)
+    ax = main_axes(figure)
+    assert ax.get_xscale() == "log"
+    for i, party in enumerate(curve.parties):
+        assert by_gid(figure, f"deadline-{party}") == []
+        assert by_gid(figure, f"last-offer-{party}") == []
+        for last in (0, 1):
+            (line,) = by_gid(figure, f"deadline-{party}-last-{last}")
+            chosen = curve.last_proposers == last
+            np.testing.assert_array_equal(line.get_xdata(), curve.deadlines[chosen])
+            np.testing.assert_array_equal(line.get_ydata(), curve.payoffs[chosen, i])
+            assert line.get_marker() in ("None", None, "")
+            assert line.get_linewidth() == (2.4 if last == i else 1.0)
+    (caption,) = by_gid(figure, "caption")
+    words = caption.get_text().replace("\n", " ")
+    assert "Thick lines: deadlines at which that party makes the last offer" in words
+    assert "The deadline axis is logarithmic." in words
+
+
+def test_a_deadline_chart_without_a_limit_says_so() -> None:
+    """Random-proposer talks whose proposers switch partners from one deadline to the next
+    for ever: the title says longer deadlines never settle, the dashed lines are labelled
+    as the longest deadline tried, and no arrow measures a shift from a limit."""
+    text = """negsim: 1
+name: switching partners
+issues:
+  pie: {split: {total: 1}, resolution: 101}
+parties:
+  a: {discount: 0.9, cost_per_round: 0.01}
+  b: {discount: 0.8}
+  c: {discount: 0.85}
+protocol: {kind: random_proposer, rule: majority, lotteries: true, deadline: 5}
+"""
+    space = OutcomeSpace.from_scenario(load_scenario_text(text, "switching.yaml"))
+    curve = deadline_curve(space, range(1, 41))
+    assert not curve.limit_settled
+    figure = curve_charts.deadline_figure(curve)
+    title = main_axes(figure).get_title(loc="left").replace("\n", " ")
+    assert title.startswith("Ever longer deadlines never settle (successive ones differ by")
+    assert title.endswith(f"with 5 rounds, a gets {curve.payoffs[4, 0]:.2f}")
+    values = {str(t.get_gid()): t.get_text() for t in figure.findobj(Text)}
+    assert values["label-a"] == f"a\nlongest tried: {curve.limit_payoffs[0]:.3f}"
+    assert not any(str(a.get_gid()).startswith("shift-") for a in figure.findobj(Annotation))
+    (caption,) = by_gid(figure, "caption")
+    words = caption.get_text().replace("\n", " ")
+    assert "the longest tried; ever longer deadlines never settle" in words
+
+
 def test_deadline_chart_shows_the_scenarios_deadline_against_open_ended_talks() -> None:
     # with lotteries the open-ended talks have one equilibrium, which the title compares
     curve = deadline_curve_of("venezuela-2025+lotteries")

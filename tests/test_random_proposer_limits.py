@@ -148,3 +148,21 @@ def test_a_limit_that_does_not_settle_is_reported_as_not_converged() -> None:
     assert solution.convergence is not None
     assert not solution.convergence.converged
     assert solution.convergence.residual > 1e-3
+
+
+def test_values_that_cycle_from_one_deadline_to_the_next_have_no_limit() -> None:
+    """Majority rule, a pie, one member that discounts and pays a cost: the two others are
+    equally cheap partners in turn, so round-0 values alternate between two states from one
+    deadline to the next for ever. Comparing only the deadlines tried (64, 256, ...: all
+    even) would call one state the limit; comparing each with its successor reports that
+    there is none."""
+    r = np.full(3, 1 / 3)
+    prefs = prefs_of([0.9, 0.8, 0.85], [0.01, 0.0, 0.0])
+    offers = HullOffers(np.eye(3))
+    even = random_proposer(offers, prefs, r, "majority", 1000).values
+    odd = random_proposer(offers, prefs, r, "majority", 1001).values
+    assert np.max(np.abs(even - odd)) > 0.1  # a true cycle, not slow convergence
+    assert np.array_equal(even, random_proposer(offers, prefs, r, "majority", 1002).values)
+    solution = random_proposer(offers, prefs, r, "majority", None)
+    assert solution.convergence is not None and not solution.convergence.converged
+    assert solution.convergence.residual == pytest.approx(np.max(np.abs(even - odd)), abs=1e-9)

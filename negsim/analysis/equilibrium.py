@@ -35,10 +35,11 @@ from negsim.solvers.alternating import (
     backward_induction,
     stationary_rejection,
     stationary_two_party,
+    time_homogeneous,
 )
 from negsim.solvers.convergence import LIMIT_DEADLINES, Convergence
 from negsim.solvers.multiplicity import supported_agreements
-from negsim.solvers.random_proposer import random_proposer
+from negsim.solvers.random_proposer import expected_deal, random_proposer
 from negsim.space import OutcomeSpace
 
 LIMIT_TOLERANCE = 1e-9
@@ -94,7 +95,7 @@ def equilibrium(
             space, offers, prefs, protocol.deadline, proposer_of_round, first,
             "backward induction from the deadline (Ståhl 1972)",
         )  # fmt: skip
-    homogeneous = bool(np.all((prefs.discount == 1.0) | (prefs.cost == 0.0)))
+    homogeneous = time_homogeneous(prefs)
     patient = bool(np.all(prefs.discount == 1.0) and np.all(prefs.cost == 0.0))
     if n > 2 and patient and prefs.breakdown_risk == 0:
         return _no_impatience(space, offers, prefs, first)
@@ -263,7 +264,7 @@ def _limit_of_deadlines(
     n = space.n_parties
     solution = None
     spread = np.inf
-    homogeneous = bool(np.all((prefs.discount == 1.0) | (prefs.cost == 0.0)))
+    homogeneous = time_homogeneous(prefs)
     method = "limit of ever longer deadlines: round-0 payoffs of consecutive deadlines"
     for deadline in LIMIT_DEADLINES:
         runs = [
@@ -392,7 +393,6 @@ def _random_proposer(space: OutcomeSpace, offers: OfferSpace, prefs: Preferences
     solution = random_proposer(offers.offers, prefs, recognition, protocol.rule, protocol.deadline)
     round_index = None if protocol.deadline is None else 0
     proposals = []
-    dealt, deal_utilities = 0.0, np.zeros(scenario.n_parties)
     for play in solution.plays:
         coalitions = tuple(
             Coalition(c.partners, c.probability, c.offer.utilities.copy(), offers.mix(c.offer))
@@ -411,11 +411,8 @@ def _random_proposer(space: OutcomeSpace, offers: OfferSpace, prefs: Preferences
                 coalitions=coalitions,
             )
         )
-        weight = float(recognition[play.proposer])
-        for coalition in coalitions:
-            dealt += weight * coalition.probability
-            deal_utilities += weight * coalition.probability * coalition.utilities
-    agreement = dealt > 0
+    deal = expected_deal(solution, recognition)
+    agreement = deal is not None
     return Equilibrium(
         space=space,
         protocol="random_proposer",
@@ -424,7 +421,7 @@ def _random_proposer(space: OutcomeSpace, offers: OfferSpace, prefs: Preferences
         agreement=agreement,
         round=0 if agreement else None,
         proposer=None,
-        utilities=deal_utilities / dealt if agreement else None,
+        utilities=deal,
         mix=(),
         payoffs=solution.values,
         proposals=tuple(proposals),

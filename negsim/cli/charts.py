@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from negsim.cli.app import EXIT_FAILURE, MAX_CURVE_POINTS, PLOT_KINDS, STDIN, STDIN_NAME
-from negsim.cli.common import fail, load_or_exit, message, solving, write_new_or_exit
+from negsim.cli.common import fail, load_or_exit, message, solving, stderr, write_new_or_exit
 from negsim.cli.options import (
     ChartOutput,
     ForceOption,
@@ -72,7 +72,12 @@ def plot(
         record = solving(
             scenario.source,
             lambda: chart_record(
-                scenario, kind, max_deadline=max_deadline, party=party, discounts=values
+                scenario,
+                kind,
+                max_deadline=max_deadline,
+                party=party,
+                discounts=values,
+                progress=stderr().is_terminal,
             ),
         )
     except ChartError as error:

@@ -248,8 +248,9 @@ def round_unit(label: str | None) -> tuple[float, str] | None:
 
 
 def plural(count: float, unit: str) -> str:
-    """``"1 day"``, ``"7 days"``."""
-    return f"{count:g} {unit}" if count == 1 else f"{count:g} {unit}s"
+    """``"1 day"``, ``"7 days"``, ``"16,384 rounds"``, ``"1.5 weeks"``."""
+    number = f"{int(count):,}" if float(count).is_integer() else f"{count:g}"
+    return f"{number} {unit}" if count == 1 else f"{number} {unit}s"
 
 
 def deadline_words(label: str | None, deadline: int) -> str:

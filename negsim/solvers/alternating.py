@@ -128,6 +128,9 @@ class AlternatingSolution:
     agreement_round: int | None
     payoffs: np.ndarray
     """Expected payoffs at round 0 under the payoff convention, ``(n_parties,)``."""
+    round_values: np.ndarray | None = None
+    """``(deadline, n_parties)``: each round's expected values, in utility equivalents of
+    that round, if it is reached (row 0 is ``payoffs``)."""
 
 
 def responder_values(rejection: Rejection, proposer: int) -> np.ndarray:
@@ -216,7 +219,7 @@ def stationary_rejection(prefs: Preferences) -> Rejection:
     return _with_outside(prefs, stay, "same_offer", prefs.cost.astype(float), stay, None, perpetual)
 
 
-def _play_round(
+def play_round(
     offers: OfferSet,
     prefs: Preferences,
     proposer: int,
@@ -267,10 +270,10 @@ def backward_induction(
     plays: list[RoundPlay] = []
     continuation: np.ndarray | None = None
     values = []
-    # Without fixed costs a round depends on its number only through who proposes, so a
-    # round that meets the same proposers and the same next-round values as a later one
-    # is played the same way (with discrete offers the rounds soon repeat).
-    homogeneous = not np.any(prefs.cost)
+    # With time-homogeneous preferences a round depends on its number only through who
+    # proposes, so a round that meets the same proposers and the same next-round values as
+    # a later one is played the same way (with discrete offers the rounds soon repeat).
+    homogeneous = time_homogeneous(prefs)
     played: dict[tuple[int, int | None, bytes | None], tuple[RoundPlay, np.ndarray]] = {}
     for round_index in range(deadline - 1, -1, -1):
         proposer = proposer_of_round(round_index)
@@ -278,7 +281,7 @@ def backward_induction(
         key = (proposer, following, None if continuation is None else continuation.tobytes())
         known = played.get(key) if homogeneous else None
         if known is None:
-            play, continuation = _play_round(
+            play, continuation = play_round(
                 offers, prefs, proposer, continuation, round_index, following
             )
             if homogeneous:
@@ -299,7 +302,14 @@ def backward_induction(
             break
         if play.walk_out is not None:
             break
-    return AlternatingSolution(tuple(plays), agreement, values[0].copy())
+    return AlternatingSolution(tuple(plays), agreement, values[0].copy(), np.array(values))
+
+
+def time_homogeneous(prefs: Preferences) -> bool:
+    """Whether every round is played alike given who proposes and the next round's values:
+    no party both discounts and pays a fixed cost, so one round's cost in utility
+    equivalents, ``cost / discount**t``, does not depend on the round ``t``."""
+    return bool(np.all((prefs.discount == 1.0) | (prefs.cost == 0.0)))
 
 
 @dataclass(frozen=True, eq=False)

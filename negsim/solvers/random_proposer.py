@@ -40,6 +40,7 @@ Model. Journal of Economic Theory 103(1):11-30.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -48,6 +49,7 @@ from negsim.format.model import TOLERANCE
 from negsim.solvers.alternating import OfferSet, Preferences, RejectionKind, rejection_values
 from negsim.solvers.coalitions import ProposerPlay, coalition_play
 from negsim.solvers.convergence import LIMIT_DEADLINES, Convergence, ConvergenceError
+from negsim.solvers.deadlines import MEMORY_ROUNDS
 from negsim.solvers.eraslan import stationary_pie
 from negsim.solvers.mixing import mixed_fixed_point
 from negsim.solvers.offers import PureOffers
@@ -144,7 +146,7 @@ def random_proposer(
         method = "backward induction over rounds, expectations over recognition"
         return RandomProposerSolution(values, plays, method)
     if _changes_over_time(prefs):
-        return _limit_of_deadlines(offers, pie, prefs, recognition, partners)
+        return _limit_of_deadlines(offers, prefs, recognition, rule)
     if pie is not None and partners == prefs.n_parties - 1:
         unanimous = unanimity_pie(pie, prefs, recognition)
         if unanimous is not None:
@@ -178,6 +180,63 @@ def _backward(
     return _round(offers, pie, prefs, recognition, continuation, 0, partners)
 
 
+def expected_deal(solution: RandomProposerSolution, recognition: np.ndarray) -> np.ndarray | None:
+    """The agreed utilities expected in round 0 given that a deal is struck there
+    ``(n_parties,)``, over who is recognised and the coalitions each proposer mixes over;
+    None when no proposer makes an accepted offer."""
+    dealt, utilities = 0.0, np.zeros(recognition.shape[0])
+    for play in solution.plays:
+        weight = float(recognition[play.proposer])
+        for coalition in play.coalitions:
+            dealt += weight * coalition.probability
+            utilities += weight * coalition.probability * coalition.offer.utilities
+    return utilities / dealt if dealt > 0 else None
+
+
+def every_deadline(
+    offers: OfferSet,
+    prefs: Preferences,
+    recognition: np.ndarray,
+    rule: str,
+    deadlines: list[int],
+) -> Iterator[tuple[int, RandomProposerSolution]]:
+    """``(deadline, solution)`` for each of ``deadlines`` (each at least 1) in increasing
+    order, sharing the work. With time-homogeneous preferences round ``t`` of a ``d``-round
+    game is played as round 0 of a ``(d - t)``-round one, so each deadline adds one round
+    to the last. Otherwise each deadline works back from its last round until it meets a
+    round (number and next-round values) already solved for a shorter one, whose values
+    entering round 0 it shares (:mod:`negsim.solvers.deadlines` explains why they meet)."""
+    partners = partners_needed(rule, prefs.n_parties)
+    pie = pie_of(offers)
+    method = "backward induction over rounds, expectations over recognition"
+    wanted = sorted(set(deadlines))
+    if not _changes_over_time(prefs):
+        continuation: np.ndarray | None = None
+        for deadline in range(1, wanted[-1] + 1):
+            values, plays = _round(offers, pie, prefs, recognition, continuation, 0, partners)
+            if deadline in wanted:
+                yield deadline, RandomProposerSolution(values, plays, method)
+            continuation = values
+        return
+    memory: dict[tuple[int, bytes], np.ndarray | None] = {}
+    for deadline in wanted:
+        entering, visited = None, []
+        for round_index in range(deadline - 1, 0, -1):  # the rounds after the first
+            key = (round_index, b"" if entering is None else entering.tobytes())
+            if key in memory:
+                entering = memory[key]
+                break
+            visited.append(key)
+            entering = _round_values(
+                offers, pie, prefs, recognition, entering, round_index, partners
+            )
+        memory.update(dict.fromkeys(visited, entering))
+        while len(memory) > MEMORY_ROUNDS:
+            del memory[next(iter(memory))]
+        values, plays = _round(offers, pie, prefs, recognition, entering, 0, partners)
+        yield deadline, RandomProposerSolution(values, plays, method)
+
+
 def _changes_over_time(prefs: Preferences) -> bool:
     """Whether some party both discounts and pays a fixed cost per round: its payoff
     ``discount^t u - t cost`` weighs the pie against the costs differently in every
@@ -187,25 +246,31 @@ def _changes_over_time(prefs: Preferences) -> bool:
 
 
 def _limit_of_deadlines(
-    offers: OfferSet,
-    pie: Pie | None,
-    prefs: Preferences,
-    recognition: np.ndarray,
-    partners: int,
+    offers: OfferSet, prefs: Preferences, recognition: np.ndarray, rule: str
 ) -> RandomProposerSolution:
     """No deadline, with preferences that change over time: backward induction for the
-    deadlines of :data:`LIMIT_DEADLINES` in turn, until two in a row give round-0 values
-    within the format's tolerance. The plays are the longest deadline's round 0; when even
-    the longest deadlines disagree the answer is kept and its convergence record says by
-    how much (the analysis warns)."""
-    spread, used = np.inf, LIMIT_DEADLINES[0]
-    values, plays = _backward(offers, pie, prefs, recognition, partners, used)
-    for deadline in LIMIT_DEADLINES[1:]:
-        previous = values
-        values, plays = _backward(offers, pie, prefs, recognition, partners, deadline)
-        spread, used = float(np.max(np.abs(values - previous))), deadline
-        if spread <= TOLERANCE:
-            break
+    deadlines of :data:`LIMIT_DEADLINES` in turn, each with the next deadline, until a
+    deadline, its successor and the deadline tried before give round-0 values within the
+    format's tolerance (comparing successors catches values that cycle from one deadline
+    to the next for ever: proposers who switch partners each round). The plays are the
+    longest deadline's round 0; when even the longest deadlines disagree the answer is kept
+    and its convergence record says by how much (the analysis warns)."""
+    wanted = [d + k for d in LIMIT_DEADLINES for k in (0, 1)]
+    solved = every_deadline(offers, prefs, recognition, rule, wanted)
+    spread, used, previous = np.inf, LIMIT_DEADLINES[0], None
+    solution = None
+    for deadline, found in solved:
+        if deadline not in LIMIT_DEADLINES:  # the successor of the deadline just solved
+            assert solution is not None
+            spread = float(np.max(np.abs(found.values - solution.values)))
+            if previous is not None:
+                spread = max(spread, float(np.max(np.abs(solution.values - previous))))
+            if spread <= TOLERANCE:
+                break
+            previous = solution.values
+            continue
+        solution, used = found, deadline
+    assert solution is not None
     report = Convergence(
         "limit of ever longer deadlines (backward induction): round-0 values of successive "
         "deadlines",
@@ -214,7 +279,7 @@ def _limit_of_deadlines(
         spread,
         TOLERANCE,
     )
-    return RandomProposerSolution(values, plays, report.method, report)
+    return RandomProposerSolution(solution.values, solution.plays, report.method, report)
 
 
 def _indeterminate(prefs: Preferences, partners: int) -> bool:

@@ -6,8 +6,11 @@
 * :func:`discount_curve`: the same for one party's discount factor.
 
 Neither changes what a package is worth to anyone, so both reuse the scenario's outcome
-space (``dataclasses.replace(space, scenario=...)``) and call
-:func:`negsim.analysis.equilibrium.equilibrium` once per value, exactly as ``negsim solve`` does.
+space (``dataclasses.replace(space, scenario=...)``). The discount curve calls
+:func:`negsim.analysis.equilibrium.equilibrium` once per value, exactly as ``negsim solve``
+does; the deadline curve gets every deadline from
+:func:`negsim.analysis.deadlines.deadline_outcomes` (one backward induction for them all
+where preferences do not change over time) and the limit from ``equilibrium``.
 They return frozen records of arrays, ready for :mod:`negsim.present.charts` (plots never solve)
 and for sweeps.
 
@@ -29,17 +32,19 @@ Example
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from negsim.analysis.deadlines import ProgressBar, deadline_outcomes
 from negsim.analysis.equilibrium import equilibrium
 from negsim.analysis.records import Equilibrium
 from negsim.format.model import Protocol
 from negsim.format.scenario import Scenario
 from negsim.solvers import frontier
+from negsim.solvers.convergence import Convergence
 from negsim.space import OutcomeSpace
 
 __all__ = ["DeadlineCurve", "DiscountCurve", "deadline_curve", "discount_curve"]
@@ -93,6 +98,10 @@ class DeadlineCurve:
     limit_unique : bool
         False when the no-deadline split is not unique (then ``limit_ranges`` holds each
         party's ``[low, high]`` utility, ``(n_parties, 2)``).
+    limit_convergence : Convergence or None
+        How the no-deadline answer was found, when iteratively; ``converged`` False when
+        ever longer deadlines never settle (the limit fields then hold the longest
+        deadline tried, and there is no limit to show).
     """
 
     scenario: str
@@ -112,6 +121,13 @@ class DeadlineCurve:
     limit_round: int
     limit_unique: bool = True
     limit_ranges: np.ndarray | None = None
+    limit_convergence: Convergence | None = None
+
+    @property
+    def limit_settled(self) -> bool:
+        """Whether the no-deadline answer is a limit (False: longer deadlines never
+        settle)."""
+        return self.limit_convergence is None or self.limit_convergence.converged
 
     def __iter__(self) -> Iterator[np.ndarray]:
         yield self.payoffs
@@ -237,7 +253,10 @@ def _identity(space: OutcomeSpace, protocol: str) -> dict[str, Any]:
 
 
 def deadline_curve(
-    space: OutcomeSpace, deadlines: Iterable[int], efficient: np.ndarray | None = None
+    space: OutcomeSpace,
+    deadlines: Iterable[int],
+    efficient: np.ndarray | None = None,
+    progress: Callable[[int], ProgressBar] | None = None,
 ) -> DeadlineCurve:
     """The equilibrium with ``protocol.deadline`` set to each of ``deadlines``, and with no
     deadline.
@@ -250,6 +269,9 @@ def deadline_curve(
         Each at least 1.
     efficient : numpy.ndarray, optional
         The Pareto mask of ``space.utilities``, if already computed.
+    progress : callable, optional
+        Makes a progress bar from a number of deadlines, for preferences that change over
+        time (each deadline is then solved on its own; :mod:`negsim.analysis.deadlines`).
 
     Raises
     ------
@@ -264,36 +286,32 @@ def deadline_curve(
     scenario = space.scenario
     if efficient is None:
         efficient = frontier.pareto_mask(space.utilities)
-    records = [
-        _solve(
-            space,
-            dataclasses.replace(
-                scenario, protocol=_curve_protocol(scenario.protocol, deadline=int(deadline))
-            ),
-            efficient,
-        )
-        for deadline in values
-    ]
+    curve_scenario = dataclasses.replace(
+        scenario, protocol=_curve_protocol(scenario.protocol, deadline=1)
+    )
+    outcomes = deadline_outcomes(
+        dataclasses.replace(space, scenario=curve_scenario), values, efficient, progress
+    )
     limit = _solve(
         space,
         dataclasses.replace(scenario, protocol=_curve_protocol(scenario.protocol, deadline=None)),
         efficient,
     )
-    points = _points(records, scenario.n_parties)
     limit_points = _points([limit], scenario.n_parties)
     return DeadlineCurve(
-        **_identity(space, records[0].protocol),
+        **_identity(space, limit.protocol),
         stated=scenario.protocol.deadline,
         deadlines=values,
-        payoffs=points.payoffs,
-        utilities=points.utilities,
-        rounds=points.rounds,
-        last_proposers=points.last_proposers,
+        payoffs=outcomes.payoffs,
+        utilities=outcomes.utilities,
+        rounds=outcomes.rounds,
+        last_proposers=outcomes.last_proposers,
         limit_payoffs=limit_points.payoffs[0],
         limit_utilities=limit_points.utilities[0],
         limit_round=int(limit_points.rounds[0]),
         limit_unique=limit.unique,
         limit_ranges=None if limit.ranges is None else np.asarray(limit.ranges, dtype=float),
+        limit_convergence=limit.convergence,
     )
 
 

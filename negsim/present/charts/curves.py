@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
 from negsim.present.charts.labels import right_labels
 from negsim.present.charts.style import (
@@ -61,6 +61,8 @@ def deadline_finding(curve: DeadlineCurve) -> str:
     """
     deadlines = [int(d) for d in curve.deadlines]
     limit = curve.limit_payoffs
+    if not curve.limit_settled:
+        return _unsettled_finding(curve, deadlines)
     if curve.stated is not None and curve.stated in deadlines:
         row = curve.payoffs[deadlines.index(curve.stated)]
         last = int(curve.last_proposers[deadlines.index(curve.stated)])
@@ -111,6 +113,23 @@ def deadline_finding(curve: DeadlineCurve) -> str:
     )
 
 
+def _unsettled_finding(curve: DeadlineCurve, deadlines: list[int]) -> str:
+    """The title when ever longer deadlines never settle: no limit, and the stated
+    deadline's deal for the first proposer."""
+    assert curve.limit_convergence is not None
+    gap = curve.limit_convergence.residual
+    text = (
+        f"Ever longer deadlines never settle (successive ones differ by up to {gap:.2g}): "
+        "open-ended talks have no limit"
+    )
+    if curve.stated is not None and curve.stated in deadlines:
+        first = curve.first_proposer
+        value = float(curve.payoffs[deadlines.index(curve.stated), first])
+        deadline = _deadline_phrase(curve, curve.stated)
+        text += f"; with {deadline}, {curve.labels[first]} gets {value:.2f}"
+    return text
+
+
 def _axis_unit(label: str | None) -> str:
     """The unit of a deadline axis: ``"days"``, ``"rounds"``, ``"rounds of 2 weeks"``."""
     unit = round_unit(label)
@@ -153,9 +172,25 @@ def _padded(values: np.ndarray, top: float = 1.0) -> tuple[float, float]:
     return low - pad, high + pad * top
 
 
+DENSE_POINTS = 60
+"""Deadline charts with more points draw lines without markers, one per last proposer."""
+LOG_SPAN = 50
+"""Dense deadline charts whose longest deadline is this many times the shortest use a
+logarithmic deadline axis, so the early rounds, where the deal moves, stay readable."""
+
+
+def _dense(curve: DeadlineCurve) -> bool:
+    return curve.deadlines.size > DENSE_POINTS
+
+
+def _logarithmic(curve: DeadlineCurve) -> bool:
+    return _dense(curve) and curve.deadlines.max() >= LOG_SPAN * curve.deadlines.min()
+
+
 def _deadline_lines(ax: Axes, curve: DeadlineCurve, x: np.ndarray) -> None:
     """Each party's equilibrium payoff by deadline (filled markers where it makes the last
-    offer) and, dashed, in open-ended talks."""
+    offer; on a dense chart, a thick line through those deadlines and a thin one through
+    each other last proposer's) and, dashed, in open-ended talks."""
     n_parties = len(curve.parties)
     for i in range(n_parties):
         colour, marker = party_style(i)
@@ -167,6 +202,14 @@ def _deadline_lines(ax: Axes, curve: DeadlineCurve, x: np.ndarray) -> None:
             zorder=2,
             gid=f"limit-{curve.parties[i]}",
         )
+        if _dense(curve):
+            for last in np.unique(curve.last_proposers).tolist():
+                chosen = curve.last_proposers == last
+                own = last in (i, -1)
+                ax.plot(x[chosen], curve.payoffs[chosen, i], color=colour,
+                        linewidth=2.4 if own else 1.0, alpha=1.0 if own else 0.8, zorder=3,
+                        gid=f"deadline-{curve.parties[i]}-last-{last}")  # fmt: skip
+            continue
         ax.plot(
             x,
             curve.payoffs[:, i],
@@ -199,16 +242,27 @@ def _deadline_axes(
     """Limits (with room at the right for the bars of open-ended ranges), ticks and labels."""
     everything = np.concatenate([curve.payoffs.ravel(), curve.limit_payoffs, ranges.ravel()])
     ax.set_ylim(*_padded(everything, top=1.8))
-    right = float(x.max()) + 0.6
+    logarithmic = _logarithmic(curve)
+
+    def beyond(steps: float) -> float:  # past the longest deadline, on either axis scale
+        top = float(x.max())
+        return top * 1.05**steps if logarithmic else top + 0.25 * steps
+
+    right = beyond(2.4)
     for i, (low, high) in enumerate(ranges):
         if high - low > TOLERANCE:  # open-ended talks have many equilibria: their range
-            ax.plot([right + 0.25 * (i + 1)] * 2, [low, high], color=party_style(i)[0],
+            ax.plot([beyond(2.4 + i + 1)] * 2, [low, high], color=party_style(i)[0],
                     linewidth=5, solid_capstyle="butt", alpha=0.5, zorder=2, clip_on=False,
                     gid=f"limit-range-{curve.parties[i]}")  # fmt: skip
     if len(ranges):
-        right += 0.25 * (len(ranges) + 1)
-    ax.set_xlim(float(x.min()) - 0.6, right)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=min(len(x), 20)))
+        right = beyond(2.4 + len(ranges) + 1)
+    if logarithmic:
+        ax.set_xscale("log")
+        ax.set_xlim(float(x.min()) / 1.15, right)
+        ax.xaxis.set_major_formatter(ScalarFormatter())
+    else:
+        ax.set_xlim(float(x.min()) - 0.6, right)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=min(len(x), 20)))
     unit = _axis_unit(curve.round_label)
     ax.set_xlabel(f"deadline ({unit})", fontsize=LABEL_SIZE)
     ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
@@ -242,7 +296,8 @@ def _mark_stated_deadline(ax: Axes, curve: DeadlineCurve, deadlines: list[int]) 
     for i in range(n_parties):
         colour, _ = party_style(i)
         above = i == top
-        if abs(float(row[i]) - float(curve.limit_payoffs[i])) > 0.01:
+        shift = float(row[i] - curve.limit_payoffs[i]) if curve.limit_settled else 0.0
+        if abs(shift) > 0.01:
             # the shift from open-ended talks to the scenario's deadline
             ax.annotate(
                 "",
@@ -253,7 +308,6 @@ def _mark_stated_deadline(ax: Axes, curve: DeadlineCurve, deadlines: list[int]) 
                 zorder=5,
                 gid=f"shift-{curve.parties[i]}",
             )  # fmt: skip
-        shift = float(row[i] - curve.limit_payoffs[i])
         ax.annotate(
             f"{row[i]:.3f} ({shift:+.3f})" if abs(shift) > 0.0005 else f"{row[i]:.3f}",
             xy=(stated, float(row[i])),
@@ -286,11 +340,24 @@ def _deadline_caption(
     ]
     if bool(np.any(curve.last_proposers >= 0)):
         caption.append(
-            "Filled markers: deadlines at which that party makes the last offer (the "
+            "Thick lines: deadlines at which that party makes the last offer (the "
+            "last-mover advantage); thin lines: the deadlines at which another party does."
+            if _dense(curve)
+            else "Filled markers: deadlines at which that party makes the last offer (the "
             "last-mover advantage)."
         )
-    caption.append(f"Dashed: {limit_words}.")
-    if curve.stated is not None and curve.stated in deadlines:
+    if _logarithmic(curve):
+        caption.append("The deadline axis is logarithmic.")
+    if curve.limit_settled:
+        caption.append(f"Dashed: {limit_words}.")
+    else:
+        assert curve.limit_convergence is not None
+        tried = _deadline_phrase(curve, curve.limit_convergence.iterations)
+        caption.append(
+            f"Dashed: a deadline of {tried}, the longest tried; ever longer deadlines never "
+            "settle, so open-ended talks have no limit to show."
+        )
+    if curve.limit_settled and curve.stated is not None and curve.stated in deadlines:
         caption.append(
             "Arrows and numbers in brackets: the shift from open-ended talks to the "
             "scenario's deadline."
@@ -327,7 +394,7 @@ def plot_deadline(curve: DeadlineCurve, ax: Axes | None = None) -> Axes:
         _mark_stated_deadline(ax, curve, deadlines)
     ax.set_title(wrap(deadline_finding(curve), TITLE_WIDTH), loc="left",
                  fontsize=TITLE_SIZE, pad=12)  # fmt: skip
-    limit_name = "open-ended"
+    limit_name = "open-ended" if curve.limit_settled else "longest tried"
     items = [
         (
             float(curve.limit_payoffs[i]),

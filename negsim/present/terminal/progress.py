@@ -1,15 +1,19 @@
-"""Progress bars on standard error for long work (``negsim sweep``)."""
+"""Progress bars on standard error for long work (``negsim sweep``, long deadline curves)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 
-class SweepProgress:
-    """A rich progress bar on standard error: points, rate, time left."""
+class WorkProgress:
+    """A rich progress bar on standard error: steps done, rate, time left."""
 
-    def __init__(self, total: int, skipped: int):
-        """``total`` points to run; ``skipped`` already done (a resumed sweep)."""
+    label = "work"
+    unit = "steps"
+
+    def __init__(self, total: int, skipped: int = 0):
+        """``total`` steps to run; ``skipped`` already done (a resumed sweep)."""
+        label, unit = self.label, self.unit
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -27,10 +31,10 @@ class SweepProgress:
 
             def render(self, task: Any) -> Text:
                 speed = task.speed
-                return Text("… points/s" if speed is None else f"{speed:.1f} points/s")
+                return Text(f"… {unit}/s" if speed is None else f"{speed:.1f} {unit}/s")
 
         self.progress = Progress(
-            TextColumn("sweep"),
+            TextColumn(label),
             BarColumn(),
             MofNCompleteColumn(),
             RateColumn(),
@@ -42,7 +46,7 @@ class SweepProgress:
             transient=False,
         )
         self.progress.start()
-        self.task = self.progress.add_task("sweep", total=total)
+        self.task = self.progress.add_task(label, total=total)
         self.skipped = skipped
 
     def advance(self) -> None:
@@ -50,3 +54,17 @@ class SweepProgress:
 
     def close(self) -> None:
         self.progress.stop()
+
+
+class SweepProgress(WorkProgress):
+    """The sweep's bar: points."""
+
+    label = "sweep"
+    unit = "points"
+
+
+class DeadlineProgress(WorkProgress):
+    """A deadline curve's bar: deadlines solved."""
+
+    label = "deadlines"
+    unit = "deadlines"
