@@ -1,4 +1,5 @@
-"""How much memory an outcome space needs, and how much this machine can give it."""
+"""How much memory an outcome space, its analysis and a screening solve need, and how much
+this machine can give them."""
 
 from __future__ import annotations
 
@@ -9,6 +10,17 @@ BYTES_PER_UTILITY = 8
 """float64 utilities, one per party and package."""
 BYTES_PER_PACKAGE_OVERHEAD = 8 + 1 + 8
 """Feasible-package index (int64), feasibility mask (bool) and one float64 scratch row."""
+ANALYSIS_BYTES_PER_PACKAGE = 450
+"""Peak bytes a package takes in the whole analysis (``negsim solve``: frontier, hull,
+solutions, equilibrium, JSON written in pieces), besides its utilities. Measured from the
+peak resident memory of ``negsim solve`` less the process's own 45 MB: 457 bytes a package
+for a two-party split of 1,000,000 levels, 255 to 320 for three-party splits of 0.5 to 1.6
+million packages, 337 for a four-party split of 600,000."""
+SCREENING_BYTES_PER_CELL = 400
+"""Peak bytes of screening per responder type and round: each round keeps its plan over the
+grid of types, and the check on half the grid runs alongside. Measured at 316 to 335 bytes
+(peak resident memory of ``negsim solve`` on ``venezuela-2025-private`` with 2,001 to 8,001
+types and deadlines of 100 to 400 rounds, less the process's own 45 MB), with a margin."""
 MEMORY_FRACTION = 0.5
 """Share of the available memory an outcome space may take."""
 FALLBACK_AVAILABLE = 4 * 1024**3
@@ -21,6 +33,18 @@ def estimate_bytes(n_packages: int, n_parties: int) -> int:
     index of feasible packages and one scratch row take ``BYTES_PER_PACKAGE_OVERHEAD`` more.
     """
     return n_packages * (BYTES_PER_UTILITY * n_parties + BYTES_PER_PACKAGE_OVERHEAD)
+
+
+def analysis_bytes(n_packages: int, n_parties: int) -> int:
+    """Peak bytes to analyse an outcome space of ``n_packages`` packages (``negsim solve``):
+    :data:`ANALYSIS_BYTES_PER_PACKAGE` and the utilities, a package."""
+    return n_packages * (ANALYSIS_BYTES_PER_PACKAGE + BYTES_PER_UTILITY * n_parties)
+
+
+def screening_bytes(n_types: int, deadline: int) -> int:
+    """Peak bytes to solve screening over ``n_types`` responder types and ``deadline``
+    rounds (:data:`SCREENING_BYTES_PER_CELL` a type and round)."""
+    return SCREENING_BYTES_PER_CELL * n_types * deadline
 
 
 def available_bytes() -> int:

@@ -26,7 +26,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "negsim"
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("version.py", "errors.py", "memory.py", "jsontext.py")),
+    ("base", ("version.py", "errors.py", "memory.py", "jsontext.py", "progress.py")),
     ("format", ("format/",)),
     ("space", ("space.py",)),
     ("solvers", ("solvers/",)),

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from negsim import memory
 from negsim.memory import parse_size
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,6 +203,49 @@ def test_a_grid_too_large_for_memory_suggests_a_resolution_quickly(tmp_path: Pat
     found = negsim("validate", str(scenario), env={"NEGSIM_MEMORY_LIMIT": "1M"})
     assert found.returncode == 2
     assert "lower the resolution of issues.pie from 9,000,000 to" in found.stderr
+
+
+def test_screening_too_large_for_memory_is_refused_with_the_types_that_fit(
+    tmp_path: Path,
+) -> None:
+    """Screening's tables grow with the types times the rounds: 3,001 types over 400
+    rounds under a 100 MB limit are refused by ``validate`` itself, at the ``types`` value,
+    with the most types that fit; the same scenario with those types validates."""
+    text = (ROOT / "scenarios" / "venezuela-2025-private.yaml").read_text(encoding="utf-8")
+    text = text.replace("deadline: 7 ", "deadline: 400 ").replace(
+        "maduro.disagreement: {uniform: [-0.2, 0.6]}",
+        "maduro.disagreement: {uniform: [-0.2, 0.6], types: 3001}",
+    )
+    path = tmp_path / "private.yaml"
+    path.write_text(text, encoding="utf-8")
+    line = next(k for k, row in enumerate(text.splitlines(), 1) if "types: 3001" in row)
+    found = negsim("validate", str(path), env={"NEGSIM_MEMORY_LIMIT": "100M"})
+    assert found.returncode == 2
+    column = text.splitlines()[line - 1].index("3001") + 1  # the value that is too large
+    assert found.stderr.startswith(f"{path}:{line}:{column}: uncertainty.maduro.disagreement")
+    assert "screening 3,001 types over 400 rounds would need 457.9 MB" in found.stderr
+    fitting = (100 * 1024**2) // (memory.SCREENING_BYTES_PER_CELL * 400)
+    assert f"lower types to {fitting:,} or less" in found.stderr
+    path.write_text(text.replace("types: 3001", f"types: {fitting}"), encoding="utf-8")
+    assert negsim("validate", str(path), env={"NEGSIM_MEMORY_LIMIT": "100M"}).returncode == 0
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize(
+    "args",
+    [("solve", str(PIE), "--format", "json"), ("solve", str(PIE)), ("validate", str(PIE))],
+)
+def test_standard_output_on_a_full_device_is_one_line_and_status_1(args: tuple[str, ...]) -> None:
+    """Results written to a full device (``> /dev/full``): the write fails, and the command
+    says so in one line on standard error with exit status 1, without a traceback."""
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        found = subprocess.run(
+            [sys.executable, "-m", "negsim", *args], stdout=full, stderr=subprocess.PIPE,
+            text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+    assert found.returncode == 1, found.stderr
+    assert "Traceback" not in found.stderr
+    assert found.stderr.strip().splitlines() == ["negsim: No space left on device"]
 
 
 def test_json_is_strict_even_where_a_value_is_not_finite() -> None:

@@ -235,3 +235,27 @@ def test_json_of_the_pareto_list_is_what_json_writes(name: str) -> None:
     for indent in (2, None, 0, 4):
         expected = json.dumps(analysis.to_dict(), indent=indent, ensure_ascii=False)
         assert analysis.to_json(indent) == expected
+
+
+def test_a_pareto_list_longer_than_a_chunk_is_written_piece_by_piece(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With chunks of 7 entries, the list of a 101-level split comes in 15 pieces (plus its
+    brackets), each no longer than 7 entries, and the pieces join to what ``json.dumps``
+    writes, at every indentation: the text is never held whole, yet it is the same."""
+    import json
+
+    from negsim.analysis import pareto_json as pareto_module
+    from negsim.api import load
+
+    monkeypatch.setattr(pareto_module, "CHUNK_ENTRIES", 7)
+    analysis = solve(load("pie-split"))
+    assert analysis.pareto.size == 101
+    for indent in (2, None, 0):
+        pieces = list(
+            pareto_module.pareto_json(analysis.space, analysis.party_names, analysis.pareto, indent)
+        )
+        assert len(pieces) == 2 + 15
+        assert all(piece.count('"utilities"') <= 7 for piece in pieces)
+        expected = json.dumps(analysis.to_dict(), indent=indent, ensure_ascii=False)
+        assert "".join(analysis.json_pieces(indent)) == expected == analysis.to_json(indent)

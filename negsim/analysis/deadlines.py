@@ -23,14 +23,13 @@ for a random proposer), the agreement round and the last round's proposer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
 
 import numpy as np
 
 from negsim.analysis.equilibrium import preferences
 from negsim.analysis.offers import OfferSpace, offer_space
+from negsim.progress import ProgressFactory, advancing
 from negsim.solvers.alternating import (
     AlternatingSolution,
     Preferences,
@@ -46,16 +45,6 @@ from negsim.solvers.random_proposer import (
 from negsim.space import OutcomeSpace
 
 __all__ = ["DeadlineOutcomes", "deadline_outcomes"]
-
-T = TypeVar("T")
-
-
-class ProgressBar(Protocol):
-    """What :func:`deadline_outcomes` needs of a progress bar."""
-
-    def advance(self) -> None: ...
-
-    def close(self) -> None: ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,7 +67,7 @@ def deadline_outcomes(
     space: OutcomeSpace,
     deadlines: np.ndarray,
     efficient: np.ndarray | None = None,
-    progress: Callable[[int], ProgressBar] | None = None,
+    progress: ProgressFactory | None = None,
 ) -> DeadlineOutcomes:
     """The equilibrium of ``space.scenario`` with ``protocol.deadline`` set to each of
     ``deadlines`` (each at least 1; ``ultimatum`` read as alternating offers).
@@ -131,7 +120,7 @@ def _alternating(
     prefs: Preferences,
     cycle: list[int],
     deadlines: np.ndarray,
-    progress: Callable[[int], ProgressBar] | None,
+    progress: ProgressFactory | None,
 ) -> None:
     length = len(cycle)
 
@@ -148,7 +137,7 @@ def _alternating(
         for index, deadline in enumerate(deadlines.tolist()):
             where.setdefault(int(deadline), []).append(index)
         solved = outcomes_by_deadline(offers.offers, prefs, list(where), proposer_of_round)
-        for deadline, path in _advancing(solved, len(where), progress):
+        for deadline, path in advancing(solved, len(where), progress):
             for index in where[deadline]:
                 outcomes.payoffs[index] = path.payoffs
                 if path.round is not None:
@@ -198,7 +187,7 @@ def _random_proposer(
     recognition: np.ndarray,
     rule: str,
     deadlines: np.ndarray,
-    progress: Callable[[int], ProgressBar] | None,
+    progress: ProgressFactory | None,
 ) -> None:
     outcomes.method = (
         "backward induction over rounds, expectations over recognition; one pass for every deadline"
@@ -211,7 +200,7 @@ def _random_proposer(
         where.setdefault(int(deadline), []).append(index)
     solved = every_deadline(offers.offers, prefs, recognition, rule, list(where))
     slow = None if time_homogeneous(prefs) else progress
-    for deadline, solution in _advancing(solved, len(where), slow):
+    for deadline, solution in advancing(solved, len(where), slow):
         for index in where[deadline]:
             _store_random(outcomes, index, solution, recognition)
 
@@ -224,18 +213,3 @@ def _store_random(
     if deal is not None:
         outcomes.rounds[index] = 0
         outcomes.utilities[index] = deal
-
-
-def _advancing(
-    items: Iterable[T], total: int, progress: Callable[[int], ProgressBar] | None
-) -> Iterator[T]:
-    """``items``, advancing a progress bar of ``total`` steps after each when given one."""
-    bar = None if progress is None else progress(total)
-    try:
-        for item in items:
-            yield item
-            if bar is not None:
-                bar.advance()
-    finally:
-        if bar is not None:
-            bar.close()

@@ -17,6 +17,7 @@ from negsim.analysis.records import Analysis, Equilibrium, Screening, Solution, 
 from negsim.analysis.screening import screening
 from negsim.format.model import TOLERANCE
 from negsim.format.scenario import Scenario
+from negsim.progress import ProgressFactory
 from negsim.solvers import axiomatic, chain, frontier, proportional
 from negsim.solvers.convergence import Convergence
 from negsim.space import OutcomeSpace
@@ -27,9 +28,9 @@ def solve(scenario: Scenario) -> Analysis:
     return analyze(OutcomeSpace.from_scenario(scenario))
 
 
-def analyze(space: OutcomeSpace) -> Analysis:
+def analyze(space: OutcomeSpace, progress: ProgressFactory | None = None) -> Analysis:
     """Frontier, zone of agreement, the axiomatic solutions, the protocol's equilibrium and
-    screening.
+    screening (``progress`` makes a progress bar for a long screening solve).
 
     Steps: individual rationality and the Pareto frontier of all feasible packages; the
     Pareto frontier of the convex hull of the individually rational ones (exact for two
@@ -69,7 +70,7 @@ def analyze(space: OutcomeSpace) -> Analysis:
         )
     offers = offer_space(space, efficient, corners)
     found = equilibrium(space, offers=offers)
-    screened = screening(space, offers=offers)
+    screened = screening(space, offers=offers, progress=progress)
     return Analysis(
         space=space,
         counts=counts,

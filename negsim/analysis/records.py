@@ -18,6 +18,7 @@ order ``docs/json.md`` gives it, and reads best in one place.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -560,27 +561,28 @@ class Analysis:
         return "\n".join(lines) + ">"
 
     def to_json(self, indent: int | None = 2) -> str:
-        """:meth:`to_dict` as JSON text: exactly what ``negsim solve --format json`` prints.
+        """:meth:`to_dict` as JSON text: exactly what ``negsim solve --format json`` prints
+        (:meth:`json_pieces` joined)."""
+        return "".join(self.json_pieces(indent))
 
-        The Pareto list, which runs to 100,000s of entries, is written from one entry's
-        template (:func:`negsim.analysis.pareto_json.pareto_json`) and set in place of an
+    def json_pieces(self, indent: int | None = 2) -> Iterator[str]:
+        """:meth:`to_json`'s text in pieces, to write one after another without holding
+        it all: the Pareto list, which runs to 100,000s of entries, is written from one
+        entry's template (:func:`negsim.analysis.pareto_json.pareto_json`) in place of an
         empty list."""
         data = self._dict(pareto=[])
         text = jsontext.dumps(data, indent=indent)
-        if not self.pareto.size:
-            return text
         gap = ", " if indent is None else ",\n" + " " * indent
         slot = f'"pareto": []{gap}"solutions": '
-        if text.count(slot) != 1:  # cannot tell the slot apart: write it all the slow way
-            return jsontext.dumps(self.to_dict(), indent=indent)
-        start = text.index(slot) + len('"pareto": ')
-        return "".join(
-            [
-                text[:start],
-                *pareto_json(self.space, self.party_names, self.pareto, indent),
-                text[start + 2 :],
-            ]
-        )
+        if not self.pareto.size:
+            yield text
+        elif text.count(slot) != 1:  # cannot tell the slot apart: write it all the slow way
+            yield jsontext.dumps(self.to_dict(), indent=indent)
+        else:
+            start = text.index(slot) + len('"pareto": ')
+            yield text[:start]
+            yield from pareto_json(self.space, self.party_names, self.pareto, indent)
+            yield text[start + 2 :]
 
     def to_records(self) -> list[dict[str, Any]]:
         """The Pareto-optimal, individually rational packages, one flat row each (ordered by

@@ -19,21 +19,17 @@ import numpy as np
 
 from negsim.analysis.offers import OfferSpace, offer_space
 from negsim.analysis.records import Discretization, Screening
-from negsim.format.model import TOLERANCE, Choice, Distribution, UncertainParameter
+from negsim.format.model import TOLERANCE, Choice, Distribution
+from negsim.format.screened import screened_parameter
+from negsim.progress import ProgressBar, ProgressFactory
 from negsim.solvers.screening import ScreeningProblem, ScreeningSolution, solve_screening
 from negsim.space import OutcomeSpace
 
-SCREENED_PARAMETERS = ("disagreement", "agreement_value")
 DISCRETIZATION_TOLERANCE = 0.005
 """A discretization error above this is a warning: the headline numbers are then not
 settled to half a percentage point."""
-
-
-def _private_parameter(space: OutcomeSpace, responder: str) -> UncertainParameter | None:
-    for parameter in space.scenario.uncertainty:
-        if parameter.party == responder and parameter.parameter in SCREENED_PARAMETERS:
-            return parameter
-    return None
+PROGRESS_CELLS = 2_000_000
+"""Types times rounds from which screening shows progress (about ten seconds of work)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,10 +78,26 @@ def _parameters(values: np.ndarray, setting: _Setting) -> tuple[np.ndarray, np.n
 
 
 def _solve(
-    distribution: Distribution, setting: _Setting
+    distribution: Distribution, setting: _Setting, bar: ProgressBar | None = None
 ) -> tuple[ScreeningProblem, ScreeningSolution]:
     problem = ScreeningProblem(**setting.base, **_types(distribution, setting))
-    return problem, solve_screening(problem)
+    return problem, solve_screening(problem, None if bar is None else bar.advance)
+
+
+def _solve_checked(
+    distribution: Distribution, setting: _Setting, deadline: int, progress: ProgressFactory | None
+) -> tuple[ScreeningProblem, ScreeningSolution, Discretization | None]:
+    """The solve on the grid of types and the check on half of it, under one progress bar
+    when the work is long."""
+    bar = None
+    if progress is not None and distribution.types * deadline >= PROGRESS_CELLS:
+        bar = progress(deadline * (1 if isinstance(distribution, Choice) else 2))
+    try:
+        problem, solution = _solve(distribution, setting, bar)
+        return problem, solution, _discretization(distribution, setting, problem, solution, bar)
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def _headline(solution: ScreeningSolution, problem: ScreeningProblem) -> np.ndarray:
@@ -100,36 +112,36 @@ def _headline(solution: ScreeningSolution, problem: ScreeningProblem) -> np.ndar
 
 def _discretization(
     distribution: Distribution, setting: _Setting, problem: ScreeningProblem,
-    solution: ScreeningSolution,
+    solution: ScreeningSolution, bar: ProgressBar | None = None,
 ) -> Discretization | None:  # fmt: skip
     """Solve again on half the grid and compare (None for discrete types: exact)."""
     if isinstance(distribution, Choice):
         return None
     coarse = max(1, (distribution.types + 1) // 2)
-    other_problem, other = _solve(dataclasses.replace(distribution, types=coarse), setting)
+    other_problem, other = _solve(dataclasses.replace(distribution, types=coarse), setting, bar)
     change = np.abs(_headline(solution, problem) - _headline(other, other_problem))
     return Discretization(distribution.types, coarse, float(change.max()),
                           DISCRETIZATION_TOLERANCE)  # fmt: skip
 
 
 def screening(
-    space: OutcomeSpace, efficient: np.ndarray | None = None, *, offers: OfferSpace | None = None
+    space: OutcomeSpace,
+    efficient: np.ndarray | None = None,
+    *,
+    offers: OfferSpace | None = None,
+    progress: ProgressFactory | None = None,
 ) -> Screening | None:
     """The screening equilibrium, or None when the scenario does not call for one.
-    ``efficient`` (the Pareto mask) and ``offers`` (the offer set) are reused when given."""
+    ``efficient`` (the Pareto mask) and ``offers`` (the offer set) are reused when given;
+    ``progress`` makes a progress bar over the rounds solved, used when the types times
+    the rounds reach :data:`PROGRESS_CELLS`."""
     scenario = space.scenario
     protocol = scenario.protocol
-    if (
-        scenario.n_parties != 2
-        or protocol.kind not in ("one_sided", "ultimatum")
-        or protocol.deadline is None
-    ):
+    private = screened_parameter(scenario)
+    if private is None or protocol.deadline is None:
         return None
     proposer = scenario.party_index(protocol.first_proposer)
     responder = 1 - proposer
-    private = _private_parameter(space, scenario.party_names[responder])
-    if private is None:
-        return None
     stated_party = scenario.parties[responder]
     stated_d = float(space.disagreement[responder])
     if offers is None:
@@ -150,7 +162,9 @@ def screening(
         responder_cost=stated_party.cost_per_round,
     )
     setting = _Setting(private.parameter, stated_d, stated_party.agreement_value, base)
-    problem, solution = _solve(private.distribution, setting)
+    problem, solution, discretization = _solve_checked(
+        private.distribution, setting, protocol.deadline, progress
+    )
 
     def made(base: float) -> tuple[np.ndarray | None, tuple]:
         """The proposer's best offer giving the responder at least ``base``."""
@@ -182,7 +196,7 @@ def screening(
         stated_type_round=_stated_round(problem, solution, stated_d),
         expected_payoffs=expected,
         type_values=_type_values(problem, setting) if problem.atoms else None,
-        discretization=_discretization(private.distribution, setting, problem, solution),
+        discretization=discretization,
     )
 
 

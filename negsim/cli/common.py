@@ -3,7 +3,8 @@ write files without losing any, and load a scenario or exit."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from negsim.analysis.records import Analysis
     from negsim.errors import ScenarioError
     from negsim.format.scenario import Scenario
+    from negsim.progress import ProgressBar
     from negsim.space import OutcomeSpace
 
 
@@ -26,6 +28,16 @@ def stdout() -> Console:
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=False)
+
+
+def write_pieces(pieces: Iterable[str]) -> None:
+    """Text written in pieces on standard output, then a line break (a long JSON document
+    is never held whole)."""
+    out = sys.stdout
+    for piece in pieces:
+        out.write(piece)
+    out.write("\n")
+    out.flush()
 
 
 def stderr() -> Console:
@@ -163,4 +175,12 @@ def analysis_or_exit(scenario: Scenario) -> Analysis:
     from negsim.analysis.pipeline import analyze
 
     space = space_or_exit(scenario)
-    return solving(scenario.source, lambda: analyze(space))
+    bar = screening_bar if sys.stderr.isatty() else None
+    return solving(scenario.source, lambda: analyze(space, bar))
+
+
+def screening_bar(total: int) -> ProgressBar:
+    """A screening solve's progress bar on standard error (rich is imported only here)."""
+    from negsim.present.terminal.progress import ScreeningProgress
+
+    return ScreeningProgress(total)

@@ -13,6 +13,7 @@ from negsim.cli.common import (
     print_renderables,
     solving,
     space_or_exit,
+    write_pieces,
 )
 from negsim.cli.options import (
     FormatOption,
@@ -35,7 +36,7 @@ def solve(file: ScenarioArgument, output_format: FormatOption = OutputFormat.tab
     for warning in analysis.warnings:
         message(f"negsim: warning: {warning}")
     if output_format is OutputFormat.json:
-        typer.echo(analysis.to_json())
+        write_pieces(analysis.json_pieces())
         return
     from negsim.present.terminal.solve import solve_renderables
 

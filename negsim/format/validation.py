@@ -14,11 +14,13 @@ from negsim import memory
 from negsim.errors import ScenarioError, join_path
 from negsim.format.model import (
     FORMAT_VERSION,
+    Choice,
     NumericIssue,
     ScenarioParts,
     SplitIssue,
 )
 from negsim.format.rules.simulation import SimulationRules
+from negsim.format.screened import screened_parameter
 from negsim.format.source import YNode
 
 TOP_KEYS = (
@@ -96,6 +98,7 @@ class ScenarioValidator(SimulationRules):
         """The rules on the whole scenario (after :meth:`fields`): an outcome space that fits
         in memory, and constraints that leave a feasible package."""
         self.check_size(scenario, self.top["issues"])
+        self.check_screening_size(scenario)
         if scenario.constraints:
             self.check_feasible(scenario, self.top["constraints"])
         if self.problems:
@@ -104,9 +107,10 @@ class ScenarioValidator(SimulationRules):
     # -- whole-scenario checks -------------------------------------------------------------------
 
     def check_size(self, scenario: ScenarioParts, issues_node: YNode) -> None:
-        """Refuse an outcome space that cannot be held in memory, suggesting a coarser grid."""
+        """Refuse an outcome space too large to analyse in memory, suggesting a coarser
+        grid."""
         n_packages = scenario.n_packages
-        needed = memory.estimate_bytes(n_packages, scenario.n_parties)
+        needed = memory.analysis_bytes(n_packages, scenario.n_parties)
         limit = memory.limit_bytes()
         if needed <= limit:
             return
@@ -114,11 +118,41 @@ class ScenarioValidator(SimulationRules):
         self.error(
             issues_node,
             "issues",
-            f"the outcome space has {n_packages:,} packages and would need "
+            f"the outcome space has {n_packages:,} packages and its analysis would need "
             f"{memory.format_bytes(needed)} of memory, more than the "
             f"{memory.format_bytes(limit)} available to it ({memory.limit_source()}); "
             + (suggestion or "use fewer issues or options"),
             at_key=True,
+        )
+
+    def check_screening_size(self, scenario: ScenarioParts) -> None:
+        """Refuse a screening solve that cannot be held in memory (its tables grow with the
+        types times the rounds), suggesting fewer types."""
+        private = screened_parameter(scenario)
+        deadline = scenario.protocol.deadline
+        if private is None or deadline is None or isinstance(private.distribution, Choice):
+            return
+        types = private.distribution.types
+        needed = memory.screening_bytes(types, deadline)
+        limit = memory.limit_bytes()
+        if needed <= limit:
+            return
+        key = f"{private.party}.{private.parameter}"
+        node = self.top["uncertainty"].value[key]
+        types_node = node.value.get("types") if node.is_map else None
+        fitting = limit // memory.screening_bytes(1, deadline)
+        advice = (
+            f"lower types to {fitting:,} or less, or shorten the deadline"
+            if fitting >= 2
+            else "shorten the deadline"
+        )
+        self.error(
+            types_node or node,
+            join_path(join_path("uncertainty", key), "types"),
+            f"screening {types:,} types over {deadline:,} rounds would need "
+            f"{memory.format_bytes(needed)} of memory, more than the "
+            f"{memory.format_bytes(limit)} available to it ({memory.limit_source()}); {advice}",
+            at_key=types_node is None,
         )
 
     def check_feasible(self, scenario: ScenarioParts, constraints_node: YNode) -> None:
@@ -148,7 +182,7 @@ def _coarser_resolution(scenario: ScenarioParts, limit: int) -> str:
             )
         else:
             levels = resolution
-        return memory.estimate_bytes(others * levels, scenario.n_parties) <= limit
+        return memory.analysis_bytes(others * levels, scenario.n_parties) <= limit
 
     if not fits(2):
         return (

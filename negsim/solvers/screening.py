@@ -48,6 +48,7 @@ Fearon, J. D. (1995). Rationalist Explanations for War. International Organizati
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -119,8 +120,11 @@ def _grid(problem: ScreeningProblem) -> tuple[np.ndarray, np.ndarray]:
     return nodes, np.isin(nodes, q[1:-1])
 
 
-def solve_screening(problem: ScreeningProblem) -> ScreeningSolution:
-    """The skimming equilibrium by backward induction (module docstring)."""
+def solve_screening(
+    problem: ScreeningProblem, on_round: Callable[[], None] | None = None
+) -> ScreeningSolution:
+    """The skimming equilibrium by backward induction (module docstring); ``on_round`` is
+    called after each round is solved (a progress bar's step)."""
     problem = essential_frontier(problem)
     nodes, rough = _grid(problem)
     rounds: list[tuple[Plan, Columns, Stage]] = []
@@ -129,6 +133,8 @@ def solve_screening(problem: ScreeningProblem) -> ScreeningSolution:
         plan, cols, stage = solve_round(problem, t, nodes, rough, following)
         rounds.append((plan, cols, stage))
         following = plan
+        if on_round is not None:
+            on_round()
     rounds.reverse()
     return _path(problem, rounds)
 

@@ -32,17 +32,18 @@ Example
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from negsim.analysis.deadlines import ProgressBar, deadline_outcomes
+from negsim.analysis.deadlines import deadline_outcomes
 from negsim.analysis.equilibrium import equilibrium
 from negsim.analysis.records import Equilibrium
 from negsim.format.model import Protocol
 from negsim.format.scenario import Scenario
+from negsim.progress import ProgressFactory
 from negsim.solvers import frontier
 from negsim.solvers.convergence import Convergence
 from negsim.space import OutcomeSpace
@@ -256,7 +257,7 @@ def deadline_curve(
     space: OutcomeSpace,
     deadlines: Iterable[int],
     efficient: np.ndarray | None = None,
-    progress: Callable[[int], ProgressBar] | None = None,
+    progress: ProgressFactory | None = None,
 ) -> DeadlineCurve:
     """The equilibrium with ``protocol.deadline`` set to each of ``deadlines``, and with no
     deadline.

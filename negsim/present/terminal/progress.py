@@ -68,3 +68,10 @@ class DeadlineProgress(WorkProgress):
 
     label = "deadlines"
     unit = "deadlines"
+
+
+class ScreeningProgress(WorkProgress):
+    """A screening solve's bar: rounds solved (the grid of types and its half)."""
+
+    label = "screening"
+    unit = "rounds"

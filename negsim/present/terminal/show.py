@@ -28,7 +28,7 @@ from negsim.format.model import (
     ValueFunction,
 )
 from negsim.format.scenario import Scenario
-from negsim.memory import estimate_bytes, format_bytes, limit_bytes
+from negsim.memory import analysis_bytes, estimate_bytes, format_bytes, limit_bytes
 from negsim.present.words import six_digits
 
 __all__ = ["describe"]
@@ -333,9 +333,11 @@ def _space_table(scenario: Scenario, n_feasible: int) -> Table:
         feasible += f" ({excluded:,} excluded by constraints)"
     table.add_row("feasible", feasible)
     needed = estimate_bytes(n_packages, scenario.n_parties)
+    analysed = analysis_bytes(n_packages, scenario.n_parties)
     table.add_row(
         "memory",
-        f"about {format_bytes(needed)} to enumerate (limit {format_bytes(limit_bytes())})",
+        f"about {format_bytes(needed)} to enumerate, {format_bytes(analysed)} to analyse "
+        f"(limit {format_bytes(limit_bytes())})",
     )
     return table
 
