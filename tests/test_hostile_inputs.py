@@ -406,6 +406,55 @@ def test_a_worker_dies_with_its_parent() -> None:
     assert not _alive(child)
 
 
+def _running_with(text: str) -> list[int]:
+    """The processes whose command line contains ``text`` (from ``/proc``)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                line = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if text in line:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads /proc (Linux)")
+def test_a_terminated_sweep_keeps_its_points_and_resumes(tmp_path: Path) -> None:
+    """``kill`` (SIGTERM) on a two-worker sweep: it stops as Ctrl-C stops it, with one line
+    on standard error, exit status 130, no library warning about leaked resources, no
+    worker left alive, and the rows finished kept; ``--resume`` then finishes the grid."""
+    import signal
+    import time
+
+    folder = tmp_path / "sweep"
+    args = [sys.executable, "-m", "negsim", "sweep", str(PIE), "-j", "2", "-o", str(folder),
+            "parties.player1.discount=0.5:0.99:0.0025"]  # fmt: skip
+    with subprocess.Popen(args, stderr=subprocess.PIPE, text=True) as sweep:
+        rows = folder / "results.csv"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (
+            not rows.exists() or len(rows.read_text(encoding="utf-8").splitlines()) < 4
+        ):
+            time.sleep(0.1)
+        sweep.send_signal(signal.SIGTERM)
+        _, err = sweep.communicate(timeout=30)
+    assert sweep.returncode == 130, err
+    assert err.strip().splitlines() == [
+        f"negsim: interrupted; the points finished are kept in {folder}: run the same command "
+        "with --resume for the rest"
+    ]
+    kept = len(rows.read_text(encoding="utf-8").splitlines()) - 1
+    assert 3 <= kept < 197
+    time.sleep(0.5)
+    assert _running_with(str(folder)) == []
+    resumed = negsim("sweep", str(PIE), "-o", str(folder), "--resume",
+                     "parties.player1.discount=0.5:0.99:0.0025")  # fmt: skip
+    assert resumed.returncode == 0, resumed.stderr
+    assert len(rows.read_text(encoding="utf-8").splitlines()) == 1 + 197
+
+
 def test_sweeps_and_simulations_too_big_to_run_are_refused_at_once() -> None:
     """Two axes of 10^7 values used to write a 437 MB manifest before computing a point,
     and ``simulate --runs 10^7`` passed 1.5 GB: now bounded, and refused before any

@@ -56,6 +56,13 @@ for command in (
     app.command()(command)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    """A termination request (``kill``, ``timeout``) ends a command as Ctrl-C does: work
+    stops cleanly, a sweep keeps the points it finished and shuts its workers down, and
+    the exit status is 130."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Entry point of the ``negsim`` command and of ``python -m negsim``: the environment
     is checked first, and operating-system errors no command handles itself (a file name
@@ -63,6 +70,7 @@ def main() -> None:
     1, never a traceback."""
     import errno
     import os
+    import signal
     import sys
     import warnings
 
@@ -78,6 +86,7 @@ def main() -> None:
         except ValueError as error:
             print(f"negsim: {error}", file=sys.stderr)
             raise SystemExit(EXIT_USAGE) from None
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         app(prog_name="negsim")
     except OSError as error:

@@ -16,6 +16,8 @@ EXIT_USAGE = 2
 """A usage error or an invalid scenario."""
 EXIT_PARTIAL = 3
 """A sweep that finished with some failed points."""
+EXIT_INTERRUPTED = 130
+"""Interrupted by Ctrl-C or a termination request (128 + SIGINT, as shells report it)."""
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import typer
 
-from negsim.cli.app import EXIT_FAILURE, EXIT_PARTIAL, EXIT_USAGE, STDIN, STDIN_NAME, OutputFormat
+from negsim.cli.app import (
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_PARTIAL,
+    EXIT_USAGE,
+    STDIN,
+    STDIN_NAME,
+    OutputFormat,
+)
 from negsim.cli.charts import chart_path, write_chart
 from negsim.cli.common import fail, load_or_exit, message, not_found_hint, print_problems, stderr
 from negsim.cli.options import (
@@ -82,6 +90,12 @@ def sweep(
         fail(str(error), EXIT_USAGE if isinstance(error, sweeping.FolderError) else EXIT_FAILURE)
     except OSError as error:
         fail(f"cannot write {plan.folder}: {error.strerror or error}", EXIT_FAILURE)
+    except KeyboardInterrupt:
+        message(
+            f"negsim: interrupted; the points finished are kept in {plan.folder}: run the "
+            "same command with --resume for the rest"
+        )
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     message(f"{sweep_plan.describe_grid(grid)}: {summary.describe()}")
     if summary.failed:
         raise typer.Exit(EXIT_PARTIAL)

@@ -85,7 +85,9 @@ def folder_lock(folder: Path) -> Iterator[None]:
 
 
 def die_with_parent() -> None:
-    """Make this (worker) process end when its parent does (module docstring)."""
+    """Make this (worker) process end when its parent does (module docstring); a
+    termination request ends it at once (the parent's handler is for the parent)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     parent = os.getppid()
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
