@@ -103,10 +103,10 @@ def test_missing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_alias_bomb_is_refused_quickly(monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
-    started = time.perf_counter()
-    with pytest.raises(ScenarioError, match="expands to more than"):
+    started = time.process_time()  # this process's CPU time: other work on the machine
+    with pytest.raises(ScenarioError, match="expands to more than"):  # does not count
         load_scenario(CATALOGUE / "51-alias-bomb.yaml")
-    assert time.perf_counter() - started < 5.0
+    assert time.process_time() - started < 5.0  # expanding it would take minutes
 
 
 def test_outcome_space_limit_follows_free_memory(monkeypatch: pytest.MonkeyPatch) -> None:

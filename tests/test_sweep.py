@@ -148,22 +148,41 @@ def test_stop_mid_way_then_resume(reference: bytes, tmp_path: Path) -> None:
     assert (folder / RESULTS).read_bytes() == reference
 
 
-def test_invalid_points_are_errors(tmp_path: Path) -> None:
+def test_values_the_format_refuses_are_refused_before_the_run(tmp_path: Path) -> None:
+    """A discount of 1.2 would fail its points: the sweep refuses before anything runs or
+    is written, naming the path, the value and the rule (``--dry-run`` alike)."""
+    folder = tmp_path / "out"
+    for extra in ([], ["--dry-run"]):
+        result = runner.invoke(app, ["sweep", SCENARIO, "parties.maduro.discount=0.9:1.5:0.3",
+                                     "-o", str(folder), "-j", "1", *extra])  # fmt: skip
+        assert result.exit_code == 2, result.output
+        assert "parties.maduro.discount=1.2 makes the scenario invalid" in result.stderr
+        assert "a discount factor must be in (0, 1]" in result.stderr
+        assert not folder.exists()
+
+
+def test_points_invalid_only_in_combination_are_error_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each value is fine on its own, but 3,001 types over 100 rounds need more than a
+    100 MB limit: that point (only) is an error row, with the message, and exit status 3."""
+    monkeypatch.setenv("NEGSIM_MEMORY_LIMIT", "100M")
     folder = tmp_path / "out"
     result = runner.invoke(
         app,
-        ["sweep", SCENARIO, "parties.maduro.discount=0.9:1.5:0.3", "-o", str(folder), "-j", "1"],
-    )
+        ["sweep", "venezuela-2025-private", 'uncertainty["maduro.disagreement"].types=101,3001',
+         "protocol.deadline=7,100", "-o", str(folder), "-j", "1"],
+    )  # fmt: skip
     assert result.exit_code == 3, result.output
     rows = _rows(folder)
     header = rows[0]
-    status = {row[1]: row[header.index("status")] for row in rows[1:]}
-    assert status == {"0.9": "ok", "1.2": "error", "1.5": "error"}
-    error = rows[2][header.index("error")]
-    assert "parties.maduro.discount" in error and "invalid scenario" in error
-    assert rows[2][header.index("u.us")] == ""
+    status = [row[header.index("status")] for row in rows[1:]]
+    assert status == ["ok", "ok", "ok", "error"]
+    error = rows[4][header.index("error")]
+    assert "screening 3,001 types over 100 rounds would need" in error
+    assert rows[4][header.index("u.us")] == ""
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["counts"] == {"ok": 1, "error": 2}
+    assert manifest["counts"] == {"ok": 3, "error": 1}
 
 
 def test_unknown_path_is_a_usage_error(tmp_path: Path) -> None:
@@ -252,3 +271,35 @@ def test_progress_bar_renders_on_a_terminal(
     assert summary is not None
     error = capsys.readouterr().err
     assert "points/s" in error and "left" in error
+
+
+@pytest.mark.parametrize(
+    ("path", "values"),
+    [
+        ('uncertainty["maduro.disagreement"].types', [101, 201]),  # a key with a dot
+        ("parties.us.disagreement.lottery[0].p", [0.3, 0.7]),  # a lottery branch, rescaled
+        ("constraints[0].forbid.amnesty", ["family", "global"]),  # a list index
+        ("mediators.qatar", [None, "none"]),  # removal of a block
+    ],
+)
+def test_every_kind_of_path_sweeps_to_what_a_direct_solve_gives(
+    tmp_path: Path, path: str, values: list
+) -> None:
+    """Each row of the sweep equals ``solve`` of the scenario edited with
+    ``Scenario.replace`` at that value: one path grammar for both."""
+    from negsim.api import load, solve
+
+    folder = tmp_path / "out"
+    text = ",".join("null" if v is None else str(v) for v in values)
+    result = runner.invoke(
+        app, ["sweep", "venezuela-2025-private", f"{path}={text}", "-o", str(folder), "-j", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = _rows(folder)
+    header = rows[0]
+    base = load("venezuela-2025-private")
+    for row, value in zip(rows[1:], values, strict=True):
+        assert row[header.index("status")] == "ok"
+        expected = solve(base.replace({path: value})).equilibrium.utilities
+        assert float(row[header.index("u.us")]) == pytest.approx(expected[0], abs=1e-12)
+        assert float(row[header.index("u.maduro")]) == pytest.approx(expected[1], abs=1e-12)

@@ -31,6 +31,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from negsim.format.paths import PathError, parse_path
+
 Value = int | float | str | bool | None
 
 TOLERANCE = 1e-9
@@ -46,7 +48,6 @@ and the results run to gigabytes; split such a study into several sweeps."""
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _FLOAT = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
 _LINSPACE = re.compile(r"linspace\((.*)\)\Z", re.DOTALL)
-_PATH = re.compile(r"[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-.+]+)*\Z")
 
 
 class GridError(ValueError):
@@ -134,8 +135,12 @@ def parse_assignment(text: str) -> Axis:
     path = path.strip()
     if not sep or not path:
         raise GridError(f"{text!r}: give PATH=VALUES, e.g. protocol.deadline=1:10")
-    if not _PATH.match(path) or ".." in path or path.endswith("."):
-        raise GridError(f"{text!r}: {path!r} is not a dotted path like parties.us.discount")
+    try:
+        parse_path(path)
+    except PathError as error:
+        raise GridError(f"{text!r}: {error} (paths look like parties.us.discount, "
+                        'parties.us.disagreement.lottery[0].p or uncertainty["us.disagreement"]'
+                        ".types)") from None  # fmt: skip
     try:
         return Axis(path, tuple(parse_values(values)))
     except GridError as error:
@@ -288,8 +293,12 @@ def _check_count(item: str, count: int) -> None:
 
 def axis_from_data(path: str, spec: Any) -> Axis:
     """An axis from a sweep file entry: a VALUES string, a list of scalars, or one scalar."""
-    if not isinstance(path, str) or not _PATH.match(path):
-        raise GridError(f"{path!r} is not a dotted path like parties.us.discount")
+    if not isinstance(path, str):
+        raise GridError(f"{path!r} is not a path like parties.us.discount")
+    try:
+        parse_path(path)
+    except PathError as error:
+        raise GridError(str(error)) from None
     try:
         if isinstance(spec, str):
             return Axis(path, tuple(parse_values(spec)))

@@ -22,7 +22,7 @@ from negsim.format import bundled
 from negsim.format.paths import PathError, set_path
 from negsim.format.scenario import Scenario
 from negsim.studies.grid import Axis, Grid, GridError, axis_from_data, build_grid
-from negsim.studies.sweep import Context, Plan, Source, evaluate
+from negsim.studies.sweep import Context, Plan, Source, evaluate, format_swept
 
 BACKENDS = ("local", "dask")
 
@@ -179,11 +179,7 @@ def plan_sweep(
         raise SweepUsageError("--scheduler goes with --backend dask")
     if resume and force:
         raise SweepUsageError("--resume and --force exclude each other")
-    for axis in grid.axes:
-        try:
-            set_path(source.data, axis.path, axis.values[0])
-        except PathError as error:
-            raise SweepUsageError(f"{source.name}: {error}") from None
+    check_axes(source, grid)
     stem = "stdin" if source.name == "<stdin>" else Path(source.name).stem
     return Plan(
         source=source,
@@ -220,6 +216,38 @@ def estimate(source: Source, grid: Grid, jobs: int, samples: int = 3) -> tuple[f
     for index in picks:
         evaluate(context, index, grid.point(index))
     return (time.perf_counter() - start) / len(picks), len(picks)
+
+
+CHECKED_VALUES = 200
+"""Values of an axis tried on the scenario before a sweep runs, at most (evenly spread, the
+first and last included)."""
+
+
+def check_axes(source: Source, grid: Grid) -> None:
+    """Each axis's values (up to :data:`CHECKED_VALUES` of them), one at a time in the
+    scenario, must leave it valid: a path that leads nowhere, a misspelt key (with a "did
+    you mean" hint) or a value the format refuses is a :class:`SweepUsageError` naming the
+    path and value, before any point runs, instead of a sweep of failed points."""
+    from negsim.format.loader import scenario_from_data
+
+    for axis in grid.axes:
+        values = list(axis.values)
+        if len(values) > CHECKED_VALUES:
+            step = (len(values) - 1) / (CHECKED_VALUES - 1)
+            values = [values[round(k * step)] for k in range(CHECKED_VALUES)]
+        for value in values:
+            try:
+                scenario_from_data(set_path(source.data, axis.path, value), source.name)
+            except PathError as error:
+                raise SweepUsageError(f"{source.name}: {error}") from None
+            except ScenarioError as error:
+                problems = "; ".join(
+                    f"{p.path or '(document)'}: {p.message}" for p in error.problems
+                )
+                raise SweepUsageError(
+                    f"{source.name}: {axis.path}={format_swept(value)} makes the scenario "
+                    f"invalid: {problems}"
+                ) from None
 
 
 def dry_run_report(plan: Plan) -> str:
