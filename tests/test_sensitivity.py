@@ -126,9 +126,14 @@ def test_invalid_scenario_and_spread(pie: dict) -> None:
 
 def test_parse_path_argument() -> None:
     assert parse_path_argument("protocol.deadline") == ("protocol.deadline", None)
-    assert parse_path_argument("parties.a.discount=0.8:0.99") == ("parties.a.discount", (0.8, 0.99))
-    with pytest.raises(ValueError):
-        parse_path_argument("parties.a.discount=x:1")
+    assert parse_path_argument("parties.a.discount=0.8..0.99") == (
+        "parties.a.discount", (0.8, 0.99))  # fmt: skip
+    assert parse_path_argument("parties.a.cost=-1e-3..0.5") == ("parties.a.cost", (-1e-3, 0.5))
+    with pytest.raises(ValueError, match="numbers"):
+        parse_path_argument("parties.a.discount=x..1")
+    # a colon range is a sweep's list of values: refused, with the form to use
+    with pytest.raises(ValueError, match=r"e\.g\. parties\.a\.discount=0\.8\.\.0\.99"):
+        parse_path_argument("parties.a.discount=0.8:0.99")
 
 
 def test_tornado_figure_data(pie_result) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from negsim.cli import app
@@ -16,7 +17,7 @@ def run(args: list[str]):
 
 def test_sensitivity_prints_swings_and_writes_the_tornado(tmp_path: Path) -> None:
     out = tmp_path / "tornado.svg"
-    result = run(["sensitivity", "pie-split", "parties.player2.discount=0.7:0.9", "-o", str(out),
+    result = run(["sensitivity", "pie-split", "parties.player2.discount=0.7..0.9", "-o", str(out),
                   "--format", "json"])  # fmt: skip
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
@@ -33,7 +34,7 @@ def test_sensitivity_prints_swings_and_writes_the_tornado(tmp_path: Path) -> Non
 
 
 def test_sensitivity_bad_path_argument(tmp_path: Path) -> None:
-    result = run(["sensitivity", "pie-split", "parties.player2.discount=x:y",
+    result = run(["sensitivity", "pie-split", "parties.player2.discount=x..y",
                   "-o", str(tmp_path / "t.png")])  # fmt: skip
     assert result.exit_code == 2
     assert "numbers" in result.stderr
@@ -61,3 +62,33 @@ def test_sensitivity_unknown_or_non_numeric_path_is_a_usage_error(tmp_path: Path
     mapping = run(["sensitivity", "pie-split", "protocol", "-o", str(out)])
     assert mapping.exit_code == 2 and "holds a mapping, not a number" in mapping.stderr
     assert not out.exists()
+
+
+def test_a_misspelt_parameter_gets_a_hint(tmp_path: Path) -> None:
+    result = run(["sensitivity", "pie-split", "parties.player2.discont", "--no-chart"])
+    assert result.exit_code == 2
+    assert "(did you mean 'discount'?)" in result.stderr
+
+
+def test_the_default_chart_never_blocks_a_later_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without ``-o`` the chart goes to ``pie-split-tornado.png``, then ``-2``, ``-3``...: a
+    second run (say ``--format json`` after a table) works and replaces nothing;
+    ``--no-chart`` writes none."""
+    monkeypatch.chdir(tmp_path)
+    args = ["sensitivity", "pie-split", "parties.player2.discount"]
+    first = run(args)
+    assert first.exit_code == 0, first.output
+    before = (tmp_path / "pie-split-tornado.png").read_bytes()
+    second = run([*args, "--format", "json"])
+    assert second.exit_code == 0, second.output
+    json.loads(second.stdout)
+    assert (tmp_path / "pie-split-tornado.png").read_bytes() == before
+    assert (tmp_path / "pie-split-tornado-2.png").read_bytes().startswith(b"\x89PNG")
+    third = run([*args, "--no-chart"])
+    assert third.exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "pie-split-tornado-2.png", "pie-split-tornado.png"]  # fmt: skip
+    both = run([*args, "--no-chart", "-o", "x.png"])
+    assert both.exit_code == 2 and "exclude each other" in both.stderr

@@ -142,7 +142,7 @@ RangeOption = Annotated[
 SensitivityPaths = Annotated[
     list[str] | None,
     typer.Argument(
-        metavar="[PATH[=LOW:HIGH]]...",
+        metavar="[PATH[=LOW..HIGH]]...",
         help="Dotted paths to vary (e.g. parties.maduro.discount), each optionally with "
         "its low and high values. Default: every party's discount, plain disagreement "
         "and cost, the breakdown risk and the deadline.",
@@ -153,13 +153,18 @@ SpreadOption = Annotated[
     float,
     typer.Option("--spread", help="Relative change around each stated value.", min=0.0),
 ]
+NoChartOption = Annotated[
+    bool,
+    typer.Option("--no-chart", help="Print the table or JSON only; write no chart."),
+]
 TornadoOutput = Annotated[
     str | None,
     named(
         "--output",
         "-o",
         metavar="OUT",
-        help="Tornado chart (.png, .svg or .pdf). Default: SCENARIO-tornado.png.",
+        help="Tornado chart (.png, .svg or .pdf). Default: SCENARIO-tornado.png, numbered "
+        "-2, -3... when that exists.",
     ),
 ]
 SensitivityFormat = Annotated[

@@ -23,6 +23,7 @@ from negsim.cli.options import (
     DryRunOption,
     ForceOption,
     JobsOption,
+    NoChartOption,
     ResumeOption,
     ScenarioArgument,
     SchedulerOption,
@@ -107,12 +108,15 @@ def sensitivity(
     spread: SpreadOption = 0.1,
     output: TornadoOutput = None,
     output_format: SensitivityFormat = OutputFormat.table,
+    no_chart: NoChartOption = False,
     force: ForceOption = False,
 ) -> None:
     """One-at-a-time sensitivity: each parameter at a low and a high value around the
     scenario's own, the equilibrium utilities at each, and a tornado chart of the swings.
 
-    Prints the table (or JSON) on standard output and writes the chart."""
+    Prints the table (or JSON) on standard output and writes the chart: to OUT, or to
+    SCENARIO-tornado.png (SCENARIO-tornado-2.png and on when that exists), unless
+    --no-chart."""
 
     from negsim.errors import ScenarioError
     from negsim.studies import sensitivity as sensitivity_module
@@ -120,7 +124,11 @@ def sensitivity(
     scenario = load_or_exit(file)  # validates the base scenario, with positions
     assert scenario.data is not None  # read from a file: it has its data
     stem = STDIN_NAME.strip("<>") if file == STDIN else Path(scenario.source).stem
-    path, file_format = chart_path(output or f"{stem}-tornado.png", force)  # before solving
+    if no_chart and output is not None:
+        fail("--no-chart and --output exclude each other")
+    chart = None  # checked before solving
+    if not no_chart:
+        chart = chart_path(output or _unused(f"{stem}-tornado", ".png"), force)
     try:
         named = dict(sensitivity_module.parse_path_argument(text) for text in paths or [])
         result = sensitivity_module.sensitivity(
@@ -135,11 +143,22 @@ def sensitivity(
     if unusable:  # a parameter the user named cannot be varied: a usage error
         fail("cannot vary " + "; ".join(unusable))
     if not result.parameters:
-        fail(f"{scenario.source}: nothing to vary (name parameters as PATH or PATH=LOW:HIGH)")
+        fail(f"{scenario.source}: nothing to vary (name parameters as PATH or PATH=LOW..HIGH)")
     if output_format is OutputFormat.json:
         typer.echo(result.to_json())
     else:
         from negsim.present.terminal.sensitivity import sensitivity_table
 
         typer.echo(sensitivity_table(result))
-    write_chart(path, file_format, "tornado", result, force)
+    if chart is not None:
+        write_chart(*chart, "tornado", result, force)
+
+
+def _unused(stem: str, suffix: str) -> str:
+    """``STEM.png``, or ``STEM-2.png``, ``STEM-3.png``... the first that does not exist: a
+    default chart name never blocks a later run, and never replaces a file."""
+    candidate, number = f"{stem}{suffix}", 1
+    while Path(candidate).exists():
+        number += 1
+        candidate = f"{stem}-{number}{suffix}"
+    return candidate

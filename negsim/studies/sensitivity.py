@@ -260,17 +260,23 @@ def scenario_data(argument: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def parse_path_argument(text: str) -> tuple[str, tuple[float, float] | None]:
-    """``PATH`` or ``PATH=LOW:HIGH`` (or ``PATH=LOW,HIGH``) of ``negsim sensitivity``."""
+    """``PATH`` or ``PATH=LOW..HIGH`` of ``negsim sensitivity``: the two values to try,
+    written as an interval (``LOW:HIGH`` would read as a sweep's range of values, so it is
+    refused with the form to use)."""
     if "=" not in text:
         return text.strip(), None
     path, values = text.split("=", 1)
-    parts = values.replace(",", ":").split(":")
-    if len(parts) != 2:
-        raise ValueError(f"{text}: give PATH or PATH=LOW:HIGH")
+    if ".." not in values:
+        hint = values.replace(":", "..", 1) if values.count(":") == 1 else "LOW..HIGH"
+        raise ValueError(
+            f"{text}: give PATH or PATH=LOW..HIGH (e.g. {path.strip()}={hint}); a colon "
+            "range lists a sweep's values, not sensitivity's two ends"
+        )
+    parts = values.split("..", 1)
     try:
         low, high = (float(part) for part in parts)
     except ValueError:
-        raise ValueError(f"{text}: LOW and HIGH must be numbers") from None
+        raise ValueError(f"{text}: LOW and HIGH must be numbers (PATH=LOW..HIGH)") from None
     return path.strip(), (low, high)
 
 
