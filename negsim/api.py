@@ -338,6 +338,7 @@ def plot(
     party: str | None = None,
     discounts: Sequence[float] | None = None,
     seed: int | None = None,
+    metric: str | None = None,
 ) -> Figure:
     """Draw one chart, as a matplotlib figure (save it with ``figure.savefig``).
 
@@ -362,6 +363,10 @@ def plot(
         ``discount``: the factors (default 0.5, 0.51, ..., 0.99).
     seed : int, optional
         ``agreements``: the simulation's seed (default the scenario's, else 0).
+    metric : str, optional
+        ``sweep``: what to draw, a metric of :mod:`negsim.analysis.metrics` (a column of
+        ``results.csv``; ``u`` or ``payoff`` for every party's); by default the screening
+        outcome with private information, else the equilibrium utilities.
 
     Raises
     ------
@@ -376,8 +381,10 @@ def plot(
     'Player 1 utility'
     """
     chosen = _chart_kind(subject, kind)
+    if metric is not None and chosen != "sweep":
+        raise ChartError(f"metric goes with the sweep chart, not {chosen!r}")
     return draw(chosen, chart_record(subject, chosen, max_deadline=max_deadline, party=party,
-                                     discounts=discounts, seed=seed))  # fmt: skip
+                                     discounts=discounts, seed=seed), metric)  # fmt: skip
 
 
 def _chart_kind(subject: Any, kind: str | None) -> str:
@@ -511,14 +518,15 @@ def _study_record(
         raise ChartError(f"{scenario.source}: {error}") from None
 
 
-def draw(kind: str, record: Any) -> Figure:
-    """The ``kind`` chart of a record :func:`chart_record` gave."""
+def draw(kind: str, record: Any, metric: str | None = None) -> Figure:
+    """The ``kind`` chart of a record :func:`chart_record` gave (``metric``: what a sweep
+    chart draws)."""
     from negsim.present.charts import figure_function
 
     if kind == "sweep":
         from negsim.present.charts.sweep import sweep_figure
 
-        return sweep_figure(record)
+        return sweep_figure(record, metric)
     if kind == "tornado":
         from negsim.present.charts.tornado import tornado_figure
 

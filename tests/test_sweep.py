@@ -50,7 +50,9 @@ def test_columns_and_values(reference: bytes) -> None:
     lines = reference.decode().splitlines()
     assert lines[0] == (
         "point,protocol.deadline,parties.maduro.discount,status,agreement,round,u.us,u.maduro,"
-        "payoff.us,payoff.maduro,nash.u.us,nash.u.maduro,ks.u.us,ks.u.maduro,error"
+        "payoff.us,payoff.maduro,deal.amnesty,deal.sanctions_relief,deal.icc_case,"
+        "deal.armed_forces,deal.interim_government,deal.exit_timing,"
+        "nash.u.us,nash.u.maduro,ks.u.us,ks.u.maduro,error"
     )
     assert len(lines) == 17
     assert [line.split(",")[0] for line in lines[1:]] == [str(i) for i in range(16)]
@@ -209,8 +211,23 @@ def test_uncertainty_columns(tmp_path: Path) -> None:
         app, ["sweep", "venezuela-2025-private", "protocol.deadline=2,3", "-o", str(folder)]
     )
     assert result.exit_code in (0, 3), result.output
-    header = _rows(folder)[0]
-    assert header[-3:] == ["no_agreement_probability", "final_round_share", "error"]
+    rows = _rows(folder)
+    header = rows[0]
+    assert header[-6:] == ["deal_probability", "no_agreement_probability", "final_round_share",
+                           "screening.payoff.us", "screening.payoff.maduro", "error"]  # fmt: skip
+    for row in rows[1:]:  # each point's screening numbers are those of a direct solve
+        from negsim.api import load, solve
+
+        deadline = int(row[header.index("protocol.deadline")])
+        screening = solve(load("venezuela-2025-private").replace(
+            {"protocol.deadline": deadline})).screening  # fmt: skip
+        assert screening is not None
+        none = screening.solution.no_agreement_probability
+        assert float(row[header.index("deal_probability")]) == pytest.approx(1 - none, abs=0)
+        assert float(row[header.index("no_agreement_probability")]) == none
+        assert float(row[header.index("final_round_share")]) == screening.final_round_share
+        assert float(row[header.index("screening.payoff.us")]) == (
+            screening.expected_payoffs[0])  # fmt: skip
 
 
 def test_folder_rules(tmp_path: Path) -> None:

@@ -210,3 +210,41 @@ def test_real_sweep_renders_deterministically(tmp_path: Path) -> None:
     assert mesh.get_array()[0, 0] == pytest.approx(1.0)
     first = figure_bytes(sweep_figure(table), "svg")
     assert first == figure_bytes(sweep_figure(read_results(folder)), "svg")
+
+
+def test_the_private_information_sweep_draws_the_chance_of_a_deal(tmp_path: Path) -> None:
+    """``negsim sweep venezuela-2025-private protocol.deadline=1:6`` then ``plot --kind
+    sweep``: by default one line, the probability of a deal before the deadline, through
+    the CSV's ``deal_probability`` (1 minus the screening block's no-agreement
+    probability); ``--metric`` draws a numeric term of the deal instead, refuses a column
+    the sweep lacks (exit 2) and a categorical term (it has options, not numbers)."""
+    from typer.testing import CliRunner
+
+    from negsim.cli import app
+
+    runner = CliRunner()
+    folder = tmp_path / "window"
+    swept = runner.invoke(app, ["sweep", "venezuela-2025-private", "protocol.deadline=1:6",
+                                "-o", str(folder), "-j", "1"])  # fmt: skip
+    assert swept.exit_code == 0, swept.output
+    table = read_results(folder)
+    figure = sweep_figure(table)
+    ax = figure.axes[0]
+    (line,) = [line for line in ax.get_lines() if len(line.get_xdata()) == 6]
+    np.testing.assert_allclose(line.get_ydata(), table.column("deal_probability"))
+    np.testing.assert_allclose(
+        table.column("deal_probability"), 1 - table.column("no_agreement_probability")
+    )
+    assert ax.get_ylabel() == "probability of a deal before the deadline"
+    out = tmp_path / "relief.png"
+    drawn = runner.invoke(app, ["plot", str(folder), "--kind", "sweep", "--metric",
+                                "deal.sanctions_relief", "-o", str(out)])  # fmt: skip
+    assert drawn.exit_code == 0, drawn.output
+    assert out.read_bytes().startswith(b"\x89PNG")
+    for metric, words in (("nope", "no column 'nope'"), ("deal.amnesty", "holds options")):
+        refused = runner.invoke(app, ["plot", str(folder), "--kind", "sweep", "--metric", metric,
+                                      "-o", str(tmp_path / "x.png")])  # fmt: skip
+        assert refused.exit_code == 2 and words in refused.stderr
+    wrong_kind = runner.invoke(app, ["plot", "pie-split", "--metric", "u", "-o",
+                                     str(tmp_path / "y.png")])  # fmt: skip
+    assert wrong_kind.exit_code == 2 and "--metric goes with --kind sweep" in wrong_kind.stderr

@@ -6,13 +6,14 @@ import math
 import os
 from pathlib import Path
 
-from negsim.cli.app import EXIT_FAILURE, MAX_CURVE_POINTS, PLOT_KINDS, STDIN, STDIN_NAME
+from negsim.cli.app import EXIT_FAILURE, EXIT_USAGE, MAX_CURVE_POINTS, PLOT_KINDS, STDIN, STDIN_NAME
 from negsim.cli.common import fail, load_or_exit, message, solving, stderr, write_new_or_exit
 from negsim.cli.options import (
     ChartOutput,
     ForceOption,
     KindOption,
     MaxDeadlineOption,
+    MetricOption,
     PartyOption,
     RangeOption,
     ScenarioArgument,
@@ -26,6 +27,7 @@ def plot(
     max_deadline: MaxDeadlineOption = None,
     party: PartyOption = None,
     discounts: RangeOption = None,
+    metric: MetricOption = None,
     force: ForceOption = False,
 ) -> None:
     """One chart of the analysis, as PNG, SVG or PDF by the suffix of OUT.
@@ -45,14 +47,18 @@ def plot(
     concessions: each agent's target and offers, round by round, at the stated values.
 
     sweep: FILE is the output folder of negsim sweep: a line chart for one swept path, a
-    heatmap with a contour for two, small multiples for three.
+    heatmap with a contour for two, small multiples for three; --metric NAME chooses what
+    (a column of results.csv, or u or payoff for every party's; by default the chance of a
+    deal under private information, else the equilibrium utilities).
 
     Prints the path written on standard error. Refuses to overwrite a file without --force.
     """
     _check_plot_options(kind, max_deadline, party, discounts)
+    if metric is not None and kind != "sweep":
+        fail("--metric goes with --kind sweep")
     if kind == "sweep":  # FILE is a sweep's output folder
         path, file_format = chart_path(output or f"{Path(file).resolve().name}-sweep.png", force)
-        write_chart(path, file_format, "sweep", _sweep_table(file), force)
+        write_chart(path, file_format, "sweep", _sweep_table(file), force, metric)
         return
     from negsim.api import ChartError, chart_record
 
@@ -159,14 +165,20 @@ def chart_path(output: str, force: bool) -> tuple[Path, str]:
     return path, file_format
 
 
-def write_chart(path: Path, file_format: str, kind: str, record: object, force: bool) -> None:
-    """Draw ``record``'s chart and write it (exit 1 when it cannot be drawn)."""
+def write_chart(
+    path: Path, file_format: str, kind: str, record: object, force: bool, metric: str | None = None
+) -> None:
+    """Draw ``record``'s chart and write it (exit 1 when it cannot be drawn; 2 for a
+    metric the sweep does not have)."""
     from negsim.api import draw
     from negsim.present.charts.style import figure_bytes
 
     try:
-        data = figure_bytes(draw(kind, record), file_format)
+        data = figure_bytes(draw(kind, record, metric), file_format)
     except (ArithmeticError, ValueError, RuntimeError) as error:
-        fail(f"cannot draw the {kind} chart: {error}", EXIT_FAILURE)
+        usage = metric is not None and str(error).startswith(
+            (f"no column {metric!r}", f"{metric} holds options")
+        )
+        fail(f"cannot draw the {kind} chart: {error}", EXIT_USAGE if usage else EXIT_FAILURE)
     write_new_or_exit(path, data, force)
     message(f"Wrote {path}")

@@ -153,6 +153,16 @@ SpreadOption = Annotated[
     float,
     typer.Option("--spread", help="Relative change around each stated value.", min=0.0),
 ]
+MetricOption = Annotated[
+    str | None,
+    typer.Option(
+        "--metric",
+        metavar="NAME",
+        help="--kind sweep: what to draw, a column of results.csv (u or payoff: every "
+        "party's). Default: deal_probability with private information, else u.",
+        show_default=False,
+    ),
+]
 NoChartOption = Annotated[
     bool,
     typer.Option("--no-chart", help="Print the table or JSON only; write no chart."),

@@ -480,13 +480,22 @@ def metric_label(metric: str, table: SweepTable | None = None) -> str:
         "payoff.": "equilibrium payoff",
         "nash.u.": "Nash bargaining utility",
         "ks.u.": "Kalai–Smorodinsky utility",
+        "screening.payoff.": "expected payoff under screening",
     }
+    if metric.startswith("deal."):  # deal.ISSUE or deal.ISSUE.PARTY (a split's share)
+        issue, _, party = metric[len("deal.") :].partition(".")
+        words = f"agreed {issue.replace('_', ' ')}"
+        if party:
+            who = table.label(party) if table is not None else party
+            words = f"{possessive(who)} {words}"
+        return words
     for prefix in sorted(prefixes, key=len, reverse=True):
         if metric.startswith(prefix):
             party = metric[len(prefix) :]
             who = table.label(party) if table is not None else party
             return f"{possessive(who)} {prefixes[prefix]}"
     return {
+        "deal_probability": "probability of a deal before the deadline",
         "no_agreement_probability": "probability of no agreement",
         "final_round_share": "share of agreements in the last round",
         "agreement": "agreement reached (1) or not (0)",

@@ -74,28 +74,22 @@ class FolderError(SweepError):
 @dataclass(frozen=True, slots=True)
 class Source:
     """The swept scenario: its plain data, its bytes (for the copy and the SHA-256) and
-    what fixes the columns (party names, whether it has screening)."""
+    the metrics its points report (:func:`negsim.analysis.metrics.metric_names`)."""
 
     name: str
     raw: bytes
     data: dict[str, Any]
-    party_names: tuple[str, ...]
-    uncertainty: bool
+    metrics: tuple[str, ...]
 
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.raw).hexdigest()
 
 
-def columns(paths: Sequence[str], party_names: Sequence[str], uncertainty: bool) -> list[str]:
-    """The header of ``results.csv``."""
-    header = ["point", *paths, "status", "agreement", "round"]
-    for prefix in ("u", "payoff", "nash.u", "ks.u"):
-        header.extend(f"{prefix}.{name}" for name in party_names)
-    if uncertainty:
-        header.extend(["no_agreement_probability", "final_round_share"])
-    header.append("error")
-    return header
+def columns(paths: Sequence[str], metrics: Sequence[str]) -> list[str]:
+    """The header of ``results.csv``: the point, the swept values, the status, every
+    metric, the error."""
+    return ["point", *paths, "status", *metrics, "error"]
 
 
 def format_value(value: Any) -> str:
@@ -132,8 +126,7 @@ class Context:
 
     data: dict[str, Any]
     paths: tuple[str, ...]
-    party_names: tuple[str, ...]
-    uncertainty: bool
+    metrics: tuple[str, ...]
     entropy: int
 
 
@@ -153,14 +146,12 @@ def evaluate(context: Context, index: int, values: Sequence[Value]) -> list[str]
     Never raises for a bad point: an invalid scenario or a failed solve gives a row with
     status ``error`` and the message.
     """
+    from negsim.analysis.metrics import metrics
     from negsim.analysis.pipeline import solve
     from negsim.format.loader import scenario_from_data
     from negsim.format.paths import PathError, set_path
 
-    names = context.party_names
-    n = len(names)
     head = [str(index), *(format_swept(v) for v in values)]
-    width = 2 + 4 * n + (2 if context.uncertainty else 0)
     try:
         data = context.data
         for path, value in zip(context.paths, values, strict=True):
@@ -170,32 +161,9 @@ def evaluate(context: Context, index: int, values: Sequence[Value]) -> list[str]
         analysis = solve(scenario)
     except (ScenarioError, PathError, ArithmeticError, ValueError, RuntimeError, MemoryError,
             TypeError, KeyError, IndexError) as error:  # fmt: skip
-        return [*head, "error", *([""] * width), _message(error)]
-    order = [scenario.party_names.index(name) if name in scenario.party_names else -1
-             for name in names]  # fmt: skip
-
-    def by_party(vector: Any) -> list[str]:
-        if vector is None:
-            return [""] * n
-        return [format_value(vector[k]) if k >= 0 else "" for k in order]
-
-    eq = analysis.equilibrium
-    cells = [format_value(eq.agreement), format_value(eq.round)]
-    cells += by_party(eq.utilities)
-    cells += by_party(eq.payoffs)
-    for key in ("nash", "kalai_smorodinsky"):
-        solution = analysis.solutions.get(key)
-        cells += by_party(None if solution is None else solution.hull.utilities)
-    if context.uncertainty:
-        screening = analysis.screening
-        if screening is None:
-            cells += ["", ""]
-        else:
-            cells += [
-                format_value(screening.solution.no_agreement_probability),
-                format_value(screening.final_round_share),
-            ]
-    return [*head, "ok", *cells, ""]
+        return [*head, "error", *([""] * len(context.metrics)), _message(error)]
+    found = metrics(analysis)
+    return [*head, "ok", *(format_value(found.get(name)) for name in context.metrics), ""]
 
 
 # Worker processes keep the context in a global, set once by the pool's initializer.
@@ -531,7 +499,7 @@ def _run_locked(
 ) -> Summary:
     """:func:`run_sweep` once the folder is locked."""
     source, grid, folder = plan.source, plan.grid, plan.folder
-    header = columns(grid.paths, source.party_names, source.uncertainty)
+    header = columns(grid.paths, source.metrics)
     manifest, done = _prepare(plan, header)
     if manifest["seed"] is None:
         manifest["seed"] = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
@@ -543,8 +511,7 @@ def _run_locked(
     context = Context(
         data=source.data,
         paths=grid.paths,
-        party_names=source.party_names,
-        uncertainty=source.uncertainty,
+        metrics=source.metrics,
         entropy=int(manifest["seed"]),
     )
     todo = [(i, v) for i, v in enumerate(grid.points()) if i not in done]

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from negsim.analysis.metrics import metric_names
 from negsim.errors import ScenarioError
 from negsim.format import bundled
 from negsim.format.paths import PathError, set_path
@@ -57,8 +58,7 @@ def read_source(argument: str) -> Source:
         name=name,
         raw=raw,
         data=tree.plain(),
-        party_names=scenario.party_names,
-        uncertainty=bool(scenario.uncertainty),
+        metrics=tuple(metric_names(scenario)),
     )
 
 
@@ -80,8 +80,7 @@ def source_from_scenario(scenario: Scenario) -> Source:
         name=scenario.source,
         raw=text.getvalue().encode("utf-8"),
         data=data,
-        party_names=scenario.party_names,
-        uncertainty=bool(scenario.uncertainty),
+        metrics=tuple(metric_names(scenario)),
     )
 
 
@@ -208,7 +207,7 @@ def describe_grid(grid: Grid) -> str:
 def estimate(source: Source, grid: Grid, jobs: int, samples: int = 3) -> tuple[float, int]:
     """Seconds one point takes (validation and solve, measured on up to ``samples`` points
     spread over the grid), and how many were measured."""
-    context = Context(source.data, grid.paths, source.party_names, source.uncertainty, 0)
+    context = Context(source.data, grid.paths, source.metrics, 0)
     size = grid.size
     picks = sorted({round(k * (size - 1) / max(samples - 1, 1)) for k in range(samples)})
     picks = [p for p in picks if p < size]

@@ -222,6 +222,8 @@ def _scenario_words(folder: Path) -> tuple[dict[str, str], str | None, str | Non
         protocol = protocol if isinstance(protocol, dict) else {}
         round_label = protocol.get("round")
         first = protocol.get("first_proposer", next(iter(labels), None))
+        if protocol.get("kind", "alternating_offers") != "alternating_offers" or len(labels) != 2:
+            first = None  # the parity of the deadline names no last proposer
         name = data.get("name")
         return (
             labels,

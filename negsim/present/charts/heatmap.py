@@ -64,6 +64,10 @@ def contour_level(table: SweepTable, metric: str) -> tuple[str, float, str] | No
         values = values[np.isfinite(values)]
         return bool(values.size and values.min() < at < values.max())
 
+    if metric == "deal_probability":
+        values = table.column(metric)
+        if crosses(values, 0.5):
+            return metric, 0.5, "a deal becomes more likely than not (probability 0.5)"
     if metric == "no_agreement_probability":
         values = table.column(metric)
         if crosses(values, 0.5):

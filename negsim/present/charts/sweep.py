@@ -5,12 +5,14 @@ into a :class:`~negsim.studies.sweep_table.SweepTable`; :func:`sweep_figure` dra
 the number of swept paths:
 
 * one path: each party's equilibrium utility against it, one line per party, the Nash
-  bargaining solution (over the hull) as a thin dashed line, direct labels at the right.
+  bargaining solution (over the hull) as a thin dashed line, direct labels at the right;
+  with private information, the screening outcome (the probability of a deal before the
+  deadline) by default, and any numeric metric by name (``metric``).
   Several rows at the same value (random runs) give a line through the mean and a band
   from the lowest to the highest value;
 * two paths: a heatmap of one metric over the grid with one contour line and a colour
-  bar. The default metric is ``no_agreement_probability`` when the sweep has it, else
-  the first party's equilibrium utility. The contour (see
+  bar. The default metric is ``deal_probability`` when the sweep has it, else the first
+  party's equilibrium utility. The contour (see
   :func:`~negsim.present.charts.heatmap.contour_level`): where
   agreement becomes likely (no-agreement probability 0.5), where an agreement is reached
   at all, where it is delayed past round 0, or where the party's equilibrium utility
@@ -32,6 +34,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from negsim.analysis.metrics import SCREENING_METRICS
 from negsim.present.charts.heatmap import heatmap_figure
 from negsim.present.charts.labels import right_labels
 from negsim.present.charts.style import (
@@ -110,12 +113,12 @@ def _paired(table: SweepTable) -> bool:
 
 
 def default_metric(table: SweepTable) -> str:
-    """``no_agreement_probability`` when the sweep has it (and it varies or is nonzero), else
-    the first party's equilibrium utility."""
-    if "no_agreement_probability" in table.columns:
-        values = table.column("no_agreement_probability")
-        if np.isfinite(values).any():
-            return "no_agreement_probability"
+    """With private information, the screening outcome: ``deal_probability`` (or, in a
+    folder from before that column, ``no_agreement_probability``) where the sweep has it;
+    else the first party's equilibrium utility."""
+    for screened in ("deal_probability", "no_agreement_probability"):
+        if screened in table.columns and np.isfinite(table.column(screened)).any():
+            return screened
     if not table.parties:
         raise ValueError("results.csv has no u.PARTY column to draw")
     return f"u.{table.parties[0]}"
@@ -150,6 +153,12 @@ def _line_columns(table: SweepTable, kind: str) -> list[str]:
         columns = [f"{kind}.{p}" for p in table.parties]
     elif kind in table.columns:
         columns = [kind]
+        texts = {str(row.get(kind)) for row in table.rows} - {"None", "nan", ""}
+        if not np.isfinite(table.column(kind)).any() and texts:
+            raise ValueError(
+                f"{kind} holds options ({', '.join(sorted(texts)[:4])}), not numbers: draw "
+                "a numeric metric (u, payoff, a numeric deal term, deal_probability...)"
+            )
     else:
         raise ValueError(
             f"no column {kind!r} in results.csv; use u, payoff or one of: "
@@ -249,9 +258,13 @@ def _failed_columns(
 
 def _line_caption(table: SweepTable, path: str, kind: str, banded: bool) -> str:
     """What the marks of a line chart mean."""
+    at = with_article(path_words(path, table).split(" (")[0])
+    screened = kind in SCREENING_METRICS or kind.startswith("screening.")
     caption = (
-        "Solid: the subgame-perfect equilibrium at each value of "
-        f"{with_article(path_words(path, table).split(' (')[0])}."
+        f"Solid: under private information, the screening equilibrium at each value of {at} "
+        "(the uninformed side's offers over the rounds, each type's best reply)."
+        if screened
+        else f"Solid: the subgame-perfect equilibrium at each value of {at}."
     )
     if kind in ("u", "payoff") and any(f"nash.u.{p}" in table.columns for p in table.parties):
         caption += " Thin dashed: the Nash bargaining solution (over lotteries), same colours."
@@ -270,7 +283,7 @@ def _line_figure(table: SweepTable, metric: str | None) -> Figure:
     numeric = numeric_axis(axis)
     xs = np.array(axis, dtype=float) if numeric else np.arange(len(axis), dtype=float)
     x_index = np.array([position[value_key(row.get(path))] for row in table.rows])
-    kind = metric or "u"
+    kind = metric or ("u" if default_metric(table).startswith("u.") else default_metric(table))
     figure = curve_figure()
     ax = figure.add_subplot()
     columns = _line_columns(table, kind)
