@@ -33,16 +33,19 @@ class ScenarioError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-_CONTROL = {code: f"\\x{code:02x}" for code in (*range(32), 127)} | {
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(32), *range(127, 160))} | {
     ord("\n"): "\\n",
     ord("\r"): "\\r",
     ord("\t"): "\\t",
+    0x2028: "\\u2028",  # line and paragraph separators: line breaks to many readers
+    0x2029: "\\u2029",
 }
 
 
 def one_line(text: str) -> str:
-    """``text`` with control characters written as escapes (``\\n``, ``\\x1b``), so a key
-    with a line break in it cannot break the one-problem-per-line format."""
+    """``text`` with control characters written as escapes (``\\n``, ``\\x1b``, ``\\x85``,
+    ``\\u2028``), so a key with a line break in it cannot break the
+    one-problem-per-line format."""
     return text.translate(_CONTROL)
 
 

@@ -19,6 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.composer import ReusedAnchorWarning
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from negsim.errors import Problem, ScenarioError, join_path
 
@@ -171,6 +172,15 @@ def parse(text: str, filename: str) -> YNode | None:
                 f"{context.column + 1})"
             )
         raise _single(filename, line, column, f"YAML syntax error: {what}") from None
+    except ReaderError as error:  # a character YAML does not allow: where it stands
+        offset = min(max(int(error.position), 0), len(text))
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        raise _single(
+            filename, line, column,
+            f"YAML syntax error: the character U+{int(error.character):04X} is not allowed "
+            "in YAML (a control character); remove it",
+        ) from None  # fmt: skip
     except YAMLError as error:
         raise _single(filename, 1, 1, f"YAML syntax error: {error}") from None
     except RecursionError:
