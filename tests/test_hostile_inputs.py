@@ -283,34 +283,6 @@ def test_long_deadlines_give_the_open_ended_answer_in_strict_json(
     assert table.returncode == 0, table.stderr
 
 
-@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
-def test_a_key_with_a_unicode_line_break_stays_on_one_problem_line(
-    tmp_path: Path, separator: str
-) -> None:
-    """YAML 1.2 lets a plain key hold U+2028 or U+2029 (and reads NEL as a break): the
-    problem naming the key is still one line, the separator written as an escape."""
-    path = tmp_path / "key.yaml"
-    path.write_text(PIE.read_text(encoding="utf-8").replace(
-        "negsim: 1", f"negsim: 1\nfoo{separator}bar: 1", 1), encoding="utf-8")  # fmt: skip
-    found = negsim("validate", str(path))
-    assert found.returncode == 2
-    lines = found.stderr.splitlines()
-    assert all(line.startswith(f"{path}:") for line in lines), lines
-    assert "\u2028" not in found.stderr and "\u2029" not in found.stderr
-
-
-def test_a_control_character_is_reported_where_it_stands(tmp_path: Path) -> None:
-    """A character YAML does not allow (0x1c): its line and column, not 1:1 with a
-    character offset in the message."""
-    path = tmp_path / "control.yaml"
-    path.write_bytes(b"negsim: 1\nname: a\x1cb\n")
-    found = negsim("validate", str(path))
-    assert found.returncode == 2
-    assert found.stderr.startswith(f"{path}:2:8: (document): YAML syntax error: the character "
-                                   "U+001C is not allowed")  # fmt: skip
-    assert "position" not in found.stderr
-
-
 def test_a_reused_anchor_name_is_plain_yaml_1_2(tmp_path: Path) -> None:
     """YAML 1.2 lets an anchor name be defined again (aliases take the latest): no library
     warning with file paths on standard error."""
