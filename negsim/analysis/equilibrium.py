@@ -79,6 +79,9 @@ def equilibrium(
     if protocol.kind == "random_proposer":
         return _random_proposer(space, offers, prefs)
     if protocol.kind == "one_sided":
+        if protocol.deadline is None and not time_homogeneous(prefs):
+            # discounting and a fixed cost together: not stationary (format, detail 8)
+            return _limit_of_deadlines(space, offers, prefs, lambda t: first, first, cycle=1)
         if protocol.deadline is None:
             return _one_sided_stationary(space, offers, prefs, first)
         return _from_backward(
@@ -252,16 +255,19 @@ def _limit_of_deadlines(
     prefs: Preferences,
     proposer_of_round: Callable[[int], int],
     first: int,
+    cycle: int | None = None,
 ) -> Equilibrium:
     """No deadline, solved as the limit of ever longer deadlines: deadlines of
     ``LIMIT_DEADLINES`` rounds, each with its ``n - 1`` successors so every proposer is
-    last once, until their round-0 payoffs agree within :data:`LIMIT_TOLERANCE`. The
-    proposals are those of the first ``n`` rounds, one per proposer (``round`` null). When
+    last once (``n`` the proposing cycle, by default the number of parties; 1 for
+    one-sided offers, whose successive deadlines are still compared), until their round-0
+    payoffs agree within :data:`LIMIT_TOLERANCE`. The proposals are those of the first
+    ``n`` rounds, one per proposer (``round`` null). When
     even the longest deadlines disagree, the answer of the longest is kept and its
     ``convergence`` says by how much they differ (the analysis warns). With preferences
     that do not change over time, a run whose values repeat exactly has no limit at all
     (single packages can cycle for ever): longer deadlines are then not tried."""
-    n = space.n_parties
+    n = space.n_parties if cycle is None else cycle
     solution = None
     spread = np.inf
     homogeneous = time_homogeneous(prefs)
@@ -269,7 +275,7 @@ def _limit_of_deadlines(
     for deadline in LIMIT_DEADLINES:
         runs = [
             backward_induction(offers.offers, prefs, deadline + k, proposer_of_round)
-            for k in range(n)
+            for k in range(max(n, 2))  # a deadline and its successors
         ]
         solution = runs[0]
         spread = float(np.ptp(np.stack([run.payoffs for run in runs]), axis=0).max())

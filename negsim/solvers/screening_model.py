@@ -110,6 +110,8 @@ def essential_frontier(problem: ScreeningProblem) -> ScreeningProblem:
     proposer never sets ``pi``), for lotteries the kinks (points on a straight stretch of
     the hull are not)."""
     x, y = problem.frontier_responder, problem.frontier_proposer
+    if x.size <= 2 and not problem.steps:  # one point or one segment: nothing to drop
+        return problem
     if problem.steps:
         suffix = np.maximum.accumulate(y[::-1])[::-1]
         after = np.append(suffix[1:], -np.inf)

@@ -5,6 +5,8 @@ records of :mod:`negsim.studies.curves` (plots never solve: the caller computes 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -40,11 +42,18 @@ STATED_COLOUR = "#fbeeb8"
 
 
 def _pair(a: float, b: float) -> tuple[str, str]:
-    """Two numbers for a sentence: 2 decimals, or 3 when 2 would make them look equal."""
-    first, second = f"{a:.2f}", f"{b:.2f}"
+    """Two numbers for a sentence: 2 decimals, or 3 when 2 would make them look equal
+    (an infinite payoff, costs paid for ever, in words)."""
+    first, second = _number(a, 2), _number(b, 2)
     if first == second and abs(a - b) > TOLERANCE:
-        first, second = f"{a:.3f}", f"{b:.3f}"
+        first, second = _number(a, 3), _number(b, 3)
     return first, second
+
+
+def _number(value: float, digits: int) -> str:
+    if math.isinf(value):
+        return "minus infinity" if value < 0 else "infinity"
+    return f"{value:.{digits}f}"
 
 
 def _deadline_phrase(curve: DeadlineCurve, deadline: int) -> str:
@@ -164,6 +173,10 @@ def _limit_ranges(curve: DeadlineCurve) -> np.ndarray:
 def _padded(values: np.ndarray, top: float = 1.0) -> tuple[float, float]:
     """y limits around ``values``: a margin, and a span of at least 0.1 utility so that
     flat curves do not magnify rounding."""
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return -0.05, 0.05
     low, high = float(np.min(values)), float(np.max(values))
     if high - low < 0.1:
         middle = (high + low) / 2
@@ -194,14 +207,15 @@ def _deadline_lines(ax: Axes, curve: DeadlineCurve, x: np.ndarray) -> None:
     n_parties = len(curve.parties)
     for i in range(n_parties):
         colour, marker = party_style(i)
-        ax.axhline(
-            float(curve.limit_payoffs[i]),
-            color=colour,
-            linewidth=1.6,
-            linestyle=(0, (5, 3)),
-            zorder=2,
-            gid=f"limit-{curve.parties[i]}",
-        )
+        if np.isfinite(curve.limit_payoffs[i]):  # minus infinity: costs paid for ever
+            ax.axhline(
+                float(curve.limit_payoffs[i]),
+                color=colour,
+                linewidth=1.6,
+                linestyle=(0, (5, 3)),
+                zorder=2,
+                gid=f"limit-{curve.parties[i]}",
+            )
         if _dense(curve):
             for last in np.unique(curve.last_proposers).tolist():
                 chosen = curve.last_proposers == last
@@ -296,7 +310,8 @@ def _mark_stated_deadline(ax: Axes, curve: DeadlineCurve, deadlines: list[int]) 
     for i in range(n_parties):
         colour, _ = party_style(i)
         above = i == top
-        shift = float(row[i] - curve.limit_payoffs[i]) if curve.limit_settled else 0.0
+        settled = curve.limit_settled and np.isfinite(curve.limit_payoffs[i])
+        shift = float(row[i] - curve.limit_payoffs[i]) if settled else 0.0
         if abs(shift) > 0.01:
             # the shift from open-ended talks to the scenario's deadline
             ax.annotate(
@@ -397,8 +412,10 @@ def plot_deadline(curve: DeadlineCurve, ax: Axes | None = None) -> Axes:
     limit_name = "open-ended" if curve.limit_settled else "longest tried"
     items = [
         (
-            float(curve.limit_payoffs[i]),
-            f"{curve.labels[i]}\n{limit_name}: {curve.limit_payoffs[i]:.3f}",
+            float(curve.limit_payoffs[i])
+            if np.isfinite(curve.limit_payoffs[i])
+            else float(curve.payoffs[-1, i]),
+            f"{curve.labels[i]}\n{limit_name}: {_number(float(curve.limit_payoffs[i]), 3)}",
             party_style(i)[0],
             f"label-{curve.parties[i]}",
         )
