@@ -173,10 +173,22 @@ def _warnings(solutions: dict[str, Solution | None], found: Equilibrium) -> tupl
     ]
     reports.append(("equilibrium", found.convergence))
     return tuple(
-        f"{what}: {report}; its numbers are accurate only to about {report.residual:.1g}"
+        f"{what}: {report}; {_unsettled(report)}"
         for what, report in reports
         if report is not None and not report.converged
     )
+
+
+def _unsettled(report: Convergence) -> str:
+    """What an unconverged report means for the numbers: an iteration's last step bounds
+    its error; ever longer deadlines that still differ may drift for ever (a cost paid
+    round after round), so their difference bounds nothing."""
+    if report.method.startswith("limit of ever longer deadlines"):
+        return (
+            f"successive deadlines still differ by about {report.residual:.1g}, so these "
+            "numbers may not be near any limit"
+        )
+    return f"its numbers are accurate only to about {report.residual:.1g}"
 
 
 def _screening_warnings(screened: Screening | None) -> tuple[str, ...]:
