@@ -133,9 +133,7 @@ def _alternating(
             "backward induction from each deadline in turn, until a round solved for a "
             "shorter one (Ståhl 1972)"
         )
-        where: dict[int, list[int]] = {}
-        for index, deadline in enumerate(deadlines.tolist()):
-            where.setdefault(int(deadline), []).append(index)
+        where = _indices_by_deadline(deadlines)
         solved = outcomes_by_deadline(offers.offers, prefs, list(where), proposer_of_round)
         for deadline, path in advancing(solved, len(where), progress):
             for index in where[deadline]:
@@ -195,9 +193,7 @@ def _random_proposer(
         else "backward induction from each deadline in "
         "turn, until a round solved for a shorter one; expectations over recognition"
     )
-    where: dict[int, list[int]] = {}
-    for index, deadline in enumerate(deadlines.tolist()):
-        where.setdefault(int(deadline), []).append(index)
+    where = _indices_by_deadline(deadlines)
     solved = every_deadline(offers.offers, prefs, recognition, rule, list(where))
     slow = None if time_homogeneous(prefs) else progress
     for deadline, solution in advancing(solved, len(where), slow):
@@ -213,3 +209,12 @@ def _store_random(
     if deal is not None:
         outcomes.rounds[index] = 0
         outcomes.utilities[index] = deal
+
+
+def _indices_by_deadline(deadlines: np.ndarray) -> dict[int, list[int]]:
+    """Each distinct deadline, in the order first given, with its positions in
+    ``deadlines`` (a deadline asked for twice is solved once)."""
+    where: dict[int, list[int]] = {}
+    for index, deadline in enumerate(deadlines.tolist()):
+        where.setdefault(int(deadline), []).append(index)
+    return where
