@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -57,16 +58,21 @@ def outcomes_by_deadline(
     memory: dict[tuple[int, int | None, bytes], tuple[np.ndarray, _Event | None]] = {}
     for deadline in sorted(set(deadlines)):
         payoffs, event, visited = _solve(offers, prefs, deadline, proposer_of_round, memory)
-        for key, round_index in visited:
-            memory[key] = (payoffs, event if event is not None and event.round <= round_index
-                           else None)  # fmt: skip
-        while len(memory) > MEMORY_ROUNDS:
-            del memory[next(iter(memory))]
-        agreed = event is not None and event.utilities is not None
-        yield deadline, PathOutcome(
-            payoffs, event.round if agreed and event else None,
-            event.utilities if agreed and event else None,
-        )  # fmt: skip
+        for key, round_index in visited:  # the event, if it lies in rounds 0..round_index
+            below = event if event is not None and event.round <= round_index else None
+            memory[key] = (payoffs, below)
+        forget_oldest(memory)
+        if event is None or event.utilities is None:  # no deal, or a walk-out
+            yield deadline, PathOutcome(payoffs, None, None)
+        else:
+            yield deadline, PathOutcome(payoffs, event.round, event.utilities)
+
+
+def forget_oldest(memory: dict[Any, Any]) -> None:
+    """Drop the oldest entries of ``memory`` (insertion order) beyond
+    :data:`MEMORY_ROUNDS`."""
+    while len(memory) > MEMORY_ROUNDS:
+        del memory[next(iter(memory))]
 
 
 def _solve(

@@ -49,7 +49,7 @@ from negsim.format.model import TOLERANCE
 from negsim.solvers.alternating import OfferSet, Preferences, RejectionKind, rejection_values
 from negsim.solvers.coalitions import ProposerPlay, coalition_play
 from negsim.solvers.convergence import LIMIT_DEADLINES, Convergence, ConvergenceError
-from negsim.solvers.deadlines import MEMORY_ROUNDS
+from negsim.solvers.deadlines import forget_oldest
 from negsim.solvers.eraslan import stationary_pie
 from negsim.solvers.mixing import mixed_fixed_point
 from negsim.solvers.offers import PureOffers
@@ -231,8 +231,7 @@ def every_deadline(
                 offers, pie, prefs, recognition, entering, round_index, partners
             )
         memory.update(dict.fromkeys(visited, entering))
-        while len(memory) > MEMORY_ROUNDS:
-            del memory[next(iter(memory))]
+        forget_oldest(memory)
         values, plays = _round(offers, pie, prefs, recognition, entering, 0, partners)
         yield deadline, RandomProposerSolution(values, plays, method)
 

@@ -26,11 +26,12 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
 from negsim.errors import ScenarioError
+from negsim.progress import ProgressBar
 from negsim.studies.grid import Grid, Value
 from negsim.studies.sweep_folder import (
     FolderBusy,
@@ -348,14 +349,6 @@ def _stream(
     if plan.jobs <= 1 or len(todo) == 1:
         return run_inline(context, todo)
     return run_local(context, todo, min(plan.jobs, len(todo)))
-
-
-class ProgressBar(Protocol):
-    """What :func:`run_sweep` needs of a progress bar."""
-
-    def advance(self) -> None: ...
-
-    def close(self) -> None: ...
 
 
 @dataclass
