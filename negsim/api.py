@@ -184,6 +184,7 @@ def sensitivity(
     parameters: Sequence[str] | Mapping[str, tuple[float, float] | None] | None = None,
     *,
     spread: float = 0.1,
+    metrics: Sequence[str] | None = None,
 ) -> SensitivityResult:
     """One-at-a-time sensitivity of the equilibrium (``negsim sensitivity``): each parameter
     moved to a lower and a higher value around the scenario's own, the others kept.
@@ -195,6 +196,11 @@ def sensitivity(
         disagreements and costs, the breakdown risk and the deadline.
     spread : float
         The relative move either side (0.1: 10%) where no ``(low, high)`` is given.
+    metrics : list of str, optional
+        What to report and draw: names of :mod:`negsim.analysis.metrics` (``u``,
+        ``payoff``, ``screening.payoff`` for every party's); default every party's
+        equilibrium utility, or the screening outcome under private information. Every
+        metric is recorded on each side either way.
 
     Examples
     --------
@@ -208,7 +214,9 @@ def sensitivity(
     chosen = _scenario(scenario)
     if chosen.data is None:
         raise ValueError("sensitivity needs a scenario read from a file, text or data")
-    return run(dict(chosen.data), parameters, spread=spread, filename=chosen.source)
+    return run(
+        dict(chosen.data), parameters, spread=spread, filename=chosen.source, metrics=metrics
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,7 +346,7 @@ def plot(
     party: str | None = None,
     discounts: Sequence[float] | None = None,
     seed: int | None = None,
-    metric: str | None = None,
+    metric: str | Sequence[str] | None = None,
 ) -> Figure:
     """Draw one chart, as a matplotlib figure (save it with ``figure.savefig``).
 
@@ -363,10 +371,11 @@ def plot(
         ``discount``: the factors (default 0.5, 0.51, ..., 0.99).
     seed : int, optional
         ``agreements``: the simulation's seed (default the scenario's, else 0).
-    metric : str, optional
-        ``sweep``: what to draw, a metric of :mod:`negsim.analysis.metrics` (a column of
-        ``results.csv``; ``u`` or ``payoff`` for every party's); by default the screening
-        outcome with private information, else the equilibrium utilities.
+    metric : str or list of str, optional
+        ``sweep`` and ``tornado``: what to draw, one or more metrics of
+        :mod:`negsim.analysis.metrics` (a column of ``results.csv``; ``u`` or ``payoff`` for
+        every party's); by default the screening outcome with private information, else
+        the equilibrium utilities. A heatmap draws one metric.
 
     Raises
     ------
@@ -381,8 +390,8 @@ def plot(
     'Player 1 utility'
     """
     chosen = _chart_kind(subject, kind)
-    if metric is not None and chosen != "sweep":
-        raise ChartError(f"metric goes with the sweep chart, not {chosen!r}")
+    if metric is not None and chosen not in ("sweep", "tornado"):
+        raise ChartError(f"metric goes with the sweep and tornado charts, not {chosen!r}")
     return draw(chosen, chart_record(subject, chosen, max_deadline=max_deadline, party=party,
                                      discounts=discounts, seed=seed), metric)  # fmt: skip
 
@@ -518,9 +527,9 @@ def _study_record(
         raise ChartError(f"{scenario.source}: {error}") from None
 
 
-def draw(kind: str, record: Any, metric: str | None = None) -> Figure:
+def draw(kind: str, record: Any, metric: str | Sequence[str] | None = None) -> Figure:
     """The ``kind`` chart of a record :func:`chart_record` gave (``metric``: what a sweep
-    chart draws)."""
+    or tornado chart draws)."""
     from negsim.present.charts import figure_function
 
     if kind == "sweep":
@@ -530,7 +539,7 @@ def draw(kind: str, record: Any, metric: str | None = None) -> Figure:
     if kind == "tornado":
         from negsim.present.charts.tornado import tornado_figure
 
-        return tornado_figure(record)
+        return tornado_figure(record, metric=metric)
     if kind == "agreements":
         from negsim.present.charts.simulation import agreements_figure
 

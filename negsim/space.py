@@ -402,11 +402,15 @@ class OutcomeSpace:
             raise KeyError("package is infeasible")
         return position
 
-    def interpolate(self, positions: Any, weights: Any) -> Package | None:
+    def interpolate(
+        self, positions: Any, weights: Any, most_likely: bool = False
+    ) -> Package | None:
         """The package whose numeric values and split shares are the weighted averages of
         those of the feasible packages at ``positions`` (a lottery's members), when they
-        all agree on every categorical issue; else None. For linear value functions its
-        utilities are exactly the lottery's."""
+        all agree on every categorical issue; else None, or with ``most_likely`` each such
+        issue's most likely option (the first in option order on a tie): the lottery's
+        expected terms. For linear value functions and members that agree on the
+        categorical issues its utilities are exactly the lottery's."""
         positions = np.atleast_1d(np.asarray(positions, dtype=np.int64))
         weights = np.atleast_1d(np.asarray(weights, dtype=float))
         levels = self.levels(positions).reshape(self.n_issues, -1)
@@ -422,7 +426,10 @@ class OutcomeSpace:
                     for party, share in zip(self.scenario.party_names, shares, strict=True)
                 }
             elif np.any(levels[index] != levels[index][0]):
-                return None
+                if not most_likely:
+                    return None
+                chance = np.bincount(levels[index], weights=weights, minlength=issue.n_levels)
+                result[issue.name] = issue.options[int(np.argmax(chance))]
             else:
                 result[issue.name] = issue.options[int(levels[index][0])]
         return result

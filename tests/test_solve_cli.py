@@ -23,6 +23,7 @@ JSON_KEYS = [
     "negsim_version",
     "scenario",
     "parties",
+    "labels",
     "space",
     "disagreement",
     "ideal",

@@ -213,21 +213,43 @@ def test_uncertainty_columns(tmp_path: Path) -> None:
     assert result.exit_code in (0, 3), result.output
     rows = _rows(folder)
     header = rows[0]
-    assert header[-6:] == ["deal_probability", "no_agreement_probability", "final_round_share",
-                           "screening.payoff.us", "screening.payoff.maduro", "error"]  # fmt: skip
-    for row in rows[1:]:  # each point's screening numbers are those of a direct solve
-        from negsim.api import load, solve
-
+    start = header.index("deal_probability")
+    assert header[start : start + 5] == ["deal_probability", "no_agreement_probability",
+        "final_round_share", "screening.payoff.us", "screening.payoff.maduro"]  # fmt: skip
+    assert header[-1] == "error"
+    for row in rows[1:]:  # each point's screening numbers are those of `negsim solve` there
         deadline = int(row[header.index("protocol.deadline")])
-        screening = solve(load("venezuela-2025-private").replace(
-            {"protocol.deadline": deadline})).screening  # fmt: skip
-        assert screening is not None
-        none = screening.solution.no_agreement_probability
-        assert float(row[header.index("deal_probability")]) == pytest.approx(1 - none, abs=0)
-        assert float(row[header.index("no_agreement_probability")]) == none
-        assert float(row[header.index("final_round_share")]) == screening.final_round_share
-        assert float(row[header.index("screening.payoff.us")]) == (
-            screening.expected_payoffs[0])  # fmt: skip
+        text = Path(tmp_path / f"point-{deadline}.yaml")
+        text.write_text(
+            (Path(__file__).parents[1] / "scenarios" / "venezuela-2025-private.yaml")
+            .read_text(encoding="utf-8")
+            .replace("deadline: 7", f"deadline: {deadline}")
+        )
+        solved = runner.invoke(app, ["solve", str(text), "--format", "json"])
+        assert solved.exit_code == 0, solved.output
+        screening = json.loads(solved.stdout)["screening"]
+        by_round = screening["agreement_probability_by_round"]
+        none = 1 - sum(by_round)
+        assert float(row[header.index("deal_probability")]) == pytest.approx(1 - none, abs=1e-12)
+        assert float(row[header.index("no_agreement_probability")]) == pytest.approx(none)
+        share = by_round[-1] / sum(by_round)
+        assert float(row[header.index("final_round_share")]) == pytest.approx(share, abs=1e-12)
+        for party in ("us", "maduro"):
+            assert float(row[header.index(f"screening.payoff.{party}")]) == pytest.approx(
+                screening["expected_payoffs"][party], abs=1e-12)  # fmt: skip
+        # the terms: every offer made, weighted by the chance of a deal in its round
+        weights: dict[float, float] = {}
+        for offer, chance in zip(screening["offers"], by_round, strict=False):
+            made = [(offer["probability"], offer["mix"])] + [
+                (other["probability"], other["mix"]) for other in offer["alternatives"]
+            ]
+            for probability, mix in made:
+                for member in mix:
+                    value = member["package"]["sanctions_relief"]
+                    weights[value] = weights.get(value, 0) + chance * probability * member["weight"]
+        expected = sum(v * w for v, w in weights.items()) / sum(weights.values())
+        column = header.index("screening.deal.sanctions_relief")
+        assert float(row[column]) == pytest.approx(expected, abs=1e-9)
 
 
 def test_folder_rules(tmp_path: Path) -> None:

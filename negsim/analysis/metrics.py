@@ -11,7 +11,10 @@ Names (``PARTY`` a party's name, ``ISSUE`` an issue's):
 * ``nash.u.PARTY``, ``ks.u.PARTY``: the Nash and Kalai–Smorodinsky solutions over the hull;
 * with private information under a screening protocol: ``deal_probability`` (a deal before
   the deadline), ``no_agreement_probability``, ``final_round_share`` (the share of the
-  deals struck in the last round) and ``screening.payoff.PARTY`` (expected payoffs).
+  deals struck in the last round), ``screening.payoff.PARTY`` (expected payoffs) and
+  ``screening.deal.ISSUE`` (``.PARTY`` for a split): the terms of the deals struck under
+  screening, read as ``deal.ISSUE`` reads a lottery, each round's offers weighted by the
+  chance of a deal in that round (:func:`screening_deals`).
 
 Each is read off the solver records; nothing is solved here.
 """
@@ -21,10 +24,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
-from negsim.analysis.records import Analysis, MixMember
-from negsim.format.model import CategoricalIssue, NumericIssue, SplitIssue
+from negsim.analysis.records import Analysis, MixMember, Screening, expected_package
+from negsim.errors import did_you_mean
+from negsim.format.model import CategoricalIssue, SplitIssue
 from negsim.format.scenario import Scenario
 from negsim.space import OutcomeSpace
 
@@ -38,17 +40,73 @@ def metric_names(scenario: Scenario, party_names: Sequence[str] | None = None) -
     columns = ["agreement", "round"]
     for prefix in ("u", "payoff"):
         columns.extend(f"{prefix}.{name}" for name in names)
-    for issue in scenario.issues:
-        if isinstance(issue, SplitIssue):
-            columns.extend(f"deal.{issue.name}.{name}" for name in names)
-        else:
-            columns.append(f"deal.{issue.name}")
+    columns.extend(_deal_columns(scenario, names))
     for prefix in ("nash.u", "ks.u"):
         columns.extend(f"{prefix}.{name}" for name in names)
     if scenario.uncertainty:
         columns.extend(SCREENING_METRICS)
         columns.extend(f"screening.payoff.{name}" for name in names)
+        columns.extend(f"screening.{column}" for column in _deal_columns(scenario, names))
     return columns
+
+
+def _deal_columns(scenario: Scenario, names: Sequence[str]) -> list[str]:
+    columns: list[str] = []
+    for issue in scenario.issues:
+        if isinstance(issue, SplitIssue):
+            columns.extend(f"deal.{issue.name}.{name}" for name in names)
+        else:
+            columns.append(f"deal.{issue.name}")
+    return columns
+
+
+def default_metrics(scenario: Scenario) -> list[str]:
+    """What a study reports unless told: the screening outcome (``deal_probability`` and
+    every party's ``screening.payoff.PARTY``) for a scenario with private information,
+    else every party's equilibrium utility ``u.PARTY``."""
+    names = scenario.party_names
+    if scenario.uncertainty:
+        return ["deal_probability", *(f"screening.payoff.{name}" for name in names)]
+    return [f"u.{name}" for name in names]
+
+
+def numeric_metric_names(scenario: Scenario) -> list[str]:
+    """The metrics that are numbers (all but a categorical issue's ``deal.ISSUE``)."""
+    categorical = {
+        f"deal.{issue.name}" for issue in scenario.issues if isinstance(issue, CategoricalIssue)
+    }
+    return [name for name in metric_names(scenario) if name not in categorical]
+
+
+def choose_metrics(scenario: Scenario, requested: Sequence[str] | None) -> list[str]:
+    """The metrics named in ``requested`` (None or empty: :func:`default_metrics`), in order
+    and without repeats; a family name (``u``, ``payoff``, ``screening.payoff``,
+    ``nash.u``, ``ks.u``, a split's ``deal.ISSUE``) stands for every party's metric.
+
+    Raises :class:`ValueError` for an unknown name (with a "did you mean" hint) and for a
+    categorical term, which has no size to compare."""
+    if not requested:
+        return default_metrics(scenario)
+    every = metric_names(scenario)
+    numeric = numeric_metric_names(scenario)
+    chosen: list[str] = []
+    for name in requested:
+        family = [f"{name}.{party}" for party in scenario.party_names]
+        if name not in every and all(member in every for member in family):
+            found = family
+        elif name in numeric:
+            found = [name]
+        elif name in every:
+            raise ValueError(
+                f"{name} is a categorical term (an option, not a number); choose a numeric "
+                f"metric such as {default_metrics(scenario)[0]}"
+            )
+        else:
+            raise ValueError(
+                f"no metric {name!r}{did_you_mean(name, every)}; the metrics are {', '.join(every)}"
+            )
+        chosen.extend(member for member in found if member not in chosen)
+    return chosen
 
 
 def metrics(analysis: Analysis) -> dict[str, Any]:
@@ -71,13 +129,36 @@ def metrics(analysis: Analysis) -> dict[str, Any]:
         if screening is None:
             values.update(dict.fromkeys(SCREENING_METRICS))
             values.update(_by_party("screening.payoff", names, None))
+            terms = deal_terms(analysis.space, ())
         else:
             none = float(screening.solution.no_agreement_probability)
             values["deal_probability"] = 1.0 - none
             values["no_agreement_probability"] = none
             values["final_round_share"] = screening.final_round_share
             values.update(_by_party("screening.payoff", names, screening.expected_payoffs))
+            terms = deal_terms(analysis.space, screening_deals(screening))
+        values.update({f"screening.{name}": value for name, value in terms.items()})
     return values
+
+
+def screening_deals(screening: Screening) -> tuple[MixMember, ...]:
+    """The deals struck under screening as one lottery: each round's offer (and, where the
+    proposer mixes, each offer it may make, in proportion to the chance it is made)
+    weighted by the chance of a deal in that round. Empty when no deal is ever struck."""
+    chances = screening.offer_chances or (1.0,) * len(screening.offer_mixes)
+    weighted: list[MixMember] = []
+    for t, agreed in enumerate(screening.solution.agreement_probability):
+        if agreed <= 0 or t >= len(screening.offer_mixes):
+            continue
+        offers = [(chances[t], screening.offer_mixes[t])]
+        if screening.alternatives:
+            offers += [(chance, mix) for chance, _, mix in screening.alternatives[t]]
+        for chance, mix in offers:
+            weighted += [MixMember(float(agreed) * chance * m.weight, m.position) for m in mix]
+    total = sum(m.weight for m in weighted)
+    if total <= 0:
+        return ()
+    return tuple(MixMember(m.weight / total, m.position) for m in weighted)
 
 
 def _by_party(prefix: str, names: Sequence[str], vector: Any) -> dict[str, Any]:
@@ -88,33 +169,19 @@ def _by_party(prefix: str, names: Sequence[str], vector: Any) -> dict[str, Any]:
 
 
 def deal_terms(space: OutcomeSpace, mix: tuple[MixMember, ...]) -> dict[str, Any]:
-    """``deal.ISSUE`` (and ``deal.ISSUE.PARTY`` for a split) of the agreement ``mix``: a
-    categorical issue's most likely option (the first in option order on a tie), a
-    numeric issue's expected value, each party's expected share of a split; all None
-    without an agreement."""
+    """``deal.ISSUE`` (and ``deal.ISSUE.PARTY`` for a split) of the agreement ``mix``: its
+    expected terms (:func:`negsim.analysis.records.expected_package`): a categorical
+    issue's most likely option (the first in option order on a tie), a numeric issue's
+    expected value, each party's expected share of a split; all None without an
+    agreement."""
     scenario = space.scenario
+    package = expected_package(space, mix)
     terms: dict[str, Any] = {}
-    weights = np.array([m.weight for m in mix], dtype=float)
-    levels = (
-        space.levels(np.array([m.position for m in mix], dtype=np.int64)).reshape(
-            space.n_issues, -1
-        )
-        if mix
-        else None
-    )
-    for index, issue in enumerate(scenario.issues):
-        row = None if levels is None else levels[index]
+    for issue in scenario.issues:
+        value: Any = None if package is None else package[issue.name]
         if isinstance(issue, SplitIssue):
-            shares = None if row is None else weights @ space.level_values[index][row]
-            for k, name in enumerate(scenario.party_names):
-                terms[f"deal.{issue.name}.{name}"] = None if shares is None else float(shares[k])
-        elif isinstance(issue, NumericIssue):
-            value = None if row is None else float(weights @ space.level_values[index][row])
+            for name in scenario.party_names:
+                terms[f"deal.{issue.name}.{name}"] = None if value is None else value[name]
+        else:
             terms[f"deal.{issue.name}"] = value
-        elif isinstance(issue, CategoricalIssue):
-            if row is None:
-                terms[f"deal.{issue.name}"] = None
-                continue
-            chance = np.bincount(row, weights=weights, minlength=len(issue.options))
-            terms[f"deal.{issue.name}"] = issue.options[int(np.argmax(chance))]
     return terms

@@ -27,6 +27,7 @@ import numpy as np
 from negsim import jsontext
 from negsim.analysis.offers import MixMember, OfferSpace
 from negsim.analysis.pareto_json import pareto_json
+from negsim.format.labels import scenario_labels
 from negsim.solvers.alternating import Rejection, responder_values
 from negsim.solvers.convergence import Convergence
 from negsim.solvers.screening import ScreeningSolution
@@ -48,6 +49,15 @@ def mix_package(space: OutcomeSpace, mix: tuple[MixMember, ...]) -> Package | No
     if not mix:
         return None
     return space.interpolate([m.position for m in mix], [m.weight for m in mix])
+
+
+def expected_package(space: OutcomeSpace, mix: tuple[MixMember, ...]) -> Package | None:
+    """A lottery's expected terms (:meth:`OutcomeSpace.interpolate` with ``most_likely``):
+    numeric values and split shares averaged, each categorical issue's most likely option;
+    None only for an empty mix. The ``package`` of an equilibrium in JSON."""
+    if not mix:
+        return None
+    return space.interpolate([m.position for m in mix], [m.weight for m in mix], most_likely=True)
 
 
 def mix_records(space: OutcomeSpace, mix: tuple[MixMember, ...]) -> list[dict[str, Any]]:
@@ -265,10 +275,11 @@ class Equilibrium:
             (the rounds of a long deadline repeat a few offers) and copied per use."""
             key = tuple((m.position, m.weight) for m in mix)
             if key not in seen:
-                seen[key] = (mix_package(self.space, mix), mix_records(self.space, mix))
+                seen[key] = (expected_package(self.space, mix), mix_records(self.space, mix))
             package, records = seen[key]
             return {
                 "package": _copied(package),
+                "package_is_lottery": len(mix) > 1,
                 "mix": [{"weight": r["weight"], "package": _copied(r["package"])} for r in records],
             }
 
@@ -279,7 +290,8 @@ class Equilibrium:
             "agreement": self.agreement,
             "round": self.round,
             "proposer": None if self.proposer is None else names[self.proposer],
-            "package": mix_package(self.space, self.mix),
+            "package": expected_package(self.space, self.mix),
+            "package_is_lottery": len(self.mix) > 1,
             "mix": mix_records(self.space, self.mix),
             "utilities": by_party(self.utilities),
             "payoffs": by_party(self.payoffs),
@@ -435,7 +447,8 @@ class Screening:
                 "round": t,
                 "utilities": None if utilities is None else {
                     name: float(u) + 0.0 for name, u in zip(names, utilities, strict=True)},
-                "package": mix_package(self.space, mix),
+                "package": expected_package(self.space, mix),
+                "package_is_lottery": len(mix) > 1,
                 "mix": mix_records(self.space, mix),
                 "accept_probability": float(self.solution.accept_probability[t]),
                 "type_acceptance": None if self.type_values is None else [
@@ -445,7 +458,8 @@ class Screening:
                     {"probability": chance,
                      "utilities": None if other is None else {
                          name: float(u) + 0.0 for name, u in zip(names, other, strict=True)},
-                     "package": mix_package(self.space, other_mix),
+                     "package": expected_package(self.space, other_mix),
+                     "package_is_lottery": len(other_mix) > 1,
                      "mix": mix_records(self.space, other_mix)}
                     for chance, other, other_mix in (self.alternatives[t] if self.alternatives
                                                      else ())],
@@ -612,6 +626,7 @@ class Analysis:
             "negsim_version": __version__,
             "scenario": space.scenario.name,
             "parties": list(self.party_names),
+            "labels": scenario_labels(space.scenario),
             "space": {
                 "packages": self.counts.packages,
                 "feasible": self.counts.feasible,

@@ -54,11 +54,11 @@ def plot(
     Prints the path written on standard error. Refuses to overwrite a file without --force.
     """
     _check_plot_options(kind, max_deadline, party, discounts)
-    if metric is not None and kind != "sweep":
+    if metric and kind != "sweep":
         fail("--metric goes with --kind sweep")
     if kind == "sweep":  # FILE is a sweep's output folder
         path, file_format = chart_path(output or f"{Path(file).resolve().name}-sweep.png", force)
-        write_chart(path, file_format, "sweep", _sweep_table(file), force, metric)
+        write_chart(path, file_format, "sweep", _sweep_table(file), force, metric or None)
         return
     from negsim.api import ChartError, chart_record
 
@@ -166,19 +166,26 @@ def chart_path(output: str, force: bool) -> tuple[Path, str]:
 
 
 def write_chart(
-    path: Path, file_format: str, kind: str, record: object, force: bool, metric: str | None = None
+    path: Path,
+    file_format: str,
+    kind: str,
+    record: object,
+    force: bool,
+    metric: list[str] | None = None,
 ) -> None:
     """Draw ``record``'s chart and write it (exit 1 when it cannot be drawn; 2 for a
-    metric the sweep does not have)."""
+    metric the sweep does not have, or several for a heatmap)."""
     from negsim.api import draw
     from negsim.present.charts.style import figure_bytes
 
     try:
         data = figure_bytes(draw(kind, record, metric), file_format)
     except (ArithmeticError, ValueError, RuntimeError) as error:
-        usage = metric is not None and str(error).startswith(
-            (f"no column {metric!r}", f"{metric} holds options")
-        )
+        usage = bool(metric) and str(error).startswith(
+            ("a heatmap draws one metric",
+             *(f"no column {m!r}" for m in metric or ()),
+             *(f"{m} holds options" for m in metric or ()))
+        )  # fmt: skip
         fail(f"cannot draw the {kind} chart: {error}", EXIT_USAGE if usage else EXIT_FAILURE)
     write_new_or_exit(path, data, force)
     message(f"Wrote {path}")

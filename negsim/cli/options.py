@@ -154,12 +154,24 @@ SpreadOption = Annotated[
     typer.Option("--spread", help="Relative change around each stated value.", min=0.0),
 ]
 MetricOption = Annotated[
-    str | None,
+    list[str] | None,
     typer.Option(
         "--metric",
         metavar="NAME",
         help="--kind sweep: what to draw, a column of results.csv (u or payoff: every "
-        "party's). Default: deal_probability with private information, else u.",
+        "party's); repeat for several lines. Default: deal_probability with private "
+        "information, else u.",
+        show_default=False,
+    ),
+]
+SensitivityMetricOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--metric",
+        metavar="NAME",
+        help="What to report and draw (repeatable): a metric of results.csv (docs/sweep.md), "
+        "or u, payoff, screening.payoff for every party's. Default: the screening outcome "
+        "(deal_probability, screening.payoff) with private information, else u.",
         show_default=False,
     ),
 ]

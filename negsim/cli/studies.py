@@ -28,6 +28,7 @@ from negsim.cli.options import (
     ScenarioArgument,
     SchedulerOption,
     SensitivityFormat,
+    SensitivityMetricOption,
     SensitivityPaths,
     SpreadOption,
     SweepFileOption,
@@ -109,10 +110,13 @@ def sensitivity(
     output: TornadoOutput = None,
     output_format: SensitivityFormat = OutputFormat.table,
     no_chart: NoChartOption = False,
+    metric: SensitivityMetricOption = None,
     force: ForceOption = False,
 ) -> None:
     """One-at-a-time sensitivity: each parameter at a low and a high value around the
-    scenario's own, the equilibrium utilities at each, and a tornado chart of the swings.
+    scenario's own, the outcome at each (the equilibrium utilities, or the screening
+    outcome under private information; --metric chooses), and a tornado chart of the
+    swings.
 
     Prints the table (or JSON) on standard output and writes the chart: to OUT, or to
     SCENARIO-tornado.png (SCENARIO-tornado-2.png and on when that exists), unless
@@ -131,9 +135,14 @@ def sensitivity(
         chart = chart_path(output or _unused(f"{stem}-tornado", ".png"), force)
     try:
         named = dict(sensitivity_module.parse_path_argument(text) for text in paths or [])
+        if metric:  # an unknown metric is refused before any solve
+            from negsim.analysis.metrics import choose_metrics
+
+            choose_metrics(scenario, metric)
         result = sensitivity_module.sensitivity(
-            dict(scenario.data), named or None, spread=spread, filename=scenario.source
-        )
+            dict(scenario.data), named or None, spread=spread, filename=scenario.source,
+            metrics=metric or None,
+        )  # fmt: skip
     except ScenarioError as error:
         print_problems(error)
         raise typer.Exit(EXIT_USAGE) from None
@@ -147,9 +156,12 @@ def sensitivity(
     if output_format is OutputFormat.json:
         typer.echo(result.to_json())
     else:
-        from negsim.present.terminal.sensitivity import sensitivity_table
+        from negsim.cli.common import stdout
+        from negsim.present.terminal.sensitivity import sensitivity_renderables
 
-        typer.echo(sensitivity_table(result))
+        console = stdout()
+        for part in sensitivity_renderables(result):
+            console.print(part)
     if chart is not None:
         write_chart(*chart, "tornado", result, force)
 

@@ -473,8 +473,17 @@ def path_label(
     return path
 
 
-def metric_label(metric: str, table: SweepTable | None = None) -> str:
-    """Words for a results column."""
+def metric_label(metric: str, table: SweepTable | Mapping[str, str] | None = None) -> str:
+    """Words for a metric (a results column); ``table`` gives the parties' labels (a
+    sweep's table or a mapping from name to label)."""
+
+    def label(party: str) -> str:
+        if table is None:
+            return party
+        if isinstance(table, Mapping):
+            return table.get(party, party)
+        return table.label(party)
+
     prefixes = {
         "u.": "equilibrium utility",
         "payoff.": "equilibrium payoff",
@@ -486,14 +495,11 @@ def metric_label(metric: str, table: SweepTable | None = None) -> str:
         issue, _, party = metric[len("deal.") :].partition(".")
         words = f"agreed {issue.replace('_', ' ')}"
         if party:
-            who = table.label(party) if table is not None else party
-            words = f"{possessive(who)} {words}"
+            words = f"{possessive(label(party))} {words}"
         return words
     for prefix in sorted(prefixes, key=len, reverse=True):
         if metric.startswith(prefix):
-            party = metric[len(prefix) :]
-            who = table.label(party) if table is not None else party
-            return f"{possessive(who)} {prefixes[prefix]}"
+            return f"{possessive(label(metric[len(prefix) :]))} {prefixes[prefix]}"
     return {
         "deal_probability": "probability of a deal before the deadline",
         "no_agreement_probability": "probability of no agreement",

@@ -25,8 +25,12 @@ discount of 1 has no higher value) is not solved and reported as at its bound. E
 ``(low, high)`` values are used as given. A variation the scenario rejects (validation) or
 the solver fails on is reported with its message, not raised.
 
-When the equilibrium has no agreement, a party's utility is its expected disagreement
-utility.
+Each side also records every outcome metric of :mod:`negsim.analysis.metrics` (the names of
+``results.csv``), and a result reports the ``metrics`` chosen for it: by default every
+party's equilibrium utility ``u.PARTY``, or, for a scenario with private information under
+a screening protocol, the screening outcome (``deal_probability`` and every party's
+``screening.payoff.PARTY``). When the equilibrium has no agreement, a party's ``u.PARTY``
+here is its expected disagreement utility (``results.csv`` leaves it empty).
 """
 
 from __future__ import annotations
@@ -40,9 +44,12 @@ from typing import Any
 import numpy as np
 
 from negsim import jsontext
+from negsim.analysis.metrics import choose_metrics, default_metrics
+from negsim.analysis.metrics import metrics as outcome_metrics
 from negsim.analysis.pipeline import solve
 from negsim.errors import ScenarioError
 from negsim.format.defaults import default_value
+from negsim.format.labels import scenario_labels
 from negsim.format.loader import scenario_from_data
 from negsim.format.paths import PathError, get_path, set_path
 
@@ -51,6 +58,7 @@ __all__ = [
     "Parameter",
     "SensitivityResult",
     "Side",
+    "default_metrics",
     "default_paths",
     "number_text",
     "parse_path_argument",
@@ -76,6 +84,9 @@ class Side:
     payoffs: np.ndarray | None = None
     agreement: bool | None = None
     error: str | None = None
+    metrics: Mapping[str, Any] = field(default_factory=dict)
+    """Every outcome metric at this value (:func:`negsim.analysis.metrics.metrics`); empty
+    when the side failed."""
 
     @property
     def ok(self) -> bool:
@@ -83,6 +94,11 @@ class Side:
 
     def get(self, kind: str) -> np.ndarray | None:
         return self.utilities if kind == "utilities" else self.payoffs
+
+    def metric(self, name: str) -> float:
+        """The metric ``name`` as a number: NaN where the side failed or the metric is
+        empty (no agreement, no screening) or not a number."""
+        return _number(self.metrics.get(name))
 
 
 @dataclass(frozen=True)
@@ -110,6 +126,18 @@ class Parameter:
         values = values[np.isfinite(values)]
         return float(np.ptp(values)) if values.size else 0.0
 
+    def metric_outcomes(self, name: str, base: float) -> np.ndarray:
+        """``(3,)``: the metric ``name`` at low, base and high (NaN for a missing or failed
+        side)."""
+        sides = [np.nan if s is None else s.metric(name) for s in (self.low, self.high)]
+        return np.array([sides[0], base, sides[1]], dtype=float)
+
+    def metric_swing(self, name: str, base: float) -> float:
+        """Largest minus smallest of the metric at low, base and high."""
+        values = self.metric_outcomes(name, base)
+        values = values[np.isfinite(values)]
+        return float(np.ptp(values)) if values.size else 0.0
+
     @property
     def errors(self) -> list[str]:
         return [s.error for s in (self.low, self.high) if s is not None and s.error is not None]
@@ -131,9 +159,35 @@ class SensitivityResult:
     spread: float = DEFAULT_SPREAD
     round_label: str | None = None
     party_labels: dict[str, str] = field(default_factory=dict)
+    base_metrics: Mapping[str, Any] = field(default_factory=dict)
+    """Every outcome metric at the scenario's own values."""
+    metrics: tuple[str, ...] = ()
+    """The metrics reported (table, chart, JSON ``swing``): see :func:`default_metrics`."""
+    scenario_labels: Mapping[str, Any] = field(default_factory=dict)
+    """The scenario's labels and units (:func:`negsim.format.labels.scenario_labels`)."""
 
     def base(self, kind: str = "utilities") -> np.ndarray:
         return self.base_utilities if kind == "utilities" else self.base_payoffs
+
+    def metric_base(self, name: str) -> float:
+        """The metric ``name`` at the scenario's own values (NaN when empty)."""
+        return _number(self.base_metrics.get(name))
+
+    def metric_outcomes(self, parameter: Parameter, name: str) -> np.ndarray:
+        """``(3,)``: the metric at the parameter's low, base and high value."""
+        return parameter.metric_outcomes(name, self.metric_base(name))
+
+    def metric_swing(self, parameter: Parameter, name: str) -> float:
+        return parameter.metric_swing(name, self.metric_base(name))
+
+    def ranked_by(self, name: str) -> list[Parameter]:
+        """The parameters by swing of the metric ``name``, largest first (ties: file
+        order)."""
+        order = sorted(
+            range(len(self.parameters)),
+            key=lambda j: (-round(self.metric_swing(self.parameters[j], name), 12), j),
+        )
+        return [self.parameters[j] for j in order]
 
     def party_index(self, party: str | int | None) -> int:
         if party is None:
@@ -166,7 +220,7 @@ class SensitivityResult:
     def to_records(self) -> list[dict[str, Any]]:
         """One row a parameter and side (``low``, ``high``): ``path``, ``side``, ``value``,
         ``agreement``, each party's utility ``u.PARTY`` and payoff ``payoff.PARTY`` (NaN
-        where the side failed, with its ``error``)."""
+        where the side failed, with its ``error``), then every other outcome metric."""
         rows = []
         for parameter in self.parameters:
             for name, side in (("low", parameter.low), ("high", parameter.high)):
@@ -182,6 +236,8 @@ class SensitivityResult:
                 for k, party in enumerate(self.parties):
                     for key, vector in (("u", side.utilities), ("payoff", side.payoffs)):
                         row[f"{key}.{party}"] = math.nan if vector is None else float(vector[k])
+                for name, value in side.metrics.items():
+                    row.setdefault(name, value)
                 rows.append(row)
         return rows
 
@@ -211,6 +267,7 @@ class SensitivityResult:
                 "utilities": by_party(entry.utilities),
                 "payoffs": by_party(entry.payoffs),
                 "error": entry.error,
+                "metrics": _plain(entry.metrics),
             }
 
         return {
@@ -220,7 +277,9 @@ class SensitivityResult:
                 "agreement": self.base_agreement,
                 "utilities": by_party(self.base_utilities),
                 "payoffs": by_party(self.base_payoffs),
+                "metrics": _plain(self.base_metrics),
             },
+            "metrics": list(self.metrics),
             "parameters": [
                 {
                     "path": p.path,
@@ -231,10 +290,12 @@ class SensitivityResult:
                     "swing": {
                         name: p.swing(self.base_utilities, k) for k, name in enumerate(self.parties)
                     },
+                    "metric_swing": {name: self.metric_swing(p, name) for name in self.metrics},
                 }
                 for p in self.parameters
             ],
             "skipped": [{"path": path, "reason": reason} for path, reason in self.skipped],
+            "labels": dict(self.scenario_labels),
         }
 
 
@@ -244,6 +305,23 @@ def number_text(value: float) -> str:
     if float(value).is_integer():
         return str(int(value))
     return f"{value:.6g}"
+
+
+def _number(value: Any) -> float:
+    """A metric's value as a float; NaN for None, text and non-numbers."""
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, int | float | np.floating | np.integer):
+        return float(value)
+    return math.nan
+
+
+def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Metrics for JSON: non-finite numbers as null."""
+    return {
+        name: None if isinstance(v, float) and not math.isfinite(v) else v
+        for name, v in values.items()
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -345,15 +423,21 @@ def variation(
     return sides[0], sides[1], "; ".join(notes)
 
 
-def _outcome(data: dict[str, Any], filename: str) -> tuple[np.ndarray, np.ndarray, bool]:
+_Outcome = tuple[np.ndarray, np.ndarray, bool, dict[str, Any]]
+
+
+def _outcome(data: dict[str, Any], filename: str) -> _Outcome:
+    """Utilities (disagreement's without a deal), payoffs, agreement and every metric, with
+    ``u.PARTY`` the utilities given."""
     analysis = solve(scenario_from_data(data, filename))
     eq = analysis.equilibrium
-    utilities = eq.utilities if eq.utilities is not None else analysis.disagreement
-    return (
-        np.asarray(utilities, dtype=float).copy(),
-        np.asarray(eq.payoffs, dtype=float).copy(),
-        bool(eq.agreement),
-    )
+    utilities = np.asarray(
+        eq.utilities if eq.utilities is not None else analysis.disagreement, dtype=float
+    ).copy()
+    values = outcome_metrics(analysis)
+    for k, name in enumerate(analysis.space.scenario.party_names):
+        values[f"u.{name}"] = float(utilities[k])
+    return utilities, np.asarray(eq.payoffs, dtype=float).copy(), bool(eq.agreement), values
 
 
 def _message(error: Exception) -> str:
@@ -372,10 +456,10 @@ def _side(data: dict[str, Any], path: str, value: float, filename: str) -> Side:
         int(value) if path.endswith(".deadline") and float(value).is_integer() else value
     )
     try:
-        utilities, payoffs, agreement = _outcome(set_path(data, path, stored), filename)
+        utilities, payoffs, agreement, values = _outcome(set_path(data, path, stored), filename)
     except (ScenarioError, PathError, ValueError, ArithmeticError) as error:
         return Side(value=float(value), error=_message(error))
-    return Side(float(value), utilities, payoffs, agreement)
+    return Side(float(value), utilities, payoffs, agreement, metrics=values)
 
 
 def _base_value(data: Mapping[str, Any], path: str) -> float | str:
@@ -406,24 +490,29 @@ def sensitivity(
     paths: Sequence[str] | Mapping[str, tuple[float, float] | None] | None = None,
     spread: float = DEFAULT_SPREAD,
     filename: str = "<sensitivity>",
+    metrics: Sequence[str] | None = None,
 ) -> SensitivityResult:
     """Vary each parameter one at a time around the scenario's value and solve.
 
     ``scenario_data`` is the scenario as plain data (:func:`scenario_data` reads a file).
     ``paths`` are dotted paths (:mod:`negsim.format.paths`), or a mapping from path to explicit
     ``(low, high)`` values (None: by ``spread``); default :func:`default_paths`. ``spread``
-    is the relative variation (0.1: 10% either side).
+    is the relative variation (0.1: 10% either side). ``metrics`` names what to report
+    (:func:`negsim.analysis.metrics.choose_metrics`; default
+    :func:`negsim.analysis.metrics.default_metrics`); every metric is recorded either way.
 
     Raises :class:`ScenarioError` when the scenario itself is invalid and
-    :class:`ValueError` for a spread outside (0, 1). A path that is not in the scenario,
-    or that holds no number, is reported in ``skipped``; a variation the scenario rejects
-    or the solver fails on is reported on its side (:attr:`Side.error`).
+    :class:`ValueError` for a spread outside (0, 1) or an unknown or categorical metric. A
+    path that is not in the scenario, or that holds no number, is reported in ``skipped``;
+    a variation the scenario rejects or the solver fails on is reported on its side
+    (:attr:`Side.error`).
     """
     if not 0 < spread < 1:
         raise ValueError(f"spread must be in (0, 1), got {spread}")
     data = dict(scenario_data)
     scenario = scenario_from_data(data, filename)
-    base_utilities, base_payoffs, base_agreement = _outcome(data, filename)
+    reported = choose_metrics(scenario, metrics)
+    base_utilities, base_payoffs, base_agreement, base_metrics = _outcome(data, filename)
     chosen: dict[str, tuple[float, float] | None]
     if paths is None:
         chosen = dict.fromkeys(default_paths(data))
@@ -465,4 +554,7 @@ def sensitivity(
         spread=spread,
         round_label=scenario.protocol.round_label,
         party_labels={party.name: party.label for party in scenario.parties},
+        base_metrics=base_metrics,
+        metrics=tuple(reported),
+        scenario_labels=scenario_labels(scenario),
     )

@@ -89,12 +89,13 @@ Example
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from negsim import jsontext
+from negsim.format.labels import scenario_labels
 from negsim.format.model import TOLERANCE, Agent, Choice, Normal, Uniform
 from negsim.format.scenario import Scenario
 from negsim.solvers.frontier import pareto_mask
@@ -169,6 +170,8 @@ class SimulationResult:
     outcomes: tuple[tuple[Package, int], ...]
     round_label: str | None = None
     """The protocol's display label of one round (``"1 day"``), for charts."""
+    labels: dict[str, Any] = field(default_factory=dict)
+    """The scenario's labels and units (:func:`negsim.format.labels.scenario_labels`)."""
 
     @property
     def agreement_rate(self) -> float:
@@ -221,6 +224,7 @@ class SimulationResult:
             "deadline": self.deadline,
             "agents": self.agents,
             "endings": self.endings,
+            "labels": self.labels,
         }
 
 
@@ -704,6 +708,7 @@ def _result(
     names = scenario.party_names
     return SimulationResult(
         round_label=scenario.protocol.round_label,
+        labels=scenario_labels(scenario),
         parties=names,
         runs=runs,
         seed=seed,

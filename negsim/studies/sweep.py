@@ -81,6 +81,8 @@ class Source:
     raw: bytes
     data: dict[str, Any]
     metrics: tuple[str, ...]
+    labels: dict[str, Any] = field(default_factory=dict)
+    """The scenario's labels and units (:func:`negsim.format.labels.scenario_labels`)."""
 
     @property
     def sha256(self) -> str:
@@ -412,6 +414,9 @@ def _prepare(plan: Plan, header: list[str]) -> tuple[dict[str, Any], dict[int, l
         "started": _now(),
         "finished": None,
         "counts": dict.fromkeys(STATUSES, 0),
+        "resumed": [],
+        "seconds": None,
+        "labels": plan.source.labels,
     }
     unstarted = all(name == SCENARIO_COPY or name.endswith(".tmp") for name in entries)
     if entries and plan.resume and unstarted and not (folder / MANIFEST).exists():

@@ -20,6 +20,7 @@ from typing import Any
 from negsim.analysis.metrics import metric_names
 from negsim.errors import ScenarioError
 from negsim.format import bundled
+from negsim.format.labels import scenario_labels
 from negsim.format.paths import PathError, set_path
 from negsim.format.scenario import Scenario
 from negsim.studies.grid import Axis, Grid, GridError, axis_from_data, build_grid
@@ -59,6 +60,7 @@ def read_source(argument: str) -> Source:
         raw=raw,
         data=tree.plain(),
         metrics=tuple(metric_names(scenario)),
+        labels=scenario_labels(scenario),
     )
 
 
@@ -81,6 +83,7 @@ def source_from_scenario(scenario: Scenario) -> Source:
         raw=text.getvalue().encode("utf-8"),
         data=data,
         metrics=tuple(metric_names(scenario)),
+        labels=scenario_labels(scenario),
     )
 
 

@@ -28,6 +28,7 @@ same input. The heatmaps are in :mod:`negsim.present.charts.heatmap`.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,19 +71,20 @@ __all__ = ["default_metric", "sweep_figure"]
 
 def sweep_figure(
     table: SweepTable | str | os.PathLike[str],
-    metric: str | None = None,
+    metric: str | Sequence[str] | None = None,
     level: float | None = None,
 ) -> Figure:
     """The sweep chart of a :class:`SweepTable` (or a sweep folder): a line chart for
     one swept path, a heatmap for two, small multiples of heatmaps for three.
 
-    ``metric`` is a column of ``results.csv``: with one path, ``u`` (default) or
-    ``payoff`` draws that quantity for every party, and any other column one line; with
-    two or three paths, the heatmap's column (default: :func:`default_metric`). ``level``
-    sets the heatmap's contour (default: :func:`contour_level`).
+    ``metric`` is a column of ``results.csv``, or several: with one path, ``u`` or
+    ``payoff`` draws that quantity for every party, and any other column one line (the
+    default: :func:`default_metric`, with ``u`` for every party's utility); with two or
+    three paths, the heatmap's one column (default: :func:`default_metric`). ``level`` sets
+    the heatmap's contour (default: :func:`contour_level`).
 
-    Raises :class:`ValueError` for four or more swept paths, an unknown metric, or a
-    sweep without one successful point.
+    Raises :class:`ValueError` for four or more swept paths, an unknown metric, several
+    metrics for a heatmap, or a sweep without one successful point.
     """
     if not isinstance(table, SweepTable):
         table = read_results(table)
@@ -90,11 +92,17 @@ def sweep_figure(
         raise ValueError(
             f"no successful point to draw: all {table.n_failed} points of the sweep failed"
         )
+    chosen = [metric] if isinstance(metric, str) else list(metric or [])
     n = len(table.swept)
     if n == 1 or _paired(table):
-        return _line_figure(table, metric)
+        return _line_figure(table, chosen)
     if n in (2, 3):
-        return heatmap_figure(table, metric or default_metric(table), level)
+        if len(chosen) > 1:
+            raise ValueError(
+                f"a heatmap draws one metric; got {len(chosen)} ({', '.join(chosen)}): "
+                "draw one chart per metric"
+            )
+        return heatmap_figure(table, chosen[0] if chosen else default_metric(table), level)
     raise ValueError(
         f"the sweep varies {n} paths; a chart shows at most three (draw a slice of it: "
         "sweep fewer paths, or filter results.csv)"
@@ -256,16 +264,23 @@ def _failed_columns(
             )
 
 
-def _line_caption(table: SweepTable, path: str, kind: str, banded: bool) -> str:
+def _line_caption(table: SweepTable, path: str, kind: str, columns: list[str], banded: bool) -> str:
     """What the marks of a line chart mean."""
     at = with_article(path_words(path, table).split(" (")[0])
-    screened = kind in SCREENING_METRICS or kind.startswith("screening.")
-    caption = (
-        f"Solid: under private information, the screening equilibrium at each value of {at} "
-        "(the uninformed side's offers over the rounds, each type's best reply)."
-        if screened
-        else f"Solid: the subgame-perfect equilibrium at each value of {at}."
+    screened = [c in SCREENING_METRICS or c.startswith("screening.") for c in columns]
+    screening = (
+        f"the screening equilibrium under private information at each value of {at} (the "
+        "uninformed side's offers over the rounds, each type's best reply)"
     )
+    if all(screened):
+        caption = f"Solid: {screening}."
+    elif any(screened):
+        caption = (
+            f"Solid: {screening} for the screening metrics; the subgame-perfect equilibrium "
+            "with full information for the others."
+        )
+    else:
+        caption = f"Solid: the subgame-perfect equilibrium at each value of {at}."
     if kind in ("u", "payoff") and any(f"nash.u.{p}" in table.columns for p in table.parties):
         caption += " Thin dashed: the Nash bargaining solution (over lotteries), same colours."
     if banded:
@@ -277,16 +292,19 @@ def _line_caption(table: SweepTable, path: str, kind: str, banded: bool) -> str:
     return caption
 
 
-def _line_figure(table: SweepTable, metric: str | None) -> Figure:
+def _line_figure(table: SweepTable, chosen: list[str]) -> Figure:
     path = table.swept[0]
     axis, position = axis_positions(table, path)
     numeric = numeric_axis(axis)
     xs = np.array(axis, dtype=float) if numeric else np.arange(len(axis), dtype=float)
     x_index = np.array([position[value_key(row.get(path))] for row in table.rows])
-    kind = metric or ("u" if default_metric(table).startswith("u.") else default_metric(table))
+    if not chosen:
+        chosen = ["u" if default_metric(table).startswith("u.") else default_metric(table)]
+    columns = list(dict.fromkeys(c for name in chosen for c in _line_columns(table, name)))
+    kind = chosen[0] if len(chosen) == 1 else ("u" if all(c.startswith("u.") for c in columns)
+                                              else "several")  # fmt: skip
     figure = curve_figure()
     ax = figure.add_subplot()
-    columns = _line_columns(table, kind)
     labels, banded, everything = _draw_lines(ax, table, kind, columns, xs, x_index, len(axis))
     finite = np.concatenate(everything)
     finite = finite[np.isfinite(finite)]
@@ -300,19 +318,24 @@ def _line_figure(table: SweepTable, metric: str | None) -> Figure:
     if not numeric:
         ax.set_xticks(xs, [value_words(v) for v in axis])
     ax.set_xlabel(path_words(path, table), fontsize=LABEL_SIZE)
-    ylabel = {"u": "equilibrium utility", "payoff": "equilibrium payoff"}.get(
-        kind, metric_label(kind, table)
-    )
+    ylabel = {
+        "u": "equilibrium utility",
+        "payoff": "equilibrium payoff",
+        "several": "value (see each line's label)",
+    }.get(kind, metric_label(kind, table))
     ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
     style_axes(ax)
     ax.set_title(
-        wrap(sweep_finding(table, columns[0] if len(columns) == 1 else kind), TITLE_WIDTH),
+        wrap(
+            sweep_finding(table, columns[0] if len(columns) == 1 or kind == "several" else kind),
+            TITLE_WIDTH,
+        ),
         loc="left",
         fontsize=TITLE_SIZE,
         pad=12,
     )
     right_labels(ax, labels, 1.0)
-    caption = _line_caption(table, path, kind, banded)
+    caption = _line_caption(table, path, kind, columns, banded)
     sweep_caption(ax, caption)
     sweep_suptitle(figure, table)
     return figure

@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from negsim.analysis.metrics import SCREENING_METRICS
 from negsim.present.charts.style import (
     LABEL_SIZE,
     NOTE_SIZE,
@@ -23,7 +24,7 @@ from negsim.present.charts.style import (
     style_axes,
     wrap,
 )
-from negsim.present.words import path_label
+from negsim.present.words import metric_label, path_label
 from negsim.studies.sensitivity import Parameter, SensitivityResult, number_text
 
 __all__ = ["plot_tornado", "tornado_figure", "tornado_finding"]
@@ -38,43 +39,58 @@ def _label(result: SensitivityResult, path: str) -> str:
     return path_label(path, result.party_labels, result.round_label)
 
 
-def _quantity(kind: str) -> str:
-    """What the chart measures, in words."""
-    return "equilibrium utility" if kind == "utilities" else "equilibrium payoff"
+def _metric(result: SensitivityResult, party: str | int | None, kind: str) -> str:
+    """The metric of a party's ``utilities`` or ``payoffs``."""
+    if kind not in ("utilities", "payoffs"):
+        raise ValueError(f"kind must be 'utilities' or 'payoffs', got {kind!r}")
+    name = result.parties[result.party_index(party)]
+    return f"{'u' if kind == 'utilities' else 'payoff'}.{name}"
+
+
+def _quantity(result: SensitivityResult, metric: str) -> str:
+    """What a panel measures, in words: ``United States' equilibrium utility``."""
+    return metric_label(metric, result.party_labels)
 
 
 def tornado_finding(
-    result: SensitivityResult, party: str | int | None = None, kind: str = "utilities"
+    result: SensitivityResult,
+    party: str | int | None = None,
+    kind: str = "utilities",
+    metric: str | None = None,
 ) -> str:
-    """The tornado chart's title: which parameter moves the party's value most, and how."""
-    k = result.party_index(party)
-    who = result.labels[k]
-    possessive = f"{who}'" if who.endswith("s") else f"{who}'s"
-    base = result.base(kind)
-    ranked = result.ranked(k, kind)
-    if not ranked or ranked[0].swing(base, k, kind) <= 5e-4:
+    """The tornado chart's title: which parameter moves the metric most (default: the
+    party's ``kind``), and how."""
+    metric = metric or _metric(result, party, kind)
+    quantity = _quantity(result, metric)
+    base = result.metric_base(metric)
+    ranked = result.ranked_by(metric)
+    if not ranked or result.metric_swing(ranked[0], metric) <= 5e-4:
         return (
-            f"No parameter moves {possessive} {_quantity(kind)} ({base[k]:.3f}) by more than "
-            f"0.0005 within ±{result.spread:.0%}"
+            f"No parameter moves {quantity} ({_value(base)}) by more than 0.0005 within "
+            f"±{result.spread:.0%}"
         )
     top = ranked[0]
-    values = top.outcomes(base, kind)[:, k]
+    values = result.metric_outcomes(top, metric)
     words = _label(result, top.path).split(" (")[0]
-    text = f"{words[0].upper()}{words[1:]} matters most for {who}"
+    text = f"{words[0].upper()}{words[1:]} moves {quantity} most"
     sides = []
     for side, value in ((top.low, values[0]), (top.high, values[2])):
         if side is not None and math.isfinite(value):
             sides.append(f"{value:.2f} at {number_text(side.value)}")
     if sides:
         text += (
-            f": {_quantity(kind)} {' and '.join(sides)}, against {base[k]:.2f} at the "
-            f"scenario's {number_text(top.base)}"
+            f": {' and '.join(sides)}, against {_value(base)} at the scenario's "
+            f"{number_text(top.base)}"
         )
     if len(ranked) > 1:
         second = ranked[1]
-        swing = second.swing(base, k, kind)
+        swing = result.metric_swing(second, metric)
         text += f"; next: {_label(result, second.path).split(' (')[0]} (swing {swing:.2f})"
     return text
+
+
+def _value(value: float) -> str:
+    return f"{value:.2f}" if math.isfinite(value) else "none"
 
 
 def _tornado_row(
@@ -148,38 +164,39 @@ def plot_tornado(
     ax: Axes | None = None,
     kind: str = "utilities",
     title: bool = True,
+    metric: str | None = None,
 ) -> Axes:
     """Horizontal bars, one row per parameter, largest swing on top: from the scenario's
-    own value of the party's equilibrium utility to its value with the parameter at its
-    low (orange) and its high (blue) value, each end labelled with the parameter's value."""
+    own value of the metric (default: the party's equilibrium ``kind``) to its value with
+    the parameter at its low (orange) and its high (blue) value, each end labelled with
+    the parameter's value."""
     if ax is None:
         ax = new_figure().add_subplot()
-    k = result.party_index(party)
-    base = result.base(kind)
-    ranked = result.ranked(k, kind)
+    metric = metric or _metric(result, party, kind)
+    ranked = result.ranked_by(metric)
     rows = len(ranked)
-    centre = float(base[k])
-    ends = [centre]
-    for p in ranked:
-        ends += [v for v in p.outcomes(base, kind)[:, k] if math.isfinite(v)]
+    base = result.metric_base(metric)
+    ends = [v for p in ranked for v in result.metric_outcomes(p, metric) if math.isfinite(v)]
+    centre = base if math.isfinite(base) else (min(ends) if ends else 0.0)
+    ends.append(centre)
     span = max(max(ends) - min(ends), 0.02)
     pad = span * 0.3
     ax.set_xlim(min(ends) - pad, max(ends) + pad)
     ax.axvline(centre, color="#000000", linewidth=1.2, zorder=3, gid="base")
     height = 0.62
     for row, p in enumerate(ranked):
-        _tornado_row(ax, p, p.outcomes(base, kind)[:, k], rows - 1 - row, centre, height)
+        _tornado_row(ax, p, result.metric_outcomes(p, metric), rows - 1 - row, centre, height)
     ax.set_yticks(
         [rows - 1 - row for row in range(rows)],
         [f"{_label(result, p.path)}\nat {number_text(p.base)}" for p in ranked],
     )
     ax.set_ylim(-0.7, rows - 0.3)
-    ax.set_xlabel(f"{_quantity(kind)} of {result.labels[k]}", fontsize=LABEL_SIZE)
+    ax.set_xlabel(wrap(_quantity(result, metric), 48), fontsize=LABEL_SIZE)
     style_axes(ax)
     ax.grid(False, axis="y")
     ax.tick_params(axis="y", length=0, labelsize=NOTE_SIZE)
     ax.annotate(
-        f"scenario's values: {centre:.3f}",
+        f"scenario's values: {_value(base) if not math.isfinite(base) else f'{base:.3f}'}",
         xy=(centre, 1.0),
         xycoords=("data", "axes fraction"),
         xytext=(0, 4),
@@ -192,68 +209,89 @@ def plot_tornado(
     )
     if title:
         ax.set_title(
-            wrap(tornado_finding(result, k, kind), TITLE_WIDTH),
+            wrap(tornado_finding(result, metric=metric), TITLE_WIDTH),
             loc="left",
             fontsize=TITLE_SIZE,
             pad=24,
         )
     else:
-        ax.set_title(result.labels[k], loc="left", fontsize=LABEL_SIZE, pad=20)
+        ax.set_title(wrap(_capital(_quantity(result, metric)), 48), loc="left",
+                     fontsize=LABEL_SIZE, pad=20)  # fmt: skip
     return ax
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _panels(
+    result: SensitivityResult,
+    party: str | Sequence[str] | None,
+    kind: str,
+    metric: str | Sequence[str] | None,
+) -> list[str]:
+    """The metric of each panel: ``metric`` (one or several), else the party's (or each
+    named party's) ``kind``, else the result's reported metrics."""
+    if metric is not None:
+        return [metric] if isinstance(metric, str) else list(metric)
+    if party is not None:
+        names = [party] if isinstance(party, str) else list(party)
+        return [_metric(result, name, kind) for name in names]
+    if kind != "utilities":
+        return [_metric(result, name, kind) for name in result.parties]
+    return list(result.metrics) or [_metric(result, name, kind) for name in result.parties]
 
 
 def tornado_figure(
     result: SensitivityResult,
     party: str | Sequence[str] | None = None,
     kind: str = "utilities",
+    metric: str | Sequence[str] | None = None,
 ) -> Figure:
-    """The tornado chart: for one party (a name; default the first party), or one panel
-    per party for a sequence of names (e.g. ``result.parties``). ``kind``: ``utilities``
-    (default) or ``payoffs``. Raises :class:`ValueError` when no parameter was varied."""
+    """The tornado chart: one panel per metric, one under the other. The panels are
+    ``metric`` (a name of :mod:`negsim.analysis.metrics`, or several), else the party's
+    equilibrium ``kind`` (``utilities`` or ``payoffs``) for a party or each of a sequence
+    of parties, else the metrics the result reports (``result.metrics``: every party's
+    utility, or the screening outcome under private information). Raises
+    :class:`ValueError` when no parameter was varied."""
     if kind not in ("utilities", "payoffs"):
         raise ValueError(f"kind must be 'utilities' or 'payoffs', got {kind!r}")
     if not result.parameters:
         reasons = "; ".join(f"{path}: {reason}" for path, reason in result.skipped)
         raise ValueError("no parameter to draw" + (f" ({reasons})" if reasons else ""))
-    names = [party] if party is None or isinstance(party, str) else list(party)
-    rows = len(result.parameters)
-    height = 1.0 + 0.62 * rows
-    if len(names) == 1:
+    metrics = _panels(result, party, kind, metric)
+    height = 1.0 + 0.62 * len(result.parameters)
+    if len(metrics) == 1:
         figure = new_figure(10.5, max(4.6, height + 2.8))
-        ax = figure.add_subplot()
-        plot_tornado(result, names[0], ax, kind, title=False)
-        ax.set_title("")
-        figure.suptitle(
-            f"{result.scenario}\n" + wrap(tornado_finding(result, names[0], kind), 88),
-            x=0.01,
-            ha="left",
-            fontsize=TITLE_SIZE,
-        )
     else:
-        figure = new_figure(7.2 * len(names), max(4.6, height + 3.2))
-        axes = [figure.add_subplot(1, len(names), j + 1) for j in range(len(names))]
-        for ax, name in zip(axes, names, strict=True):
-            plot_tornado(result, name, ax, kind, title=False)
-        first = tornado_finding(result, names[0], kind)
-        figure.suptitle(
-            f"{result.scenario}\n" + wrap(first, 50 * len(names)),
-            x=0.01,
-            ha="left",
-            fontsize=TITLE_SIZE,
-        )
+        figure = new_figure(10.5, max(3.4, height + 1.4) * len(metrics) + 2.4)
+    for j, name in enumerate(metrics):
+        ax = figure.add_subplot(len(metrics), 1, j + 1)
+        plot_tornado(result, ax=ax, title=False, metric=name)
+    figure.suptitle(
+        f"{result.scenario}\n" + wrap(tornado_finding(result, metric=metrics[0]), 88),
+        x=0.01,
+        ha="left",
+        fontsize=TITLE_SIZE,
+    )
     invalid = sum(len(p.errors) for p in result.parameters)
     caption = (
         f"Each row moves one parameter to a lower (orange) and a higher (blue) value, "
         f"±{result.spread:.0%} of its own unless given, the others at the scenario's values; "
-        f"labels: parameter value → {_quantity(kind)}. Black line: the scenario's own "
-        f"equilibrium. Rows by swing, largest on top."
+        f"labels: parameter value → the panel's quantity. Black line: the scenario's own "
+        f"values. Rows by swing, largest on top."
     )
+    if any(m.startswith("screening.") or m in SCREENING_METRICS for m in metrics):
+        caption += (
+            " Under private information: the screening equilibrium (the uninformed side's "
+            "offers over the rounds, each type's best reply)."
+        )
     if invalid:
         caption += f" {invalid} variation{'s' if invalid > 1 else ''} invalid (see the table)."
     if result.skipped:
         caption += f" Skipped: {', '.join(path for path, _ in result.skipped)}."
     figure.supxlabel(
-        wrap(caption, 125 if len(names) == 1 else 90 * len(names)),
+        wrap(caption, 125),
         x=0.01,
         ha="left",
         fontsize=NOTE_SIZE - 1,
