@@ -26,9 +26,16 @@ app = typer.Typer(
     name="negsim",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
+    rich_markup_mode="markdown",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+"""The help of commands and options is Markdown, so that it fits any terminal: a paragraph
+(text between blank lines) flows to the terminal's width whatever the line breaks in the
+docstring; ``- `` starts an item of a list and a block indented by four spaces keeps its
+lines (examples). Square brackets print as written; ``<word>`` and ``:word:`` need
+backquotes. ``--install-completion`` and ``--show-completion`` set up completion of
+commands and options in bash, zsh, fish or PowerShell (``tests/test_help.py``)."""
 
 PLOT_KINDS = tuple(kind for kind in KINDS if kind != "tornado")
 """``negsim plot --kind`` choices: every chart kind but the tornado, which ``negsim

@@ -32,24 +32,21 @@ def plot(
 ) -> None:
     """One chart of the analysis, as PNG, SVG or PDF by the suffix of OUT.
 
-    frontier: the packages, the Pareto frontier, the zone of agreement and the solutions.
+    The kinds of chart (--kind):
 
-    deadline: each party's equilibrium utility against the deadline, and without one.
-
-    discount: each party's equilibrium utility against one party's discount factor.
-
-    screening: with a private fallback or value of a deal, the chance of a deal each
-    round and the offers' path.
-
-    agreements: when simulated negotiations agree (the scenario's simulation settings;
-    seed 0 when it has none).
-
-    concessions: each agent's target and offers, round by round, at the stated values.
-
-    sweep: FILE is the output folder of negsim sweep: a line chart for one swept path, a
-    heatmap with a contour for two, small multiples for three; --metric NAME chooses what
-    (a column of results.csv, or u or payoff for every party's; by default the chance of a
-    deal under private information, else the equilibrium utilities).
+    - frontier: the packages, the Pareto frontier, the zone of agreement and the
+      solutions.
+    - deadline: each party's equilibrium utility against the deadline, and without one.
+    - discount: each party's equilibrium utility against one party's discount factor.
+    - screening: with a private fallback or value of a deal, the chance of a deal each
+      round and the offers' path.
+    - agreements: when simulated negotiations agree (the scenario's simulation settings;
+      seed 0 when it has none).
+    - concessions: each agent's target and offers, round by round, at the stated values.
+    - sweep: FILE is the output folder of negsim sweep: a line chart for one swept path,
+      a heatmap with a contour for two, small multiples for three; --metric NAME chooses
+      what (a column of results.csv, or u or payoff for every party's; by default the
+      chance of a deal under private information, else the equilibrium utilities).
 
     Prints the path written on standard error. Refuses to overwrite a file without --force.
     """

@@ -21,7 +21,7 @@ from negsim.cli.common import (
     stdout,
     write_new_or_exit,
 )
-from negsim.cli.options import ForceOption, ScenarioArgument, named
+from negsim.cli.options import TEXT, ForceOption, ScenarioArgument, named
 from negsim.version import __version__
 
 
@@ -60,6 +60,7 @@ def validate(
         list[str],
         typer.Argument(
             metavar="FILE",
+            click_type=TEXT,
             help="Scenario files, '-' for standard input, or bundled examples' names.",
             show_default=False,
         ),
@@ -132,6 +133,7 @@ def new(
         str,
         typer.Argument(
             metavar="NAME",
+            click_type=TEXT,
             help="Name of the new scenario; the file is NAME.yaml unless --output says otherwise.",
             show_default=False,
         ),

@@ -10,6 +10,45 @@ import typer
 from negsim.cli.app import PLOT_KINDS, OutputFormat
 from negsim.format.defaults import MAX_RUNS
 
+try:  # a recent typer carries its own copy of click
+    from typer._click import types as click_types
+except ImportError:  # pragma: no cover - an older typer runs on click itself
+    from click import types as click_types  # type: ignore[no-redef]
+
+
+class _Text(click_types.StringParamType):
+    """A text argument whose ``--help`` shows no type placeholder (``<str>``): its name
+    (FILE, NAME) says what goes there."""
+
+    def get_metavar(self, param: Any, ctx: Any = None) -> str:
+        return ""
+
+
+TEXT = _Text()
+
+
+class _Bounded(click_types.ParamType):
+    """A number checked against bounds exactly as ``min=`` and ``max=`` check it (the same
+    messages), without the ``[x>=1]`` note in ``--help``: the help text says the bounds in
+    words, and the metavar (N, SEED) what the number is."""
+
+    def __init__(self, bounds: click_types.IntRange | click_types.FloatRange) -> None:
+        self.bounds = bounds
+        self.name = bounds.name
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        return self.bounds.convert(value, param, ctx)
+
+
+def whole(low: int, high: int | None = None) -> Any:
+    """An integer from ``low`` to ``high`` (inclusive; no upper bound when ``None``)."""
+    return _Bounded(click_types.IntRange(low, high))
+
+
+def number(low: float) -> Any:
+    """A number of at least ``low``."""
+    return _Bounded(click_types.FloatRange(low))
+
 
 def flag(*names: str, help: str) -> Any:
     """The ``Annotated`` metadata of a boolean option."""
@@ -25,6 +64,7 @@ ScenarioArgument = Annotated[
     str,
     typer.Argument(
         metavar="FILE",
+        click_type=TEXT,
         help="Scenario file, '-' for standard input, or a bundled example's name.",
         show_default=False,
     ),
@@ -33,6 +73,7 @@ FormatOption = Annotated[
     OutputFormat,
     typer.Option(
         "--format",
+        metavar="table|json",
         case_sensitive=False,
         help="'table' for people (rich tables), 'json' for programs (one JSON object).",
     ),
@@ -44,6 +85,7 @@ Assignments = Annotated[
     list[str] | None,
     typer.Argument(
         metavar="PATH=VALUES...",
+        click_type=TEXT,
         help="A dotted path and its values: a,b,c; start:stop[:step] (inclusive); linspace(a,b,n).",
         show_default=False,
     ),
@@ -59,7 +101,13 @@ SweepOutput = Annotated[
 ]
 JobsOption = Annotated[
     int | None,
-    typer.Option("--jobs", "-j", min=1, help="Worker processes (default: the number of cores)."),
+    typer.Option(
+        "--jobs",
+        "-j",
+        metavar="N",
+        click_type=whole(1),
+        help="Worker processes, at least 1 (default: the number of cores).",
+    ),
 ]
 BackendOption = Annotated[
     str, typer.Option("--backend", metavar="local|dask", help="Where points run.")
@@ -85,7 +133,12 @@ SweepFileOption = Annotated[
 ]
 SweepSeedOption = Annotated[
     int | None,
-    typer.Option("--seed", min=0, help="Root of the per-point seeds (default: fresh, recorded)."),
+    typer.Option(
+        "--seed",
+        metavar="SEED",
+        click_type=whole(0),
+        help="Root of the per-point seeds, 0 or more (default: fresh, recorded).",
+    ),
 ]
 ResumeOption = Annotated[
     bool, flag("--resume", help="Continue the sweep in DIR; skip finished points.")
@@ -143,15 +196,21 @@ SensitivityPaths = Annotated[
     list[str] | None,
     typer.Argument(
         metavar="[PATH[=LOW..HIGH]]...",
-        help="Dotted paths to vary (e.g. parties.maduro.discount), each optionally with "
-        "its low and high values. Default: every party's discount, plain disagreement "
-        "and cost, the breakdown risk and the deadline.",
+        click_type=TEXT,
+        help="Dotted paths to vary, such as parties.NAME.discount or deadline, each "
+        "optionally with its low and high values. Default: every party's discount, plain "
+        "disagreement and cost, the breakdown risk and the deadline.",
         show_default=False,
     ),
 ]
 SpreadOption = Annotated[
     float,
-    typer.Option("--spread", help="Relative change around each stated value.", min=0.0),
+    typer.Option(
+        "--spread",
+        metavar="FRACTION",
+        click_type=number(0.0),
+        help="Relative change around each stated value, 0 or more (0.1: 10% either way).",
+    ),
 ]
 MetricOption = Annotated[
     list[str] | None,
@@ -190,7 +249,8 @@ TornadoOutput = Annotated[
     ),
 ]
 SensitivityFormat = Annotated[
-    OutputFormat, typer.Option("--format", help="table for people, json for programs.")
+    OutputFormat,
+    typer.Option("--format", metavar="table|json", help="table for people, json for programs."),
 ]
 
 # simulate
@@ -198,20 +258,26 @@ RunsOption = Annotated[
     int | None,
     typer.Option(
         "--runs",
-        min=1,
-        max=MAX_RUNS,
-        help="Number of runs (default: simulation.runs, or 1000; at most 1,000,000).",
+        metavar="N",
+        click_type=whole(1, MAX_RUNS),
+        help=f"Number of runs, 1 to {MAX_RUNS:,} (default: simulation.runs, or 1000).",
     ),
 ]
 SimulationSeed = Annotated[
     int | None,
     typer.Option(
-        "--seed", min=0, help="Seed (default: simulation.seed; none: fresh, and printed)."
+        "--seed",
+        metavar="SEED",
+        click_type=whole(0),
+        help="Seed, 0 or more (default: simulation.seed; none: fresh, and printed).",
     ),
 ]
 RoundsOption = Annotated[
     int | None,
     typer.Option(
-        "--rounds", min=1, help="Concession horizon for talks without a deadline (default 100)."
+        "--rounds",
+        metavar="N",
+        click_type=whole(1),
+        help="Concession horizon for talks without a deadline, at least 1 (default 100).",
     ),
 ]
