@@ -88,7 +88,8 @@ def party_number(key: str) -> float:
 def default_value(path: str) -> float | None:
     """The number a scenario takes for the dotted ``path`` when the file leaves it out: the
     party or protocol default named by its last key (a party's trust in an issue for
-    ``parties.NAME.trust.ISSUE``); None when the format has no numeric default there (a
+    ``parties.NAME.trust.ISSUE``), a private parameter's ``types`` grid, the simulation's
+    ``runs``; None when the format has no numeric default there (a
     missing deadline means none, a missing outside option none)."""
     parts = path.split(".")
     if len(parts) >= 2 and parts[-2] == "trust":  # parties.NAME.trust.ISSUE
@@ -96,6 +97,10 @@ def default_value(path: str) -> float | None:
     key = parts[-1]
     if key == "trust":
         return None  # a mapping of issues, not a number
+    if path.startswith("uncertainty") and key == "types":  # uncertainty["NAME.PARAM"].types
+        return float(TYPES)
+    if path == "simulation.runs":
+        return float(SIMULATION_RUNS)
     for defaults in (PARTY, PROTOCOL):
         value = defaults.get(key)
         if isinstance(value, int | float) and not isinstance(value, bool):

@@ -17,8 +17,9 @@ Default parameters (when no paths are named), in this order:
 Variations: ``value * (1 - spread)`` and ``value * (1 + spread)`` (``spread`` 0.1 by
 default); for a value of 0, ``-spread`` and ``+spread``. Then, by the parameter's last
 key: a ``discount`` stays in (0, 1] (capped at 1; a low value at or below 0 becomes half
-the value); a ``deadline`` is a whole number of rounds >= 1 and moves by at least one
-round; ``breakdown_risk`` stays in [0, 1) (a high value at or above 1 becomes halfway
+the value); a ``deadline`` (and a simulation's ``runs``) is a whole number >= 1, a
+``types`` or ``resolution`` grid a whole number >= 2, and each moves by at least one;
+``breakdown_risk`` stays in [0, 1) (a high value at or above 1 becomes halfway
 between the value and 1); ``trust`` in [0, 1]; ``cost_per_round``, ``weights`` and
 ``bargaining_power`` at or above 0. A side that the bounds leave at the value itself (a
 discount of 1 has no higher value) is not solved and reported as at its bound. Explicit
@@ -68,6 +69,8 @@ __all__ = [
 ]
 
 DEFAULT_SPREAD = 0.1
+WHOLE_NUMBERS = {"deadline": 1, "runs": 1, "types": 2, "resolution": 2}
+"""Parameters that are whole numbers, by last key, with their least value."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -390,12 +393,13 @@ def variation(
     """``(low, high, note)`` around ``base`` for ``path`` by the rules of the module's
     documentation; a side is None when the bounds leave it at ``base``."""
     key = path.rsplit(".", 1)[-1]
-    if key == "deadline":
+    if key in WHOLE_NUMBERS:
+        least = WHOLE_NUMBERS[key]
         whole = round(base)
-        low_int = max(1, min(whole - 1, round(whole * (1 - spread))))
+        low_int = max(least, min(whole - 1, round(whole * (1 - spread))))
         high_int = max(whole + 1, round(whole * (1 + spread)))
         low_value: float | None = float(low_int) if low_int < whole else None
-        note = "" if low_value is not None else "at its lower bound 1"
+        note = "" if low_value is not None else f"at its lower bound {least}"
         return low_value, float(high_int), note
     delta = abs(base) * spread if base != 0 else spread
     low, high = base - delta, base + delta
@@ -452,9 +456,8 @@ def _message(error: Exception) -> str:
 
 
 def _side(data: dict[str, Any], path: str, value: float, filename: str) -> Side:
-    stored: int | float = (
-        int(value) if path.endswith(".deadline") and float(value).is_integer() else value
-    )
+    whole = path.rsplit(".", 1)[-1] in WHOLE_NUMBERS and float(value).is_integer()
+    stored: int | float = int(value) if whole else value
     try:
         utilities, payoffs, agreement, values = _outcome(set_path(data, path, stored), filename)
     except (ScenarioError, PathError, ValueError, ArithmeticError) as error:
