@@ -91,7 +91,8 @@ def test_a_lottery_over_categorical_options_has_its_expected_terms() -> None:
 def test_labels_read_the_round_as_a_length_of_time() -> None:
     assert round_length("1 day") == (1.0, "day")
     assert round_length("2 weeks") == (2.0, "week")
-    assert round_length("session") == (1.0, "session")
+    assert round_length("1 business day") == (1.0, "business day")
+    assert round_length("session") is None
     assert round_length("3-4 sessions?") is None
     assert round_length(None) is None
     labels = scenario_labels(load("venezuela-2025"))

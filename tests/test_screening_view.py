@@ -72,7 +72,7 @@ def test_table_has_the_rounds_and_the_deadline_effect() -> None:
     no_deal = screening.solution.no_agreement_probability
     assert "no deal" in text and f"{no_deal * 100:.3g}%" in text
     stated = screening.stated_type_round
-    assert f"stated value 0.280 accepts in round {stated} (day {stated + 1})" in flat
+    assert f"stated value 0.280 accepts on day {stated + 1}, marked *" in flat
 
 
 def test_figure_bars_are_the_agreement_probabilities() -> None:

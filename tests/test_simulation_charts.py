@@ -94,4 +94,4 @@ def test_concession_trace_follows_the_schedules() -> None:
     assert np.all(own >= trace.targets[rounds, trace.proposers] - 1e-9)
     ax = concessions_figure(trace).axes[0]
     np.testing.assert_allclose(ax.lines[0].get_ydata(), trace.targets[:, 0])
-    assert f"round {trace.agreement_round}" in ax.get_title(loc="left")
+    assert f"round {trace.agreement_round + 1} of" in ax.get_title(loc="left")  # counted from 1

@@ -143,7 +143,7 @@ def test_table_explains_the_equilibrium_round_by_round() -> None:
         "alternating offers, us proposes first",
         "talks break down with probability 5%",
         "7 rounds of 1 day (7 days)",
-        "yes, at once: maduro accepts the offer us makes in round 0 (day 1)",
+        "yes, at once: maduro accepts the offer us makes on day 1",
         # the agreed package (single packages: lotteries are off), in issue terms
         "amnesty=family, sanctions_relief=40 officials, icc_case=proceeds, "
         "armed_forces=opposition, interim_government=technocrat, exit_timing=10 days",

@@ -16,11 +16,16 @@ __all__ = ["round_length", "scenario_labels"]
 
 ROUND_LABEL = re.compile(r"^\s*(\d+(?:\.\d+)?)?\s*([A-Za-z][A-Za-z -]*?)\s*$")
 
+TIME_UNITS = frozenset(
+    {"second", "minute", "hour", "day", "night", "week", "fortnight", "month", "quarter", "year"}
+)
+"""Units a ``round`` label must end in to read as time (``"1 business day"`` does)."""
+
 
 def round_length(label: str | None) -> tuple[float, str] | None:
     """``(length, unit)`` of a protocol's ``round`` label: ``"1 day"`` -> ``(1.0, "day")``,
     ``"2 weeks"`` -> ``(2.0, "week")``, ``"day"`` -> ``(1.0, "day")``; None when there is
-    no label or it does not read as a length of time."""
+    no label or it does not read as a length of time (``"1 session"``)."""
     if not label:
         return None
     match = ROUND_LABEL.match(label)
@@ -30,7 +35,7 @@ def round_length(label: str | None) -> tuple[float, str] | None:
     unit = match.group(2)
     if unit.endswith("s") and not unit.endswith("ss"):
         unit = unit[:-1]
-    if length <= 0:
+    if length <= 0 or unit.split()[-1].lower() not in TIME_UNITS:
         return None
     return length, unit
 

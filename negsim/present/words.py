@@ -6,13 +6,13 @@ imports rich or matplotlib, so that tables and charts say the same thing the sam
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from negsim.analysis.records import SOLUTION_NAMES, Analysis, Screening
+from negsim.format.labels import round_length
 from negsim.format.model import Distribution, Normal, Uniform
 from negsim.space import OutcomeSpace
 
@@ -23,12 +23,14 @@ __all__ = [
     "PARTY_PARAMETERS",
     "TOLERANCE",
     "common_issues",
+    "deadline_in_full",
     "deadline_words",
     "distribution_words",
     "format_level",
     "gain_text",
     "issue_words",
     "join_words",
+    "last_round_when",
     "lottery_members",
     "metric_label",
     "mix_words",
@@ -42,9 +44,12 @@ __all__ = [
     "plural",
     "possessive",
     "rough_percent",
+    "round_axis_label",
+    "round_heading",
     "round_name",
     "round_noun",
     "round_number",
+    "round_parts",
     "round_unit",
     "round_when",
     "screening_distribution",
@@ -226,25 +231,11 @@ def solution_groups(analysis: Analysis) -> list[list[str]]:
 # Rounds
 
 
-ROUND_LABEL = re.compile(r"^\s*(\d+(?:\.\d+)?)?\s*([A-Za-z][A-Za-z -]*?)\s*$")
-
-
 def round_unit(label: str | None) -> tuple[float, str] | None:
     """``(length, unit)`` of a protocol's ``round`` label: ``"1 day"`` -> ``(1.0, "day")``,
-    ``"2 weeks"`` -> ``(2.0, "week")``, ``"day"`` -> ``(1.0, "day")``; None when there is
-    no label or it does not read as a length of time."""
-    if not label:
-        return None
-    match = ROUND_LABEL.match(label)
-    if match is None:
-        return None
-    length = float(match.group(1)) if match.group(1) else 1.0
-    unit = match.group(2)
-    if unit.endswith("s") and not unit.endswith("ss"):
-        unit = unit[:-1]
-    if length <= 0:
-        return None
-    return length, unit
+    ``"2 weeks"`` -> ``(2.0, "week")``; None when it does not read as a length of time
+    (:func:`negsim.format.labels.round_length`, the one reading of the label)."""
+    return round_length(label)
 
 
 def plural(count: float, unit: str) -> str:
@@ -262,25 +253,87 @@ def deadline_words(label: str | None, deadline: int) -> str:
     return plural(deadline * unit[0], unit[1])
 
 
-def round_name(label: str | None, round_index: int) -> str:
-    """How people count round ``round_index`` (from 0): ``"day 3"`` for round 2 of rounds
-    of ``"1 day"``; ``"round 2"`` otherwise."""
+def deadline_in_full(label: str | None, deadline: int) -> str:
+    """``"7 rounds of 1 day (7 days)"``; ``"7 rounds"`` without a label that reads as
+    time."""
+    rounds = plural(deadline, "round")
+    words = deadline_words(label, deadline)
+    return rounds if words == rounds else f"{rounds} of {label} ({words})"
+
+
+def round_parts(label: str | None, round_index: int) -> tuple[str, str | None]:
+    """Round ``round_index`` (counted from 0, as in JSON) as people count it, from 1, and
+    the span of time it covers when a round lasts several units: ``("day 3", None)`` for
+    rounds of ``"1 day"``, ``("round 3", "weeks 5–6")`` for ``"2 weeks"``, ``("round 3",
+    None)`` without a label that reads as time or for a fractional length."""
+    number = round_index + 1
     unit = round_unit(label)
-    if unit is None or unit[0] != 1:
-        return f"round {round_index}"
-    return f"{unit[1]} {round_index + 1}"
+    if unit is None:
+        return f"round {number}", None
+    length, name = unit
+    if length == 1:
+        return f"{name} {number}", None
+    if not length.is_integer():
+        return f"round {number}", None
+    size = int(length)
+    return f"round {number}", f"{name}s {round_index * size + 1:,}–{number * size:,}"
+
+
+def round_name(label: str | None, round_index: int) -> str:
+    """How people name round ``round_index`` (counted from 0): ``"day 3"`` for rounds of
+    ``"1 day"``, ``"round 3 (weeks 5–6)"`` for ``"2 weeks"``, else ``"round 3"``."""
+    name, span = round_parts(label, round_index)
+    return f"{name} ({span})" if span else name
+
+
+def round_heading(label: str | None, round_index: int) -> str:
+    """A round in a table's first column: :func:`round_name`, its span on a second line."""
+    name, span = round_parts(label, round_index)
+    return f"{name}\n{span}" if span else name
 
 
 def round_number(label: str | None, round_index: int) -> str:
-    """The number people use for a round: ``"3"`` for day 3 (round 2) of rounds of
-    ``"1 day"``; the round index otherwise."""
-    return round_name(label, round_index).split()[-1]
+    """The number people use for round ``round_index`` (counted from 0): ``"3"`` for round
+    2, whatever the label (the unit goes in the axis label, :func:`round_axis_label`)."""
+    del label  # every label counts rounds from 1
+    return f"{round_index + 1:,}"
 
 
 def round_noun(label: str | None) -> str:
     """What a round is called: ``"day"`` for rounds of ``"1 day"``, else ``"round"``."""
-    name = round_name(label, 0)
-    return name.split()[0]
+    return round_parts(label, 0)[0].rsplit(" ", 1)[0]
+
+
+def round_axis_label(label: str | None, what: str = "") -> str:
+    """A chart axis numbered by :func:`round_number`: ``"day of agreement"``, ``"round of
+    agreement (2 weeks each)"`` with ``what="of agreement"``."""
+    text = f"{round_noun(label)} {what}".strip()
+    unit = round_unit(label)
+    if unit is not None and unit[0] != 1:
+        text += f" ({plural(unit[0], unit[1])} each)"
+    return text
+
+
+def _preposition(noun: str) -> str:
+    """``"on"`` before a day (``"on day 3"``), ``"in"`` otherwise."""
+    return "on" if noun.split()[-1] in ("day", "night") else "in"
+
+
+def round_when(label: str | None, round_index: int) -> str:
+    """Round ``round_index`` (counted from 0) after a verb: ``"on day 3"``, ``"in week 3"``,
+    ``"in round 3 (weeks 5–6)"``, ``"in round 3"``."""
+    return f"{_preposition(round_noun(label))} {round_name(label, round_index)}"
+
+
+def last_round_when(label: str | None, deadline: int, named: bool = True) -> str:
+    """The last of ``deadline`` rounds after a verb: ``"on the last day (day 7)"``, ``"in
+    the last round (round 7, weeks 13–14)"``; without ``named``, ``"on the last day"``."""
+    noun = round_noun(label)
+    text = f"{_preposition(noun)} the last {noun}"
+    if not named:
+        return text
+    name, span = round_parts(label, deadline - 1)
+    return f"{text} ({name}, {span})" if span else f"{text} ({name})"
 
 
 # --------------------------------------------------------------------------------------------
@@ -412,9 +465,7 @@ def screening_last_round_words(screening: Screening) -> str:
         return "no agreement ever happens: every type rejects every offer"
     label = screening.space.scenario.protocol.round_label
     deadline = int(screening.solution.agreement_probability.size)
-    name = round_name(label, deadline - 1)
-    last = "last round" if name.startswith("round") else f"last {name.split()[0]}"
-    text = f"{percent(share)} of all agreements happen on the {last} ({name})"
+    text = f"{percent(share)} of all agreements happen {last_round_when(label, deadline)}"
     if deadline == 1:
         return text + ": a single take-it-or-leave-it offer"
     uniform = 1.0 / deadline
@@ -425,14 +476,8 @@ def screening_last_round_words(screening: Screening) -> str:
     return (
         text + f", less than an even spread ({percent(uniform)}): no strong deadline effect; "
         f"the most agreements, {percent(float(by_round[peak]) / float(by_round.sum()))}, "
-        f"happen in {round_when(label, peak)}"
+        f"happen {round_when(label, peak)}"
     )
-
-
-def round_when(label: str | None, round_index: int) -> str:
-    """``"round 2 (day 3)"`` for rounds of ``"1 day"``; ``"round 2"`` otherwise."""
-    name = round_name(label, round_index)
-    return name if name.startswith("round") else f"round {round_index} ({name})"
 
 
 # --------------------------------------------------------------------------------------------
@@ -505,5 +550,5 @@ def metric_label(metric: str, table: SweepTable | Mapping[str, str] | None = Non
         "no_agreement_probability": "probability of no agreement",
         "final_round_share": "share of agreements in the last round",
         "agreement": "agreement reached (1) or not (0)",
-        "round": "round of the agreement",
+        "round": f"{round_noun(table.round_label if table else None)} of the agreement",
     }.get(metric, metric.replace("_", " "))

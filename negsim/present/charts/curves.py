@@ -25,7 +25,7 @@ from negsim.present.charts.style import (
     style_axes,
     wrap,
 )
-from negsim.present.words import TOLERANCE, deadline_words, round_unit
+from negsim.present.words import TOLERANCE, deadline_words, round_name, round_unit
 from negsim.studies.curves import DeadlineCurve, DiscountCurve
 
 __all__ = [
@@ -156,9 +156,11 @@ def _curve_values(curve: DeadlineCurve | DiscountCurve) -> tuple[str, str]:
             "equilibrium utility of the deal",
             "Every equilibrium shown agrees at once, so payoffs are the utilities of the deal.",
         )
+    first = round_name(curve.round_label, 0)
     return (
         "equilibrium payoff",
-        "Payoffs: the deal's utility discounted to round 0, less delay costs, with breakdown risk.",
+        f"Payoffs: the deal's utility discounted to {first}, less delay costs, with breakdown "
+        "risk.",
     )
 
 

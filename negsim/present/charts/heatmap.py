@@ -27,6 +27,7 @@ from negsim.present.charts.style import (
 )
 from negsim.present.charts.sweep_text import (
     failed_note,
+    metric_values,
     path_words,
     sweep_caption,
     sweep_finding,
@@ -65,26 +66,26 @@ def contour_level(table: SweepTable, metric: str) -> tuple[str, float, str] | No
         return bool(values.size and values.min() < at < values.max())
 
     if metric == "deal_probability":
-        values = table.column(metric)
+        values = metric_values(table, metric)
         if crosses(values, 0.5):
             return metric, 0.5, "a deal becomes more likely than not (probability 0.5)"
     if metric == "no_agreement_probability":
-        values = table.column(metric)
+        values = metric_values(table, metric)
         if crosses(values, 0.5):
             return (
                 metric,
                 0.5,
                 "agreement becomes more likely than not (no-agreement probability 0.5)",
             )
-    agreement = table.column("agreement") if "agreement" in table.columns else np.zeros(0)
+    agreement = metric_values(table, "agreement") if "agreement" in table.columns else np.zeros(0)
     if crosses(agreement, 0.5):
         return "agreement", 0.5, "the boundary between agreement and no agreement"
-    rounds = table.column("round") if "round" in table.columns else np.zeros(0)
-    if crosses(rounds, 0.5):
-        return "round", 0.5, "the boundary between immediate and delayed agreement"
-    values = table.column(metric)
+    rounds = metric_values(table, "round") if "round" in table.columns else np.zeros(0)
+    if crosses(rounds, 1.5):  # counted from 1
+        return "round", 1.5, "the boundary between immediate and delayed agreement"
+    values = metric_values(table, metric)
     if metric.startswith("u.") and f"nash.u.{metric[2:]}" in table.columns:
-        nash = table.column(f"nash.u.{metric[2:]}")
+        nash = metric_values(table, f"nash.u.{metric[2:]}")
         finite = nash[np.isfinite(nash)]
         if finite.size and np.ptp(finite) <= 1e-9 and crosses(values, float(finite[0])):
             who = table.label(metric[2:])
@@ -117,7 +118,7 @@ def _grid(
         i, j = y_pos.get(value_key(row.get(paths[1]))), x_pos.get(value_key(row.get(paths[0])))
         if i is not None and j is not None:
             grid[i, j] = number_or_nan(row.get(column))
-    return grid
+    return grid + 1 if column == "round" else grid  # counted from 1, as metric_values
 
 
 def _failed_cells(
@@ -342,7 +343,7 @@ def _heatmap_values(table: SweepTable, metric: str) -> tuple[np.ndarray, tuple[f
         raise ValueError(
             f"no column {metric!r} in results.csv; choose one of: {', '.join(table.columns)}"
         )
-    values = table.column(metric)
+    values = metric_values(table, metric)
     finite = values[np.isfinite(values)]
     if not finite.size:
         raise ValueError(f"the column {metric!r} holds no numbers to draw")

@@ -27,10 +27,14 @@ from negsim.present.charts.style import (
 from negsim.present.words import (
     deadline_words,
     distribution_words,
+    last_round_when,
+    plural,
     rough_percent,
     round_name,
     round_noun,
     round_number,
+    round_unit,
+    round_when,
     screening_distribution,
 )
 
@@ -62,14 +66,14 @@ def screening_finding(screening: Screening) -> str:
     text = f"{head} {verb} in a deal with probability {rough_percent(agreed)}"
     if deadline == 1:
         return text
-    noun = round_noun(label)
-    last = f"{rough_percent(float(by_round[-1]))} on the last {noun} ({share:.0%} of all deals)"
+    last = (
+        f"{rough_percent(float(by_round[-1]))} {last_round_when(label, deadline, named=False)} "
+        f"({share:.0%} of all deals)"
+    )
     peak = int(np.argmax(by_round))
     if peak == deadline - 1 or share >= 1.0 / deadline:
         return f"{text}; {last}: the deadline effect"
-    return (
-        f"{text}: {rough_percent(float(by_round[peak]))} on {round_name(label, peak)}, only {last}"
-    )
+    return f"{text}: {rough_percent(float(by_round[peak]))} {round_when(label, peak)}, only {last}"
 
 
 def _deal_bars(ax: Axes, x: np.ndarray, by_round: np.ndarray, no_deal: float, gap: float) -> Any:
@@ -170,8 +174,10 @@ def _round_axes(ax: Axes, x: np.ndarray, gap: float, deadline: int, label: str |
     ax.set_xticks([*x, gap])
     ax.set_xticklabels([round_number(label, t) for t in range(deadline)] + ["after"])
     noun = round_noun(label)
+    unit = round_unit(label)
+    each = f"{plural(unit[0], unit[1])} each; " if unit is not None and unit[0] != 1 else ""
     ax.set_xlabel(
-        f"{noun} (the window lasts {deadline_words(label, deadline)})", fontsize=LABEL_SIZE
+        f"{noun} ({each}the window lasts {deadline_words(label, deadline)})", fontsize=LABEL_SIZE
     )
     ax.set_title(
         f"How likely a deal is on each {noun}",

@@ -20,7 +20,13 @@ from negsim.present.charts.style import (
     party_style,
     style_axes,
 )
-from negsim.present.words import rough_percent, round_noun
+from negsim.present.words import (
+    deadline_words,
+    last_round_when,
+    rough_percent,
+    round_axis_label,
+    round_when,
+)
 from negsim.studies.simulate import ConcessionTrace, SimulationResult
 
 __all__ = [
@@ -45,34 +51,46 @@ def plot_agreements(
         ax = new_figure().add_subplot()
     counts = np.asarray(result.agreement_round_histogram, dtype=float)
     shares = counts / result.runs
-    rounds = np.arange(counts.size)
+    rounds = np.arange(1, counts.size + 1)  # counted from 1, as people count them
     colours = [DEAL_COLOUR] * counts.size
     if result.deadline is not None and counts.size:
         colours[-1] = LAST_COLOUR
     ax.bar(rounds, shares, color=colours, width=0.8, zorder=3)
     if result.deadline is not None:
-        ax.axvline(counts.size - 0.5, color=TEXT_GREY, linestyle="--", linewidth=1.2)
-        ax.text(counts.size - 0.55, 1.0, "deadline", transform=ax.get_xaxis_transform(),
+        ax.axvline(counts.size + 0.5, color=TEXT_GREY, linestyle="--", linewidth=1.2)
+        ax.text(counts.size + 0.45, 1.0, "deadline", transform=ax.get_xaxis_transform(),
                 ha="right", va="top", fontsize=NOTE_SIZE, color=TEXT_GREY)  # fmt: skip
-    noun = round_noun(round_label) if round_label else "round"
-    ax.set_xlabel(f"{noun} of agreement" if noun != "round" else "round of agreement (0 = first)",
-                  fontsize=LABEL_SIZE)  # fmt: skip
+    ax.set_xlabel(round_axis_label(round_label, "of agreement"), fontsize=LABEL_SIZE)
     ax.set_ylabel("share of simulated runs", fontsize=LABEL_SIZE)
     ax.yaxis.set_major_formatter(lambda value, _: f"{value:.0%}")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _round_ticks(ax, counts.size)
     style_axes(ax)
-    ax.set_title(agreements_finding(result), loc="left", fontsize=TITLE_SIZE, wrap=True)
+    ax.set_title(agreements_finding(result, round_label), loc="left", fontsize=TITLE_SIZE,
+                 wrap=True)  # fmt: skip
     return ax
 
 
-def agreements_finding(result: SimulationResult) -> str:
+def agreements_finding(result: SimulationResult, round_label: str | None = None) -> str:
     """The title of the agreements chart: the agreement rate and the last-round share."""
     rate = result.agreement_rate
     text = f"{rough_percent(rate)} of {result.runs:,} simulated negotiations end in a deal"
     share = result.final_round_share
     if result.deadline is not None and share is not None:
-        text += f"; {rough_percent(share)} of the deals come in the last round"
+        last = last_round_when(round_label or result.round_label, result.deadline)
+        text += f"; {rough_percent(share)} of the deals come {last}"
     return text
+
+
+def _round_ticks(ax: Axes, count: int) -> None:
+    """Ticks at rounds 1 to ``count`` (counted from 1): every round when few, else 1 and
+    round multiples."""
+    if count <= 15:
+        ticks = list(range(1, count + 1))
+    else:
+        steps = MaxNLocator(nbins=8, integer=True, steps=[1, 2, 5, 10]).tick_values(1, count)
+        ticks = [1] + [int(t) for t in steps if 1 < t <= count]
+    ax.set_xticks(ticks)
+    ax.set_xlim(0.4, count + 0.6)
 
 
 def agreements_figure(result: SimulationResult, round_label: str | None = None) -> Figure:
@@ -88,7 +106,7 @@ def plot_concessions(trace: ConcessionTrace, ax: Axes | None = None) -> Axes:
     round of agreement marked. ``trace`` is a :class:`negsim.studies.simulate.ConcessionTrace`."""
     if ax is None:
         ax = new_figure().add_subplot()
-    rounds = np.arange(trace.targets.shape[0])
+    rounds = np.arange(1, trace.targets.shape[0] + 1)  # counted from 1, as people count them
     for i, name in enumerate(trace.parties):
         colour, marker = party_style(i)
         agent = trace.agents[name]
@@ -106,13 +124,13 @@ def plot_concessions(trace: ConcessionTrace, ax: Axes | None = None) -> Axes:
                     textcoords="offset points", color=colour, fontsize=NOTE_SIZE,
                     fontweight="bold")  # fmt: skip
     if trace.agreement_round is not None:
-        ax.axvline(trace.agreement_round, color=TEXT_GREY, linestyle="--", linewidth=1.2)
-        ax.text(trace.agreement_round, 1.0, " agreement", transform=ax.get_xaxis_transform(),
+        agreed = rounds[trace.agreement_round]
+        ax.axvline(agreed, color=TEXT_GREY, linestyle="--", linewidth=1.2)
+        ax.text(agreed, 1.0, " agreement", transform=ax.get_xaxis_transform(),
                 ha="left", va="top", fontsize=NOTE_SIZE, color=TEXT_GREY)  # fmt: skip
-    noun = round_noun(trace.round_label) if trace.round_label else "round"
-    ax.set_xlabel(f"{noun} (0 = first)", fontsize=LABEL_SIZE)
+    ax.set_xlabel(round_axis_label(trace.round_label), fontsize=LABEL_SIZE)
     ax.set_ylabel("utility (own scale)", fontsize=LABEL_SIZE)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _round_ticks(ax, rounds.size)
     style_axes(ax)
     ax.set_title(concessions_finding(trace), loc="left", fontsize=TITLE_SIZE, wrap=True)
     return ax
@@ -120,12 +138,14 @@ def plot_concessions(trace: ConcessionTrace, ax: Axes | None = None) -> Axes:
 
 def concessions_finding(trace: ConcessionTrace) -> str:
     """The title of the concessions chart: when (and whether) the agents agree."""
+    label = trace.round_label
+    within = deadline_words(label, trace.rounds)
     if trace.agreement_round is None:
-        return f"At the stated values the agents do not agree within {trace.rounds} rounds"
+        return f"At the stated values the agents do not agree within {within}"
     utilities = trace.offers[trace.agreement_round]
     terms = ", ".join(f"{n} {u:.2f}" for n, u in zip(trace.parties, utilities, strict=True))
-    return (f"At the stated values the agents agree in round {trace.agreement_round} of "
-            f"{trace.rounds}: {terms}")  # fmt: skip
+    when = round_when(label, trace.agreement_round)
+    return f"At the stated values the agents agree {when} of {within}: {terms}"
 
 
 def concessions_figure(trace: ConcessionTrace) -> Figure:

@@ -15,7 +15,7 @@ the number of swept paths:
   party's equilibrium utility. The contour (see
   :func:`~negsim.present.charts.heatmap.contour_level`): where
   agreement becomes likely (no-agreement probability 0.5), where an agreement is reached
-  at all, where it is delayed past round 0, or where the party's equilibrium utility
+  at all, where it is delayed past the first round, or where the party's equilibrium utility
   equals its Nash bargaining utility; a ``level`` argument overrides it;
 * three paths: small multiples, one heatmap per value of the third path, one colour scale.
 
@@ -50,6 +50,7 @@ from negsim.present.charts.style import (
 )
 from negsim.present.charts.sweep_text import (
     failed_note,
+    metric_values,
     path_words,
     sweep_caption,
     sweep_finding,
@@ -125,7 +126,7 @@ def default_metric(table: SweepTable) -> str:
     folder from before that column, ``no_agreement_probability``) where the sweep has it;
     else the first party's equilibrium utility."""
     for screened in ("deal_probability", "no_agreement_probability"):
-        if screened in table.columns and np.isfinite(table.column(screened)).any():
+        if screened in table.columns and np.isfinite(metric_values(table, screened)).any():
             return screened
     if not table.parties:
         raise ValueError("results.csv has no u.PARTY column to draw")
@@ -146,7 +147,7 @@ class _Series:
 
 
 def _series(table: SweepTable, column: str, x_index: np.ndarray, n: int) -> _Series:
-    values = table.column(column)
+    values = metric_values(table, column)
     mean, low, high = (np.full(n, np.nan) for _ in range(3))
     for k in range(n):
         chosen = values[(x_index == k) & np.isfinite(values)]
@@ -162,7 +163,7 @@ def _line_columns(table: SweepTable, kind: str) -> list[str]:
     elif kind in table.columns:
         columns = [kind]
         texts = {str(row.get(kind)) for row in table.rows} - {"None", "nan", ""}
-        if not np.isfinite(table.column(kind)).any() and texts:
+        if not np.isfinite(metric_values(table, kind)).any() and texts:
             raise ValueError(
                 f"{kind} holds options ({', '.join(sorted(texts)[:4])}), not numbers: draw "
                 "a numeric metric (u, payoff, a numeric deal term, deal_probability...)"

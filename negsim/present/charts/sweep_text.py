@@ -17,6 +17,7 @@ from negsim.studies.sweep_table import SweepTable, axis_positions, value_key
 
 __all__ = [
     "failed_note",
+    "metric_values",
     "path_words",
     "sweep_caption",
     "sweep_finding",
@@ -29,6 +30,13 @@ __all__ = [
 def path_words(path: str, table: SweepTable) -> str:
     """A swept path in words, with the sweep's party labels and round label."""
     return path_label(path, table.labels, table.round_label)
+
+
+def metric_values(table: SweepTable, name: str) -> np.ndarray:
+    """A ``results.csv`` column as the charts show it: ``round`` counted from 1, as people
+    count rounds (the file counts from 0)."""
+    values = table.column(name)
+    return values + 1 if name == "round" else values
 
 
 def value_words(value: Any) -> str:
@@ -74,7 +82,7 @@ def sweep_finding(
     columns = [f"{metric}.{p}" for p in table.parties] if metric in ("u", "payoff") else [metric]
     spans = []
     for column in columns:
-        values = table.column(column)
+        values = metric_values(table, column)
         finite = values[np.isfinite(values)]
         if finite.size:
             spans.append((float(np.ptp(finite)), column, float(finite.min()), float(finite.max())))
@@ -85,7 +93,7 @@ def sweep_finding(
     words = words[0].upper() + words[1:]
     if spread <= 5e-4:
         return f"{words} stays at {low:.3f} over the whole sweep"
-    values = table.column(column)
+    values = metric_values(table, column)
     effects = []
     for path in table.swept:
         axis, position = axis_positions(table, path)

@@ -20,15 +20,16 @@ from negsim.present.terminal.cells import utility_cell
 from negsim.present.words import (
     TOLERANCE,
     common_issues,
-    deadline_words,
+    deadline_in_full,
     issue_words,
     join_words,
     lottery_members,
     mix_words,
     percent,
-    plural,
     round_name,
+    round_parts,
     round_unit,
+    round_when,
     short_number,
     terms_text,
     utility_text,
@@ -74,12 +75,6 @@ def _protocol_words(analysis: Analysis, equilibrium: Equilibrium) -> str:
     return text
 
 
-def _when(analysis: Analysis, round_index: int) -> str:
-    label = analysis.space.scenario.protocol.round_label
-    name = round_name(label, round_index)
-    return f"round {round_index}" if name.startswith("round") else f"round {round_index} ({name})"
-
-
 def _agreement_words(analysis: Analysis, equilibrium: Equilibrium) -> str:
     names = analysis.party_names
     if not equilibrium.agreement:
@@ -93,8 +88,8 @@ def _agreement_words(analysis: Analysis, equilibrium: Equilibrium) -> str:
     at_once = ", at once" if round_index == 0 else ""
     verb = "accepts" if len(names) == 2 else "accept"
     return (
-        f"yes{at_once}: {others} {verb} the offer {proposer} makes in "
-        f"{_when(analysis, round_index)}"
+        f"yes{at_once}: {others} {verb} the offer {proposer} makes "
+        f"{round_when(analysis.space.scenario.protocol.round_label, round_index)}"
     )
 
 
@@ -112,9 +107,7 @@ def _summary_table(analysis: Analysis, equilibrium: Equilibrium) -> Table:
     if deadline is None:
         table.add_row("deadline", "none")
     else:
-        rounds = plural(deadline, "round")
-        words = deadline_words(label, deadline)
-        table.add_row("deadline", rounds if words == rounds else f"{rounds} of {label} ({words})")
+        table.add_row("deadline", deadline_in_full(label, deadline))
     table.add_row("agreement", Text(_agreement_words(analysis, equilibrium)))
     if equilibrium.agreement and equilibrium.protocol != "random_proposer":
         table.add_row("agreed", Text(mix_words(analysis.space, equilibrium.mix)))
@@ -127,7 +120,8 @@ def _summary_table(analysis: Analysis, equilibrium: Equilibrium) -> Table:
 
 def _outcome_table(analysis: Analysis, equilibrium: Equilibrium) -> Table:
     expected = equilibrium.protocol == "random_proposer"
-    caption = "payoff: discounted to round 0, less delay costs, with breakdown risk"
+    first = round_name(analysis.space.scenario.protocol.round_label, 0)
+    caption = f"payoff: discounted to {first}, less delay costs, with breakdown risk"
     if equilibrium.utilities is not None:
         caption = f"utility: of the agreed package (gain over disagreement); {caption}"
     table = Table(
@@ -319,10 +313,10 @@ def _proposal_head(
     proposer = names[proposal.proposer]
     head = Text()
     if by_round:
-        head.append(str(proposal.round))
-        name = round_name(label, proposal.round or 0)
-        if not name.startswith("round"):
-            head.append(f"\n{name}", style="dim")
+        name, span = round_parts(label, proposal.round or 0)
+        head.append(name)
+        if span:
+            head.append(f"\n{span}", style="dim")
         if equilibrium.agreement and proposal.round == equilibrium.round:
             head.append("\nagreed", style="bold green")
     else:
@@ -408,9 +402,10 @@ def _proposals_table(analysis: Analysis, equilibrium: Equilibrium) -> Table | No
     if by_round and equilibrium.agreement and equilibrium.round is not None:
         later = len(proposals) - 1 - equilibrium.round
         if later > 0:
+            when = round_when(space.scenario.protocol.round_label, equilibrium.round)
             notes.append(
-                f"the deal is struck in round {equilibrium.round}; the later offers are never "
-                "made, but they set what rejecting is worth"
+                f"the deal is struck {when}; the later offers are never made, but they set "
+                "what rejecting is worth"
             )
     notes.append("offers and values of rejecting are utilities as of their round, not discounted")
     if shared:

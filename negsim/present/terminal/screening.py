@@ -14,7 +14,9 @@ from negsim.present.words import (
     distribution_words,
     percent,
     plural,
+    round_heading,
     round_name,
+    round_parts,
     round_when,
     screening_distribution,
     screening_last_round_words,
@@ -132,7 +134,7 @@ def _types_table(screening: Screening) -> Table | None:
                 cells.append(f"{percent(float(probability))} mixes")
             else:
                 cells.append(percent(float(probability)))
-        table.add_row(round_name(label, t), *cells)
+        table.add_row(round_heading(label, t), *cells)
     return table
 
 
@@ -165,14 +167,14 @@ def _rounds_table(screening: Screening) -> Table:
     rounds.add_column("so far", justify="right")
     cumulative = np.cumsum(solution.agreement_probability)
     for t in range(deadline):
-        head = Text(str(t))
-        name = round_name(label, t)
-        if not name.startswith("round"):
-            head.append(f" {name}", style="dim")
+        name, span = round_parts(label, t)
+        head = Text(name)
         if t == deadline - 1:
             head.append(" last", style="bold")
         if screening.stated_type_round == t:
             head.append(" *", style="bold")
+        if span:
+            head.append(f"\n{span}", style="dim")
         utilities = screening.offer_utilities[t]
         if utilities is None:
             offer = ["-", "-"]
@@ -222,7 +224,7 @@ def _mixing_table(screening: Screening) -> Table | None:
             offer = ["-", "-"] if utilities is None else [
                 utility_text(float(utilities[screening.responder])),
                 utility_text(float(utilities[screening.proposer]))]  # fmt: skip
-            table.add_row(round_name(label, t) if k == 0 else "", *offer, percent(chance))
+            table.add_row(round_heading(label, t) if k == 0 else "", *offer, percent(chance))
     return table
 
 
@@ -240,8 +242,7 @@ def _terms_table(screening: Screening) -> Table:
     terms.add_column("round", no_wrap=True)
     terms.add_column("offer", overflow="fold")
     for t, words in enumerate(per_round):
-        name = round_name(label, t)
-        terms.add_row(name, Text(words))
+        terms.add_row(round_heading(label, t), Text(words))
     return terms
 
 
@@ -271,7 +272,10 @@ def _outcome_table(screening: Screening) -> Table:
     )
     outcome.add_row(
         "expected payoffs",
-        Text(f"{payoffs} (discounted to round 0, less delay costs, with breakdown risk)"),
+        Text(
+            f"{payoffs} (discounted to {round_name(label, 0)}, less delay costs, with "
+            "breakdown risk)"
+        ),
     )
     outcome.add_row("deadline effect", Text(screening_last_round_words(screening)))
     if screening.stated_type_round is None:
@@ -279,7 +283,7 @@ def _outcome_table(screening: Screening) -> Table:
     else:
         when = round_when(label, screening.stated_type_round)
         stated_words = (
-            f"{responder} with its stated value {utility_text(stated)} accepts in {when}, marked *"
+            f"{responder} with its stated value {utility_text(stated)} accepts {when}, marked *"
         )
     outcome.add_row("stated value", Text(stated_words))
     return outcome

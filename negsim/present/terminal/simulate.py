@@ -8,7 +8,14 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from negsim.present.words import six_digits
+from negsim.present.words import (
+    deadline_in_full,
+    deadline_words,
+    round_axis_label,
+    round_noun,
+    round_number,
+    six_digits,
+)
 from negsim.studies.simulate import SimulationResult
 
 __all__ = ["simulation_renderables"]
@@ -40,10 +47,11 @@ def simulation_renderables(result: SimulationResult, title: str = "") -> list[An
         )
         for name, agent in result.agents.items()
     )
+    label = result.round_label
     horizon = (
-        f"deadline {result.deadline} rounds"
+        f"deadline {deadline_in_full(label, result.deadline)}"
         if result.deadline is not None
-        else f"no deadline; horizon {result.rounds} rounds"
+        else f"no deadline; horizon {deadline_words(label, result.rounds)}"
     )
     header.append(f"{result.runs:,} runs, seed {result.seed}; {horizon}\nagents: {agents}")
 
@@ -66,15 +74,15 @@ def simulation_renderables(result: SimulationResult, title: str = "") -> list[An
         )
         means.add_row(Text(name), utility, six_digits(result.mean_payoffs[name]))
 
-    histogram = Table(title="Agreements by round", title_justify="left")
-    histogram.add_column("round", justify="right")
+    histogram = Table(title=f"Agreements by {round_noun(label)}", title_justify="left")
+    histogram.add_column(round_axis_label(label), justify="right")
     histogram.add_column("count", justify="right")
     histogram.add_column("")
     peak = max(result.agreement_round_histogram, default=0)
     for t, count in enumerate(result.agreement_round_histogram):
         if count:
             bar = "█" * max(1, round(40 * count / peak))
-            histogram.add_row(str(t), f"{count:,}", bar)
+            histogram.add_row(round_number(label, t), f"{count:,}", bar)
 
     outcomes = Table(title="Most frequent agreements", title_justify="left")
     outcomes.add_column("count", justify="right")
