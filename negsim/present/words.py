@@ -518,6 +518,11 @@ def path_label(
     return path
 
 
+def _round_label(table: SweepTable | Mapping[str, str] | None) -> str | None:
+    """A sweep table's round label; None for a mapping of labels."""
+    return None if table is None or isinstance(table, Mapping) else table.round_label
+
+
 def metric_label(metric: str, table: SweepTable | Mapping[str, str] | None = None) -> str:
     """Words for a metric (a results column); ``table`` gives the parties' labels (a
     sweep's table or a mapping from name to label)."""
@@ -536,12 +541,13 @@ def metric_label(metric: str, table: SweepTable | Mapping[str, str] | None = Non
         "ks.u.": "Kalai–Smorodinsky utility",
         "screening.payoff.": "expected payoff under screening",
     }
-    if metric.startswith("deal."):  # deal.ISSUE or deal.ISSUE.PARTY (a split's share)
-        issue, _, party = metric[len("deal.") :].partition(".")
+    screened = metric.startswith("screening.deal.")
+    if metric.startswith("deal.") or screened:  # deal.ISSUE or deal.ISSUE.PARTY (a split)
+        issue, _, party = metric.split("deal.", 1)[1].partition(".")
         words = f"agreed {issue.replace('_', ' ')}"
         if party:
             words = f"{possessive(label(party))} {words}"
-        return words
+        return f"{words} under screening" if screened else words
     for prefix in sorted(prefixes, key=len, reverse=True):
         if metric.startswith(prefix):
             return f"{possessive(label(metric[len(prefix) :]))} {prefixes[prefix]}"
@@ -550,5 +556,5 @@ def metric_label(metric: str, table: SweepTable | Mapping[str, str] | None = Non
         "no_agreement_probability": "probability of no agreement",
         "final_round_share": "share of agreements in the last round",
         "agreement": "agreement reached (1) or not (0)",
-        "round": f"{round_noun(table.round_label if table else None)} of the agreement",
+        "round": f"{round_noun(_round_label(table))} of the agreement",
     }.get(metric, metric.replace("_", " "))
