@@ -173,3 +173,12 @@ def test_plot_sweep_draws_several_metrics_and_a_heatmap_only_one(tmp_path: Path)
                    "u.player2", "-o", str(tmp_path / "h.png")])  # fmt: skip
     assert refused.exit_code == 2
     assert "a heatmap draws one metric" in refused.stderr
+
+
+def test_a_swept_deadline_gets_a_column_for_every_round_of_the_longest(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    done = run(["sweep", PRIVATE, "protocol.deadline=2,9", "-o", str(folder), "-j", "1"])
+    assert done.exit_code == 0, done.output
+    header = (folder / "results.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    rounds = [name for name in header if name.startswith("deal_probability.round.")]
+    assert rounds == [f"deal_probability.round.{k}" for k in range(9)]

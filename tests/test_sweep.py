@@ -214,8 +214,10 @@ def test_uncertainty_columns(tmp_path: Path) -> None:
     rows = _rows(folder)
     header = rows[0]
     start = header.index("deal_probability")
-    assert header[start : start + 5] == ["deal_probability", "no_agreement_probability",
-        "final_round_share", "screening.payoff.us", "screening.payoff.maduro"]  # fmt: skip
+    by_round = [f"deal_probability.round.{k}" for k in range(7)]  # the scenario's deadline
+    assert header[start : start + 12] == ["deal_probability", "no_agreement_probability",
+        "final_round_share", *by_round, "screening.payoff.us",
+        "screening.payoff.maduro"]  # fmt: skip
     assert header[-1] == "error"
     for row in rows[1:]:  # each point's screening numbers are those of `negsim solve` there
         deadline = int(row[header.index("protocol.deadline")])
@@ -229,6 +231,11 @@ def test_uncertainty_columns(tmp_path: Path) -> None:
         assert solved.exit_code == 0, solved.output
         screening = json.loads(solved.stdout)["screening"]
         by_round = screening["agreement_probability_by_round"]
+        for k, chance in enumerate(by_round):
+            assert float(row[header.index(f"deal_probability.round.{k}")]) == pytest.approx(
+                chance, abs=1e-12)  # fmt: skip
+        for k in range(len(by_round), 7):  # past this point's deadline: empty
+            assert row[header.index(f"deal_probability.round.{k}")] == ""
         none = 1 - sum(by_round)
         assert float(row[header.index("deal_probability")]) == pytest.approx(1 - none, abs=1e-12)
         assert float(row[header.index("no_agreement_probability")]) == pytest.approx(none)

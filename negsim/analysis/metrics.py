@@ -11,10 +11,11 @@ Names (``PARTY`` a party's name, ``ISSUE`` an issue's):
 * ``nash.u.PARTY``, ``ks.u.PARTY``: the Nash and Kalai–Smorodinsky solutions over the hull;
 * with private information under a screening protocol: ``deal_probability`` (a deal before
   the deadline), ``no_agreement_probability``, ``final_round_share`` (the share of the
-  deals struck in the last round), ``screening.payoff.PARTY`` (expected payoffs) and
-  ``screening.deal.ISSUE`` (``.PARTY`` for a split): the terms of the deals struck under
-  screening, read as ``deal.ISSUE`` reads a lottery, each round's offers weighted by the
-  chance of a deal in that round (:func:`screening_deals`).
+  deals struck in the last round), ``deal_probability.round.K`` (the chance of a deal in
+  round K, from 0; one per round of the longest deadline), ``screening.payoff.PARTY``
+  (expected payoffs) and ``screening.deal.ISSUE`` (``.PARTY`` for a split): the terms of
+  the deals struck under screening, read as ``deal.ISSUE`` reads a lottery, each round's
+  offers weighted by the chance of a deal in that round (:func:`screening_deals`).
 
 Each is read off the solver records; nothing is solved here.
 """
@@ -31,11 +32,28 @@ from negsim.format.scenario import Scenario
 from negsim.space import OutcomeSpace
 
 SCREENING_METRICS = ("deal_probability", "no_agreement_probability", "final_round_share")
+BY_ROUND = "deal_probability.round."
+"""Prefix of the chance of a deal in round K (from 0): ``deal_probability.round.K``."""
 
 
-def metric_names(scenario: Scenario, party_names: Sequence[str] | None = None) -> list[str]:
+def is_screening_metric(name: str) -> bool:
+    """Whether the metric reads the screening outcome (not the full-information one)."""
+    return name in SCREENING_METRICS or name.startswith(("screening.", BY_ROUND))
+
+
+def screening_rounds(scenario: Scenario) -> int:
+    """How many rounds screening has: one for an ultimatum, else the deadline (0 without)."""
+    if scenario.protocol.kind == "ultimatum":
+        return 1
+    return scenario.protocol.deadline or 0
+
+
+def metric_names(
+    scenario: Scenario, party_names: Sequence[str] | None = None, rounds: int | None = None
+) -> list[str]:
     """The metrics of ``scenario``'s analyses, in column order (``party_names`` overrides
-    the party order, e.g. a sweep's first point's)."""
+    the party order, e.g. a sweep's first point's; ``rounds`` the number of
+    ``deal_probability.round.K`` columns, by default :func:`screening_rounds`)."""
     names = list(scenario.party_names if party_names is None else party_names)
     columns = ["agreement", "round"]
     for prefix in ("u", "payoff"):
@@ -45,6 +63,8 @@ def metric_names(scenario: Scenario, party_names: Sequence[str] | None = None) -
         columns.extend(f"{prefix}.{name}" for name in names)
     if scenario.uncertainty:
         columns.extend(SCREENING_METRICS)
+        count = screening_rounds(scenario) if rounds is None else rounds
+        columns.extend(f"{BY_ROUND}{k}" for k in range(count))
         columns.extend(f"screening.payoff.{name}" for name in names)
         columns.extend(f"screening.{column}" for column in _deal_columns(scenario, names))
     return columns
@@ -135,6 +155,8 @@ def metrics(analysis: Analysis) -> dict[str, Any]:
             values["deal_probability"] = 1.0 - none
             values["no_agreement_probability"] = none
             values["final_round_share"] = screening.final_round_share
+            for k, chance in enumerate(screening.solution.agreement_probability):
+                values[f"{BY_ROUND}{k}"] = float(chance)
             values.update(_by_party("screening.payoff", names, screening.expected_payoffs))
             terms = deal_terms(analysis.space, screening_deals(screening))
         values.update({f"screening.{name}": value for name, value in terms.items()})

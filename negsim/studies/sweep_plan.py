@@ -10,6 +10,7 @@ is written.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
@@ -182,6 +183,7 @@ def plan_sweep(
     if resume and force:
         raise SweepUsageError("--resume and --force exclude each other")
     check_axes(source, grid)
+    source = _with_every_round(source, grid)
     stem = "stdin" if source.name == "<stdin>" else Path(source.name).stem
     return Plan(
         source=source,
@@ -195,6 +197,27 @@ def plan_sweep(
         force=force,
         command=list(command) if command is not None else ["negsim", *sys.argv[1:]],
     )
+
+
+def _with_every_round(source: Source, grid: Grid) -> Source:
+    """The source with a ``deal_probability.round.K`` column for every round of the longest
+    deadline the grid reaches (a swept ``protocol.deadline``)."""
+    from negsim.analysis.metrics import BY_ROUND
+
+    if "protocol.deadline" not in grid.paths or not any(
+        name.startswith(BY_ROUND) for name in source.metrics
+    ):
+        return source
+    axis = next(axis for axis in grid.axes if axis.path == "protocol.deadline")
+    values = [v for v in axis.values if isinstance(v, int) and not isinstance(v, bool)]
+    longest = max(values, default=0)
+    present = sum(name.startswith(BY_ROUND) for name in source.metrics)
+    if longest <= present:
+        return source
+    first = next(k for k, name in enumerate(source.metrics) if name.startswith(BY_ROUND))
+    names = [n for n in source.metrics if not n.startswith(BY_ROUND)]
+    names[first:first] = [f"{BY_ROUND}{k}" for k in range(longest)]
+    return dataclasses.replace(source, metrics=tuple(names))
 
 
 def describe_grid(grid: Grid) -> str:

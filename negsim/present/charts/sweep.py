@@ -35,7 +35,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from negsim.analysis.metrics import SCREENING_METRICS
+from negsim.analysis.metrics import is_screening_metric
 from negsim.present.charts.heatmap import heatmap_figure
 from negsim.present.charts.labels import right_labels
 from negsim.present.charts.style import (
@@ -268,7 +268,7 @@ def _failed_columns(
 def _line_caption(table: SweepTable, path: str, kind: str, columns: list[str], banded: bool) -> str:
     """What the marks of a line chart mean."""
     at = with_article(path_words(path, table).split(" (")[0])
-    screened = [c in SCREENING_METRICS or c.startswith("screening.") for c in columns]
+    screened = [is_screening_metric(c) for c in columns]
     screening = (
         f"the screening equilibrium under private information at each value of {at} (the "
         "uninformed side's offers over the rounds, each type's best reply)"

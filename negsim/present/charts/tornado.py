@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from negsim.analysis.metrics import SCREENING_METRICS
+from negsim.analysis.metrics import is_screening_metric
 from negsim.present.charts.style import (
     LABEL_SIZE,
     NOTE_SIZE,
@@ -281,7 +281,7 @@ def tornado_figure(
         f"labels: parameter value → the panel's quantity. Black line: the scenario's own "
         f"values. Rows by swing, largest on top."
     )
-    if any(m.startswith("screening.") or m in SCREENING_METRICS for m in metrics):
+    if any(is_screening_metric(m) for m in metrics):
         caption += (
             " Under private information: the screening equilibrium (the uninformed side's "
             "offers over the rounds, each type's best reply)."
