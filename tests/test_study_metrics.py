@@ -182,3 +182,24 @@ def test_a_swept_deadline_gets_a_column_for_every_round_of_the_longest(tmp_path:
     header = (folder / "results.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     rounds = [name for name in header if name.startswith("deal_probability.round.")]
     assert rounds == [f"deal_probability.round.{k}" for k in range(9)]
+
+
+def test_a_categorical_term_draws_the_option_agreed_at_each_value(tmp_path: Path) -> None:
+    from negsim.present.charts.sweep import sweep_figure
+
+    folder = tmp_path / "out"
+    done = run(["sweep", PRIVATE, "protocol.deadline=6,7,8,9", "-o", str(folder), "-j", "1"])
+    assert done.exit_code == 0, done.output
+    rows = (folder / "results.csv").read_text(encoding="utf-8").splitlines()
+    header = rows[0].split(",")
+    agreed = [row.split(",")[header.index("screening.deal.interim_government")] for row in rows[1:]]
+    figure = sweep_figure(folder, "screening.deal.interim_government")
+    ax = figure.axes[0]
+    ticks = [label.get_text() for label in ax.get_yticklabels()]
+    (points,) = [line for line in ax.lines if line.get_gid().startswith("points-")]
+    drawn = [ticks[int(y)] for y in points.get_ydata()]
+    assert drawn == agreed
+    options = load(PRIVATE).issue("interim_government").options
+    assert ticks == [option for option in options if option in agreed]  # the scenario's order
+    title = ax.get_title()
+    assert ("at every value" in title) == (len(set(agreed)) == 1)

@@ -241,8 +241,10 @@ def test_the_private_information_sweep_draws_the_chance_of_a_deal(tmp_path: Path
                                 "deal.sanctions_relief", "-o", str(out)])  # fmt: skip
     assert drawn.exit_code == 0, drawn.output
     assert out.read_bytes().startswith(b"\x89PNG")
-    for metric, words in (("nope", "no column 'nope'"), ("deal.amnesty", "holds options")):
-        refused = runner.invoke(app, ["plot", str(folder), "--kind", "sweep", "--metric", metric,
+    for metrics, words in ((["nope"], "no column 'nope'"),
+                           (["deal.amnesty", "u.us"], "holds options")):  # fmt: skip
+        chosen = [part for metric in metrics for part in ("--metric", metric)]
+        refused = runner.invoke(app, ["plot", str(folder), "--kind", "sweep", *chosen,
                                       "-o", str(tmp_path / "x.png")])  # fmt: skip
         assert refused.exit_code == 2 and words in refused.stderr
     wrong_kind = runner.invoke(app, ["plot", "pie-split", "--metric", "u", "-o",

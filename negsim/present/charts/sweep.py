@@ -48,6 +48,7 @@ from negsim.present.charts.style import (
     style_axes,
     wrap,
 )
+from negsim.present.charts.sweep_terms import is_categorical, terms_figure
 from negsim.present.charts.sweep_text import (
     failed_note,
     metric_values,
@@ -79,8 +80,10 @@ def sweep_figure(
     one swept path, a heatmap for two, small multiples of heatmaps for three.
 
     ``metric`` is a column of ``results.csv``, or several: with one path, ``u`` or
-    ``payoff`` draws that quantity for every party, and any other column one line (the
-    default: :func:`default_metric`, with ``u`` for every party's utility); with two or
+    ``payoff`` draws that quantity for every party, any other numeric column one line,
+    and a categorical term alone the option agreed at each value
+    (:func:`negsim.present.charts.sweep_terms.terms_figure`; the default:
+    :func:`default_metric`, with ``u`` for every party's utility); with two or
     three paths, the heatmap's one column (default: :func:`default_metric`). ``level`` sets
     the heatmap's contour (default: :func:`contour_level`).
 
@@ -96,6 +99,8 @@ def sweep_figure(
     chosen = [metric] if isinstance(metric, str) else list(metric or [])
     n = len(table.swept)
     if n == 1 or _paired(table):
+        if len(chosen) == 1 and is_categorical(table, chosen[0]):
+            return terms_figure(table, chosen[0])
         return _line_figure(table, chosen)
     if n in (2, 3):
         if len(chosen) > 1:
@@ -166,7 +171,8 @@ def _line_columns(table: SweepTable, kind: str) -> list[str]:
         if not np.isfinite(metric_values(table, kind)).any() and texts:
             raise ValueError(
                 f"{kind} holds options ({', '.join(sorted(texts)[:4])}), not numbers: draw "
-                "a numeric metric (u, payoff, a numeric deal term, deal_probability...)"
+                "it alone (one --metric) on a sweep of one path, or a numeric metric (u, "
+                "payoff, deal_probability...)"
             )
     else:
         raise ValueError(
