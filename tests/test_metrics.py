@@ -4,6 +4,8 @@ most likely option."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -33,6 +35,30 @@ def test_the_deal_is_the_equilibriums_package(name: str) -> None:
             assert found[f"deal.{issue.name}"] == pytest.approx(package[issue.name], abs=1e-12)
     for k, party in enumerate(analysis.space.scenario.party_names):
         assert found[f"u.{party}"] == pytest.approx(eq.utilities[k], abs=0)
+    # each axiomatic solution: its hull point's utilities and its lottery's expected terms
+    document = json.loads(analysis.to_json())["solutions"]
+    prefixes = {"nash": "nash", "kalai_smorodinsky": "ks"}
+    for key in ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian"):
+        prefix = prefixes.get(key, key)
+        hull = document[key]["hull"]
+        for party, utility in hull["utilities"].items():
+            assert found[f"{prefix}.u.{party}"] == pytest.approx(utility, abs=0)
+        weights = [member["weight"] for member in hull["mix"]]
+        for issue in analysis.space.scenario.issues:
+            options = [member["package"][issue.name] for member in hull["mix"]]
+            if isinstance(issue, SplitIssue):
+                for party in analysis.space.scenario.party_names:
+                    mean = sum(w * o[party] for w, o in zip(weights, options, strict=True))
+                    assert found[f"{prefix}.deal.{issue.name}.{party}"] == pytest.approx(mean)
+            elif isinstance(issue, CategoricalIssue):
+                chance = {o: sum(w for w, p in zip(weights, options, strict=True) if p == o)
+                          for o in options}  # fmt: skip
+                best = max(chance.values())
+                likeliest = next(o for o in issue.options if chance.get(o) == best)
+                assert found[f"{prefix}.deal.{issue.name}"] == likeliest
+            else:
+                mean = sum(w * o for w, o in zip(weights, options, strict=True))
+                assert found[f"{prefix}.deal.{issue.name}"] == pytest.approx(mean, abs=1e-12)
 
 
 def test_a_lottery_gives_its_most_likely_option_and_expected_values() -> None:

@@ -52,7 +52,21 @@ def test_columns_and_values(reference: bytes) -> None:
         "point,protocol.deadline,parties.maduro.discount,status,agreement,round,u.us,u.maduro,"
         "payoff.us,payoff.maduro,deal.amnesty,deal.sanctions_relief,deal.icc_case,"
         "deal.armed_forces,deal.interim_government,deal.exit_timing,"
-        "nash.u.us,nash.u.maduro,ks.u.us,ks.u.maduro,error"
+        "nash.u.us,nash.u.maduro,ks.u.us,ks.u.maduro,egalitarian.u.us,egalitarian.u.maduro,"
+        "utilitarian.u.us,utilitarian.u.maduro,"
+        + ",".join(
+            f"{solution}.deal.{issue}"
+            for solution in ("nash", "ks", "egalitarian", "utilitarian")
+            for issue in (
+                "amnesty",
+                "sanctions_relief",
+                "icc_case",
+                "armed_forces",
+                "interim_government",
+                "exit_timing",
+            )
+        )
+        + ",error"
     )
     assert len(lines) == 17
     assert [line.split(",")[0] for line in lines[1:]] == [str(i) for i in range(16)]

@@ -8,7 +8,10 @@ Names (``PARTY`` a party's name, ``ISSUE`` an issue's):
 * ``deal.ISSUE``: the equilibrium's terms: a categorical issue's option (for a lottery, its
   most likely option), a numeric issue's value, ``deal.ISSUE.PARTY`` a party's share of a
   split (for a lottery, the expected value or share);
-* ``nash.u.PARTY``, ``ks.u.PARTY``: the Nash and Kalai–Smorodinsky solutions over the hull;
+* ``nash.u.PARTY``, ``ks.u.PARTY``, ``egalitarian.u.PARTY``, ``utilitarian.u.PARTY``: the
+  Nash, Kalai–Smorodinsky, egalitarian and utilitarian solutions over the convex hull
+  (lotteries allowed), and their terms ``nash.deal.ISSUE`` (and so on), read as
+  ``deal.ISSUE`` reads a lottery;
 * with private information under a screening protocol: ``deal_probability`` (a deal before
   the deadline), ``no_agreement_probability``, ``final_round_share`` (the share of the
   deals struck in the last round), ``deal_probability.round.K`` (the chance of a deal in
@@ -32,6 +35,13 @@ from negsim.format.scenario import Scenario
 from negsim.space import OutcomeSpace
 
 SCREENING_METRICS = ("deal_probability", "no_agreement_probability", "final_round_share")
+SOLUTION_PREFIXES = {
+    "nash": "nash",
+    "kalai_smorodinsky": "ks",
+    "egalitarian": "egalitarian",
+    "utilitarian": "utilitarian",
+}
+"""The metric prefix of each axiomatic solution (over the convex hull: lotteries allowed)."""
 BY_ROUND = "deal_probability.round."
 """Prefix of the chance of a deal in round K (from 0): ``deal_probability.round.K``."""
 
@@ -59,8 +69,10 @@ def metric_names(
     for prefix in ("u", "payoff"):
         columns.extend(f"{prefix}.{name}" for name in names)
     columns.extend(_deal_columns(scenario, names))
-    for prefix in ("nash.u", "ks.u"):
-        columns.extend(f"{prefix}.{name}" for name in names)
+    for prefix in SOLUTION_PREFIXES.values():
+        columns.extend(f"{prefix}.u.{name}" for name in names)
+    for prefix in SOLUTION_PREFIXES.values():
+        columns.extend(f"{prefix}.{column}" for column in _deal_columns(scenario, names))
     if scenario.uncertainty:
         columns.extend(SCREENING_METRICS)
         count = screening_rounds(scenario) if rounds is None else rounds
@@ -95,7 +107,11 @@ def numeric_metric_names(scenario: Scenario) -> list[str]:
     categorical = {
         f"deal.{issue.name}" for issue in scenario.issues if isinstance(issue, CategoricalIssue)
     }
-    return [name for name in metric_names(scenario) if name not in categorical]
+    return [
+        name
+        for name in metric_names(scenario)
+        if not any(name == term or name.endswith(f".{term}") for term in categorical)
+    ]
 
 
 def choose_metrics(scenario: Scenario, requested: Sequence[str] | None) -> list[str]:
@@ -139,11 +155,14 @@ def metrics(analysis: Analysis) -> dict[str, Any]:
     values.update(_by_party("u", names, eq.utilities))
     values.update(_by_party("payoff", names, eq.payoffs))
     values.update(deal_terms(analysis.space, eq.mix if eq.agreement else ()))
-    for key, prefix in (("nash", "nash.u"), ("kalai_smorodinsky", "ks.u")):
-        solution = analysis.solutions.get(key)
-        values.update(
-            _by_party(prefix, names, None if solution is None else solution.hull.utilities)
-        )
+    hulls = {key: getattr(analysis.solutions.get(key), "hull", None) for key in SOLUTION_PREFIXES}
+    for key, prefix in SOLUTION_PREFIXES.items():
+        hull = hulls[key]
+        values.update(_by_party(f"{prefix}.u", names, None if hull is None else hull.utilities))
+    for key, prefix in SOLUTION_PREFIXES.items():
+        point = hulls[key]
+        terms = deal_terms(analysis.space, () if point is None else point.mix)
+        values.update({f"{prefix}.{name}": value for name, value in terms.items()})
     if scenario.uncertainty:
         screening = analysis.screening
         if screening is None:

@@ -518,6 +518,17 @@ def path_label(
     return path
 
 
+DEAL_SOURCES = {
+    "": "",
+    "screening.": " under screening",
+    "nash.": " (Nash solution)",
+    "ks.": " (Kalai–Smorodinsky solution)",
+    "egalitarian.": " (egalitarian solution)",
+    "utilitarian.": " (utilitarian solution)",
+}
+"""Where a metric's terms come from, by prefix, in words."""
+
+
 def _round_label(table: SweepTable | Mapping[str, str] | None) -> str | None:
     """A sweep table's round label; None for a mapping of labels."""
     return None if table is None or isinstance(table, Mapping) else table.round_label
@@ -539,15 +550,17 @@ def metric_label(metric: str, table: SweepTable | Mapping[str, str] | None = Non
         "payoff.": "equilibrium payoff",
         "nash.u.": "Nash bargaining utility",
         "ks.u.": "Kalai–Smorodinsky utility",
+        "egalitarian.u.": "egalitarian utility",
+        "utilitarian.u.": "utilitarian utility",
         "screening.payoff.": "expected payoff under screening",
     }
-    screened = metric.startswith("screening.deal.")
-    if metric.startswith("deal.") or screened:  # deal.ISSUE or deal.ISSUE.PARTY (a split)
-        issue, _, party = metric.split("deal.", 1)[1].partition(".")
+    source, _, term = metric.partition("deal.")
+    if term and source in DEAL_SOURCES:  # [SOURCE.]deal.ISSUE[.PARTY] (a split's share)
+        issue, _, party = term.partition(".")
         words = f"agreed {issue.replace('_', ' ')}"
         if party:
             words = f"{possessive(label(party))} {words}"
-        return f"{words} under screening" if screened else words
+        return words + DEAL_SOURCES[source]
     for prefix in sorted(prefixes, key=len, reverse=True):
         if metric.startswith(prefix):
             return f"{possessive(label(metric[len(prefix) :]))} {prefixes[prefix]}"
