@@ -122,13 +122,17 @@ def test_each_solution_is_marked_at_its_hull_point_and_labelled_once(name: str) 
         assert len(markers) == 1
         np.testing.assert_allclose(markers[0].get_offsets(), [solution.hull.utilities])
     named = [name for label in labels(figure) for name in str(label.get_gid()).split("-")[1:]]
-    assert sorted(named) == sorted(SOLUTION_NAMES)
+    assert sorted(named) == sorted([*SOLUTION_NAMES, "equilibrium"])
+    (star,) = [a for a in by_gid(figure, "solution-equilibrium") if a.axes is main_axes(figure)]
+    np.testing.assert_allclose(star.get_offsets(), [analysis.equilibrium.utilities])
 
 
 def test_logrolling_labels_say_the_package_directly() -> None:
     figure = figure_of("logrolling")
     texts = {str(label.get_gid()): label.get_text() for label in labels(figure)}
-    assert texts["label-nash-utilitarian"] == "Nash = Utilitarian\nclients: 1"
+    # the equilibrium differs on equipment, so every label names it
+    assert texts["label-nash-utilitarian"] == "Nash = Utilitarian\nclients: 1\nequipment: 0"
+    assert texts["label-equilibrium"].startswith("Equilibrium\n")
     assert "Kalai–Smorodinsky" in texts["label-kalai_smorodinsky-egalitarian"]
     for label in labels(figure):
         assert isinstance(label, Annotation)
@@ -179,7 +183,9 @@ def test_colours_are_okabe_ito() -> None:
 def test_no_zopa_draws_no_zone_and_no_solution() -> None:
     figure = figure_of("no-zopa")
     assert by_gid(figure, "zopa") == []
-    assert labels(figure) == []
+    # the responder accepts an offer worth exactly its disagreement: only that is marked
+    assert analysis_of("no-zopa").equilibrium.agreement
+    assert [label.get_text().split("\n")[0] for label in labels(figure)] == ["Equilibrium"]
     assert not any(by_gid(figure, f"solution-{name}") for name in SOLUTION_NAMES)
     assert len(by_gid(figure, "disagreement")) == 1
 
@@ -190,7 +196,7 @@ def test_degenerate_spaces_draw(name: str) -> None:
     # every solution at the one package but the egalitarian point, the largest equal gain
     # with free disposal (Kalai 1977), which is not Pareto-optimal here: two labels
     texts = sorted(label.get_text().replace("\n", " ") for label in labels(figure))
-    assert texts == ["Egalitarian", "Nash = Kalai–Smorodinsky = Utilitarian"]
+    assert texts == ["Egalitarian", "Nash = Kalai–Smorodinsky = Utilitarian = Equilibrium"]
     title = main_axes(figure).get_title(loc="left").replace("\n", " ")
     if name == "tied":
         assert title.startswith("Every party values all 15 packages the same")
@@ -382,9 +388,14 @@ def test_deadline_chart_shows_the_scenarios_deadline_against_open_ended_talks() 
     figure = deadline_figure_of("venezuela-2025+lotteries")
     ax = main_axes(figure)
     title = ax.get_title(loc="left").replace("\n", " ")
+    # 6 and 8 days (Maduro makes the last offer) give the United States less than open-ended
+    # talks: the title calls 7 days a last-mover advantage, not a shift of the deal
+    six, eight = (float(curve.payoffs[d - 1, 0]) for d in (6, 8))
+    assert six < curve.limit_payoffs[0] and eight < curve.limit_payoffs[0]
     assert title == (
-        "A deadline of 7 days shifts the deal: United States 0.85 against 0.78 in open-ended "
-        "talks, Nicolás Maduro 0.33 against 0.40"
+        "With 7 days United States makes the last offer and gets 0.85 against 0.78 in "
+        f"open-ended talks, but {six:.2f} with 6 days and {eight:.2f} with 8 days: a "
+        "last-mover advantage, not a lasting shift"
     )
     (band,) = by_gid(figure, "stated-deadline")
     assert band.get_x() == pytest.approx(6.6) and band.get_width() == pytest.approx(0.8)
@@ -406,8 +417,10 @@ def test_deadline_chart_with_single_packages_states_the_open_ended_range() -> No
     assert curve.limit_ranges is not None
     title = main_axes(deadline_figure_of("venezuela-2025")).get_title(loc="left")
     low, high = curve.limit_ranges[0]
+    six, eight = curve.payoffs[5, 0], curve.payoffs[7, 0]
     assert title.replace("\n", " ") == (
-        f"A deadline of 7 days settles the deal: United States gets {curve.payoffs[6, 0]:.2f}; "
+        f"A deadline of 7 days settles the deal: United States gets {curve.payoffs[6, 0]:.2f} "
+        f"({six:.2f} with 6 days and {eight:.2f} with 8 days: a last-mover advantage); "
         f"open-ended talks allow anything from {low:.2f} to {high:.2f}"
     )
     assert (round(curve.payoffs[6, 0], 2), round(low, 2), round(high, 2)) == (0.84, 0.74, 0.81)

@@ -14,6 +14,7 @@ import numpy as np
 from negsim.analysis.records import SOLUTION_NAMES, Analysis, Screening
 from negsim.format.labels import round_length
 from negsim.format.model import Distribution, Normal, Uniform
+from negsim.format.paths import PathError, parse_path
 from negsim.space import OutcomeSpace
 
 if TYPE_CHECKING:
@@ -494,28 +495,73 @@ PARTY_PARAMETERS = {
 
 
 def path_label(
-    path: str, labels: Mapping[str, str] | None = None, round_label: str | None = None
+    path: str,
+    labels: Mapping[str, str] | None = None,
+    round_label: str | None = None,
+    unit: bool = True,
 ) -> str:
-    """Words for a swept path: ``protocol.deadline`` -> ``deadline (days)``,
-    ``parties.maduro.discount`` -> ``Nicolás Maduro's discount factor (per day)``, with
-    ``labels`` the parties' display names and ``round_label`` the protocol's ``round``."""
-    unit = round_unit(round_label)
-    daily = unit is not None and unit[0] == 1
-    parts = path.split(".")
-    if path == "protocol.deadline":
-        if unit is None:
-            return "deadline (rounds)"
-        return f"deadline ({unit[1]}s)" if daily else f"deadline (rounds of {round_label})"
-    if path == "protocol.breakdown_risk":
-        return "breakdown risk per rejection"
-    if len(parts) == 3 and parts[0] == "parties":
-        who = (labels or {}).get(parts[1], parts[1])
-        what = PARTY_PARAMETERS.get(parts[2], parts[2].replace("_", " "))
+    """Words for a swept or varied path: ``protocol.deadline`` -> ``deadline (days)``,
+    ``parties.maduro.discount`` -> ``Nicolás Maduro's discount factor (per day)``,
+    ``parties.us.disagreement.lottery[0].p`` -> ``chance of United States' disagreement
+    branch 1``, ``uncertainty["maduro.disagreement"].types`` -> ``types on the grid of
+    Nicolás Maduro's private disagreement``; ``labels`` are the parties' display names
+    (used as text, never parsed), ``round_label`` the protocol's ``round``; ``unit=False``
+    leaves the unit in brackets off (for a sentence). A path it has no words for is
+    returned as written."""
+    try:
+        parts = parse_path(path)
+    except PathError:
+        return path
+    length = round_unit(round_label)
+    daily = length is not None and length[0] == 1
+    names = labels or {}
+
+    def who(name: object) -> str:
+        return names.get(str(name), str(name))
+
+    words, suffix = path, ""
+    if parts == ("protocol", "deadline"):
+        words = "deadline"
+        if length is None:
+            suffix = "rounds"
+        else:
+            suffix = f"{length[1]}s" if daily else f"rounds of {round_label}"
+    elif parts == ("protocol", "breakdown_risk"):
+        words = "breakdown risk per rejection"
+    elif len(parts) == 3 and parts[:2] == ("protocol", "recognition"):
+        words = f"{possessive(who(parts[2]))} chance to propose"
+    elif len(parts) >= 3 and parts[0] == "parties":
+        words, suffix = _party_path_words(parts, who(parts[1]), length, daily)
+    elif len(parts) == 3 and parts[0] == "uncertainty" and isinstance(parts[1], str):
+        name, _, parameter = parts[1].partition(".")
+        private = f"{possessive(who(name))} private {parameter.replace('_', ' ')}"
+        words = f"types on the grid of {private}" if parts[2] == "types" else path
+    elif len(parts) == 3 and parts[0] == "issues" and parts[2] == "resolution":
+        words = f"grid points of {str(parts[1]).replace('_', ' ')}"
+    return f"{words} ({suffix})" if unit and suffix else words
+
+
+def _party_path_words(
+    parts: tuple[str | int, ...], who: str, length: tuple[float, str] | None, daily: bool
+) -> tuple[str, str]:
+    """Words and unit of a path under ``parties.NAME``."""
+    key = parts[2]
+    if len(parts) == 3 and isinstance(key, str):
+        what = PARTY_PARAMETERS.get(key, key.replace("_", " "))
         per = ""
-        if daily and unit is not None and parts[2] in ("discount", "cost_per_round"):
-            per = f" (per {unit[1]})"
-        return f"{possessive(who)} {what}{per}"
-    return path
+        if daily and length is not None and key in ("discount", "cost_per_round"):
+            per = f"per {length[1]}"
+        return f"{possessive(who)} {what}", per
+    if len(parts) == 4 and key in ("weights", "trust"):
+        return f"{possessive(who)} {key[:-1] if key == 'weights' else key} on {parts[3]}", ""
+    if len(parts) == 6 and parts[3] == "lottery" and isinstance(parts[4], int):
+        what = PARTY_PARAMETERS.get(str(key), str(key).replace("_", " "))
+        branch = f"{possessive(who)} {what.split()[0]} branch {parts[4] + 1}"
+        if parts[5] == "p":
+            return f"chance of {branch}", ""
+        if parts[5] == "value":
+            return f"value of {branch}", ""
+    return ".".join(str(p) for p in parts), ""
 
 
 DEAL_SOURCES = {

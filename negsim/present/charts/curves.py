@@ -89,9 +89,13 @@ def deadline_finding(curve: DeadlineCurve) -> str:
         if len(ranges):
             low, high = _pair(float(ranges[lead, 0]), float(ranges[lead, 1]))
             return (
-                f"A deadline of {deadline} settles the deal: {curve.labels[lead]} gets {now}; "
-                f"open-ended talks allow anything from {low} to {high}"
+                f"A deadline of {deadline} settles the deal: {curve.labels[lead]} gets {now}"
+                f"{_settled_caveat(curve, deadlines, lead, last)}; open-ended talks allow "
+                f"anything from {low} to {high}"
             )
+        neighbours = _neighbours(curve, deadlines, lead)
+        if neighbours is not None:
+            return _last_mover_finding(curve, lead, last, deadline, now, then, neighbours)
         text = (
             f"A deadline of {deadline} shifts the deal: {curve.labels[lead]} {now} against "
             f"{then} in open-ended talks"
@@ -119,6 +123,76 @@ def deadline_finding(curve: DeadlineCurve) -> str:
     return (
         f"{prefix}{curve.labels[first]} gets {', '.join(parts)} and {limit[first]:.2f} "
         "in open-ended talks"
+    )
+
+
+def _neighbours(
+    curve: DeadlineCurve, deadlines: list[int], lead: int
+) -> list[tuple[int, float]] | None:
+    """The deadlines one round shorter and longer than the stated one with ``lead``'s
+    payoff there, when one of them moves it the other way from open-ended talks (or not
+    at all): then the stated deadline's effect is not a shift of the deal that a deadline
+    near it would also give. None when the neighbours agree, or none was solved."""
+    assert curve.stated is not None
+    gain = float(curve.payoffs[deadlines.index(curve.stated), lead] - curve.limit_payoffs[lead])
+    found = [
+        (d, float(curve.payoffs[deadlines.index(d), lead]))
+        for d in (curve.stated - 1, curve.stated + 1)
+        if d in deadlines
+    ]
+    against = [value - float(curve.limit_payoffs[lead]) for _, value in found]
+    if not found or all(g * gain > 0 and abs(g) > 0.0005 for g in against):
+        return None
+    return found
+
+
+def _settled_caveat(curve: DeadlineCurve, deadlines: list[int], lead: int, last: int) -> str:
+    """``" (0.65 with 6 days and 0.67 with 8 days: a last-mover advantage)"`` when a
+    deadline one round shorter or longer gives ``lead`` more than 0.02 less or more;
+    else empty."""
+    assert curve.stated is not None
+    value = float(curve.payoffs[deadlines.index(curve.stated), lead])
+    found = [
+        (d, float(curve.payoffs[deadlines.index(d), lead]))
+        for d in (curve.stated - 1, curve.stated + 1)
+        if d in deadlines
+    ]
+    if not any(abs(other - value) > 0.02 for _, other in found):
+        return ""
+    near = " and ".join(f"{other:.2f} with {_deadline_phrase(curve, d)}" for d, other in found)
+    movers = {int(curve.last_proposers[deadlines.index(d)]) for d, _ in found}
+    why = (
+        "a last-mover advantage"
+        if last == lead and movers - {lead}
+        else "it depends on the exact deadline"
+    )
+    return f" ({near}: {why})"
+
+
+def _last_mover_finding(
+    curve: DeadlineCurve,
+    lead: int,
+    last: int,
+    deadline: str,
+    now: str,
+    then: str,
+    neighbours: list[tuple[int, float]],
+) -> str:
+    """The title when the stated deadline's effect does not hold one round either side: a
+    last-mover effect when the last proposer changes with the deadline, else an effect of
+    that exact deadline."""
+    who = curve.labels[lead]
+    near = " and ".join(f"{value:.2f} with {_deadline_phrase(curve, d)}" for d, value in neighbours)
+    deadlines = [int(d) for d in curve.deadlines]
+    movers = {int(curve.last_proposers[deadlines.index(d)]) for d, _ in neighbours}
+    if last == lead and movers - {lead}:
+        return (
+            f"With {deadline} {who} makes the last offer and gets {now} against {then} in "
+            f"open-ended talks, but {near}: a last-mover advantage, not a lasting shift"
+        )
+    return (
+        f"With {deadline} {who} gets {now} against {then} in open-ended talks, but {near}: "
+        "the effect depends on the exact deadline"
     )
 
 

@@ -41,6 +41,7 @@ from negsim.present.charts.layers import (
     Layers,
     build_layers,
     draw_layers,
+    equilibrium_mark,
     shaded_cloud,
     shown_package,
     solutions_in_order,
@@ -65,6 +66,7 @@ from negsim.present.words import (
     package_in_words,
     party_label,
     plain_words,
+    round_name,
 )
 
 __all__ = ["finding", "frontier_figure", "plot_frontier"]
@@ -310,7 +312,21 @@ def _caption(analysis: Analysis, panels: bool = False) -> str:
         ):
             parts[-1] += "; hollow: the best single package, where it differs"
         parts[-1] += "."
-    return wrap(" ".join(parts), 110 if not panels else 150)
+    parts.append(_equilibrium_caption(analysis))
+    return wrap(" ".join(part for part in parts if part), 110 if not panels else 150)
+
+
+def _equilibrium_caption(analysis: Analysis) -> str:
+    """What the black star marks: the protocol's equilibrium deal, or why there is none."""
+    eq = analysis.equilibrium
+    label = analysis.space.scenario.protocol.round_label
+    if equilibrium_mark(analysis) is not None:
+        when = "at once" if not eq.round else f"on {round_name(label, int(eq.round))}"
+        information = " with complete information" if analysis.space.scenario.uncertainty else ""
+        return f"Black star: the protocol's equilibrium deal{information}, struck {when}."
+    if not eq.agreement:
+        return "The protocol's equilibrium ends without a deal."
+    return "The protocol's equilibrium is an expectation over who proposes: not marked."
 
 
 def frontier_figure(analysis: Analysis) -> Figure:

@@ -365,12 +365,14 @@ def inset_window(ax: Axes, layers: Layers, taken: list[np.ndarray]) -> _Window |
     if best is None:
         return None
     x0, y0, width, height = best
-    # The window: the marked points take the lower-left 30% of it, magnified alike in both
-    # directions (in axes fractions), so the frontier keeps its slope.
-    zoom = max(extent[0] / (0.3 * width), extent[1] / (0.3 * height), 1e-9)
+    # The window: the marked points take the middle half of its width and its lower half,
+    # leaving room above them for the labels and little empty space around; magnified
+    # alike in both directions (in axes fractions), so the frontier keeps its slope.
+    zoom = max(extent[0] / (0.5 * width), extent[1] / (0.5 * height), 1e-9)
     zoom = max(zoom, 0.02 / min(width, height))
     size = np.array([width, height]) * zoom
-    lower = marked_axes.min(axis=0) - size * 0.12
+    centre = (marked_axes.min(axis=0) + marked_axes.max(axis=0)) / 2
+    lower = np.array([centre[0] - size[0] / 2, marked_axes[:, 1].min() - size[1] * 0.15])
     corners = np.array([lower, lower + size])
     window = ax.transData.inverted().transform(ax.transAxes.transform(corners))
     return (

@@ -15,7 +15,13 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import Polygon
 
-from negsim.analysis.records import SOLUTION_LABELS, SOLUTION_NAMES, Analysis, Solution
+from negsim.analysis.records import (
+    SOLUTION_LABELS,
+    SOLUTION_NAMES,
+    Analysis,
+    Solution,
+    expected_package,
+)
 from negsim.present.charts.style import OKABE_ITO, TEXT_GREY
 from negsim.present.words import format_level, join_words, package_in_words, plain_words
 
@@ -25,6 +31,7 @@ __all__ = [
     "DENSITY_THRESHOLD",
     "FRONTIER_COLOUR",
     "LABEL_WIDTH",
+    "MARK_LABELS",
     "SOLUTION_STYLES",
     "ZOPA_COLOUR",
     "Layers",
@@ -32,6 +39,7 @@ __all__ = [
     "build_layers",
     "draw_cloud",
     "draw_layers",
+    "equilibrium_mark",
     "shaded_cloud",
     "shown_package",
     "solutions_in_order",
@@ -42,8 +50,12 @@ SOLUTION_STYLES: dict[str, tuple[str, str]] = {
     "kalai_smorodinsky": (OKABE_ITO["orange"], "s"),
     "egalitarian": (OKABE_ITO["reddish_purple"], "D"),
     "utilitarian": (OKABE_ITO["sky_blue"], "^"),
+    "equilibrium": ("#000000", "*"),
 }
-"""Colour and marker of each solution."""
+"""Colour and marker of each solution, and of the protocol's equilibrium."""
+
+MARK_LABELS = {**SOLUTION_LABELS, "equilibrium": "Equilibrium"}
+"""The label of each marked point: the solutions and the protocol's equilibrium."""
 
 FRONTIER_COLOUR = OKABE_ITO["blue"]
 ZOPA_COLOUR = OKABE_ITO["bluish_green"]
@@ -128,26 +140,32 @@ def _group_solutions(
     the solutions' packages differ."""
     i, j = parties
     space = analysis.space
-    words = [package_in_words(analysis, shown_package(analysis, s)) for s in solutions]
+    marks = [
+        (s.name, np.asarray(s.hull.utilities, dtype=float), shown_package(analysis, s))
+        for s in solutions
+    ]
+    equilibrium = equilibrium_mark(analysis)
+    if equilibrium is not None:
+        marks.append(("equilibrium", *equilibrium))
+    words = [package_in_words(analysis, package) for _, _, package in marks]
     differing = [
         issue for issue in space.scenario.issue_names if len({w[issue] for w in words}) > 1
     ]
     groups: list[Marked] = []
     group_words: list[dict[str, str]] = []
     full: list[np.ndarray] = []
-    for solution, package_words in zip(solutions, words, strict=True):
-        point = np.array([solution.hull.utilities[i], solution.hull.utilities[j]], dtype=float)
-        utilities = np.asarray(solution.hull.utilities, dtype=float)
+    for (name, utilities, _), package_words in zip(marks, words, strict=True):
+        point = np.array([utilities[i], utilities[j]], dtype=float)
         for group, other, where in zip(groups, group_words, full, strict=True):
             if other == package_words and np.allclose(where, utilities, rtol=0, atol=1e-9):
-                group.names.append(solution.name)
+                group.names.append(name)
                 break
         else:
-            groups.append(Marked([solution.name], point))
+            groups.append(Marked([name], point))
             group_words.append(package_words)
             full.append(utilities)
     for group, package_words in zip(groups, group_words, strict=True):
-        names = [SOLUTION_LABELS[name] for name in group.names]
+        names = [MARK_LABELS[name] for name in group.names]
         lines = [
             " = ".join(names[k : k + 2]) + (" =" if k + 2 < len(names) else "")
             for k in range(0, len(names), 2)
@@ -163,6 +181,19 @@ def _group_solutions(
             )
         group.label = "\n".join(lines)
     return groups
+
+
+def equilibrium_mark(analysis: Analysis) -> tuple[np.ndarray, Mapping[str, Any]] | None:
+    """The protocol's equilibrium deal as the frontier chart marks it: its utilities and
+    its package (a lottery's expected terms); None without a deal or without a package to
+    show (a random proposer's expectation over who proposes)."""
+    eq = analysis.equilibrium
+    if not eq.agreement or eq.utilities is None or not eq.mix:
+        return None
+    package = expected_package(analysis.space, eq.mix)
+    if package is None:
+        return None
+    return np.asarray(eq.utilities, dtype=float), package
 
 
 def build_layers(analysis: Analysis, parties: tuple[int, int]) -> Layers:
@@ -185,7 +216,9 @@ def build_layers(analysis: Analysis, parties: tuple[int, int]) -> Layers:
         disagreement=d,
         zopa=zopa,
         solutions=solutions,
-        groups=_group_solutions(analysis, solutions, parties) if solutions else [],
+        groups=_group_solutions(analysis, solutions, parties)
+        if solutions or equilibrium_mark(analysis) is not None
+        else [],
         parties=parties,
     )
 

@@ -41,6 +41,7 @@ from negsim.present.charts.labels import right_labels
 from negsim.present.charts.style import (
     HATCH_COLOUR,
     LABEL_SIZE,
+    TEXT_GREY,
     TITLE_SIZE,
     TITLE_WIDTH,
     curve_figure,
@@ -59,7 +60,7 @@ from negsim.present.charts.sweep_text import (
     value_words,
     with_article,
 )
-from negsim.present.words import metric_label
+from negsim.present.words import join_words, metric_label
 from negsim.studies.sweep_table import (
     SweepTable,
     axis_positions,
@@ -197,6 +198,7 @@ def _draw_lines(
     the highest when several runs share a value), the party's Nash utility dashed. Returns
     the direct labels, whether a band was drawn, and every value drawn (for the limits)."""
     labels: list[tuple[float, str, str, str]] = []
+    nash_ends: list[tuple[float, str, str]] = []
     banded = False
     everything: list[np.ndarray] = []
     for i, column in enumerate(columns):
@@ -242,12 +244,34 @@ def _draw_lines(
                     gid=f"nash-{party}",
                 )
                 everything.append(hull.mean)
+                ends = np.flatnonzero(np.isfinite(hull.mean))
+                if ends.size:
+                    nash_ends.append((float(hull.mean[ends[-1]]), colour, str(party)))
         last = np.flatnonzero(np.isfinite(series.mean))
         if last.size:
             y = float(series.mean[last[-1]])
             name = table.label(party) if party is not None else metric_label(column, table)
             labels.append((y, f"{name}\n{y:.3f}", colour, f"label-{column}"))
-    return labels, banded, everything
+    return labels + _nash_labels(table, nash_ends), banded, everything
+
+
+def _nash_labels(
+    table: SweepTable, ends: list[tuple[float, str, str]]
+) -> list[tuple[float, str, str, str]]:
+    """Direct labels of the dashed Nash lines at their right ends; lines that end at the
+    same value share one grey label naming their parties."""
+    labels: list[tuple[float, str, str, str]] = []
+    for value in dict.fromkeys(round(y, 3) for y, _, _ in ends):
+        same = [(y, colour, party) for y, colour, party in ends if round(y, 3) == value]
+        y, colour, party = same[0]
+        if len(same) > 1:
+            who = join_words([table.label(p) for _, _, p in same])
+            if len(same) == len(table.parties):
+                who = "both" if len(same) == 2 else "all"
+            labels.append((y, f"Nash ({who})\n{y:.3f}", TEXT_GREY, "label-nash"))
+        else:
+            labels.append((y, f"Nash\n{y:.3f}", colour, f"label-nash-{party}"))
+    return labels
 
 
 def _failed_columns(
@@ -273,7 +297,7 @@ def _failed_columns(
 
 def _line_caption(table: SweepTable, path: str, kind: str, columns: list[str], banded: bool) -> str:
     """What the marks of a line chart mean."""
-    at = with_article(path_words(path, table).split(" (")[0])
+    at = with_article(path_words(path, table, unit=False))
     screened = [is_screening_metric(c) for c in columns]
     screening = (
         f"the screening equilibrium under private information at each value of {at} (the "

@@ -99,7 +99,7 @@ def _finding(table: SweepTable, column: str, axis: list, rows: dict[int, set[str
     """The title: the one option agreed everywhere, or where the agreed option changes."""
     words = metric_label(column, table)
     words = words[:1].upper() + words[1:]
-    path = with_article(path_words(table.swept[0], table).split(" (")[0])
+    path = with_article(path_words(table.swept[0], table, unit=False))
     single = [(k, next(iter(v))) for k, v in sorted(rows.items())
               if len(v) == 1 and next(iter(v)) not in EMPTY]  # fmt: skip
     if not single:
@@ -118,7 +118,7 @@ def _finding(table: SweepTable, column: str, axis: list, rows: dict[int, set[str
 def _caption(
     table: SweepTable, column: str, path: str, axis: list, rows: dict[int, set[str]], mixed: bool
 ) -> str:
-    at = with_article(path_words(path, table).split(" (")[0])
+    at = with_article(path_words(path, table, unit=False))
     source = (
         "the screening equilibrium under private information (the terms of the deals struck, "
         "the likeliest option where they differ)"

@@ -27,9 +27,10 @@ __all__ = [
 ]
 
 
-def path_words(path: str, table: SweepTable) -> str:
-    """A swept path in words, with the sweep's party labels and round label."""
-    return path_label(path, table.labels, table.round_label)
+def path_words(path: str, table: SweepTable, unit: bool = True) -> str:
+    """A swept path in words, with the sweep's party labels and round label (``unit``:
+    with its unit in brackets, as an axis label has it)."""
+    return path_label(path, table.labels, table.round_label, unit=unit)
 
 
 def metric_values(table: SweepTable, name: str) -> np.ndarray:
@@ -110,7 +111,7 @@ def sweep_finding(
         average = " on average" if len(table.swept) > 1 else ""
         parts.append(
             f"{words} {direction} from {first:.2f} to {last:.2f}{average} as "
-            f"{with_article(path_words(path, table).split(' (')[0])} goes from "
+            f"{with_article(path_words(path, table, unit=False))} goes from "
             f"{value_words(axis[0])} to {value_words(axis[-1])}"
         )
     else:
@@ -118,16 +119,29 @@ def sweep_finding(
     parity = _parity(table, values)
     if parity is not None:
         odd, even = parity
-        who = ""
-        if table.first_proposer is not None:
-            who = f" ({table.label(table.first_proposer)} makes the last offer)"
-        parts.append(f"odd deadlines{who} give {odd:.2f} on average, even ones {even:.2f}")
+        mover = table.label(table.first_proposer) if table.first_proposer else "the first proposer"
+        parts.append(
+            f"odd deadlines ({mover} makes the last offer) give {odd:.2f} on average, even "
+            f"ones {even:.2f}"
+        )
     return "; ".join(parts)
 
 
+PARITY_SHARE = 0.8
+"""Share of neighbouring deadlines that must differ the same way for the title to name a
+last-mover (parity) effect."""
+
+
 def _parity(table: SweepTable, values: np.ndarray) -> tuple[float, float] | None:
-    """Mean of ``values`` at odd and at even swept deadlines, when they differ by 0.02."""
-    if "protocol.deadline" not in table.swept:
+    """Mean of ``values`` at odd and at even swept deadlines, when the parity of the
+    deadline decides who makes the last offer (two parties alternating offers, the first
+    proposer not swept) and it shows: the means differ by 0.02 and at least
+    :data:`PARITY_SHARE` of the neighbouring deadlines differ the same way (odd above
+    even, or below). Else None: a claim about who moves last that the protocol or the
+    data do not support is not made."""
+    if "protocol.deadline" not in table.swept or table.first_proposer is None:
+        return None
+    if any(path.startswith("protocol.first_proposer") for path in table.swept):
         return None
     deadlines = table.column("protocol.deadline")
     known = np.isfinite(values) & np.isfinite(deadlines)
@@ -136,4 +150,15 @@ def _parity(table: SweepTable, values: np.ndarray) -> tuple[float, float] | None
     if not odd.any() or not even.any():
         return None
     means = float(values[odd].mean()), float(values[even].mean())
-    return means if abs(means[0] - means[1]) >= 0.02 else None
+    if abs(means[0] - means[1]) < 0.02:
+        return None
+    by_deadline = {
+        int(d): float(values[known & (deadlines == d)].mean()) for d in np.unique(deadlines[known])
+    }
+    steps = [
+        (by_deadline[d] - by_deadline[d + 1]) * (1 if d % 2 == 1 else -1)
+        for d in by_deadline
+        if d + 1 in by_deadline
+    ]
+    agreeing = sum(np.sign(step) == np.sign(means[0] - means[1]) for step in steps)
+    return means if steps and agreeing >= PARITY_SHARE * len(steps) else None

@@ -34,9 +34,9 @@ HIGH_COLOUR = OKABE_ITO["blue"]
 INVALID_COLOUR = "#9a9a9a"
 
 
-def _label(result: SensitivityResult, path: str) -> str:
+def _label(result: SensitivityResult, path: str, unit: bool = True) -> str:
     """A varied path in words, with the scenario's party labels and round label."""
-    return path_label(path, result.party_labels, result.round_label)
+    return path_label(path, result.party_labels, result.round_label, unit=unit)
 
 
 def _metric(result: SensitivityResult, party: str | int | None, kind: str) -> str:
@@ -71,7 +71,7 @@ def tornado_finding(
         )
     top = ranked[0]
     values = result.metric_outcomes(top, metric)
-    words = _label(result, top.path).split(" (")[0]
+    words = _label(result, top.path, unit=False)
     text = f"{words[0].upper()}{words[1:]} moves {quantity} most"
     sides = []
     for side, value in ((top.low, values[0]), (top.high, values[2])):
@@ -85,7 +85,7 @@ def tornado_finding(
     if len(ranked) > 1:
         second = ranked[1]
         swing = result.metric_swing(second, metric)
-        text += f"; next: {_label(result, second.path).split(' (')[0]} (swing {swing:.2f})"
+        text += f"; next: {_label(result, second.path, unit=False)} (swing {swing:.2f})"
     return text
 
 
