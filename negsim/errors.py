@@ -67,3 +67,8 @@ def one_of(choices: Iterable[str]) -> str:
     """``"one of a, b, c"`` for messages."""
     names = [str(c) for c in choices]
     return "one of " + ", ".join(names) if names else "none (nothing is defined)"
+
+
+class MetricError(ValueError):
+    """A chart asked for a metric it cannot draw: no such column, options rather than
+    numbers, several metrics for a heatmap, too many lines (a usage error, exit status 2)."""

@@ -203,3 +203,22 @@ def test_a_categorical_term_draws_the_option_agreed_at_each_value(tmp_path: Path
     assert ticks == [option for option in options if option in agreed]  # the scenario's order
     title = ax.get_title()
     assert ("at every value" in title) == (len(set(agreed)) == 1)
+
+
+def test_families_draw_every_member_and_too_many_lines_are_refused(tmp_path: Path) -> None:
+    from negsim.present.charts.sweep import sweep_figure
+
+    folder = tmp_path / "out"
+    done = run(["sweep", PRIVATE, "protocol.deadline=2,3", "-o", str(folder), "-j", "1"])
+    assert done.exit_code == 0, done.output
+    figure = sweep_figure(folder, "screening.payoff")
+    drawn = {line.get_gid() for line in figure.axes[0].lines}
+    assert {"line-screening.payoff.us", "line-screening.payoff.maduro"} <= drawn
+    assert "expected payoff under screening" in figure.axes[0].get_title(loc="left")
+    assert figure.axes[0].get_ylabel() == "expected payoff under screening"
+    assert choose_metrics(load(PRIVATE), ["deal_probability.round"]) == [
+        f"deal_probability.round.{k}" for k in range(7)]  # fmt: skip
+    many = ["--metric", "deal_probability.round", "--metric", "u", "--metric", "payoff"]
+    refused = run(["plot", str(folder), "--kind", "sweep", *many, "-o", str(tmp_path / "x.png")])
+    assert refused.exit_code == 2
+    assert "too many for one chart" in refused.stderr

@@ -117,7 +117,8 @@ def numeric_metric_names(scenario: Scenario) -> list[str]:
 def choose_metrics(scenario: Scenario, requested: Sequence[str] | None) -> list[str]:
     """The metrics named in ``requested`` (None or empty: :func:`default_metrics`), in order
     and without repeats; a family name (``u``, ``payoff``, ``screening.payoff``,
-    ``nash.u``, ``ks.u``, a split's ``deal.ISSUE``) stands for every party's metric.
+    ``nash.u``, ``ks.u``, a split's ``deal.ISSUE``) stands for every party's metric, and
+    ``deal_probability.round`` for every round's.
 
     Raises :class:`ValueError` for an unknown name (with a "did you mean" hint) and for a
     categorical term, which has no size to compare."""
@@ -128,7 +129,9 @@ def choose_metrics(scenario: Scenario, requested: Sequence[str] | None) -> list[
     chosen: list[str] = []
     for name in requested:
         family = [f"{name}.{party}" for party in scenario.party_names]
-        if name not in every and all(member in every for member in family):
+        if f"{name}." == BY_ROUND:  # every round's chance of a deal
+            family = [member for member in every if member.startswith(BY_ROUND)]
+        if name not in every and family and all(member in every for member in family):
             found = family
         elif name in numeric:
             found = [name]

@@ -178,11 +178,9 @@ def write_chart(
     try:
         data = figure_bytes(draw(kind, record, metric), file_format)
     except (ArithmeticError, ValueError, RuntimeError) as error:
-        usage = bool(metric) and str(error).startswith(
-            ("a heatmap draws one metric",
-             *(f"no column {m!r}" for m in metric or ()),
-             *(f"{m} holds options" for m in metric or ()))
-        )  # fmt: skip
+        from negsim.errors import MetricError
+
+        usage = isinstance(error, MetricError)
         fail(f"cannot draw the {kind} chart: {error}", EXIT_USAGE if usage else EXIT_FAILURE)
     write_new_or_exit(path, data, force)
     message(f"Wrote {path}")

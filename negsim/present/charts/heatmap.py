@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from negsim.errors import MetricError
 from negsim.present.charts.style import (
     HATCH_COLOUR,
     LABEL_SIZE,
@@ -340,12 +341,18 @@ def _heatmap_values(table: SweepTable, metric: str) -> tuple[np.ndarray, tuple[f
     """The metric's column and the colour scale's limits; ValueError when there is nothing
     to draw."""
     if metric not in table.columns:
-        raise ValueError(
+        raise MetricError(
             f"no column {metric!r} in results.csv; choose one of: {', '.join(table.columns)}"
         )
     values = metric_values(table, metric)
     finite = values[np.isfinite(values)]
     if not finite.size:
+        texts = {str(row.get(metric)) for row in table.rows} - {"None", "nan", ""}
+        if texts:
+            raise MetricError(
+                f"{metric} holds options ({', '.join(sorted(texts)[:4])}), not numbers: a "
+                "heatmap draws a numeric metric; a sweep of one path draws options"
+            )
         raise ValueError(f"the column {metric!r} holds no numbers to draw")
     limits = (float(finite.min()), float(finite.max()))
     if limits[1] - limits[0] < 1e-9:

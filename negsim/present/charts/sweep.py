@@ -36,6 +36,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from negsim.analysis.metrics import is_screening_metric
+from negsim.errors import MetricError
 from negsim.present.charts.heatmap import heatmap_figure
 from negsim.present.charts.labels import right_labels
 from negsim.present.charts.style import (
@@ -105,7 +106,7 @@ def sweep_figure(
         return _line_figure(table, chosen)
     if n in (2, 3):
         if len(chosen) > 1:
-            raise ValueError(
+            raise MetricError(
                 f"a heatmap draws one metric; got {len(chosen)} ({', '.join(chosen)}): "
                 "draw one chart per metric"
             )
@@ -163,20 +164,27 @@ def _series(table: SweepTable, column: str, x_index: np.ndarray, n: int) -> _Ser
 
 
 def _line_columns(table: SweepTable, kind: str) -> list[str]:
-    """The columns a line chart draws: ``u`` or ``payoff`` of every party, or one column."""
+    """The columns a line chart draws: one column, or a family's: ``u`` or ``payoff`` (or
+    ``screening.payoff``, ``nash.u``...) of every party, ``deal_probability.round`` of
+    every round."""
+    family = [
+        c for c in table.columns if c.startswith(f"{kind}.") and "." not in c[len(kind) + 1 :]
+    ]
     if kind in ("u", "payoff"):
         columns = [f"{kind}.{p}" for p in table.parties]
+    elif kind not in table.columns and family:
+        columns = family
     elif kind in table.columns:
         columns = [kind]
         texts = {str(row.get(kind)) for row in table.rows} - {"None", "nan", ""}
         if not np.isfinite(metric_values(table, kind)).any() and texts:
-            raise ValueError(
+            raise MetricError(
                 f"{kind} holds options ({', '.join(sorted(texts)[:4])}), not numbers: draw "
                 "it alone (one --metric) on a sweep of one path, or a numeric metric (u, "
                 "payoff, deal_probability...)"
             )
     else:
-        raise ValueError(
+        raise MetricError(
             f"no column {kind!r} in results.csv; use u, payoff or one of: "
             f"{', '.join(table.columns)}"
         )
@@ -323,6 +331,17 @@ def _line_caption(table: SweepTable, path: str, kind: str, columns: list[str], b
     return caption
 
 
+MAX_LINES = 8
+"""Most lines one sweep chart draws."""
+
+
+def _widest(table: SweepTable, columns: list[str]) -> str:
+    """The column that moves most over the sweep: the one the title speaks of."""
+    spans = [np.ptp(v[np.isfinite(v)]) if np.isfinite(v := metric_values(table, c)).any()
+             else -1.0 for c in columns]  # fmt: skip
+    return columns[int(np.argmax(spans))]
+
+
 def _line_figure(table: SweepTable, chosen: list[str]) -> Figure:
     path = table.swept[0]
     axis, position = axis_positions(table, path)
@@ -332,8 +351,15 @@ def _line_figure(table: SweepTable, chosen: list[str]) -> Figure:
     if not chosen:
         chosen = ["u" if default_metric(table).startswith("u.") else default_metric(table)]
     columns = list(dict.fromkeys(c for name in chosen for c in _line_columns(table, name)))
+    if len(columns) > MAX_LINES:
+        raise MetricError(
+            f"{len(columns)} lines are too many for one chart ({', '.join(chosen)}): choose "
+            f"at most {MAX_LINES} metrics, e.g. {columns[0]}"
+        )
     kind = chosen[0] if len(chosen) == 1 else ("u" if all(c.startswith("u.") for c in columns)
                                               else "several")  # fmt: skip
+    if kind not in ("u", "payoff") and kind not in table.columns:
+        kind = "several"  # a family such as screening.payoff
     figure = curve_figure()
     ax = figure.add_subplot()
     labels, banded, everything = _draw_lines(ax, table, kind, columns, xs, x_index, len(axis))
@@ -349,16 +375,24 @@ def _line_figure(table: SweepTable, chosen: list[str]) -> Figure:
     if not numeric:
         ax.set_xticks(xs, [value_words(v) for v in axis])
     ax.set_xlabel(path_words(path, table), fontsize=LABEL_SIZE)
+    families = {c.rsplit(".", 1)[0] for c in columns}
+    family = families.pop() if len(families) == 1 and len(columns) > 1 else kind
     ylabel = {
         "u": "equilibrium utility",
         "payoff": "equilibrium payoff",
+        "screening.payoff": "expected payoff under screening",
+        "nash.u": "Nash bargaining utility",
+        "ks.u": "Kalai–Smorodinsky utility",
+        "egalitarian.u": "egalitarian utility",
+        "utilitarian.u": "utilitarian utility",
+        "deal_probability.round": "probability of a deal in that round",
         "several": "value (see each line's label)",
-    }.get(kind, metric_label(kind, table))
+    }.get(family, metric_label(kind, table))
     ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
     style_axes(ax)
     ax.set_title(
         wrap(
-            sweep_finding(table, columns[0] if len(columns) == 1 or kind == "several" else kind),
+            sweep_finding(table, kind if kind in ("u", "payoff") else _widest(table, columns)),
             TITLE_WIDTH,
         ),
         loc="left",
