@@ -17,7 +17,7 @@ once, so each command reads as what it does; the commands are in :mod:`.files`
 
 from __future__ import annotations
 
-from negsim.cli import charts, files, running, studies
+from negsim.cli import charts, explaining, files, running, studies
 from negsim.cli.app import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -48,6 +48,7 @@ for command in (
     files.new,
     files.schema,
     running.solve,
+    explaining.explain,
     running.simulate,
     studies.sweep,
     charts.plot,
