@@ -45,7 +45,11 @@ MAX_CURVE_POINTS = 2000
 
 
 class OutputFormat(StrEnum):
-    """``--format`` of the analysis commands."""
+    """``--format`` of the analysis commands: ``table`` for the terminal, ``json`` for
+    programs, and the same tables as the terminal's for documents (``docs/tables.md``)."""
 
     table = "table"
     json = "json"
+    markdown = "markdown"
+    csv = "csv"
+    latex = "latex"

@@ -46,12 +46,26 @@ def stderr() -> Console:
     return Console(stderr=True, highlight=False)
 
 
-def print_renderables(renderables: list[object]) -> None:
-    """Rich renderables on standard output, a blank line after each."""
+def print_renderables(renderables: list[object], output_format: str = "table") -> None:
+    """Rich renderables on standard output, a blank line after each; or, for ``markdown``,
+    ``csv`` or ``latex``, their tables as that document (:func:`print_document`)."""
+    if output_format != "table":
+        print_document(renderables, output_format)
+        return
     console = stdout()
     for renderable in renderables:
         console.print(renderable)
         console.print()
+
+
+def print_document(renderables: Iterable[object], output_format: str) -> None:
+    """The tables and text of rich renderables as a Markdown, CSV or LaTeX document on
+    standard output (:func:`negsim.present.documents.document`): the same whatever the
+    terminal's width."""
+    from negsim.present.documents import document
+
+    sys.stdout.write(document(renderables, output_format))
+    sys.stdout.flush()
 
 
 def message(text: str) -> None:

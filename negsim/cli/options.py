@@ -69,14 +69,14 @@ ScenarioArgument = Annotated[
         show_default=False,
     ),
 ]
+FORMATS = "FORMAT"
+FORMAT_HELP = (
+    "table for people (rich tables), json for programs (one JSON object), or markdown, "
+    "csv or latex: the same tables for documents (docs/tables.md)."
+)
 FormatOption = Annotated[
     OutputFormat,
-    typer.Option(
-        "--format",
-        metavar="table|json",
-        case_sensitive=False,
-        help="'table' for people (rich tables), 'json' for programs (one JSON object).",
-    ),
+    typer.Option("--format", metavar=FORMATS, case_sensitive=False, help=FORMAT_HELP),
 ]
 ForceOption = Annotated[bool, flag("--force", "-f", help="Overwrite an existing file.")]
 
@@ -250,7 +250,7 @@ TornadoOutput = Annotated[
 ]
 SensitivityFormat = Annotated[
     OutputFormat,
-    typer.Option("--format", metavar="table|json", help="table for people, json for programs."),
+    typer.Option("--format", metavar=FORMATS, case_sensitive=False, help=FORMAT_HELP),
 ]
 
 # simulate

@@ -29,7 +29,8 @@ def solve(file: ScenarioArgument, output_format: FormatOption = OutputFormat.tab
 
     The solutions are Nash, Kalai–Smorodinsky, egalitarian and utilitarian, as packages.
 
-    --format json prints one JSON object on standard output, for programs.
+    --format json prints one JSON object on standard output, for programs; markdown, csv
+    and latex print the tables for documents (docs/tables.md).
     """
     scenario = load_or_exit(file)
     analysis = analysis_or_exit(scenario)
@@ -40,7 +41,7 @@ def solve(file: ScenarioArgument, output_format: FormatOption = OutputFormat.tab
         return
     from negsim.present.terminal.solve import solve_renderables
 
-    print_renderables(list(solve_renderables(analysis)))
+    print_renderables(list(solve_renderables(analysis)), output_format)
 
 
 def simulate(
@@ -83,4 +84,4 @@ def simulate(
         return
     from negsim.present.terminal.simulate import simulation_renderables
 
-    print_renderables(list(simulation_renderables(result, scenario.name)))
+    print_renderables(list(simulation_renderables(result, scenario.name)), output_format)

@@ -155,6 +155,11 @@ def sensitivity(
         fail(f"{scenario.source}: nothing to vary (name parameters as PATH or PATH=LOW..HIGH)")
     if output_format is OutputFormat.json:
         typer.echo(result.to_json())
+    elif output_format is not OutputFormat.table:  # markdown, csv, latex
+        from negsim.cli.common import print_document
+        from negsim.present.terminal.sensitivity import sensitivity_renderables
+
+        print_document(sensitivity_renderables(result), output_format)
     else:
         from negsim.cli.common import stdout
         from negsim.present.terminal.sensitivity import sensitivity_renderables
