@@ -222,3 +222,14 @@ def test_families_draw_every_member_and_too_many_lines_are_refused(tmp_path: Pat
     refused = run(["plot", str(folder), "--kind", "sweep", *many, "-o", str(tmp_path / "x.png")])
     assert refused.exit_code == 2
     assert "too many for one chart" in refused.stderr
+
+
+def test_party_keeps_that_partys_metrics_and_those_of_no_party() -> None:
+    result = run(["sensitivity", PRIVATE, "parties.us.discount", "--party", "maduro",
+                  "--no-chart", "--format", "json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["metrics"] == ["deal_probability", "screening.payoff.maduro"]
+    wrong = run(["sensitivity", PRIVATE, "--party", "madur", "--no-chart"])
+    assert wrong.exit_code == 2 and "did you mean 'maduro'" in wrong.stderr
+    none = run(["sensitivity", PRIVATE, "--party", "us", "--metric", "u.maduro", "--no-chart"])
+    assert none.exit_code == 2 and "is us's" in none.stderr

@@ -181,6 +181,15 @@ PartyOption = Annotated[
         help="discount: whose discount factor varies. Default: the last party.",
     ),
 ]
+TornadoPartyOption = Annotated[
+    str | None,
+    named(
+        "--party",
+        metavar="NAME",
+        help="Report and draw only this party's metrics (and those of no party, such as "
+        "deal_probability). Default: every party's.",
+    ),
+]
 RangeOption = Annotated[
     str | None,
     named(

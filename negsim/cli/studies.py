@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -36,8 +37,12 @@ from negsim.cli.options import (
     SweepOutput,
     SweepSeedOption,
     TornadoOutput,
+    TornadoPartyOption,
     ZipOption,
 )
+
+if TYPE_CHECKING:
+    from negsim.format.scenario import Scenario
 
 
 def sweep(
@@ -111,6 +116,7 @@ def sensitivity(
     output_format: SensitivityFormat = OutputFormat.table,
     no_chart: NoChartOption = False,
     metric: SensitivityMetricOption = None,
+    party: TornadoPartyOption = None,
     force: ForceOption = False,
 ) -> None:
     """One-at-a-time sensitivity: each parameter at a low and a high value around the
@@ -135,13 +141,10 @@ def sensitivity(
         chart = chart_path(output or _unused(f"{stem}-tornado", ".png"), force)
     try:
         named = dict(sensitivity_module.parse_path_argument(text) for text in paths or [])
-        if metric:  # an unknown metric is refused before any solve
-            from negsim.analysis.metrics import choose_metrics
-
-            choose_metrics(scenario, metric)
+        reported = _party_metrics(scenario, metric, party)  # checked before any solve
         result = sensitivity_module.sensitivity(
             dict(scenario.data), named or None, spread=spread, filename=scenario.source,
-            metrics=metric or None,
+            metrics=reported,
         )  # fmt: skip
     except ScenarioError as error:
         print_problems(error)
@@ -169,6 +172,28 @@ def sensitivity(
             console.print(part)
     if chart is not None:
         write_chart(*chart, "tornado", result, force)
+
+
+def _party_metrics(scenario: Scenario, metric: list[str] | None, party: str | None) -> list[str]:
+    """The metrics to report: ``--metric`` (default: the scenario's), only ``--party``'s
+    and those of no party when it is given. Raises ValueError for an unknown party or
+    metric, or when the party has none of them."""
+    from negsim.analysis.metrics import choose_metrics
+    from negsim.errors import did_you_mean
+
+    chosen = choose_metrics(scenario, metric)
+    if party is None:
+        return chosen
+    names = scenario.party_names
+    if party not in names:
+        raise ValueError(
+            f"--party {party!r} is not a party of {scenario.source}{did_you_mean(party, names)}"
+            f"; the parties are {', '.join(names)}"
+        )
+    own = [m for m in chosen if not any(m.endswith(f".{n}") for n in names if n != party)]
+    if not any(m.endswith(f".{party}") for m in own):
+        raise ValueError(f"none of the metrics {', '.join(chosen)} is {party}'s")
+    return own
 
 
 def _unused(stem: str, suffix: str) -> str:
