@@ -31,6 +31,7 @@ from negsim.cli.options import (
     SensitivityMetricOption,
     SensitivityPaths,
     SpreadOption,
+    StyleOption,
     SweepFileOption,
     SweepForceOption,
     SweepOutput,
@@ -112,6 +113,7 @@ def sensitivity(
     no_chart: NoChartOption = False,
     metric: SensitivityMetricOption = None,
     force: ForceOption = False,
+    style: StyleOption = "default",
 ) -> None:
     """One-at-a-time sensitivity: each parameter at a low and a high value around the
     scenario's own, the outcome at each (the equilibrium utilities, or the screening
@@ -163,7 +165,7 @@ def sensitivity(
         for part in sensitivity_renderables(result):
             console.print(part)
     if chart is not None:
-        write_chart(*chart, "tornado", result, force)
+        write_chart(*chart, "tornado", result, force, style=style)
 
 
 def _unused(stem: str, suffix: str) -> str:

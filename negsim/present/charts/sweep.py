@@ -324,7 +324,7 @@ def _line_figure(table: SweepTable, chosen: list[str]) -> Figure:
     _failed_columns(ax, table, path, position, xs)
     if not numeric:
         ax.set_xticks(xs, [value_words(v) for v in axis])
-    ax.set_xlabel(path_words(path, table), fontsize=LABEL_SIZE)
+    ax.set_xlabel(wrap(path_words(path, table), 48), fontsize=LABEL_SIZE)
     ylabel = {
         "u": "equilibrium utility",
         "payoff": "equilibrium payoff",
