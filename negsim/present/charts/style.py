@@ -276,7 +276,8 @@ def party_style(index: int) -> tuple[str, str]:
 
 def caption_below(ax: Axes, text: str, below: float = 3.4, width: int | None = 110) -> Annotation:
     """A grey caption under the axes, ``below`` label heights down, wrapped at ``width``
-    characters (None: as given)."""
+    characters (None: as given); further down by the x label's lines beyond the first."""
+    below += 1.2 * ax.get_xlabel().count("\n")
     return ax.annotate(
         text if width is None else wrap(text, width),
         xy=(0.0, 0.0),
