@@ -347,8 +347,10 @@ def plot(
     discounts: Sequence[float] | None = None,
     seed: int | None = None,
     metric: str | Sequence[str] | None = None,
+    style: str = "default",
 ) -> Figure:
-    """Draw one chart, as a matplotlib figure (save it with ``figure.savefig``).
+    """Draw one chart, as a matplotlib figure (save it with ``figure.savefig``, or as the
+    command does with :func:`negsim.present.charts.style.figure_bytes`).
 
     Parameters
     ----------
@@ -376,11 +378,14 @@ def plot(
         :mod:`negsim.analysis.metrics` (a column of ``results.csv``; ``u`` or ``payoff`` for
         every party's); by default the screening outcome with private information, else
         the equilibrium utilities. A heatmap draws one metric.
+    style : str
+        ``default``; ``classroom``, text and lines larger for a projector; ``print``, safe
+        in greyscale (:data:`negsim.present.charts.style.STYLES`).
 
     Raises
     ------
     ChartError
-        When the subject cannot give that chart.
+        When the subject cannot give that chart, or the style is unknown.
 
     Examples
     --------
@@ -389,11 +394,19 @@ def plot(
     >>> figure.axes[0].get_xlabel()
     'Player 1 utility'
     """
+    from negsim.present.charts.style import STYLES, chart_style
+
     chosen = _chart_kind(subject, kind)
     if metric is not None and chosen not in ("sweep", "tornado"):
         raise ChartError(f"metric goes with the sweep and tornado charts, not {chosen!r}")
-    return draw(chosen, chart_record(subject, chosen, max_deadline=max_deadline, party=party,
-                                     discounts=discounts, seed=seed), metric)  # fmt: skip
+    if style not in STYLES:
+        raise ChartError(f"unknown chart style {style!r}; choose from {', '.join(STYLES)}")
+    record = chart_record(subject, chosen, max_deadline=max_deadline, party=party,
+                          discounts=discounts, seed=seed)  # fmt: skip
+    with chart_style(style):
+        figure = draw(chosen, record, metric)
+        figure.draw_without_rendering()  # its tick labels made now, in the style's font
+    return figure
 
 
 def _chart_kind(subject: Any, kind: str | None) -> str:
@@ -527,9 +540,19 @@ def _study_record(
         raise ChartError(f"{scenario.source}: {error}") from None
 
 
-def draw(kind: str, record: Any, metric: str | Sequence[str] | None = None) -> Figure:
+def draw(
+    kind: str, record: Any, metric: str | Sequence[str] | None = None, style: str | None = None
+) -> Figure:
     """The ``kind`` chart of a record :func:`chart_record` gave (``metric``: what a sweep
-    or tornado chart draws)."""
+    or tornado chart draws), in the chart ``style`` (None: that of the enclosing
+    :func:`~negsim.present.charts.style.chart_style`, else ``default``)."""
+    from negsim.present.charts.style import chart_style, current_style
+
+    with chart_style(style or current_style()):
+        return _draw(kind, record, metric)
+
+
+def _draw(kind: str, record: Any, metric: str | Sequence[str] | None) -> Figure:
     from negsim.present.charts import figure_function
 
     if kind == "sweep":

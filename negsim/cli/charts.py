@@ -17,6 +17,7 @@ from negsim.cli.options import (
     PartyOption,
     RangeOption,
     ScenarioArgument,
+    StyleOption,
 )
 
 
@@ -29,6 +30,7 @@ def plot(
     discounts: RangeOption = None,
     metric: MetricOption = None,
     force: ForceOption = False,
+    style: StyleOption = "default",
 ) -> None:
     """One chart of the analysis, as PNG, SVG or PDF by the suffix of OUT.
 
@@ -55,7 +57,7 @@ def plot(
         fail("--metric goes with --kind sweep")
     if kind == "sweep":  # FILE is a sweep's output folder
         path, file_format = chart_path(output or f"{Path(file).resolve().name}-sweep.png", force)
-        write_chart(path, file_format, "sweep", _sweep_table(file), force, metric or None)
+        write_chart(path, file_format, "sweep", _sweep_table(file), force, metric or None, style)
         return
     from negsim.api import ChartError, chart_record
 
@@ -85,7 +87,7 @@ def plot(
         )
     except ChartError as error:
         fail(str(error))
-    write_chart(path, file_format, kind, record, force)
+    write_chart(path, file_format, kind, record, force, style=style)
 
 
 def _check_plot_options(
@@ -169,14 +171,15 @@ def write_chart(
     record: object,
     force: bool,
     metric: list[str] | None = None,
+    style: str = "default",
 ) -> None:
-    """Draw ``record``'s chart and write it (exit 1 when it cannot be drawn; 2 for a
-    metric the sweep does not have, or several for a heatmap)."""
+    """Draw ``record``'s chart in ``style`` and write it (exit 1 when it cannot be drawn; 2
+    for a metric the sweep does not have, or several for a heatmap)."""
     from negsim.api import draw
     from negsim.present.charts.style import figure_bytes
 
     try:
-        data = figure_bytes(draw(kind, record, metric), file_format)
+        data = figure_bytes(draw(kind, record, metric, style), file_format)
     except (ArithmeticError, ValueError, RuntimeError) as error:
         from negsim.errors import MetricError
 

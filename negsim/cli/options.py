@@ -290,3 +290,25 @@ RoundsOption = Annotated[
         help="Concession horizon for talks without a deadline, at least 1 (default 100).",
     ),
 ]
+
+# charts
+CHART_STYLES = ("default", "classroom", "print")
+"""The chart styles (negsim.present.charts.style.STYLES, without importing matplotlib)."""
+
+
+def _chart_style(value: str) -> str:
+    if value not in CHART_STYLES:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(CHART_STYLES)}")
+    return value
+
+
+StyleOption = Annotated[
+    str,
+    typer.Option(
+        "--style",
+        metavar="default|classroom|print",
+        callback=_chart_style,
+        help="The charts' look: default; classroom, larger text and thicker lines for a "
+        "projector; print, safe in greyscale.",
+    ),
+]

@@ -32,6 +32,7 @@ from negsim.cli.options import (
     SensitivityMetricOption,
     SensitivityPaths,
     SpreadOption,
+    StyleOption,
     SweepFileOption,
     SweepForceOption,
     SweepOutput,
@@ -118,6 +119,7 @@ def sensitivity(
     metric: SensitivityMetricOption = None,
     party: TornadoPartyOption = None,
     force: ForceOption = False,
+    style: StyleOption = "default",
 ) -> None:
     """One-at-a-time sensitivity: each parameter at a low and a high value around the
     scenario's own, the outcome at each (the equilibrium utilities, or the screening
@@ -171,7 +173,7 @@ def sensitivity(
         for part in sensitivity_renderables(result):
             console.print(part)
     if chart is not None:
-        write_chart(*chart, "tornado", result, force)
+        write_chart(*chart, "tornado", result, force, style=style)
 
 
 def _party_metrics(scenario: Scenario, metric: list[str] | None, party: str | None) -> list[str]:

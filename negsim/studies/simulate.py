@@ -522,6 +522,10 @@ class ConcessionTrace:
     disagreement: np.ndarray
     rounds: int
     round_label: str | None
+    scenario: str = ""
+    """The scenario's name, for the chart."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """Each party's label (name -> label), for the chart."""
 
 
 def concession_trace(space: OutcomeSpace, rounds: int | None = None) -> ConcessionTrace:
@@ -565,6 +569,8 @@ def concession_trace(space: OutcomeSpace, rounds: int | None = None) -> Concessi
         disagreement=draws.disagreement[:, 0].copy(),
         rounds=horizon,
         round_label=protocol.round_label,
+        scenario=scenario.name,
+        labels={party.name: party.label for party in scenario.parties},
     )
 
 

@@ -8,17 +8,18 @@ Placement works in pixels, so the figure's layout must be fixed first
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import Any
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.path import Path as MplPath
 from matplotlib.text import Annotation, Text
 
-from negsim.present.charts.layers import SOLUTION_STYLES, Layers, Marked
-from negsim.present.charts.style import NOTE_SIZE, renderer_of, root_figure
+from negsim.present.charts.layers import Layers, Marked, solution_style
+from negsim.present.charts.style import NOTE_SIZE, renderer_of, root_figure, shade
 
 __all__ = [
     "close_together",
@@ -30,6 +31,7 @@ __all__ = [
     "pixel_box",
     "right_labels",
     "solutions_crowded",
+    "thin_out",
 ]
 
 
@@ -98,7 +100,7 @@ def _annotate_groups(
     labels = []
     sizes = []
     for group, text in zip(groups, texts, strict=True):
-        colour = SOLUTION_STYLES[group.names[0]][0]
+        colour = solution_style(group.names[0])[0]
         label = ax.annotate(
             text,
             xy=(float(group.point[0]), float(group.point[1])),
@@ -455,7 +457,7 @@ def label_zopa(ax: Axes, layers: Layers, disagreement: Text) -> Text | None:
         va="bottom",
         fontsize=NOTE_SIZE,
         fontstyle="italic",
-        color="#00664a",
+        color=shade("#00664a"),
         zorder=3,
         gid="zopa-label",
     )
@@ -473,10 +475,11 @@ def right_labels(
     ax: Axes, items: list[tuple[float, str, str, str]], x: float, gap_lines: float = 1.15
 ) -> list[Annotation]:
     """Labels at the right of the axes, level with data ``y`` values and moved apart just
-    enough not to overlap: ``items`` are ``(y, text, colour, gid)``."""
+    enough not to overlap: ``items`` are ``(y, text, colour, gid)``. They are moved apart
+    again each time the figure is drawn, once its layout is final (a caption or a title
+    added later shrinks the axes, and brings the ``y`` values closer in pixels)."""
     figure = root_figure(ax)
     figure.draw_without_rendering()
-    renderer = renderer_of(figure)
     placed = []
     for y, text, colour, gid in items:
         label = ax.annotate(
@@ -497,13 +500,40 @@ def right_labels(
         placed.append(label)
     if not placed:
         return placed
+    ys = [y for y, *_ in items]
+    _spread(ax, placed, ys, gap_lines, renderer_of(figure))
+    ax.add_artist(_Spreader(placed, ys, gap_lines))
+    return placed
+
+
+class _Spreader(Artist):
+    """Moves the right labels apart when the axes are drawn, before the labels are: drawn
+    first (lowest zorder), with nothing to show itself."""
+
+    zorder = -1e9
+
+    def __init__(self, labels: list[Annotation], ys: list[float], gap_lines: float) -> None:
+        super().__init__()
+        self.labels, self.ys, self.gap_lines = labels, ys, gap_lines
+        self.set_in_layout(False)
+
+    def draw(self, renderer: Any) -> None:
+        if isinstance(self.axes, Axes):
+            _spread(self.axes, self.labels, self.ys, self.gap_lines, renderer)
+
+
+def _spread(
+    ax: Axes, placed: list[Annotation], ys: list[float], gap_lines: float, renderer: Any
+) -> None:
+    """Offsets that move the labels at data ``ys`` apart just enough not to overlap."""
+    figure = root_figure(ax)
     heights = [Text.get_window_extent(label, renderer).height for label in placed]
-    centres = np.array([ax.transData.transform((0.0, y))[1] for y, *_ in items])
+    centres = np.array([ax.transData.transform((0.0, y))[1] for y in ys])
     order = np.argsort(centres, kind="stable")
     wanted = centres[order]
     sizes = np.array(heights)[order]
     moved = wanted.copy()
-    for _ in range(len(moved) * 4):  # push neighbours apart until nothing overlaps
+    for _ in range(len(moved) * 20):  # push neighbours apart until nothing overlaps
         changed = False
         for k in range(1, len(moved)):
             need = (sizes[k] + sizes[k - 1]) / 2 * gap_lines / 1.15 + 2
@@ -517,4 +547,29 @@ def right_labels(
     for rank, index in enumerate(order):
         offset = (moved[rank] - wanted[rank]) * 72 / figure.dpi
         placed[index].set_position((8, float(offset)))
-    return placed
+
+
+def thin_out(ax: Axes, labels: Sequence[Text]) -> None:
+    """Show each of ``labels`` only where it overlaps no earlier one shown, decided each
+    time the axes are drawn (once the layout is final)."""
+    ax.add_artist(_Thinner(labels))
+
+
+class _Thinner(Artist):
+    """Hides the labels that would overlap an earlier one, drawn before them."""
+
+    zorder = -1e9
+
+    def __init__(self, labels: Sequence[Text]) -> None:
+        super().__init__()
+        self.labels = list(labels)
+        self.set_in_layout(False)
+
+    def draw(self, renderer: Any) -> None:
+        shown: list[Any] = []
+        for label in self.labels:
+            label.set_visible(True)
+            box = Text.get_window_extent(label, renderer)
+            label.set_visible(not any(box.overlaps(other) for other in shown))
+            if label.get_visible():
+                shown.append(box)

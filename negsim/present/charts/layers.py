@@ -22,7 +22,7 @@ from negsim.analysis.records import (
     Solution,
     expected_package,
 )
-from negsim.present.charts.style import OKABE_ITO, TEXT_GREY
+from negsim.present.charts.style import OKABE_ITO, TEXT_GREY, shade
 from negsim.present.words import format_level, join_words, package_in_words, plain_words
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "equilibrium_mark",
     "shaded_cloud",
     "shown_package",
+    "solution_style",
     "solutions_in_order",
 ]
 
@@ -56,6 +57,13 @@ SOLUTION_STYLES: dict[str, tuple[str, str]] = {
 
 MARK_LABELS = {**SOLUTION_LABELS, "equilibrium": "Equilibrium"}
 """The label of each marked point: the solutions and the protocol's equilibrium."""
+
+
+def solution_style(name: str) -> tuple[str, str]:
+    """Colour and marker of a solution in the current chart style."""
+    colour, marker = SOLUTION_STYLES[name]
+    return shade(colour), marker
+
 
 FRONTIER_COLOUR = OKABE_ITO["blue"]
 ZOPA_COLOUR = OKABE_ITO["bluish_green"]
@@ -308,7 +316,7 @@ def _draw_frontier(ax: Axes, layers: Layers, two_parties: bool, scale: float) ->
             Polygon(
                 layers.zopa,
                 closed=True,
-                facecolor=ZOPA_COLOUR,
+                facecolor=shade(ZOPA_COLOUR),
                 alpha=0.18,
                 edgecolor="none",
                 zorder=2,
@@ -321,7 +329,7 @@ def _draw_frontier(ax: Axes, layers: Layers, two_parties: bool, scale: float) ->
             layers.pareto[:, 0],
             layers.pareto[:, 1],
             s=(10 if many else 26) * scale,
-            color=FRONTIER_COLOUR,
+            color=shade(FRONTIER_COLOUR),
             edgecolors="none" if many else "white",
             linewidths=0 if many else 0.5,
             zorder=4,
@@ -331,7 +339,7 @@ def _draw_frontier(ax: Axes, layers: Layers, two_parties: bool, scale: float) ->
         ax.plot(
             layers.frontier[:, 0],
             layers.frontier[:, 1],
-            color=FRONTIER_COLOUR,
+            color=shade(FRONTIER_COLOUR),
             linewidth=2.2 if two_parties else 0,
             marker=None if two_parties else "o",
             markersize=6,
@@ -363,7 +371,7 @@ def _draw_solutions(ax: Axes, layers: Layers, span: np.ndarray, scale: float) ->
         hull = np.array([solution.hull.utilities[i], solution.hull.utilities[j]])
         if np.all(np.abs(pure - hull) <= 0.004 * span):
             continue
-        colour, marker = SOLUTION_STYLES[solution.name]
+        colour, marker = solution_style(solution.name)
         ax.plot(
             [pure[0], hull[0]],
             [pure[1], hull[1]],
@@ -386,7 +394,7 @@ def _draw_solutions(ax: Axes, layers: Layers, span: np.ndarray, scale: float) ->
     for group in layers.groups:
         sizes = np.linspace(190, 60, len(group.names)) if len(group.names) > 1 else [150]
         for name, size in zip(group.names, sizes, strict=True):
-            colour, marker = SOLUTION_STYLES[name]
+            colour, marker = solution_style(name)
             ax.scatter(
                 [group.point[0]],
                 [group.point[1]],

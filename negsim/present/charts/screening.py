@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from negsim.analysis.records import Screening
+from negsim.present.charts.labels import thin_out
 from negsim.present.charts.layers import FRONTIER_COLOUR, draw_cloud
 from negsim.present.charts.style import (
     DEAL_COLOUR,
@@ -21,6 +22,8 @@ from negsim.present.charts.style import (
     TEXT_GREY,
     TITLE_SIZE,
     new_figure,
+    printing,
+    shade,
     style_axes,
     wrap,
 )
@@ -79,8 +82,11 @@ def screening_finding(screening: Screening) -> str:
 def _deal_bars(ax: Axes, x: np.ndarray, by_round: np.ndarray, no_deal: float, gap: float) -> Any:
     """The bars of a deal in each round (the last round marked) and, apart, of no deal."""
     deadline = int(by_round.size)
-    colours = [DEAL_COLOUR] * (deadline - 1) + [LAST_COLOUR]
+    colours = [shade(DEAL_COLOUR)] * (deadline - 1) + [shade(LAST_COLOUR)]
     bars = ax.bar(x, by_round, width=0.7, color=colours, zorder=3, gid="deal-bars")
+    if printing():  # the last round told apart by a hatch, not by colour alone
+        bars[-1].set_hatch("..")
+        bars[-1].set_edgecolor("white")
     ax.bar(
         [gap],
         [no_deal],
@@ -142,21 +148,22 @@ def _label_rounds(
         fontsize=NOTE_SIZE,
         color=TEXT_GREY,
     )
+    high = float(accept[-1]) > 0.5 * ymax  # below the point, clear of the deadline's label
     ax.annotate(
         wrap(f"{responder} accepts, if still talking", 22),
         xy=(x[-1], float(accept[-1])),
-        xytext=(-10, 6),
+        xytext=(-10, -6 if high else 6),
         textcoords="offset points",
         ha="right",
-        va="bottom",
+        va="top" if high else "bottom",
         fontsize=NOTE_SIZE,
-        color=ACCEPT_COLOUR,
+        color=shade(ACCEPT_COLOUR),
         fontweight="bold",
     )
     peak = int(np.argmax(by_round))
     tall = float(by_round[peak]) > 0.45 * ymax
     ax.annotate(
-        f"deal on that {round_noun(label)}" + ("" if tall else ", from the start"),
+        wrap(f"deal on that {round_noun(label)}" + ("" if tall else ", from the start"), 24),
         xy=(float(x[peak]), float(by_round[peak]) / 2 if tall else float(by_round[peak])),
         xytext=(0, 0) if tall else (0, 16),
         textcoords="offset points",
@@ -164,7 +171,7 @@ def _label_rounds(
         va="center" if tall else "bottom",
         rotation=90 if tall else 0,
         fontsize=NOTE_SIZE,
-        color="white" if tall else DEAL_COLOUR,
+        color="white" if tall else shade(DEAL_COLOUR),
         fontweight="bold",
     )
 
@@ -180,7 +187,7 @@ def _round_axes(ax: Axes, x: np.ndarray, gap: float, deadline: int, label: str |
         f"{noun} ({each}the window lasts {deadline_words(label, deadline)})", fontsize=LABEL_SIZE
     )
     ax.set_title(
-        f"How likely a deal is on each {noun}",
+        wrap(f"How likely a deal is on each {noun}", 60),
         loc="left",
         fontsize=LABEL_SIZE,
         color=TEXT_GREY,
@@ -211,7 +218,7 @@ def _plot_screening_rounds(screening: Screening, ax: Axes) -> None:
     ax.plot(
         x,
         accept,
-        color=ACCEPT_COLOUR,
+        color=shade(ACCEPT_COLOUR),
         marker="o",
         markersize=6,
         linewidth=2.0,
@@ -237,13 +244,14 @@ def _label_disagreements(ax: Axes, screening: Screening, d: np.ndarray) -> None:
         f"{names[proposer]} knows only the distribution{known}",
         30,
     )
+    left = d[0] > sum(ax.get_xlim()) / 2  # on the right half: the label left of its guide
     ax.annotate(
         f"{names[proposer]}'s disagreement {d[proposer]:.2f}" if proposer == 0 else private,
         xy=(d[0], 0.0),
         xycoords=("data", "axes fraction"),
-        xytext=(4, 4),
+        xytext=(-4 if left else 4, 4),
         textcoords="offset points",
-        ha="left",
+        ha="right" if left else "left",
         va="bottom",
         fontsize=NOTE_SIZE - 1,
         color=TEXT_GREY,
@@ -273,7 +281,7 @@ def _draw_offer_path(ax: Axes, screening: Screening) -> None:
         ax.plot(
             path[:, 0],
             path[:, 1],
-            color=LAST_COLOUR,
+            color=shade(LAST_COLOUR),
             linewidth=1.4,
             marker="o",
             markersize=7,
@@ -282,18 +290,22 @@ def _draw_offer_path(ax: Axes, screening: Screening) -> None:
             zorder=5,
             gid="offer-path",
         )
+        numbers = []
         for t, (u0, u1) in zip(rounds, path, strict=True):
-            ax.annotate(
-                round_number(label, t),
-                xy=(u0, u1),
-                xytext=(7, 5),
-                textcoords="offset points",
-                ha="left",
-                va="bottom",
-                fontsize=NOTE_SIZE - 1,
-                color=LAST_COLOUR,
-                fontweight="bold",
+            numbers.append(
+                ax.annotate(
+                    round_number(label, t),
+                    xy=(u0, u1),
+                    xytext=(7, 5),
+                    textcoords="offset points",
+                    ha="left",
+                    va="bottom",
+                    fontsize=NOTE_SIZE - 1,
+                    color=shade(LAST_COLOUR),
+                    fontweight="bold",
+                )
             )
+        thin_out(ax, numbers)  # where offers crowd together, not every round is numbered
         first, last = path[0], path[-1]
         span = f"{round_name(label, rounds[0])} to {round_name(label, rounds[-1])}"
         ax.annotate(
@@ -305,7 +317,7 @@ def _draw_offer_path(ax: Axes, screening: Screening) -> None:
             ha="right",
             va="top",
             fontsize=NOTE_SIZE,
-            color=LAST_COLOUR,
+            color=shade(LAST_COLOUR),
             fontweight="bold",
             linespacing=1.3,
         )
@@ -326,7 +338,7 @@ def _plot_screening_offers(screening: Screening, ax: Axes) -> None:
     ax.plot(
         points[0, order],
         points[1, order],
-        color=FRONTIER_COLOUR,
+        color=shade(FRONTIER_COLOUR),
         linewidth=1.6,
         marker="o",
         markersize=3,
@@ -347,7 +359,11 @@ def _plot_screening_offers(screening: Screening, ax: Axes) -> None:
     _draw_offer_path(ax, screening)
     proposer = screening.proposer
     ax.set_title(
-        f"Offers of {scenario.parties[proposer].label} by {round_noun(label)}, along the frontier",
+        wrap(
+            f"Offers of {scenario.parties[proposer].label} by {round_noun(label)}, along the "
+            "frontier",
+            60,
+        ),
         loc="left",
         fontsize=LABEL_SIZE,
         color=TEXT_GREY,

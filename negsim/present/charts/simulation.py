@@ -9,6 +9,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from negsim.present.charts.labels import right_labels
 from negsim.present.charts.style import (
     DEAL_COLOUR,
     LABEL_SIZE,
@@ -16,9 +17,15 @@ from negsim.present.charts.style import (
     NOTE_SIZE,
     TEXT_GREY,
     TITLE_SIZE,
+    TITLE_WIDTH,
+    caption_below,
+    curve_figure,
     new_figure,
     party_style,
+    printing,
+    shade,
     style_axes,
+    wrap,
 )
 from negsim.present.words import (
     deadline_words,
@@ -52,10 +59,13 @@ def plot_agreements(
     counts = np.asarray(result.agreement_round_histogram, dtype=float)
     shares = counts / result.runs
     rounds = np.arange(1, counts.size + 1)  # counted from 1, as people count them
-    colours = [DEAL_COLOUR] * counts.size
+    colours = [shade(DEAL_COLOUR)] * counts.size
     if result.deadline is not None and counts.size:
-        colours[-1] = LAST_COLOUR
-    ax.bar(rounds, shares, color=colours, width=0.8, zorder=3)
+        colours[-1] = shade(LAST_COLOUR)
+    bars = ax.bar(rounds, shares, color=colours, width=0.8, zorder=3)
+    if printing() and result.deadline is not None and counts.size:
+        bars[-1].set_hatch("..")  # the last round told apart by a hatch, not by colour alone
+        bars[-1].set_edgecolor("white")
     if result.deadline is not None:
         ax.axvline(counts.size + 0.5, color=TEXT_GREY, linestyle="--", linewidth=1.2)
         ax.text(counts.size + 0.45, 1.0, "deadline", transform=ax.get_xaxis_transform(),
@@ -103,37 +113,58 @@ def agreements_figure(result: SimulationResult, round_label: str | None = None) 
 def plot_concessions(trace: ConcessionTrace, ax: Axes | None = None) -> Axes:
     """Each agent's target utility over the rounds (line) and the offers: filled markers
     for its own offers (their value to itself), hollow ones for the offers it receives; the
-    round of agreement marked. ``trace`` is a :class:`negsim.studies.simulate.ConcessionTrace`."""
+    round of agreement marked; direct labels at the right, and a caption under the axes
+    saying what the marks mean. ``trace`` is a
+    :class:`negsim.studies.simulate.ConcessionTrace`."""
     if ax is None:
-        ax = new_figure().add_subplot()
+        ax = curve_figure().add_subplot()
     rounds = np.arange(1, trace.targets.shape[0] + 1)  # counted from 1, as people count them
+    items = []
     for i, name in enumerate(trace.parties):
         colour, marker = party_style(i)
         agent = trace.agents[name]
-        label = f"{name}: {agent['strategy']}"
+        strategy = str(agent["strategy"]).replace("_", " ")
         if agent["strategy"] != "tit_for_tat":
-            label += f" ({agent['exponent']:g})"
-        ax.plot(rounds, trace.targets[:, i], color=colour, linewidth=2.2, label=label)
+            strategy += f" ({agent['exponent']:g})"
+        ax.plot(rounds, trace.targets[:, i], color=colour, linewidth=2.2, gid=f"target-{name}")
         own = trace.proposers == i
         ax.plot(rounds[own], trace.offers[own, i], linestyle="none", marker=marker,
-                color=colour, markersize=8)  # fmt: skip
+                color=colour, markersize=8, gid=f"offers-{name}")  # fmt: skip
         ax.plot(rounds[~own], trace.offers[~own, i], linestyle="none", marker=marker,
-                markerfacecolor="white", markeredgecolor=colour, markersize=8)  # fmt: skip
-        ax.axhline(trace.disagreement[i], color=colour, linestyle=":", linewidth=1.2)
-        ax.annotate(label, (rounds[0], trace.targets[0, i]), xytext=(6, 6 - 18 * i),
-                    textcoords="offset points", color=colour, fontsize=NOTE_SIZE,
-                    fontweight="bold")  # fmt: skip
+                markerfacecolor="white", markeredgecolor=colour, markersize=8,
+                gid=f"received-{name}")  # fmt: skip
+        ax.axhline(trace.disagreement[i], color=colour, linestyle=":", linewidth=1.2,
+                   gid=f"disagreement-{name}")  # fmt: skip
+        who = trace.labels.get(name, name)
+        items.append((float(trace.targets[-1, i]), f"{who}\n{strategy}", colour, f"label-{name}"))
     if trace.agreement_round is not None:
         agreed = rounds[trace.agreement_round]
-        ax.axvline(agreed, color=TEXT_GREY, linestyle="--", linewidth=1.2)
-        ax.text(agreed, 1.0, " agreement", transform=ax.get_xaxis_transform(),
-                ha="left", va="top", fontsize=NOTE_SIZE, color=TEXT_GREY)  # fmt: skip
+        ax.axvline(agreed, color=TEXT_GREY, linestyle="--", linewidth=1.2, gid="agreement")
+        ax.annotate("agreement", xy=(agreed, 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(-4, -4), textcoords="offset points", ha="right", va="top",
+                    fontsize=NOTE_SIZE, color=TEXT_GREY, gid="agreement-label")  # fmt: skip
     ax.set_xlabel(round_axis_label(trace.round_label), fontsize=LABEL_SIZE)
     ax.set_ylabel("utility (own scale)", fontsize=LABEL_SIZE)
     _round_ticks(ax, rounds.size)
     style_axes(ax)
-    ax.set_title(concessions_finding(trace), loc="left", fontsize=TITLE_SIZE, wrap=True)
+    ax.set_title(wrap(concessions_finding(trace), TITLE_WIDTH), loc="left", fontsize=TITLE_SIZE,
+                 pad=12)  # fmt: skip
+    right_labels(ax, items, 1.0)
+    caption_below(ax, _concessions_caption(trace))
     return ax
+
+
+def _concessions_caption(trace: ConcessionTrace) -> str:
+    """What the marks of the concessions chart mean."""
+    caption = (
+        "Lines: each agent's target, the least it accepts in each round, on its own utility "
+        "scale (its strategy and exponent at the right). Filled markers: the offers it makes, "
+        "at their value to itself; hollow: the offers it receives. Dotted: its utility of "
+        "disagreement."
+    )
+    if trace.agreement_round is not None:
+        caption += " Dashed: the round of agreement."
+    return caption + " One negotiation at the stated values, without breakdown risk."
 
 
 def concessions_finding(trace: ConcessionTrace) -> str:
@@ -149,7 +180,10 @@ def concessions_finding(trace: ConcessionTrace) -> str:
 
 
 def concessions_figure(trace: ConcessionTrace) -> Figure:
-    """The concessions chart (:func:`plot_concessions`) as a figure."""
-    figure = new_figure(10.0, 6.0)
+    """The concessions chart (:func:`plot_concessions`) as a figure, the scenario named
+    above."""
+    figure = curve_figure()
     plot_concessions(trace, figure.add_subplot())
+    if trace.scenario:
+        figure.suptitle(trace.scenario, x=0.01, ha="left", fontsize=NOTE_SIZE, color=TEXT_GREY)
     return figure

@@ -1,22 +1,40 @@
 """The look shared by every chart: the Okabe–Ito colours, text sizes, new figures, axes
 styling, captions, and :func:`figure_bytes`, which turns a figure into PNG, SVG or PDF
-bytes that are the same for the same input (no dates, fixed SVG ids).
+bytes that are the same for the same input (no dates, fixed SVG ids, text kept as text).
 
 Colours are the Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"), safe for
 the common forms of colour blindness.
+
+The base settings live in a Matplotlib style file, :data:`STYLE_FILE` (one sans-serif
+family, the palette, the grid, deterministic files), usable in one's own code
+(``plt.style.use(STYLE_FILE)``). :func:`chart_style` draws negsim's charts in one of
+:data:`STYLES`: ``default``; ``classroom``, for a projector, where the figure helpers draw
+on a canvas :func:`zoom` times smaller, so that every size the charts set in points (text,
+lines, markers, offsets) is that much larger against the chart, and :func:`wrap` puts fewer
+characters on a line; ``print``, safe in greyscale, where :func:`shade` turns the palette's
+colours into distinct greys and :func:`printing` tells the charts to hatch what colour
+alone would tell apart.
 """
 
 from __future__ import annotations
 
 import io
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import matplotlib
+import matplotlib.style
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.rcsetup import cycler
 from matplotlib.text import Annotation
 
 __all__ = [
@@ -28,19 +46,27 @@ __all__ = [
     "NOTE_SIZE",
     "OKABE_ITO",
     "PARTY_STYLES",
+    "STYLES",
+    "STYLE_FILE",
     "TEXT_GREY",
     "TICK_SIZE",
     "TITLE_SIZE",
     "TITLE_WIDTH",
     "caption_below",
+    "chart_style",
+    "current_style",
     "curve_figure",
     "figure_bytes",
     "new_figure",
     "party_style",
+    "printing",
     "renderer_of",
     "root_figure",
+    "shade",
     "style_axes",
+    "style_file",
     "wrap",
+    "zoom",
 ]
 
 OKABE_ITO = {
@@ -66,7 +92,24 @@ TITLE_WIDTH = 78
 FORMATS = ("png", "svg", "pdf")
 """File formats of :func:`figure_bytes`, by suffix."""
 
-SVG_HASH_SALT = "negsim"
+STYLE_FILE = Path(__file__).with_name("negsim.mplstyle")
+"""The Matplotlib style file of every negsim chart: ``plt.style.use(STYLE_FILE)``."""
+STYLES = ("default", "classroom", "print")
+"""The chart styles of ``--style`` and :func:`chart_style`."""
+
+PRINT_GREYS = {
+    "#000000": "#000000",
+    "#0072b2": "#1f1f1f",
+    "#d55e00": "#7a7a7a",
+    "#009e73": "#4d4d4d",
+    "#cc79a7": "#5c5c5c",
+    "#e69f00": "#a0a0a0",
+    "#56b4e9": "#b4b4b4",
+    "#f0e442": "#d6d6d6",
+}
+"""The print style's grey for each Okabe–Ito colour: neighbours in party order stay apart."""
+
+_STYLE: ContextVar[str] = ContextVar("negsim_chart_style", default="default")
 
 PARTY_STYLES: tuple[tuple[str, str], ...] = (
     (OKABE_ITO["blue"], "o"),
@@ -88,27 +131,111 @@ HATCH_COLOUR = "#9a9a9a"
 
 
 # --------------------------------------------------------------------------------------------
+# Styles
+
+
+def style_file(name: str) -> Path:
+    """The Matplotlib style file of a chart style: :data:`STYLE_FILE` for ``default``, the
+    file laid on top of it for ``classroom`` and ``print``."""
+    if name not in STYLES:
+        raise ValueError(f"unknown chart style {name!r}; choose from {', '.join(STYLES)}")
+    return STYLE_FILE if name == "default" else STYLE_FILE.with_name(f"negsim-{name}.mplstyle")
+
+
+@cache
+def _font_size(path: Path) -> float:
+    return float(matplotlib.rc_params_from_file(path, use_default_template=False)["font.size"])
+
+
+@contextmanager
+def chart_style(name: str = "default") -> Iterator[None]:
+    """Draw (and write) negsim's charts in the style ``name`` of :data:`STYLES`, within
+    ``with chart_style(name):``. The base style file applies to all three; ``print`` adds its
+    own file (its greys; the charts set their own dashes and markers); ``classroom`` draws
+    on a smaller canvas instead of adding its file's sizes (see :func:`zoom`), so that the
+    sizes the charts set themselves grow too. Matplotlib's global settings are restored on
+    leaving."""
+    style_file(name)  # an unknown name is refused
+    files: list[Any] = [STYLE_FILE]
+    if name == "print":  # its greys, but not its dashes and markers: the charts set their own
+        files += [style_file(name), {"axes.prop_cycle": cycler(color=list(PRINT_GREYS.values()))}]
+    token = _STYLE.set(name)
+    try:
+        with matplotlib.style.context(files):
+            yield
+    finally:
+        _STYLE.reset(token)
+
+
+def current_style() -> str:
+    """The style charts are drawn in: that of the innermost :func:`chart_style`."""
+    return _STYLE.get()
+
+
+def zoom(name: str | None = None) -> float:
+    """How much larger, against the chart, the style draws every size in points: 1, or for
+    ``classroom`` its style file's font size over the base file's (1.4)."""
+    name = current_style() if name is None else name
+    if name != "classroom":
+        return 1.0
+    return _font_size(style_file("classroom")) / _font_size(STYLE_FILE)
+
+
+def printing() -> bool:
+    """Whether charts are drawn in the greyscale-safe ``print`` style."""
+    return current_style() == "print"
+
+
+def shade(colour: str) -> str:
+    """A chart colour in the current style: itself, or in ``print`` a grey (each Okabe–Ito
+    colour its own, any other colour by its luminance)."""
+    if not printing() or colour in ("white", "none"):
+        return colour
+    known = PRINT_GREYS.get(colour.lower())
+    if known is not None:
+        return known
+    red, green, blue = to_rgb(colour)
+    grey = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return to_hex((grey, grey, grey))
+
+
+# --------------------------------------------------------------------------------------------
 # Figures and axes
 
 
 def wrap(text: str, width: int) -> str:
-    """``text`` in lines of at most ``width`` characters, never broken at hyphens."""
+    """``text`` in lines of at most ``width`` characters (fewer in a style that draws larger,
+    :func:`zoom`), never broken at hyphens."""
+    width = max(int(width / zoom()), 8)
     return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False))
+
+
+def _styled(figure: Figure) -> Figure:
+    """``figure`` with an Agg canvas, marked with the style it is drawn in."""
+    FigureCanvasAgg(figure)
+    figure.negsim_style = current_style()  # type: ignore[attr-defined]
+    return figure
+
+
+def _size(width: float, height: float) -> dict[str, Any]:
+    """The figure size and resolution of a chart ``width`` by ``height`` inches in the
+    current style: as many pixels, with everything in points :func:`zoom` times larger."""
+    scale = zoom()
+    return {
+        "figsize": (width / scale, height / scale),
+        "dpi": matplotlib.rcParams["figure.dpi"] * scale,
+    }
 
 
 def new_figure(width: float = 10.0, height: float = 7.5) -> Figure:
     """A figure with constrained layout and an Agg canvas (no pyplot)."""
-    figure = Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasAgg(figure)
-    return figure
+    return _styled(Figure(**_size(width, height), layout="constrained"))
 
 
 def curve_figure() -> Figure:
     """A figure for a curve chart: room at the right for the direct labels, which text
     hinting makes a little wider at print resolution than at layout time."""
-    figure = Figure(figsize=(10.0, 6.8), layout=ConstrainedLayoutEngine(w_pad=12 / 72))
-    FigureCanvasAgg(figure)
-    return figure
+    return _styled(Figure(**_size(10.0, 6.8), layout=ConstrainedLayoutEngine(w_pad=12 / 72)))
 
 
 def root_figure(ax: Axes) -> Figure:
@@ -134,6 +261,7 @@ def style_axes(ax: Axes, inset: bool = False) -> None:
     if inset:
         ax.set_facecolor("white")
         for spine in ax.spines.values():
+            spine.set_visible(True)
             spine.set_edgecolor(TEXT_GREY)
         return
     for side in ("top", "right"):
@@ -141,13 +269,15 @@ def style_axes(ax: Axes, inset: bool = False) -> None:
 
 
 def party_style(index: int) -> tuple[str, str]:
-    """Colour and marker of party ``index`` on the curve charts."""
-    return PARTY_STYLES[index % len(PARTY_STYLES)]
+    """Colour and marker of party ``index`` on the curve charts (in the current style)."""
+    colour, marker = PARTY_STYLES[index % len(PARTY_STYLES)]
+    return shade(colour), marker
 
 
 def caption_below(ax: Axes, text: str, below: float = 3.4, width: int | None = 110) -> Annotation:
     """A grey caption under the axes, ``below`` label heights down, wrapped at ``width``
-    characters (None: as given)."""
+    characters (None: as given); further down by the x label's lines beyond the first."""
+    below += 1.2 * ax.get_xlabel().count("\n")
     return ax.annotate(
         text if width is None else wrap(text, width),
         xy=(0.0, 0.0),
@@ -170,7 +300,9 @@ def caption_below(ax: Axes, text: str, below: float = 3.4, width: int | None = 1
 
 def figure_bytes(figure: Figure, file_format: str, dpi: int = 130) -> bytes:
     """The figure as PNG, SVG or PDF bytes; the same figure gives the same bytes (no
-    creation dates, SVG ids from a fixed salt, text as paths)."""
+    creation dates, SVG ids from a fixed salt, text kept as text). A chart is written in the
+    style it was drawn in (:func:`chart_style`), at ``dpi`` times its :func:`zoom`: a
+    ``classroom`` chart has as many pixels as a ``default`` one."""
     file_format = file_format.lower().lstrip(".")
     if file_format not in FORMATS:
         raise ValueError(f"unknown figure format {file_format!r}; use one of {', '.join(FORMATS)}")
@@ -180,8 +312,8 @@ def figure_bytes(figure: Figure, file_format: str, dpi: int = 130) -> bytes:
         "pdf": {"CreationDate": None, "Creator": None, "Producer": None},
     }[file_format]
     buffer = io.BytesIO()
-    with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT, "svg.fonttype": "path"}):
+    with chart_style(getattr(figure, "negsim_style", "default")):
         if not isinstance(figure.canvas, FigureCanvasAgg):
             FigureCanvasAgg(figure)
-        figure.savefig(buffer, format=file_format, dpi=dpi, metadata=metadata)
+        figure.savefig(buffer, format=file_format, dpi=dpi * zoom(), metadata=metadata)
     return buffer.getvalue()

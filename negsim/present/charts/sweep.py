@@ -374,7 +374,7 @@ def _line_figure(table: SweepTable, chosen: list[str]) -> Figure:
     _failed_columns(ax, table, path, position, xs)
     if not numeric:
         ax.set_xticks(xs, [value_words(v) for v in axis])
-    ax.set_xlabel(path_words(path, table), fontsize=LABEL_SIZE)
+    ax.set_xlabel(wrap(path_words(path, table), 48), fontsize=LABEL_SIZE)
     families = {c.rsplit(".", 1)[0] for c in columns}
     family = families.pop() if len(families) == 1 and len(columns) > 1 else kind
     ylabel = {
