@@ -17,7 +17,7 @@ once, so each command reads as what it does; the commands are in :mod:`.files`
 
 from __future__ import annotations
 
-from negsim.cli import charts, explaining, files, running, studies
+from negsim.cli import charts, explaining, files, reporting, running, studies
 from negsim.cli.app import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -53,6 +53,7 @@ for command in (
     studies.sweep,
     charts.plot,
     studies.sensitivity,
+    reporting.report,
 ):
     app.command()(command)
 
