@@ -13,7 +13,7 @@ from negsim.cli import app
 from negsim.present.charts.curves import deadline_finding
 from negsim.present.charts.sweep_text import sweep_finding
 from negsim.present.charts.tornado import tornado_finding
-from negsim.present.words import path_label
+from negsim.present.study_words import path_label
 from negsim.studies.sweep_table import read_results
 
 

@@ -35,7 +35,8 @@ from negsim.present.charts.sweep_text import (
     sweep_suptitle,
     value_words,
 )
-from negsim.present.words import metric_label, possessive
+from negsim.present.study_words import metric_label
+from negsim.present.words import possessive
 from negsim.studies.sweep_table import (
     SweepTable,
     axis_positions,

@@ -61,7 +61,8 @@ from negsim.present.charts.sweep_text import (
     value_words,
     with_article,
 )
-from negsim.present.words import join_words, metric_label
+from negsim.present.study_words import metric_label
+from negsim.present.words import join_words
 from negsim.studies.sweep_table import (
     SweepTable,
     axis_positions,

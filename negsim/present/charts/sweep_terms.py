@@ -27,7 +27,7 @@ from negsim.present.charts.sweep_text import (
     value_words,
     with_article,
 )
-from negsim.present.words import metric_label
+from negsim.present.study_words import metric_label
 from negsim.studies.sweep_table import SweepTable, axis_positions, numeric_axis, value_key
 
 __all__ = ["is_categorical", "terms_figure"]

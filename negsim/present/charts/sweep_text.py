@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from negsim.present.charts.style import NOTE_SIZE, TEXT_GREY, caption_below
-from negsim.present.words import metric_label, path_label
+from negsim.present.study_words import metric_label, path_label
 from negsim.studies.sweep_table import SweepTable, axis_positions, value_key
 
 __all__ = [

@@ -24,7 +24,7 @@ from negsim.present.charts.style import (
     style_axes,
     wrap,
 )
-from negsim.present.words import metric_label, path_label
+from negsim.present.study_words import metric_label, path_label
 from negsim.studies.sensitivity import Parameter, SensitivityResult, number_text
 
 __all__ = ["plot_tornado", "tornado_figure", "tornado_finding"]

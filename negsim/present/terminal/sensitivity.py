@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from negsim.present.words import metric_label
+from negsim.present.study_words import metric_label
 from negsim.studies.sensitivity import Parameter, SensitivityResult, number_text
 
 __all__ = ["sensitivity_renderables", "sensitivity_table"]
