@@ -31,26 +31,8 @@ TOLERANCE = 1.0
 STATED = "the scenario's deadline:"
 US = "United States' discount factor (per day)"
 MADURO = "Nicolás Maduro's discount factor (per day)"
-KNOWN_OVERLAPS: frozenset[tuple[str, str, str, str]] = frozenset(
-    # Being fixed in the chart modules another change is rewriting (tornado.py, frontier.py,
-    # curves.py, heatmap.py, sweep_text.py): (kind, scenario, text, text), the texts' first
-    # lines, in sorted order; all in the classroom style. Empty this list as they are fixed.
-    {
-        # curves.py: the stated deadline's label against a value label and a tick label
-        ("deadline", "logrolling", "0.910 (+0.100)", STATED),
-        ("deadline", "logrolling", "1.0", STATED),
-        ("deadline", "territorial-dispute", "0.750 (-0.250)", STATED),
-        ("deadline", "venezuela-2025", "0.836 (+0.030)", STATED),
-        ("deadline", "venezuela-2025-private", "0.881 (-0.074)", STATED),
-        # tornado.py: a bar's label against a row's tick label, and two bars' labels
-        ("tornado", "venezuela-2025", "0.891 → 0.686", US),
-        ("tornado", "venezuela-2025", "0.873 → 0.260", MADURO),
-        ("tornado", "venezuela-2025-private", "1 → 0.637", US),
-        ("tornado", "venezuela-2025-private", "0.891 → 0.605", US),
-        ("tornado", "venezuela-2025-private", "1 → 0.318", US),
-        ("tornado", "venezuela-2025-private", "0.873 → 0.333", "1 → 0.378"),
-    }
-)
+KNOWN_OVERLAPS: frozenset[tuple[str, str, str, str]] = frozenset()
+"""Overlaps accepted as known: none. (kind, scenario, text, text), the texts' first lines."""
 
 
 # --------------------------------------------------------------------------------------------

@@ -5,9 +5,13 @@ records of :mod:`negsim.studies.curves` (plots never solve: the caller computes 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.text import Annotation
 from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
 from negsim.present.charts.curve_findings import (
@@ -26,7 +30,10 @@ from negsim.present.charts.style import (
     TITLE_WIDTH,
     caption_below,
     curve_figure,
+    keep_axes_height,
     party_style,
+    renderer_of,
+    root_figure,
     style_axes,
     wrap,
 )
@@ -194,7 +201,7 @@ def _mark_stated_deadline(ax: Axes, curve: DeadlineCurve, deadlines: list[int]) 
                gid="stated-deadline")  # fmt: skip
     first, final = int(curve.deadlines.min()), int(curve.deadlines.max())
     side = "left" if curve.stated == first else "right" if curve.stated == final else "center"
-    ax.annotate(
+    label = ax.annotate(
         f"the scenario's deadline:\n{deadline_phrase(curve, curve.stated)}",
         xy=(stated + {"left": -0.4, "right": 0.4, "center": 0.0}[side], 1.0),
         xycoords=("data", "axes fraction"),
@@ -206,6 +213,7 @@ def _mark_stated_deadline(ax: Axes, curve: DeadlineCurve, deadlines: list[int]) 
         color=TEXT_GREY,
         gid="stated-label",
     )
+    label.negsim_home = (stated, label.xy[0], side)  # type: ignore[attr-defined]
     row = curve.payoffs[deadlines.index(curve.stated)]
     top = int(np.argmax(row))
     for i in range(n_parties):
@@ -324,7 +332,72 @@ def plot_deadline(curve: DeadlineCurve, ax: Axes | None = None) -> Axes:
     ]
     right_labels(ax, items, 1.0)
     caption_below(ax, _deadline_caption(curve, x, ranges, values_note))
+    keep_axes_height(ax)
+    _settle_stated_label(ax)
     return ax
+
+
+def _settle_stated_label(ax: Axes) -> None:
+    """Keep the scenario's deadline's name clear of the values beside it and of the tick
+    labels (:func:`_place_stated_label`), now and each time the axes are drawn, once the
+    layout is final (a name or caption added later moves the values in pixels)."""
+    labels = [t for t in ax.texts if t.get_gid() == "stated-label" and isinstance(t, Annotation)]
+    if not labels:
+        return
+    figure = root_figure(ax)
+    figure.draw_without_rendering()
+    _place_stated_label(ax, labels[0], renderer_of(figure))
+    if not any(isinstance(a, _StatedLabelPlacer) for a in ax.artists):
+        ax.add_artist(_StatedLabelPlacer(labels[0]))
+
+
+class _StatedLabelPlacer(Artist):
+    """Places the deadline's name when the axes are drawn, before the texts are: drawn
+    first (lowest zorder), with nothing to show itself."""
+
+    zorder = -1e9
+
+    def __init__(self, label: Annotation) -> None:
+        super().__init__()
+        self.label = label
+        self.set_in_layout(False)
+
+    def draw(self, renderer: Any) -> None:
+        if isinstance(self.axes, Axes):
+            _place_stated_label(self.axes, self.label, renderer)
+
+
+def _place_stated_label(ax: Axes, label: Annotation, renderer: Any) -> None:
+    """At the top of the axes over its column when it is clear of the values and tick
+    labels there, else at the bottom, else beside the column on the left; never sticking
+    out of the axes on the left; when every place is taken, the values near the top go
+    below their points."""
+    figure = root_figure(ax)
+    others = [t for t in ax.texts if str(t.get_gid()).startswith("stated-value-")]
+    others += [t for t in ax.get_yticklabels() if t.get_text()]
+    stated, x0, ha0 = label.negsim_home  # type: ignore[attr-defined]
+
+    def place(top: bool, beside: bool) -> bool:
+        """Put the name there; whether it is clear of the other texts."""
+        label.xy = (stated - 0.4 if beside else x0, 1.0 if top else 0.0)
+        label.xyann = (-3 if beside else 0, -4 if top else 4)
+        label.set_horizontalalignment("right" if beside else ha0)
+        label.set_verticalalignment("top" if top else "bottom")
+        overhang = ax.get_window_extent(renderer).x0 - label.get_window_extent(renderer).x0
+        if overhang > 0:
+            label.xyann = (label.xyann[0] + overhang / (figure.dpi / 72) + 2, label.xyann[1])
+        box = label.get_window_extent(renderer)
+        return not any(box.overlaps(t.get_window_extent(renderer)) for t in others)
+
+    for top, beside in ((True, False), (False, False), (True, True), (False, True)):
+        if place(top, beside):
+            return
+    place(True, False)
+    box = label.get_window_extent(renderer)
+    for value in others:
+        if isinstance(value, Annotation) and box.overlaps(value.get_window_extent(renderer)):
+            value.xyann = (value.xyann[0], -abs(value.xyann[1]))
+            value.set_verticalalignment("top")
 
 
 def deadline_figure(curve: DeadlineCurve) -> Figure:
@@ -332,6 +405,8 @@ def deadline_figure(curve: DeadlineCurve) -> Figure:
     figure = curve_figure()
     plot_deadline(curve, figure.add_subplot())
     figure.suptitle(curve.scenario, x=0.01, ha="left", fontsize=NOTE_SIZE, color=TEXT_GREY)
+    keep_axes_height(figure.axes[0])
+    _settle_stated_label(figure.axes[0])  # again: the name above moved the axes
     return figure
 
 

@@ -53,6 +53,7 @@ from negsim.present.charts.style import (
     TITLE_SIZE,
     TITLE_WIDTH,
     caption_below,
+    keep_axes_height,
     new_figure,
     renderer_of,
     root_figure,
@@ -196,6 +197,7 @@ def plot_frontier(
     def relayout(listing: str) -> None:
         caption.set_text(f"{listing}\n{caption_text}")
         figure.draw_without_rendering()
+        keep_axes_height(ax)
 
     figure.draw_without_rendering()  # fix the layout: labels are placed in pixels
     _label_panel(panel, numbers, relayout)

@@ -8,6 +8,7 @@ Placement works in pixels, so the figure's layout must be fixed first
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import Any
@@ -19,7 +20,7 @@ from matplotlib.path import Path as MplPath
 from matplotlib.text import Annotation, Text
 
 from negsim.present.charts.layers import Layers, Marked, solution_style
-from negsim.present.charts.style import NOTE_SIZE, renderer_of, root_figure, shade
+from negsim.present.charts.style import NOTE_SIZE, renderer_of, root_figure, shade, zoom
 
 __all__ = [
     "close_together",
@@ -216,11 +217,19 @@ def _place_labels(
 def label_list(groups: list[Marked], numbered: bool) -> str:
     """``[1  ]Nash: sanctions relief: 40 officials; icc case: ended``, one group a line."""
     lines = []
+    width = max(int(LIST_WIDTH / zoom()), 30)
     for number, group in enumerate(groups, start=1):
         title, terms = _title_and_terms(group)
         prefix = f"{number}  " if numbered else ""
-        lines.append(f"{prefix}{title}" + (f": {'; '.join(terms)}" if terms else ""))
+        entry = f"{prefix}{title}" + (f": {'; '.join(terms)}" if terms else "")
+        lines.extend(textwrap.wrap(entry, width, subsequent_indent="     ",
+                                   break_on_hyphens=False))  # fmt: skip
     return "\n".join(lines)
+
+
+LIST_WIDTH = 115
+"""Characters per line of the list under a frontier chart (fewer in a style that draws
+larger)."""
 
 
 def _title_and_terms(group: Marked) -> tuple[str, list[str]]:

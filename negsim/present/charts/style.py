@@ -317,3 +317,23 @@ def figure_bytes(figure: Figure, file_format: str, dpi: int = 130) -> bytes:
             FigureCanvasAgg(figure)
         figure.savefig(buffer, format=file_format, dpi=dpi * zoom(), metadata=metadata)
     return buffer.getvalue()
+
+
+MIN_AXES_SHARE = 0.5
+"""The least share of a figure's first height its axes keep when text is added around
+them (a long list, a caption, a style that draws text larger): the figure grows taller
+instead."""
+
+
+def keep_axes_height(ax: Axes, share: float = MIN_AXES_SHARE) -> None:
+    """Make the figure taller when the text around ``ax`` leaves it less than ``share`` of
+    the figure's first height (the layout must be fixed: call after drawing)."""
+    figure = root_figure(ax)
+    figure.draw_without_rendering()
+    width, height = figure.get_size_inches()
+    first = getattr(figure, "negsim_first_height", height)
+    figure.negsim_first_height = first  # type: ignore[attr-defined]
+    missing = share * first - ax.get_position().height * height
+    if missing > 0.05:
+        figure.set_size_inches(width, height + missing * 1.05)
+        figure.draw_without_rendering()

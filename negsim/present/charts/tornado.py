@@ -21,6 +21,8 @@ from negsim.present.charts.style import (
     TITLE_SIZE,
     TITLE_WIDTH,
     new_figure,
+    renderer_of,
+    root_figure,
     style_axes,
     wrap,
 )
@@ -220,6 +222,32 @@ def plot_tornado(
     return ax
 
 
+def _fit_labels(ax: Axes) -> None:
+    """Widen the x range until every bar's label lies inside the axes, clear of the rows'
+    names at the left and of the edge at the right (labels sit a few points beyond their
+    bars, so a short range can push them out)."""
+    figure = root_figure(ax)
+    for _ in range(6):
+        figure.draw_without_rendering()
+        renderer = renderer_of(figure)
+        frame = ax.get_window_extent(renderer)
+        boxes = [
+            t.get_window_extent(renderer)
+            for t in ax.texts
+            if str(t.get_gid()).startswith(("label-", "invalid-"))
+        ]
+        if not boxes:
+            return
+        margin = 8 * figure.dpi / 72
+        left = max(0.0, frame.x0 + margin - min(b.x0 for b in boxes))
+        right = max(0.0, max(b.x1 for b in boxes) - (frame.x1 - margin))
+        if left == 0 and right == 0:
+            return
+        low, high = ax.get_xlim()
+        per_pixel = (high - low) / max(frame.width - left - right, 1.0)
+        ax.set_xlim(low - 1.2 * left * per_pixel, high + 1.2 * right * per_pixel)
+
+
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -260,7 +288,7 @@ def tornado_figure(
         reasons = "; ".join(f"{path}: {reason}" for path, reason in result.skipped)
         raise ValueError("no parameter to draw" + (f" ({reasons})" if reasons else ""))
     metrics = _panels(result, party, kind, metric)
-    height = 1.0 + 0.62 * len(result.parameters)
+    height = 1.0 + 0.8 * len(result.parameters)
     if len(metrics) == 1:
         figure = new_figure(10.5, max(4.6, height + 2.8))
     else:
@@ -299,4 +327,6 @@ def tornado_figure(
         linespacing=1.4,
         gid="caption",
     )
+    for ax in figure.axes:  # once the layout is final: the caption moved the axes
+        _fit_labels(ax)
     return figure
