@@ -12,7 +12,7 @@ import typer
 
 from negsim.cli.app import EXIT_FAILURE
 from negsim.cli.common import fail, load_or_exit, message, solving
-from negsim.cli.options import ScenarioArgument
+from negsim.cli.options import ScenarioArgument, StyleOption
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -97,16 +97,21 @@ def make_report(
     folder: Path,
     sweep: str | None = None,
     step: Callable[[str], None] | None = None,
+    style: str = "default",
 ) -> tuple[list[Path], int]:
-    """Gather, build and write the report of ``scenario`` into ``folder``: the files
-    written (the main ones first) and the PDF's number of pages."""
+    """Gather, build and write the report of ``scenario`` into ``folder``, its charts in
+    ``style`` (:func:`negsim.present.charts.style.chart_style`): the files written (the
+    main ones first) and the PDF's number of pages."""
+    from negsim.present.charts.style import chart_style
     from negsim.present.report import build_report, write_report
 
     inputs = gather(scenario, sweep, step)
     if step is not None:
         step("setting the report")
     data = inputs.analysis.to_json() + "\n"
-    return write_report(build_report(inputs), data, folder, step)
+    with chart_style(style):
+        built = build_report(inputs)
+    return write_report(built, data, folder, step)
 
 
 def _check_folder(folder: Path, force: bool) -> None:
@@ -123,6 +128,7 @@ def report(
     file: ScenarioArgument,
     output: ReportFolder,
     sweep: ReportSweep = None,
+    style: StyleOption = "default",
     force: ReportForce = False,
 ) -> None:
     """A report to keep: the analysis of a scenario as report.html (self-contained, prints
@@ -142,7 +148,7 @@ def report(
         message(f"negsim: {what}")
 
     def work() -> tuple[list[Path], int]:
-        return make_report(scenario, folder, sweep, step)
+        return make_report(scenario, folder, sweep, step, style)
 
     try:
         written, pages = solving(scenario.source, work, "writing the report", "the report")

@@ -53,6 +53,7 @@ from negsim.present.charts.style import (
     TITLE_SIZE,
     TITLE_WIDTH,
     caption_below,
+    colour_words,
     keep_axes_height,
     new_figure,
     renderer_of,
@@ -298,14 +299,21 @@ def _caption(analysis: Analysis, panels: bool = False) -> str:
             if pareto == 1
             else f"the {pareto:,} Pareto-optimal packages"
         )
-        parts.append(f"Blue dots: {what} no party finds worse than disagreement.")
+        parts.append(
+            f"{colour_words('Blue', 'Dark')} dots: {what} no party finds worse than disagreement."
+        )
     if not panels and analysis.hull_frontier.size > 1:
-        parts.append("Blue line: the frontier with lotteries (mixes of packages).")
+        parts.append(
+            f"{colour_words('Blue', 'Dark')} line: the frontier with lotteries (mixes of packages)."
+        )
     if panels:
         parts.append("Each panel projects the packages on two parties' utilities.")
     solutions = solutions_in_order(analysis)
     if solutions:
-        parts.append("Coloured markers: the bargaining solutions, lotteries allowed")
+        parts.append(
+            f"{colour_words('Coloured', 'Grey')} markers, one shape each: the bargaining "
+            "solutions, lotteries allowed"
+        )
         scale = np.ptp(analysis.space.utilities, axis=1) * 1.1  # about the axes' ranges
         if any(
             s.utilities is not None

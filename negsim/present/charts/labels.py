@@ -237,7 +237,7 @@ def _title_and_terms(group: Marked) -> tuple[str, list[str]]:
     names: list[str] = []
     terms: list[str] = []
     for line in group.label.split("\n"):
-        if not terms and (line.endswith(" =") or not names):
+        if not terms and (not names or names[-1].endswith(" =")):
             names.append(line)
         elif line.startswith("  ") and terms:
             terms[-1] += " " + line.strip()

@@ -337,3 +337,9 @@ def keep_axes_height(ax: Axes, share: float = MIN_AXES_SHARE) -> None:
     if missing > 0.05:
         figure.set_size_inches(width, height + missing * 1.05)
         figure.draw_without_rendering()
+
+
+def colour_words(colour: str, grey: str) -> str:
+    """A caption's word for a mark's colour: ``colour`` (``"Blue"``), or ``grey``
+    (``"Dark"``) in the print style, which draws in greys."""
+    return grey if current_style() == "print" else colour

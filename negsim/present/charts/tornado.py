@@ -20,6 +20,7 @@ from negsim.present.charts.style import (
     TEXT_GREY,
     TITLE_SIZE,
     TITLE_WIDTH,
+    colour_words,
     new_figure,
     renderer_of,
     root_figure,
@@ -304,7 +305,8 @@ def tornado_figure(
     )
     invalid = sum(len(p.errors) for p in result.parameters)
     caption = (
-        f"Each row moves one parameter to a lower (orange) and a higher (blue) value, "
+        f"Each row moves one parameter to a lower ({colour_words('orange', 'light')}) and a "
+        f"higher ({colour_words('blue', 'dark')}) value, "
         f"±{result.spread:.0%} of its own unless given, the others at the scenario's values; "
         f"labels: parameter value → the panel's quantity. Black line: the scenario's own "
         f"values. Rows by swing, largest on top."
