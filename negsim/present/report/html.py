@@ -31,6 +31,8 @@ p.note { color: #444444; font-size: 0.92rem; }
 figure { margin: 1.2rem 0; break-inside: avoid; page-break-inside: avoid; }
 figure svg { display: block; width: 100%; height: auto; max-width: 100%; }
 figcaption { color: #444444; font-size: 0.9rem; margin-top: 0.3rem; }
+.reader-only { position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip: rect(0 0 0 0); white-space: nowrap; }
 .table-wrap { overflow-x: auto; margin: 1rem 0; }
 table { border-collapse: collapse; font-size: 0.9rem; width: 100%; }
 caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: 0.3rem; }
@@ -104,9 +106,10 @@ def _block(block: Block, svg: Callable[[Figure], bytes]) -> str:
     element = inline_svg(svg(block), f"chart-{block.name}")
     caption = html.escape(block.caption)
     element = element.replace("<svg ", f'<svg aria-label="{caption}" ', 1)
+    # the chart's own title states its finding: the caption is for screen readers only
     return (
         f'<figure id="figure-{html.escape(block.name)}">{element}'
-        f"<figcaption>{caption}</figcaption></figure>"
+        f'<figcaption class="reader-only">{caption}</figcaption></figure>'
     )
 
 
