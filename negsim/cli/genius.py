@@ -17,7 +17,7 @@ DomainArgument = Annotated[
     typer.Argument(
         metavar="DOMAIN.xml",
         click_type=TEXT,
-        help="GENIUS domain file (root element <negotiation_template>).",
+        help="GENIUS domain file (root element negotiation_template).",
         show_default=False,
     ),
 ]
@@ -26,7 +26,7 @@ ProfilesArgument = Annotated[
     typer.Argument(
         metavar="PROFILE.xml...",
         click_type=TEXT,
-        help="Two or more GENIUS utility profiles (root <utility_space>), one per party, "
+        help="Two or more GENIUS utility profiles (root element utility_space), one per party, "
         "in party order.",
         show_default=False,
     ),
