@@ -17,7 +17,7 @@ once, so each command reads as what it does; the commands are in :mod:`.files`
 
 from __future__ import annotations
 
-from negsim.cli import charts, explaining, files, reporting, running, studies
+from negsim.cli import charts, explaining, files, handout, reporting, running, studies
 from negsim.cli.app import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -54,6 +54,7 @@ for command in (
     charts.plot,
     studies.sensitivity,
     reporting.report,
+    handout.handout,
 ):
     app.command()(command)
 
