@@ -239,3 +239,23 @@ def test_handout_refuses_a_folder_with_files(tmp_path: Path) -> None:
     file = tmp_path / "file"
     file.write_text("x", encoding="utf-8")
     assert run("handout", str(scenario), "-o", str(file)).exit_code == 2
+
+
+def test_a_split_issue_interactions_trust_and_costs_on_a_sheet() -> None:
+    from negsim.format.template import template_text
+    from negsim.present.handout import role_sheet
+    from negsim.present.report.markdown import markdown_report
+
+    scenario = load_scenario_text(template_text("Supply"), "supply.yaml")
+    buyer = " ".join(markdown_report(role_sheet(scenario, "buyer")).replace("\\", "").split())
+    assert "| your share 30 of 100 | 0.3 | 15 |" in buyer  # weight 0.5: 0.3 x 0.5 x 100
+    assert (
+        "Bonus: 5 points when Warranty period is three_years and Delivery time is at most 14"
+        in buyer
+    )
+    assert "Warranty period (90%)" in buyer  # trust 0.7, raised by the mediator's guarantee
+    assert "Each week of talks also costs you 1 point." in buyer
+    assert "you get 20 points: your walk-away value" in buyer
+    assert "You buy for a plant that cannot stop" in buyer
+    for secret in ("another buyer signs", "Your new process saves money", "18 points"):
+        assert secret not in buyer

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from negsim.format.model import (
     CategoricalIssue,
+    Condition,
     Issue,
     NumericIssue,
     Party,
@@ -55,13 +56,19 @@ def points_text(utility: float) -> str:
     return f"{value:g}" if value != 0 else "0"
 
 
+def _points(utility: float) -> str:
+    """``"1 point"``, ``"12.5 points"``."""
+    text = points_text(utility)
+    return f"{text} point" if text in ("1", "-1") else f"{text} points"
+
+
 def _paragraphs(text: str) -> list[Block]:
     """Markdown text as paragraphs (split at blank lines), its line breaks joined."""
     pieces = [" ".join(piece.split()) for piece in text.strip().split("\n\n")]
     return [Paragraph(piece) for piece in pieces if piece]
 
 
-def _amounts(issue: Issue, scenario: Scenario) -> tuple[list[float], str]:
+def _amounts(issue: Issue) -> tuple[list[float], str]:
     """The amounts of a numeric or split issue to list (at most :data:`MAX_ROWS`) and their
     unit."""
     import numpy as np
@@ -78,7 +85,7 @@ def _amounts(issue: Issue, scenario: Scenario) -> tuple[list[float], str]:
     return [float(x) for x in grid], unit
 
 
-def _issue_rows(party: Party, issue: Issue, scenario: Scenario) -> list[tuple[str, ...]]:
+def _issue_rows(party: Party, issue: Issue) -> list[tuple[str, ...]]:
     """One row an option or amount: the issue, the option, its value and its points."""
     import numpy as np
 
@@ -91,7 +98,7 @@ def _issue_rows(party: Party, issue: Issue, scenario: Scenario) -> list[tuple[st
         levels = list(issue.options)
         values = function.evaluate(np.arange(len(levels)))
     else:
-        amounts, unit = _amounts(issue, scenario)
+        amounts, unit = _amounts(issue)
         prefix = "your share " if isinstance(issue, SplitIssue) else ""
         levels = [f"{prefix}{six_digits(x)}{unit}" for x in amounts]
         values = function.evaluate(np.asarray(amounts))
@@ -105,7 +112,7 @@ def _issue_rows(party: Party, issue: Issue, scenario: Scenario) -> list[tuple[st
 
 
 def _issues_section(party: Party, scenario: Scenario) -> Section:
-    rows = [row for issue in scenario.issues for row in _issue_rows(party, issue, scenario)]
+    rows = [row for issue in scenario.issues for row in _issue_rows(party, issue)]
     blocks: list[Block] = [
         Paragraph(
             "A deal settles every issue. Its worth to you is the sum of your points on each "
@@ -139,7 +146,7 @@ def _issues_section(party: Party, scenario: Scenario) -> Section:
     for term in party.interactions:
         blocks.append(
             Paragraph(
-                f"Bonus: {points_text(term.value)} points when "
+                f"{'Bonus' if term.value >= 0 else 'Penalty'}: {_points(term.value)} when "
                 + " and ".join(_condition_words(c, scenario) for c in term.conditions)
                 + "."
             )
@@ -151,11 +158,8 @@ def _issues_section(party: Party, scenario: Scenario) -> Section:
     return Section("points", "Your issues and points", tuple(blocks))
 
 
-def _condition_words(condition: object, scenario: Scenario) -> str:
+def _condition_words(condition: Condition, scenario: Scenario) -> str:
     """A condition of an interaction, in words."""
-    from negsim.format.model import Condition
-
-    assert isinstance(condition, Condition)
     label = scenario.issue(condition.issue).label
     if condition.options is not None:
         return f"{label} is {' or '.join(condition.options)}"
@@ -231,9 +235,7 @@ def _clock_section(party: Party, scenario: Scenario) -> Section:
             f"by {six_digits(party.discount)}."
         )
     if party.cost_per_round > 0:
-        lines.append(
-            f"Each {unit} of talks also costs you {points_text(party.cost_per_round)} points."
-        )
+        lines.append(f"Each {unit} of talks also costs you {_points(party.cost_per_round)}.")
     if party.discount == 1 and party.cost_per_round == 0:
         lines.append("Waiting costs you nothing.")
     blocks: list[Block] = [Paragraph(line) for line in lines]
