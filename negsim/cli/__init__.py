@@ -17,7 +17,7 @@ once, so each command reads as what it does; the commands are in :mod:`.files`
 
 from __future__ import annotations
 
-from negsim.cli import charts, explaining, files, genius, reporting, running, studies
+from negsim.cli import charts, explaining, files, genius, handout, reporting, running, studies
 from negsim.cli.app import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -55,6 +55,7 @@ for command in (
     studies.sensitivity,
     reporting.report,
     genius.import_genius,
+    handout.handout,
 ):
     app.command()(command)
 

@@ -236,6 +236,8 @@ class Party:
     cost_per_round: float = defaults.party_number("cost_per_round")
     bargaining_power: float = defaults.party_number("bargaining_power")
     trust: dict[str, float] = field(default_factory=dict)
+    brief: str | None = None
+    """The confidential instructions this party's negotiator reads (Markdown), or None."""
 
 
 # --------------------------------------------------------------------------------------------

@@ -47,7 +47,8 @@ class Scenario:
     Issues and parties keep their file order: the party order and the enumeration order of
     packages follow it. ``data`` is the scenario as plain data, as the file gave it (None
     for a scenario built in code); :meth:`replace` edits it by dotted paths and validates
-    the result again.
+    the result again. ``public`` is the brief every party reads and each party's ``brief``
+    its confidential instructions (Markdown; ``negsim handout``).
     """
 
     name: str
@@ -55,6 +56,7 @@ class Scenario:
     parties: tuple[Party, ...]
     protocol: Protocol
     description: str | None = None
+    public: str | None = None
     sources: tuple[str, ...] = ()
     constraints: tuple[Constraint, ...] = ()
     uncertainty: tuple[UncertainParameter, ...] = ()

@@ -234,6 +234,10 @@ class Party(_Strict):
         "default. With trust "
         "t the value is t * v + (1 - t) * (the party's worst value on that issue).",
     )
+    brief: str = _optional(
+        description="This party's confidential instructions (Markdown): what its negotiator "
+        "reads on its role sheet (`negsim handout`); never shown to the other parties.",
+    )
 
 
 class Constraint(_Strict):
@@ -363,6 +367,10 @@ class Scenario(_Strict):
     negsim: Literal[1] = Field(description="Schema version of the file format: 1.")
     name: str = Field(description="Title shown in tables, charts and reports.")
     description: str = _optional(description=_DESCRIPTION)
+    public: str = _optional(
+        description="The public brief (Markdown): what every party knows, printed at the top "
+        "of every role sheet (`negsim handout`)."
+    )
     sources: list[str] = _optional(description="Where the facts come from.")
     issues: dict[Identifier, Issue] = Field(
         min_length=1, description="Issue name -> issue, at least one."

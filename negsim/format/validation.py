@@ -24,7 +24,7 @@ from negsim.format.screened import screened_parameter
 from negsim.format.source import YNode
 
 TOP_KEYS = (
-    "negsim", "name", "description", "sources", "issues", "parties", "constraints",
+    "negsim", "name", "description", "public", "sources", "issues", "parties", "constraints",
     "protocol", "uncertainty", "simulation", "mediators",
 )  # fmt: skip
 
@@ -61,6 +61,7 @@ class ScenarioValidator(SimulationRules):
         if name is not None and not name.strip():
             self.error(top["name"], "name", "must not be empty")
         description = self.text(top["description"], "description") if "description" in top else None
+        public = self.text(top["public"], "public") if "public" in top else None
         sources: list[str] = []
         if "sources" in top and (items := self.sequence(top["sources"], "sources")) is not None:
             for index, item in enumerate(items):
@@ -83,6 +84,7 @@ class ScenarioValidator(SimulationRules):
         return {
             "name": name,
             "description": description,
+            "public": public,
             "sources": tuple(sources),
             "issues": tuple(issues),
             "parties": tuple(parties),

@@ -22,7 +22,7 @@ from negsim.format.source import YNode
 
 PARTY_KEYS = (
     "label", "weights", "values", "interactions", "disagreement", "outside_option",
-    "agreement_value", "discount", "cost_per_round", "bargaining_power", "trust",
+    "agreement_value", "discount", "cost_per_round", "bargaining_power", "trust", "brief",
 )  # fmt: skip
 
 
@@ -77,6 +77,7 @@ class PartyRules(ConditionRules):
         self.keys(node, path, PARTY_KEYS)
         before = len(self.problems)
         label = self.text(fields["label"], join_path(path, "label")) if "label" in fields else name
+        brief = self.text(fields["brief"], join_path(path, "brief")) if "brief" in fields else None
         weights = self.weights(fields.get("weights"), join_path(path, "weights"), node)
         values = self.values(
             fields.get("values"), join_path(path, "values"), weights, node, n_parties
@@ -122,6 +123,7 @@ class PartyRules(ConditionRules):
             cost_per_round=scalar("cost_per_round"),
             bargaining_power=scalar("bargaining_power"),
             trust={issue: (trust or {}).get(issue, default_trust) for issue in self.issues},
+            brief=brief,
         )
 
     def issue_numbers(
