@@ -188,6 +188,7 @@ def tie_allowance(optimum: np.ndarray, powers: np.ndarray) -> np.ndarray:
 @settings(max_examples=examples(6), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(r1=rates, r2=rates)
 @example(r1=1.0631090992934857, r2=1.117656077953623)  # a grid package ties with the hull Nash
+@example(r1=1.7195475273476852, r2=1.96875)  # a steep map: the bracket closes, F(x) - x stays
 def test_short_rounds_approach_generalized_nash(exponent: float, r1: float, r2: float) -> None:
     """Let x be player 1's stationary proposal and y player 2's. Indifference gives
     u1(y) = delta1 u1(x) and u2(x) = delta2 u2(y), so with powers a_i = 1/r_i and

@@ -411,8 +411,9 @@ def fixed_points(
     the largest (Shaked & Sutton's bounds); on a finite set of offers (single packages)
     both arrive exactly. When a contraction close to 1 (patient parties) has not closed
     the bracket after ``max_steps`` steps, the map is checked for a whole interval of
-    fixed points (then the bracket's ends are the answer); otherwise the unique fixed point
-    inside the bracket is found by Brent's method to 1e-15. The answer is refused
+    fixed points (every point of the bracket, its ends included, within the tolerance:
+    then the bracket's ends are the answer); otherwise the unique fixed point inside the
+    bracket is found by Brent's method to 1e-15. The answer is refused
     (:class:`~negsim.solvers.convergence.ConvergenceError`) when ``|F(x) - x|`` at it is
     above :data:`FIXED_POINT_TOLERANCE`.
     """
@@ -433,9 +434,10 @@ def fixed_points(
         result = step(x)
         return np.nan if result is None else result[0] - x
 
-    inside = [lower[0] + gap * fraction for fraction in (0.25, 0.5, 0.75)]
+    points = [lower[0] + gap * fraction for fraction in (0.0, 0.25, 0.5, 0.75, 1.0)]
     method = "iteration from both ends, then Brent's method"
-    if all(abs(excess(x)) <= 1e-12 for x in inside):
+    if all(abs(excess(x)) <= FIXED_POINT_TOLERANCE for x in points):
+        # a whole interval of fixed points: the bracket's ends, with the points between
         return _checked(step, lower, upper, upper, "iteration from both ends", max_steps)
     if excess(lower[0]) <= 0:
         return _checked(step, lower, lower, lower, method, max_steps)
