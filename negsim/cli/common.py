@@ -93,6 +93,18 @@ def write_new_or_exit(path: Path, content: str | bytes, force: bool) -> None:
         fail(f"cannot write {path}: {error.strerror or error}", EXIT_FAILURE)
 
 
+def output_folder_or_exit(folder: Path, force: bool, what: str) -> None:
+    """A folder the command may write ``what`` into (``"report"``, ``"handout"``): new,
+    empty, or with ``--force``; else exit 2 (a file in its place too)."""
+    if folder.exists() and not folder.is_dir():
+        fail(f"{folder} is a file; give a folder for the {what}")
+    if folder.is_dir() and any(folder.iterdir()) and not force:
+        fail(
+            f"{folder} is not empty; give a new or empty folder, or use --force to write "
+            f"the {what}'s files there (nothing else in it is touched)"
+        )
+
+
 def print_problems(error: ScenarioError) -> None:
     """Every problem of an invalid scenario on standard error, one per line."""
     for problem in error.problems:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from negsim.cli.app import EXIT_FAILURE
-from negsim.cli.common import analysis_or_exit, fail, load_or_exit, message
+from negsim.cli.common import analysis_or_exit, fail, load_or_exit, message, output_folder_or_exit
 from negsim.cli.options import ScenarioArgument
 
 if TYPE_CHECKING:
@@ -66,16 +66,6 @@ def write_sheet(sheet: Report, folder: Path, stem: str) -> list[Path]:
     return paths
 
 
-def _check_folder(folder: Path, force: bool) -> None:
-    if folder.exists() and not folder.is_dir():
-        fail(f"{folder} is a file; give a folder for the handout")
-    if folder.is_dir() and any(folder.iterdir()) and not force:
-        fail(
-            f"{folder} is not empty; give a new or empty folder, or use --force to write "
-            "the handout's files there (nothing else in it is touched)"
-        )
-
-
 def handout(
     file: ScenarioArgument,
     output: HandoutFolder,
@@ -93,7 +83,7 @@ def handout(
     from negsim.present.handout import instructor_key, role_sheet
 
     folder = Path(output)
-    _check_folder(folder, force)
+    output_folder_or_exit(folder, force, "handout")
     scenario = load_or_exit(file)
     analysis = analysis_or_exit(scenario)
     for warning in analysis.warnings:

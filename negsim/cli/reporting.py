@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from negsim.cli.app import EXIT_FAILURE
-from negsim.cli.common import fail, load_or_exit, message, solving
+from negsim.cli.common import fail, load_or_exit, message, output_folder_or_exit, solving
 from negsim.cli.options import ScenarioArgument, StyleOption
 
 if TYPE_CHECKING:
@@ -114,16 +114,6 @@ def make_report(
     return write_report(built, data, folder, step)
 
 
-def _check_folder(folder: Path, force: bool) -> None:
-    if folder.exists() and not folder.is_dir():
-        fail(f"{folder} is a file; give a folder for the report")
-    if folder.is_dir() and any(folder.iterdir()) and not force:
-        fail(
-            f"{folder} is not empty; give a new or empty folder, or use --force to write "
-            "the report's files there (nothing else in it is touched)"
-        )
-
-
 def report(
     file: ScenarioArgument,
     output: ReportFolder,
@@ -139,7 +129,7 @@ def report(
     issue by issue, the protocol's equilibrium and its deadline, screening and simulation
     where the scenario has them, sensitivity, and the assumptions the file marks."""
     folder = Path(output)
-    _check_folder(folder, force)
+    output_folder_or_exit(folder, force, "report")
     if sweep is not None and not (Path(sweep) / "results.csv").is_file():
         fail(f"{sweep}: not a sweep's output folder (no results.csv in it)")
     scenario = load_or_exit(file)
