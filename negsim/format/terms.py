@@ -1,0 +1,203 @@
+"""Reading a package a person typed or wrote in a table: ``issue=option`` terms.
+
+Used by ``negsim play`` (offers typed at the keyboard) and ``negsim debrief`` (a class's
+agreements in a CSV). Each term is read against the scenario's issues and gives the value
+:meth:`negsim.space.OutcomeSpace.package` uses for it, so the result goes straight into
+:meth:`~negsim.space.OutcomeSpace.position_of`:
+
+* **categorical**: an option's name or label, case and surrounding spaces ignored
+  (``sanctions=phased``); a unique prefix of a name is accepted too (``sanc=pha``);
+* **numeric**: a number on the issue's grid (within 1e-6 of a step); off the grid, the
+  error names the nearest grid points;
+* **split**: each party's share as ``party:share`` joined by ``/`` (``pie=a:0.6/b:0.4``);
+  with two parties one named share is enough (``pie=a:0.6``).
+
+Issues are named by name, label, or a unique prefix of a name. Terms are separated by
+commas or semicolons, or when there are none by white space (``amnesty=full,
+sanctions=phased`` or ``amnesty=full sanctions=phased``; a label with spaces needs the
+commas). Every mistake is a
+:class:`TermError` whose message says what was expected (the options, the grid, a "did you
+mean").
+
+Example
+-------
+>>> from negsim.format.loader import load_scenario_text
+>>> scenario = load_scenario_text('''
+... negsim: 1
+... name: two issues
+... issues:
+...   colour: {options: [red, green, blue]}
+...   price: {range: [0, 10], resolution: 11}
+... parties:
+...   a: {values: {colour: {red: 1, green: 0.5, blue: 0}, price: {0: 0, 10: 1}}}
+...   b: {values: {colour: {red: 0, green: 0.5, blue: 1}, price: {0: 1, 10: 0}}}
+... ''')
+>>> read_terms(scenario, "colour=Green, price=4")
+{'colour': 'green', 'price': 4.0}
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from negsim.errors import did_you_mean
+from negsim.format.levels import split_shares
+from negsim.format.model import CategoricalIssue, Issue, NumericIssue, SplitIssue
+from negsim.format.scenario import Scenario
+
+NO_DEAL_WORDS = frozenset({"no deal", "no-deal", "nodeal", "none", "no agreement", "breakdown"})
+"""Cell texts that mean "this pair reached no agreement" (compared in lower case)."""
+
+_SEPARATORS = re.compile(r"[,;]+")
+_SPACES = re.compile(r"\s+")
+
+
+ON_GRID = 1e-6
+"""A typed number within this many grid steps of a grid point is that point."""
+
+
+class TermError(ValueError):
+    """A typed term that names no issue or no option of it; the message says what fits."""
+
+
+def is_no_deal(text: str) -> bool:
+    """Whether ``text`` says that no agreement was reached (``no deal``, ``none``, ...)."""
+    return " ".join(str(text).lower().split()) in NO_DEAL_WORDS
+
+
+def split_terms(text: str) -> list[tuple[str, str]]:
+    """``"a=x, b=y"`` -> ``[("a", "x"), ("b", "y")]``; a piece without ``=`` is an error."""
+    pairs: list[tuple[str, str]] = []
+    spaced = re.sub(r"\s*=\s*", "=", text.strip())
+    separator = _SEPARATORS if _SEPARATORS.search(spaced) else _SPACES
+    for piece in (piece.strip() for piece in separator.split(spaced)):
+        if not piece:
+            continue
+        name, equals, value = piece.partition("=")
+        if not equals or not name or not value:
+            raise TermError(f"{piece!r} is not a term: write ISSUE=OPTION, e.g. price=4")
+        pairs.append((name, value))
+    return pairs
+
+
+def find_issue(scenario: Scenario, word: str) -> Issue:
+    """The issue ``word`` names: its name or label (any case), or a unique prefix of a name."""
+    return _pick(
+        word,
+        scenario.issues,
+        lambda issue: (issue.name, issue.label),
+        what="issue",
+        names=[issue.name for issue in scenario.issues],
+    )
+
+
+def read_term(scenario: Scenario, issue: Issue, text: str) -> Any:
+    """The value of ``issue`` that ``text`` names, as :meth:`OutcomeSpace.package` gives it."""
+    text = text.strip()
+    if isinstance(issue, CategoricalIssue):
+        return _pick(
+            text, issue.options, lambda option: (option,), what="option", names=issue.options
+        )
+    if isinstance(issue, NumericIssue):
+        return _grid_point(issue, _number(issue, text))
+    if isinstance(issue, SplitIssue):
+        return _shares(scenario, issue, text)
+    raise TypeError(f"unknown issue type {type(issue).__name__}")
+
+
+def read_terms(scenario: Scenario, text: str | Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """A whole package: every issue exactly once, in issue order.
+
+    ``text`` is the typed line, or already split ``(issue, value)`` pairs (a CSV row).
+    """
+    pairs = split_terms(text) if isinstance(text, str) else list(text)
+    found: dict[str, Any] = {}
+    for word, value in pairs:
+        issue = find_issue(scenario, word)
+        if issue.name in found:
+            raise TermError(f"{issue.name} is given twice")
+        found[issue.name] = read_term(scenario, issue, value)
+    missing = [issue.name for issue in scenario.issues if issue.name not in found]
+    if missing:
+        raise TermError(f"no term for {', '.join(missing)}: every issue needs one")
+    return {issue.name: found[issue.name] for issue in scenario.issues}
+
+
+def _pick(word: str, items: Iterable[Any], keys: Any, what: str, names: Iterable[str]) -> Any:
+    """The item whose key equals ``word`` (case-insensitively), else the one item a name of
+    which starts with it; else a :class:`TermError` listing the choices."""
+    wanted = " ".join(word.lower().split())
+    items = list(items)
+    exact = [item for item in items if wanted in {key.lower() for key in keys(item)}]
+    if exact:
+        return exact[0]
+    starts = [item for item in items if keys(item)[0].lower().startswith(wanted)]
+    if wanted and len(starts) == 1:
+        return starts[0]
+    names = list(names)
+    hint = did_you_mean(word, names)
+    listed = ", ".join(names)
+    if len(starts) > 1:
+        return _raise(f"{word!r} could be any of {', '.join(keys(s)[0] for s in starts)}")
+    return _raise(f"no {what} {word!r}{hint}; the {what}s are {listed}")
+
+
+def _raise(message: str) -> Any:
+    raise TermError(message)
+
+
+def _number(issue: Issue, text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise TermError(f"{issue.name} takes a number, not {text!r}") from None
+    if not math.isfinite(value):
+        raise TermError(f"{issue.name} takes a finite number, not {text!r}")
+    return value
+
+
+def _grid_point(issue: NumericIssue, value: float) -> float:
+    grid = issue.grid()
+    low, high = float(grid.min()), float(grid.max())
+    step = (high - low) / max(len(grid) - 1, 1)
+    nearest = int(np.argmin(np.abs(grid - value)))
+    if abs(float(grid[nearest]) - value) <= ON_GRID * max(step, 1e-12):
+        return float(grid[nearest])
+    below, above = grid[grid < value], grid[grid > value]
+    near = [f"{float(v):g}" for v in (below[-1:].tolist() + above[:1].tolist())]
+    return _raise(
+        f"{issue.name} runs from {low:g} to {high:g} in steps of {step:g}; {value:g} is not "
+        f"on it (nearest: {' or '.join(near)})"
+    )
+
+
+def _shares(scenario: Scenario, issue: SplitIssue, text: str) -> dict[str, float]:
+    names = scenario.party_names
+    given: dict[str, float] = {}
+    for piece in filter(None, text.split("/")):
+        party, colon, share = piece.partition(":")
+        if not colon:
+            raise TermError(f"{issue.name} takes shares as PARTY:SHARE, e.g. {names[0]}:0.5")
+        name = _pick(party, names, lambda n: (n,), what="party", names=names)
+        given[name] = _number(issue, share)
+    if len(given) == len(names) - 1:
+        rest = next(name for name in names if name not in given)
+        given[rest] = issue.total - sum(given.values())
+    if set(given) != set(names):
+        raise TermError(f"{issue.name} needs a share for each of {', '.join(names)}")
+    wanted = np.array([given[name] for name in names])
+    grid = split_shares(issue.total, issue.resolution, len(names))
+    distance = np.abs(grid - wanted).max(axis=1)
+    nearest = int(np.argmin(distance))
+    step = issue.total / max(issue.resolution - 1, 1)
+    if distance[nearest] > ON_GRID * step:
+        raise TermError(
+            f"{issue.name}'s shares add up to {issue.total:g} in steps of {step:g}; "
+            f"{'/'.join(f'{n}:{given[n]:g}' for n in names)} is not one of them"
+        )
+    return {name: float(share) for name, share in zip(names, grid[nearest], strict=True)}

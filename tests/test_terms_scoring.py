@@ -1,0 +1,159 @@
+"""Reading typed packages (negsim.format.terms) and scoring deals (negsim.analysis.scoring):
+property tests against plain Python definitions, and the messages a person sees."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from negsim.analysis.scoring import score_deal, score_deals
+from negsim.format.loader import load_scenario_text
+from negsim.format.model import CategoricalIssue, NumericIssue, SplitIssue
+from negsim.format.terms import TermError, is_no_deal, read_terms
+from negsim.space import OutcomeSpace
+from tests.strategies import examples, scenarios
+
+TEXT = """
+negsim: 1
+name: a car
+issues:
+  colour: {label: Paint colour, options: [red, green, blue]}
+  price: {range: [0, 10], resolution: 11}
+  pie: {split: {total: 1}, resolution: 5}
+parties:
+  buyer: {values: {colour: {red: 1, green: 0.5, blue: 0}, price: {0: 1, 10: 0}}}
+  seller: {values: {colour: {red: 0, green: 0.5, blue: 1}, price: {0: 0, 10: 1}}}
+"""
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario_text(TEXT)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "colour=green price=4 pie=buyer:0.25",
+        "Paint colour = GREEN; price=4.0, pie=seller:0.75",
+        "col=gr price=4 pie=buyer:0.25/seller:0.75",
+    ],
+)
+def test_the_same_package_typed_several_ways(scenario, typed):
+    assert read_terms(scenario, typed) == {
+        "colour": "green",
+        "price": 4.0,
+        "pie": {"buyer": 0.25, "seller": 0.75},
+    }
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (
+            "colour=purple price=4 pie=buyer:0.5",
+            "no option 'purple'.*the options are red, green, blue",
+        ),
+        ("colour=gren price=4 pie=buyer:0.5", "did you mean 'green'"),
+        (
+            "colour=red price=4.6 pie=buyer:0.5",
+            r"price runs from 0 to 10 in steps of 1; 4.6 is not on it \(nearest: 4 or 5\)",
+        ),
+        ("colour=red price=cheap pie=buyer:0.5", "price takes a number, not 'cheap'"),
+        ("colour=red price=4", "no term for pie"),
+        ("colour=red colour=blue price=4 pie=buyer:0.5", "colour is given twice"),
+        ("colour red", "is not a term: write ISSUE=OPTION"),
+        ("size=big colour=red price=4 pie=buyer:0.5", "no issue 'size'"),
+        ("colour=red price=4 pie=buyer:0.3", "shares add up to 1 in steps of 0.25"),
+        ("colour=red price=nan pie=buyer:0.5", "finite number"),
+    ],
+)
+def test_mistakes_say_what_fits(scenario, typed, message):
+    with pytest.raises(TermError, match=message):
+        read_terms(scenario, typed)
+
+
+def test_no_deal_words():
+    assert is_no_deal("No Deal") and is_no_deal("  no   deal ") and is_no_deal("none")
+    assert not is_no_deal("red") and not is_no_deal("")
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(scenarios(max_packages=200, with_constraints=False), st.data())
+def test_every_package_reads_back_from_its_own_words(scenario, data):
+    """Writing a package as terms and reading it gives the same package, for every kind."""
+    space = OutcomeSpace.from_scenario(scenario)
+    position = data.draw(st.integers(0, space.n_feasible - 1))
+    package = space.package(position)
+    terms = []
+    for issue in scenario.issues:
+        value = package[issue.name]
+        if isinstance(issue, CategoricalIssue):
+            terms.append((issue.name, value))
+        elif isinstance(issue, NumericIssue):
+            terms.append((issue.name, repr(value)))
+        else:
+            assert isinstance(issue, SplitIssue)
+            terms.append((issue.name, "/".join(f"{p}:{s!r}" for p, s in value.items())))
+    assert space.position_of(read_terms(scenario, terms)) == position
+
+
+def _plain_score(utilities: np.ndarray, point: np.ndarray) -> tuple[float, bool]:
+    """Joint value left and Pareto-optimality by a loop over packages."""
+    best = 0.0
+    dominated = False
+    for column in utilities.T:
+        if all(column[i] >= point[i] - 1e-9 for i in range(len(point))):
+            gain = float(sum(column[i] - point[i] for i in range(len(point))))
+            best = max(best, gain)
+            if any(column[i] > point[i] + 1e-9 for i in range(len(point))):
+                dominated = True
+    return (best if best > 1e-9 else 0.0), not dominated
+
+
+@settings(max_examples=examples(80), deadline=None)
+@given(scenarios(max_packages=150), st.data())
+def test_scores_match_a_plain_loop(scenario, data):
+    space = OutcomeSpace.from_scenario(scenario)
+    position = data.draw(st.none() | st.integers(0, space.n_feasible - 1))
+    score = score_deal(space, position)
+    point = space.disagreement if position is None else space.utilities[:, position]
+    left, optimal = _plain_score(space.utilities, point)
+    assert score.joint_value_left == pytest.approx(left, abs=1e-9)
+    assert score.pareto_optimal == (optimal and position is not None)
+    assert (score.distance_to_frontier == 0.0) == (
+        score.pareto_optimal or (position is None and score.distance_to_frontier == 0.0)
+    )
+    if score.better_position is not None:
+        better = space.utilities[:, score.better_position]
+        assert np.all(better >= point - 1e-9)
+        assert better.sum() - point.sum() == pytest.approx(score.joint_value_left)
+    # The distance is to the nearest Pareto-optimal package, by a plain loop.
+    pareto = [
+        column
+        for column in space.utilities.T
+        if not any(
+            np.all(other >= column - 1e-9) and np.any(other > column + 1e-9)
+            for other in space.utilities.T
+        )
+    ]
+    nearest = min(float(np.linalg.norm(column - point)) for column in pareto)
+    expected = 0.0 if score.pareto_optimal else nearest
+    assert score.distance_to_frontier == pytest.approx(expected, abs=1e-9)
+
+
+def test_a_worked_example(scenario):
+    """Buyer and seller on colour and price: red at 4 leaves value on the table."""
+    space = OutcomeSpace.from_scenario(scenario)
+    red4 = space.position_of(read_terms(scenario, "colour=red price=4 pie=buyer:0.5"))
+    scores = score_deals(space, [red4, None])
+    assert not scores[0].pareto_optimal or scores[0].joint_value_left == 0.0
+    assert scores[1].utilities.tolist() == space.disagreement.tolist()
+    assert not scores[1].agreed and scores[0].agreed
+    # Every package's score is consistent with a brute-force frontier.
+    for position in itertools.islice(range(space.n_feasible), 0, None, 7):
+        assert score_deal(space, position).joint_value_left >= 0.0
