@@ -55,6 +55,7 @@ for command in (
     studies.sensitivity,
     reporting.report,
     genius.import_genius,
+    genius.export_genius,
     handout.handout,
 ):
     app.command()(command)

@@ -1,5 +1,6 @@
 """``negsim import-genius``: a GENIUS / ANAC domain and its profiles as a negsim scenario
-(:mod:`negsim.format.genius`; ``docs/genius.md``)."""
+(:mod:`negsim.format.genius`), and ``negsim export-genius``, the reverse
+(:mod:`negsim.present.genius_export`; ``docs/genius.md``)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,16 @@ from typing import Annotated
 
 import typer
 
-from negsim.cli.app import STDIN
-from negsim.cli.common import fail, message, write_new_or_exit
-from negsim.cli.options import TEXT, ForceOption, whole
+from negsim.cli.app import EXIT_FAILURE, STDIN
+from negsim.cli.common import (
+    fail,
+    load_or_exit,
+    message,
+    output_folder_or_exit,
+    space_or_exit,
+    write_new_or_exit,
+)
+from negsim.cli.options import TEXT, ForceOption, ScenarioArgument, whole
 
 DomainArgument = Annotated[
     str,
@@ -109,3 +117,66 @@ def import_genius(
         return
     write_new_or_exit(path, imported.text, force)
     message(f"Wrote {path}. Check it: negsim validate {path}")
+
+
+ExportFolder = Annotated[
+    str,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="DIR",
+        help="The folder for the XML files: new or empty, or --force.",
+        show_default=False,
+    ),
+]
+ExportRounds = Annotated[
+    int | None,
+    typer.Option(
+        "--rounds",
+        metavar="N",
+        click_type=whole(1, 10_000),
+        help="Rounds GENIUS's time in [0, 1] spans: a discount d a round becomes d^N "
+        "(default: the scenario's deadline, else 100).",
+        show_default=False,
+    ),
+]
+
+
+def _stem(argument: str) -> str | None:
+    """The domain file's stem: the scenario file's (``logrolling``), None for standard
+    input (then the scenario's name is used)."""
+    return None if argument == STDIN else Path(argument).name.removesuffix(".yaml")
+
+
+def export_genius(
+    scenario: ScenarioArgument,
+    output: ExportFolder,
+    rounds: ExportRounds = None,
+    force: ForceOption = False,
+) -> None:
+    """Write a scenario as a GENIUS / ANAC XML domain and one utility profile per party."""
+    from negsim.present.export import write_new
+    from negsim.present.genius_export import ExportError
+    from negsim.present.genius_export import export_genius as export
+
+    loaded = load_or_exit(scenario)
+    try:
+        exported = export(space_or_exit(loaded), rounds, stem=_stem(scenario))
+    except ExportError as error:
+        fail(f"{scenario}: {error}")
+    folder = Path(output)
+    output_folder_or_exit(folder, force, "GENIUS export")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        fail(f"{folder}: cannot make the folder: {error.strerror or error}", EXIT_FAILURE)
+    for note in exported.notes:
+        message(f"note: {note}")
+    for name, text in (exported.domain, *exported.profiles):
+        try:
+            write_new(folder / name, text, force=True)
+        except OSError as error:
+            fail(f"{folder / name}: cannot write: {error.strerror or error}", EXIT_FAILURE)
+    files = " ".join(str(folder / name) for name, _ in (exported.domain, *exported.profiles))
+    message(f"Wrote {folder}: the domain and {len(exported.profiles)} profiles.")
+    message(f"Read them back: negsim import-genius {files} -o scenario.yaml")
