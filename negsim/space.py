@@ -73,7 +73,7 @@ from negsim.format.model import (
 from negsim.format.scenario import Scenario
 from negsim.memory import estimate_bytes, format_bytes, limit_bytes
 
-__all__ = ["OutcomeSpace", "Package", "enumerate_space"]
+__all__ = ["OutcomeSpace", "Package", "enumerate_space", "issue_utility"]
 
 Package = dict[str, str | float | dict[str, float]]
 """A package as JSON gives it: issue -> option name (categorical), number (numeric) or
@@ -85,7 +85,7 @@ def _party_levels(issue: Issue, levels: np.ndarray, party_index: int) -> np.ndar
     return levels[:, party_index] if isinstance(issue, SplitIssue) else levels
 
 
-def _issue_utility(
+def issue_utility(
     scenario: Scenario, party: Party, issue: Issue, levels: np.ndarray, party_index: int
 ) -> np.ndarray:
     """``w_ik * v~_ik`` at every level of the issue, shape ``(n_levels,)``."""
@@ -191,7 +191,7 @@ class OutcomeSpace:
             _read_only(
                 np.stack(
                     [
-                        _issue_utility(scenario, party, issue, level, i)
+                        issue_utility(scenario, party, issue, level, i)
                         for i, party in enumerate(scenario.parties)
                     ]
                 )

@@ -6,7 +6,7 @@ The layers, from the bottom up (``docs/architecture.md``)::
 
     base      version, errors, memory
     format    the scenario file: source, model, validation, scenario, loader, schema
-    space     packages and utilities
+    space     packages and utilities; independent blocks of issues merged (blocks)
     solvers   pure functions on arrays
     analysis  solve(): the solvers run for one scenario, and the result records
     studies   curves, simulation, sweeps, sensitivity (computation only)
@@ -28,7 +28,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "negsim"
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("version.py", "errors.py", "memory.py", "jsontext.py", "progress.py")),
     ("format", ("format/",)),
-    ("space", ("space.py",)),
+    ("space", ("space.py", "blocks.py")),
     ("solvers", ("solvers/",)),
     ("analysis", ("analysis/",)),
     ("studies", ("studies/",)),
