@@ -105,13 +105,13 @@ def _block(scenario: Scenario, issues: tuple[int, ...]) -> Block:
     size = math.prod(shape)
     needed, limit = estimate_bytes(size, n_parties), limit_bytes()
     if needed > limit:
-        names = ", ".join(issue.name for issue in chosen)
+        listed = ", ".join(issue.name for issue in chosen)
         raise BlockTooLarge(
-            f"the issues {names} are joined by interactions or constraints into one block "
+            f"the issues {listed} are joined by interactions or constraints into one block "
             f"of {size:,} packages, which needs about {format_bytes(needed)}, more than the "
             f"{format_bytes(limit)} available; use coarser resolutions on them"
         )
-    names = {issue.name for issue in chosen}
+    names: set[str] = {issue.name for issue in chosen}
     parts = _Parts(chosen, scenario.party_names)
     grid = np.indices(shape).reshape(len(shape), -1)
     feasible = np.ones(shape, dtype=bool)
