@@ -135,11 +135,11 @@ def solve(scenario: ScenarioLike) -> Analysis:
     >>> analysis.equilibrium.agreement, analysis.equilibrium.round
     (True, 0)
     """
-    from negsim.space import OutcomeSpace
+    from negsim.analysis.merged import outcome_space
 
     chosen = _scenario(scenario)
     try:
-        space = OutcomeSpace.from_scenario(chosen)
+        space = outcome_space(chosen)
     except ValueError as error:  # too large for memory, or nothing feasible
         raise ScenarioError([Problem(0, 0, "", str(error), chosen.source)]) from None
     return analyze(space)
@@ -172,11 +172,10 @@ def simulate(
     >>> result.runs, result.seed
     (200, 1)
     """
-    from negsim.space import OutcomeSpace
     from negsim.studies.simulate import simulate as run
 
     chosen = _scenario(scenario)
-    return run(OutcomeSpace.from_scenario(chosen), runs=runs, rng=seed, rounds=rounds)
+    return run(_space(chosen), runs=runs, rng=seed, rounds=rounds)
 
 
 def sensitivity(
@@ -487,10 +486,10 @@ def _needs_scenario(subject: Any) -> bool:
 
 
 def _space(scenario: Scenario) -> OutcomeSpace:
-    from negsim.space import OutcomeSpace
+    from negsim.analysis.merged import outcome_space
 
     try:
-        return OutcomeSpace.from_scenario(scenario)
+        return outcome_space(scenario)
     except ValueError as error:  # too large for memory, or nothing feasible
         raise ScenarioError([Problem(0, 0, "", str(error), scenario.source)]) from None
 

@@ -35,13 +35,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from negsim.format.components import issue_components
 from negsim.format.levels import conditions_mask, issue_levels
-from negsim.format.model import Condition
 from negsim.format.scenario import Scenario
 from negsim.memory import estimate_bytes, format_bytes, limit_bytes
 from negsim.space import issue_utility
 
-__all__ = ["Block", "BlockTooLarge", "issue_blocks"]
+__all__ = ["Block", "BlockTooLarge", "components", "issue_blocks"]
 
 
 class BlockTooLarge(ValueError):
@@ -61,32 +61,12 @@ class Block:
     n_combinations: int
 
 
-def _conditions(scenario: Scenario) -> list[tuple[Condition, ...]]:
+def components(scenario: Scenario) -> list[tuple[int, ...]]:
+    """Issue indices of each block, blocks ordered by their first issue."""
     groups = [constraint.conditions for constraint in scenario.constraints]
     for party in scenario.parties:
         groups.extend(interaction.conditions for interaction in party.interactions)
-    return groups
-
-
-def _components(scenario: Scenario) -> list[tuple[int, ...]]:
-    """Issue indices of each block, blocks ordered by their first issue."""
-    names = list(scenario.issue_names)
-    parent = list(range(len(names)))
-
-    def root(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    for conditions in _conditions(scenario):
-        issues = [names.index(condition.issue) for condition in conditions]
-        for other in issues[1:]:
-            parent[root(other)] = root(issues[0])
-    groups: dict[int, list[int]] = {}
-    for k in range(len(names)):
-        groups.setdefault(root(k), []).append(k)
-    return sorted(tuple(group) for group in groups.values())
+    return issue_components(scenario.issues, groups)
 
 
 @dataclass(frozen=True)
@@ -135,4 +115,4 @@ def _block(scenario: Scenario, issues: tuple[int, ...]) -> Block:
 
 def issue_blocks(scenario: Scenario) -> list[Block]:
     """The scenario's independent blocks of issues, each enumerated (see the module)."""
-    return [_block(scenario, issues) for issues in _components(scenario)]
+    return [_block(scenario, issues) for issues in components(scenario)]

@@ -147,9 +147,18 @@ class OutcomeSpace:
         packages, in enumeration order, interactions and ``agreement_value`` included.
     disagreement : numpy.ndarray
         float64, shape ``(n_parties,)``: expected disagreement utilities.
+    package_levels : numpy.ndarray or None
+        None for an enumerated space. A *merged* space (too large to enumerate; built by
+        :func:`negsim.analysis.merged.merged_space`) holds only its distinct Pareto-optimal
+        utility vectors as columns, and here ``(n_issues, n_columns)`` the levels of one
+        package giving each.
+    package_counts : numpy.ndarray or None
+        Merged space: object array of Python ints, how many packages give each column.
+    feasible_count : int or None
+        Merged space: the number of feasible packages, exact.
 
     Arrays are read-only. A *position* is an index ``0..n_feasible-1`` into the feasible
-    packages (a column of ``utilities``).
+    packages (a column of ``utilities``); in a merged space, into the columns it holds.
     """
 
     scenario: Scenario
@@ -158,6 +167,9 @@ class OutcomeSpace:
     feasible_index: np.ndarray | None
     utilities: np.ndarray
     disagreement: np.ndarray
+    package_levels: np.ndarray | None = None
+    package_counts: np.ndarray | None = None
+    feasible_count: int | None = None
 
     # ----------------------------------------------------------------------------------------
     # Construction
@@ -250,8 +262,22 @@ class OutcomeSpace:
 
     @property
     def n_feasible(self) -> int:
-        """Number of feasible packages (columns of ``utilities``)."""
+        """Number of columns of ``utilities``: the feasible packages of an enumerated space,
+        the distinct Pareto-optimal vectors of a merged one (see :attr:`feasible_packages`)."""
         return int(self.utilities.shape[1])
+
+    @property
+    def feasible_packages(self) -> int:
+        """Number of feasible packages, exact, enumerated or merged."""
+        return self.n_feasible if self.feasible_count is None else self.feasible_count
+
+    def count(self, positions: Any) -> int:
+        """How many packages the columns at ``positions`` stand for (exact): one each in an
+        enumerated space, their counts in a merged one."""
+        chosen = np.asarray(positions, dtype=np.int64).reshape(-1)
+        if self.package_counts is None:
+            return int(chosen.size)
+        return int(sum(self.package_counts[chosen].tolist()))
 
     @property
     def n_parties(self) -> int:
@@ -271,8 +297,9 @@ class OutcomeSpace:
 
     @property
     def is_enumerated(self) -> bool:
-        """This space holds every package's utilities (a frontier-only space would not)."""
-        return True
+        """This space holds every feasible package's utilities; a merged one holds only
+        its Pareto frontier."""
+        return self.package_levels is None
 
     # ----------------------------------------------------------------------------------------
     # Packages
@@ -300,6 +327,8 @@ class OutcomeSpace:
         if position_array.size and not np.issubdtype(position_array.dtype, np.integer):
             raise TypeError(f"positions must be integers, got {position_array.dtype}")
         position_array = position_array.astype(np.int64, copy=False)
+        if self.package_levels is not None:
+            raise ValueError("a merged space has no grid positions: use levels()")
         if np.any((position_array < 0) | (position_array >= self.n_feasible)):
             raise IndexError(f"package positions must lie in 0..{self.n_feasible - 1}")
         if self.feasible_index is None:
@@ -320,6 +349,11 @@ class OutcomeSpace:
             int64, shape ``(n_issues, k)`` (``(n_issues,)`` for a scalar position): row ``j``
             indexes into ``level_values[j]`` (option, grid point or simplex point).
         """
+        if self.package_levels is not None:
+            chosen = np.asarray(positions)
+            if np.any((chosen < 0) | (chosen >= self.n_feasible)):
+                raise IndexError(f"package positions must lie in 0..{self.n_feasible - 1}")
+            return self.package_levels[:, chosen]
         flat = self.grid_positions(positions)
         return np.stack(np.unravel_index(flat, self.shape)).astype(np.int64, copy=False)
 
@@ -394,6 +428,13 @@ class OutcomeSpace:
             if found.size == 0:
                 raise KeyError(f"{wanted!r} is not on the grid of {issue.name!r}")
             level_of_issue.append(int(found[0]))
+        if self.package_levels is not None:
+            found = np.flatnonzero(
+                np.all(self.package_levels == np.array(level_of_issue)[:, None], axis=0)
+            )
+            if found.size == 0:
+                raise KeyError("package is not on the merged space's Pareto frontier")
+            return int(found[0])
         flat = int(np.ravel_multi_index(tuple(level_of_issue), self.shape))
         if self.feasible_index is None:
             return flat

@@ -24,8 +24,11 @@ from negsim.space import OutcomeSpace
 
 
 def solve(scenario: Scenario) -> Analysis:
-    """Enumerate ``scenario``'s outcome space and analyse it (see :func:`analyze`)."""
-    return analyze(OutcomeSpace.from_scenario(scenario))
+    """Build ``scenario``'s outcome space (enumerated, or merged when too large:
+    :func:`negsim.analysis.merged.outcome_space`) and analyse it (see :func:`analyze`)."""
+    from negsim.analysis.merged import outcome_space
+
+    return analyze(outcome_space(scenario))
 
 
 def analyze(space: OutcomeSpace, progress: ProgressFactory | None = None) -> Analysis:
@@ -50,10 +53,11 @@ def analyze(space: OutcomeSpace, progress: ProgressFactory | None = None) -> Ana
     zopa = bool(frontier.strictly_better(utilities, disagreement).any())
     counts = SpaceCounts(
         packages=space.n_packages,
-        feasible=space.n_feasible,
-        individually_rational=int(rational.sum()),
-        pareto=int(efficient.sum()),
-        pareto_individually_rational=int(pareto_rational.size),
+        feasible=space.feasible_packages,
+        individually_rational=int(rational.sum()) if space.is_enumerated else None,
+        pareto=space.count(np.flatnonzero(efficient)),
+        pareto_individually_rational=space.count(pareto_rational),
+        merged=not space.is_enumerated,
     )
     points = utilities[:, pareto_rational]
     order = np.lexsort((pareto_rational, -points[0]))

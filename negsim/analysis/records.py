@@ -163,13 +163,18 @@ class Solution:
 
 @dataclass(frozen=True, slots=True)
 class SpaceCounts:
-    """Package counts of the outcome space (``space`` in ``docs/json.md``)."""
+    """Package counts of the outcome space (``space`` in ``docs/json.md``), all exact.
+
+    In a merged space (``merged``: too large to enumerate, its Pareto frontier built block
+    by block) the individually rational packages are not counted (None): that would need
+    the whole space."""
 
     packages: int
     feasible: int
-    individually_rational: int
+    individually_rational: int | None
     pareto: int
     pareto_individually_rational: int
+    merged: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -633,6 +638,7 @@ class Analysis:
                 "individually_rational": self.counts.individually_rational,
                 "pareto": self.counts.pareto,
                 "pareto_individually_rational": self.counts.pareto_individually_rational,
+                "merged": self.counts.merged,
             },
             "disagreement": self.by_party(self.disagreement),
             "ideal": None if self.ideal is None else self.by_party(self.ideal),

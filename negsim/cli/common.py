@@ -182,11 +182,11 @@ def load_or_exit(argument: str) -> Scenario:
 def space_or_exit(scenario: Scenario) -> OutcomeSpace:
     """The scenario's :class:`~negsim.space.OutcomeSpace`; exit with status 2 when it cannot be
     built (no feasible package, too large for this machine's memory)."""
+    from negsim.analysis.merged import outcome_space
     from negsim.errors import Problem, ScenarioError
-    from negsim.space import OutcomeSpace
 
     try:
-        return OutcomeSpace.from_scenario(scenario)
+        return outcome_space(scenario)
     except ScenarioError as error:
         print_problems(error)
         raise typer.Exit(EXIT_USAGE) from None

@@ -95,7 +95,8 @@ def show(file: ScenarioArgument) -> None:
     space = space_or_exit(scenario)
     from negsim.present.terminal.show import describe
 
-    print_renderables(list(describe(scenario, space.n_feasible)))
+    merged = None if space.is_enumerated else space.n_feasible
+    print_renderables(list(describe(scenario, space.feasible_packages, merged)))
 
 
 def examples() -> None:

@@ -33,10 +33,22 @@ def any_feasible(scenario: ScenarioParts) -> bool:
     if not named <= set(issues):
         from negsim.format.levels import feasibility_mask
 
-        return bool(feasibility_mask(scenario).any())
+        # only the issues the constraints name decide: their grid, not the whole space's
+        return bool(feasibility_mask(_Named(scenario, named)).any())
     sizes = {name: len(issues[name].options) for name in named}
     boxes = [box for c in scenario.constraints if (box := _box(c.conditions, issues)) is not None]
     return not covered(boxes, sizes)
+
+
+class _Named:
+    """The issues of ``scenario`` the constraints name, with its constraints (a smaller
+    grid for :func:`negsim.format.levels.feasibility_mask`)."""
+
+    def __init__(self, scenario: ScenarioParts, named: set[str]) -> None:
+        self.issues = tuple(issue for issue in scenario.issues if issue.name in named)
+        self.constraints = scenario.constraints
+        self.party_names = scenario.party_names
+        self.n_parties = scenario.n_parties
 
 
 def _box(conditions: tuple[Condition, ...], issues: dict[str, CategoricalIssue]) -> Box | None:

@@ -10,6 +10,7 @@ refused) as well as the outcome space (:mod:`negsim.space`).
 
 from __future__ import annotations
 
+import typing
 from functools import reduce
 from typing import TYPE_CHECKING
 
@@ -19,9 +20,9 @@ from negsim.format.model import (
     TOLERANCE,
     CategoricalIssue,
     Condition,
+    Constraint,
     Issue,
     NumericIssue,
-    ScenarioParts,
     SplitIssue,
 )
 
@@ -195,7 +196,23 @@ def along_axis(vector: np.ndarray, axis: int, n_axes: int) -> np.ndarray:
 # Feasibility
 
 
-def feasible_grid(scenario: ScenarioParts, levels: tuple[np.ndarray, ...]) -> np.ndarray:
+class GridParts(typing.Protocol):
+    """What the feasibility of a grid reads: the issues, the constraints, the parties."""
+
+    @property
+    def issues(self) -> tuple[Issue, ...]: ...
+
+    @property
+    def constraints(self) -> tuple[Constraint, ...]: ...
+
+    @property
+    def party_names(self) -> tuple[str, ...]: ...
+
+    @property
+    def n_parties(self) -> int: ...
+
+
+def feasible_grid(scenario: GridParts, levels: tuple[np.ndarray, ...]) -> np.ndarray:
     """Feasible packages as a boolean array of shape ``shape`` (one byte a package)."""
     shape = tuple(int(level.shape[0]) for level in levels)
     feasible = np.ones(shape, dtype=bool)
@@ -208,7 +225,7 @@ def feasible_grid(scenario: ScenarioParts, levels: tuple[np.ndarray, ...]) -> np
     return feasible
 
 
-def feasibility_mask(scenario: ScenarioParts) -> np.ndarray:
+def feasibility_mask(scenario: GridParts) -> np.ndarray:
     """Which packages of the full grid no constraint forbids.
 
     Returns

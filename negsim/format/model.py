@@ -399,6 +399,9 @@ class ScenarioParts(typing.Protocol):
     def constraints(self) -> tuple[Constraint, ...]: ...
 
     @property
+    def parties(self) -> tuple[Party, ...]: ...
+
+    @property
     def party_names(self) -> tuple[str, ...]: ...
 
     @property

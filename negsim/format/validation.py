@@ -12,6 +12,7 @@ from typing import Any
 
 from negsim import memory
 from negsim.errors import ScenarioError, join_path
+from negsim.format.components import largest_component
 from negsim.format.model import (
     FORMAT_VERSION,
     Choice,
@@ -110,11 +111,30 @@ class ScenarioValidator(SimulationRules):
 
     def check_size(self, scenario: ScenarioParts, issues_node: YNode) -> None:
         """Refuse an outcome space too large to analyse in memory, suggesting a coarser
-        grid."""
+        grid; unless its independent blocks of issues each fit, for then it is merged
+        block by block (:mod:`negsim.blocks`), and only the largest block must fit."""
         n_packages = scenario.n_packages
         needed = memory.analysis_bytes(n_packages, scenario.n_parties)
         limit = memory.limit_bytes()
         if needed <= limit:
+            return
+        block, size = largest_component(scenario)
+        if size < n_packages:  # merged block by block: the largest block must fit
+            block_needed = memory.analysis_bytes(size, scenario.n_parties)
+            if block_needed <= limit:
+                return
+            names = ", ".join(scenario.issues[k].name for k in block)
+            self.error(
+                issues_node,
+                "issues",
+                f"the outcome space has {n_packages:,} packages, too many to enumerate, and "
+                f"the issues {names} are joined by interactions or constraints into one "
+                f"block of {size:,} packages, which would need "
+                f"{memory.format_bytes(block_needed)} of memory, more than the "
+                f"{memory.format_bytes(limit)} available to it ({memory.limit_source()}); "
+                "use coarser resolutions or fewer options on those issues",
+                at_key=True,
+            )
             return
         suggestion = _coarser_resolution(scenario, limit)
         self.error(

@@ -475,3 +475,22 @@ def screening_last_round_words(screening: Screening) -> str:
         f"the most agreements, {percent(float(by_round[peak]) / float(by_round.sum()))}, "
         f"happen {round_when(label, peak)}"
     )
+
+
+EXACT_DIGITS = 15
+"""Counts below ``10**EXACT_DIGITS`` are printed in full."""
+
+
+def count_text(count: int) -> str:
+    """A package count for people: in full with thousands separators up to 14 digits, else
+    as a power of ten (``10^25``, or ``about 3.2 × 10^25``); JSON keeps the exact integer.
+
+    >>> count_text(1_234_567), count_text(10**25), count_text(32 * 10**24)
+    ('1,234,567', '10^25', 'about 3.2 × 10^25')
+    """
+    if count < 10**EXACT_DIGITS:
+        return f"{count:,}"
+    exponent = len(str(count)) - 1
+    if count == 10**exponent:
+        return f"10^{exponent}"
+    return f"about {count / 10**exponent:.3g} × 10^{exponent}"

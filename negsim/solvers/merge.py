@@ -69,12 +69,15 @@ class MergedFrontier:
         return int(sum(self.counts.tolist()))
 
 
-def _group(utilities: np.ndarray, counts: np.ndarray, choices: np.ndarray) -> tuple:
-    """Vectors equal to within :data:`SAME` as one, their counts added; the first of each
-    group stays as its representative; ordered by the first party's utility, highest
-    first."""
+def _group(
+    utilities: np.ndarray, counts: np.ndarray, choices: np.ndarray, ranks: np.ndarray
+) -> tuple:
+    """Vectors equal to within :data:`SAME` as one, their counts added; the member with the
+    smallest rank (lexicographically, row 0 first) represents the group; ordered by the
+    first party's utility, highest first."""
     keys = np.rint(utilities / SAME)
-    order = np.lexsort(keys[::-1])  # by every party's rounded utility, the first party first
+    # by every party's rounded utility (the first party first), then by rank
+    order = np.lexsort((*ranks[::-1], *keys[::-1]))
     keys = keys[:, order]
     starts = np.ones(order.size, dtype=bool)
     starts[1:] = np.any(keys[:, 1:] != keys[:, :-1], axis=0)
@@ -84,17 +87,31 @@ def _group(utilities: np.ndarray, counts: np.ndarray, choices: np.ndarray) -> tu
     np.add.at(total, group, counts[order])
     by_first = np.argsort(-utilities[0, first], kind="stable")
     first = first[by_first]
-    return utilities[:, first], total[by_first], choices[:, first]
+    return utilities[:, first], total[by_first], choices[:, first], ranks[:, first]
 
 
-def _start(block: np.ndarray, tolerance: float) -> tuple:
+def _start(block: np.ndarray, ranks: np.ndarray, tolerance: float) -> tuple:
     block = np.asarray(block, dtype=np.float64)
     kept = np.flatnonzero(frontier.pareto_mask(block, tolerance))
     counts = np.ones(kept.size, dtype=object)
-    return _group(block[:, kept], counts, kept[None, :])
+    return _group(block[:, kept], counts, kept[None, :], ranks[:, kept])
 
 
-def merged_pareto(blocks: Sequence[np.ndarray], tolerance: float = TOLERANCE) -> MergedFrontier:
+def _default_ranks(blocks: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """Rank of an alternative: its index in its block, block ``b`` in row ``b``."""
+    ranks = []
+    for b, block in enumerate(blocks):
+        rank = np.zeros((len(blocks), block.shape[1]), dtype=np.int64)
+        rank[b] = np.arange(block.shape[1])
+        ranks.append(rank)
+    return ranks
+
+
+def merged_pareto(
+    blocks: Sequence[np.ndarray],
+    tolerance: float = TOLERANCE,
+    ranks: Sequence[np.ndarray] | None = None,
+) -> MergedFrontier:
     """The Pareto frontier of the sum of ``blocks``, each ``(n_parties, m_b)``: the utility
     contributions of one block's alternatives (its feasible combinations of levels).
 
@@ -103,6 +120,12 @@ def merged_pareto(blocks: Sequence[np.ndarray], tolerance: float = TOLERANCE) ->
     counts and groups them; the work is the product of two frontiers' sizes per block,
     never the size of the space. Ties never dominate each other, so filtering before
     grouping keeps every tied package in the count.
+
+    ``ranks`` (optional, one int64 ``(n_rows, m_b)`` array per block, blocks' nonzero rows
+    disjoint) orders packages for choosing a group's representative: a package's rank is
+    the sum of its alternatives' ranks, compared row by row. With each block's levels in
+    the rows of its issues, the representative is the first package in enumeration order
+    (as an enumerated space would list it first). Default: by block, then index.
     """
     if not blocks:
         raise ValueError("no blocks to merge")
@@ -111,17 +134,19 @@ def merged_pareto(blocks: Sequence[np.ndarray], tolerance: float = TOLERANCE) ->
         if block.shape[1] == 0:
             raise ValueError("a block has no feasible alternative")
         n_packages *= int(block.shape[1])
-    utilities, counts, choices = _start(blocks[0], tolerance)
-    for block in blocks[1:]:
-        right, right_counts, right_choices = _start(block, tolerance)
+    ranks = _default_ranks(blocks) if ranks is None else ranks
+    utilities, counts, choices, rank = _start(blocks[0], ranks[0], tolerance)
+    for block, block_ranks in zip(blocks[1:], ranks[1:], strict=True):
+        right, right_counts, right_choices, right_rank = _start(block, block_ranks, tolerance)
         n_right = right.shape[1]
         summed = (utilities[:, :, None] + right[:, None, :]).reshape(utilities.shape[0], -1)
         kept = np.flatnonzero(frontier.pareto_mask(summed, tolerance))
         left_index, right_index = np.divmod(kept, n_right)
-        utilities, counts, choices = _group(
+        utilities, counts, choices, rank = _group(
             summed[:, kept],
             counts[left_index] * right_counts[right_index],
             np.vstack([choices[:, left_index], right_choices[:, right_index]]),
+            rank[:, left_index] + right_rank[:, right_index],
         )
     return MergedFrontier(utilities, counts, choices, n_packages)
 

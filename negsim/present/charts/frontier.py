@@ -63,6 +63,7 @@ from negsim.present.charts.style import (
 )
 from negsim.present.words import (
     TOLERANCE,
+    count_text,
     join_words,
     no_zopa_reason,
     package_in_words,
@@ -286,7 +287,12 @@ def _caption(analysis: Analysis, panels: bool = False) -> str:
     """What the marks mean, for the counts of this analysis."""
     counts = analysis.counts
     feasible = counts.feasible
-    if feasible == 1:
+    if counts.merged:
+        parts = [
+            f"Only the Pareto frontier is drawn: the {count_text(feasible)} feasible packages "
+            "were merged block by block of issues, not enumerated."
+        ]
+    elif feasible == 1:
         parts = ["Grey: the only feasible package."]
     elif shaded_cloud(analysis):
         parts = [f"Grey shading: where the {feasible:,} feasible packages lie (darker: more)."]

@@ -283,14 +283,20 @@ def _ranges_paragraph(analysis: Analysis) -> Paragraph | None:
 def zopa_section(analysis: Analysis) -> Section:
     """Whether some package beats walking away for everyone, with the counts."""
     counts = analysis.counts
-    values = {
-        "individually_rational": float(counts.individually_rational),
-        "zopa": float(analysis.zopa),
-    }
-    rational = (
-        f"Of the {plural(counts.feasible, 'feasible package')}, {counts.individually_rational:,} "
-        f"{'is' if counts.individually_rational == 1 else 'are'} "
-    )
+    values = {"zopa": float(analysis.zopa)}
+    if counts.individually_rational is None:  # a merged space: only its frontier is known
+        both = counts.pareto_individually_rational
+        rational = (
+            f"Of the {plural(counts.pareto, 'Pareto-optimal package')}, {both:,} "
+            f"{'is' if both == 1 else 'are'} "
+        )
+    else:
+        values["individually_rational"] = float(counts.individually_rational)
+        rational = (
+            f"Of the {plural(counts.feasible, 'feasible package')}, "
+            f"{counts.individually_rational:,} "
+            f"{'is' if counts.individually_rational == 1 else 'are'} "
+        )
     blocks: list[Block] = [
         para(
             "A package is ",

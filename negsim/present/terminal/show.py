@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from rich.table import Table
 from rich.text import Text
 
+from negsim.format.components import largest_component
 from negsim.format.model import (
     CategoricalIssue,
     CategoricalValues,
@@ -29,7 +30,7 @@ from negsim.format.model import (
 )
 from negsim.format.scenario import Scenario
 from negsim.memory import analysis_bytes, estimate_bytes, format_bytes, limit_bytes
-from negsim.present.words import six_digits
+from negsim.present.words import count_text, six_digits
 
 __all__ = ["describe"]
 
@@ -317,21 +318,37 @@ def _simulation_table(scenario: Scenario) -> Table:
     return table
 
 
-def _space_table(scenario: Scenario, n_feasible: int) -> Table:
+MAX_FACTORS_SHOWN = 8
+"""Up to this many issues, ``show`` writes the package count as the product of their sizes."""
+
+
+def _space_table(scenario: Scenario, n_feasible: int, merged_points: int | None) -> Table:
     n_packages = scenario.n_packages
     table = Table(title="Outcome space", title_justify="left", show_header=False)
     table.add_column("key", style="bold")
     table.add_column("value")
     factors = [scenario.n_levels(issue) for issue in scenario.issues]
-    grid = f"{n_packages:,}"
-    if len(factors) > 1:
+    grid = count_text(n_packages)
+    if 1 < len(factors) <= MAX_FACTORS_SHOWN:
         grid = " × ".join(f"{factor:,}" for factor in factors) + f" = {grid}"
+    elif len(factors) > MAX_FACTORS_SHOWN:
+        grid += f" ({len(factors)} issues)"
     table.add_row("packages", grid)
     excluded = n_packages - n_feasible
-    feasible = f"{n_feasible:,}"
+    feasible = count_text(n_feasible)
     if excluded:
-        feasible += f" ({excluded:,} excluded by constraints)"
+        feasible += f" ({count_text(excluded)} excluded by constraints)"
     table.add_row("feasible", feasible)
+    if merged_points is not None:
+        _, largest = largest_component(scenario)
+        table.add_row(
+            "method",
+            f"merged, not enumerated: the Pareto frontier ({merged_points:,} distinct points) "
+            f"is built block by block of issues; the largest block has {largest:,} packages "
+            f"(about {format_bytes(analysis_bytes(largest, scenario.n_parties))} to "
+            f"analyse, limit {format_bytes(limit_bytes())})",
+        )
+        return table
     needed = estimate_bytes(n_packages, scenario.n_parties)
     analysed = analysis_bytes(n_packages, scenario.n_parties)
     table.add_row(
@@ -342,8 +359,11 @@ def _space_table(scenario: Scenario, n_feasible: int) -> Table:
     return table
 
 
-def describe(scenario: Scenario, n_feasible: int) -> list[Text | Table]:
-    """The renderables of ``negsim show``, in order."""
+def describe(
+    scenario: Scenario, n_feasible: int, merged_points: int | None = None
+) -> list[Text | Table]:
+    """The renderables of ``negsim show``, in order; ``merged_points`` is the number of
+    distinct points of a merged space's frontier (None: the space was enumerated)."""
     parts: list[Text | Table] = [
         _header(scenario),
         _issues_table(scenario),
@@ -359,7 +379,7 @@ def describe(scenario: Scenario, n_feasible: int) -> list[Text | Table]:
         parts.append(_uncertainty_table(scenario))
     if scenario.simulation is not None:
         parts.append(_simulation_table(scenario))
-    parts.append(_space_table(scenario, n_feasible))
+    parts.append(_space_table(scenario, n_feasible, merged_points))
     return parts
 
 

@@ -27,6 +27,7 @@ from negsim.present.terminal.equilibrium import equilibrium_renderables
 from negsim.present.terminal.screening import screening_renderables
 from negsim.present.words import (
     TOLERANCE,
+    count_text,
     join_words,
     no_zopa_reason,
     package_terms,
@@ -72,18 +73,32 @@ def _space_table(analysis: Analysis) -> Table:
     table.add_column("count", justify="right")
     table.add_column("meaning", style="dim")
     excluded = counts.packages - counts.feasible
-    table.add_row("packages", f"{counts.packages:,}", "every combination of the issues' levels")
+    table.add_row(
+        "packages", count_text(counts.packages), "every combination of the issues' levels"
+    )
     table.add_row(
         "feasible",
-        f"{counts.feasible:,}",
-        f"{excluded:,} excluded by constraints" if excluded else "no constraints bind",
+        count_text(counts.feasible),
+        f"{count_text(excluded)} excluded by constraints" if excluded else "no constraints bind",
     )
+    if counts.individually_rational is None:
+        table.add_row(
+            "individually rational",
+            "not counted",
+            "counting them would need every package; the space was merged, not enumerated",
+        )
+    else:
+        table.add_row(
+            "individually rational",
+            f"{counts.individually_rational:,}",
+            "at least as good as disagreement for every party",
+        )
     table.add_row(
-        "individually rational",
-        f"{counts.individually_rational:,}",
-        "at least as good as disagreement for every party",
+        "Pareto-optimal",
+        f"{counts.pareto:,}",
+        "no feasible package is better for all"
+        + (" (exact: the frontier merged issue block by issue block)" if counts.merged else ""),
     )
-    table.add_row("Pareto-optimal", f"{counts.pareto:,}", "no feasible package is better for all")
     table.add_row(
         "both",
         f"{counts.pareto_individually_rational:,}",
@@ -142,11 +157,18 @@ def _zopa_text(analysis: Analysis) -> Text:
     if analysis.zopa:
         rational = analysis.counts.individually_rational
         text.append("yes", style="bold green")
-        text.append(
-            ". Some packages give every party more than it expects from disagreement; "
-            f"{rational:,} package{'s are' if rational != 1 else ' is'} at least as good as "
-            "disagreement for all."
-        )
+        text.append(". Some packages give every party more than it expects from disagreement")
+        if rational is None:
+            both = analysis.counts.pareto_individually_rational
+            text.append(
+                f"; {both:,} Pareto-optimal package{'s are' if both != 1 else ' is'} at least "
+                "as good as disagreement for all."
+            )
+        else:
+            text.append(
+                f"; {rational:,} package{'s are' if rational != 1 else ' is'} at least as good "
+                "as disagreement for all."
+            )
     elif analysis.zopa_with_lotteries:
         text.append("none for single packages", style="bold red")
         text.append(f": {no_zopa_reason(analysis)}.")
