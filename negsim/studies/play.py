@@ -148,7 +148,9 @@ class Session:
         self.parties: tuple[str, ...] = scenario.party_names
         protocol = scenario.protocol
         self.deadline: int | None = protocol.deadline
-        self.rounds: int = self.deadline if self.deadline is not None else (rounds or DEFAULT_ROUNDS)
+        self.rounds: int = (
+            self.deadline if self.deadline is not None else (rounds or DEFAULT_ROUNDS)
+        )
         self.seed = seed
         self.frontier: Frontier = sorted_frontier(space)
         self.round = 0

@@ -103,9 +103,9 @@ from negsim.space import OutcomeSpace, Package
 
 __all__ = [
     "DEFAULT_HORIZON",
-    "Frontier",
     "DEFAULT_RUNS",
     "RUN_BLOCK",
+    "Frontier",
     "SimulationResult",
     "concession_schedule",
     "inverse_cdf",
