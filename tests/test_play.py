@@ -252,6 +252,7 @@ def test_the_person_never_sees_the_agents_points(tmp_path):
     lines = ["r", "1", "r", "2", "r", "3"]
     result, saved = play([secret(tmp_path, deadline=6), "--as", "p"], lines, tmp_path)
     assert result.exit_code == 0, result.stderr
+    assert saved is not None and saved["outcome"]["status"] != "interrupted"
     game = before_result(result.stdout)
     assert all(points in game for points in ("0.90", "0.70"))
     assert not [points for points in AGENT_POINTS if points in game]

@@ -16,6 +16,7 @@ import os
 import re
 import sys
 import tempfile
+import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -137,6 +138,10 @@ class Game:
         sys.stdout.write(text + "\n")
         sys.stdout.flush()
 
+    def hint(self, text: str) -> None:
+        """A one-line (wrapped) hint after input that does not fit."""
+        self.say(textwrap.fill(text, width=80, initial_indent="  ", subsequent_indent="  "))
+
     def ask(self, prompt: str) -> str:
         """One line of input, stripped; end of input raises :class:`EndOfInput`."""
         sys.stdout.write(prompt)
@@ -197,7 +202,7 @@ class Game:
             if self._common(word, party, kind):
                 continue
             if word in ("accept", "a", "reject", "r", "walk", "w"):
-                self.say("  There is no offer to answer: it is your turn to make one.")
+                self.hint("There is no offer to answer: it is your turn to make one.")
                 continue
             position = self._package(answer, listed)
             if position is None:
@@ -220,10 +225,10 @@ class Game:
                        "walk": "walk_away", "w": "walk_away"}  # fmt: skip
             response = answers.get(word)
             if response == "walk_away" and not session.can_walk(party):
-                self.say("  You have no outside option to walk away to: accept or reject.")
+                self.hint("You have no outside option to walk away to: accept or reject.")
                 continue
             if response is None:
-                self.say(f"  Answer the offer first: {choices}. (help lists the commands)")
+                self.hint(f"Answer the offer first: {choices}. (help lists the commands)")
                 continue
             session.respond(party, response)
             if self.agent is None:
@@ -233,7 +238,7 @@ class Game:
     def _common(self, word: str, party: str, kind: str) -> bool:
         """Handle ``help`` and ``quit`` and empty lines; True when handled."""
         if not word:
-            self.say("  Type something (help lists the commands).")
+            self.hint("Type something (help lists the commands).")
             return True
         if word in ("help", "?", "h"):
             self.say(self._text().help_text(self.session, party, kind))
@@ -254,7 +259,7 @@ class Game:
             if match:
                 number = int(match.group(1))
                 if not 1 <= number <= len(listed):
-                    self.say(f"  Pick a number from 1 to {len(listed)}, or type terms.")
+                    self.hint(f"Pick a number from 1 to {len(listed)}, or type terms.")
                     return None
                 package = dict(session.space.package(listed[number - 1]))
                 for word, value in split_terms(match.group(2)):
@@ -263,12 +268,12 @@ class Game:
             else:
                 package = read_terms(scenario, answer)
         except TermError as error:
-            self.say(f"  {error}. (help lists the commands)")
+            self.hint(str(error))
             return None
         try:
             return session.space.position_of(package)
         except KeyError:
-            self.say("  That package is ruled out by the scenario's constraints; try another.")
+            self.hint("That package is ruled out by the scenario's constraints; try another.")
             return None
 
 

@@ -118,7 +118,7 @@ def intro_text(session: Session, people: Sequence[str], opponent: str | None,
         ))  # fmt: skip
     lines.append(_wrap(_protocol_words(session), width))
     lines.append(_wrap("Type help for the commands.", width))
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n"
 
 
 def walk_away_text(session: Session, party: str, width: int = WIDTH) -> str:
@@ -174,8 +174,12 @@ def offer_text(session: Session, viewer: str, position: int, width: int = WIDTH)
 
 
 def own_offer_text(session: Session, position: int, width: int = WIDTH) -> str:
-    """The offer a person just made, as a confirmation."""
-    return "You offer:\n" + _wrap(terms_text(session, position), width, "    ")
+    """The offer a person just made, as a confirmation, with its points to them."""
+    proposer = session.moves[-1].proposer if session.moves else session.proposer
+    points = _points(session.utility(proposer, position))
+    return f"You offer ({points} points to you):\n" + _wrap(
+        terms_text(session, position), width, "    "
+    )
 
 
 def suggestions_text(
@@ -254,7 +258,8 @@ def result_text(
     game being over, the deal against the frontier and the Nash solution."""
     ending = session.ending
     assert ending is not None
-    lines = ["", "=" * 30 + " Result " + "=" * 30, _wrap(_ending_words(session), width)]
+    rule = "=" * ((width - 8) // 2)
+    lines = ["", f"{rule} Result {rule}", _wrap(_ending_words(session), width)]
     if ending.position is not None:
         lines.append(_wrap(terms_text(session, ending.position), width, "    "))
     if ending.utilities is not None and ending.payoffs is not None:
@@ -275,6 +280,8 @@ def result_text(
         lines.append("The Nash solution (the balanced deal theory suggests):")
         lines.append(_wrap(terms_text(session, nash.position), width, "    "))
         lines.append(_wrap(f"  points: {both}.", width))
+        if nash.position == ending.position:
+            lines.append("Your deal is the Nash solution.")
     if score is not None:
         lines += _score_lines(session, score, width)
     return "\n".join(lines)
