@@ -74,6 +74,10 @@ PlayForce = Annotated[
 ]
 
 
+CLEAR = "\x1b[2J\x1b[H"
+"""Clears a terminal and puts the cursor at the top."""
+
+
 class EndOfInput(Exception):
     """Standard input ended before the game did."""
 
@@ -133,6 +137,8 @@ class Game:
         self.tty = tty
         self.at_keyboard: str | None = None
         self.listed: dict[str, list[int]] = {}
+        self.news = ""
+        """At one keyboard, the last answer, repeated on the next player's cleared screen."""
 
     def say(self, text: str) -> None:
         sys.stdout.write(text + "\n")
@@ -178,15 +184,25 @@ class Game:
         return text
 
     def _hand_over(self, party: str) -> None:
+        """At one keyboard, the handover to ``party``; on a terminal the screen is cleared
+        before and after, so that nobody sees the other side's points."""
         if self.at_keyboard == party:
             return
         text = self._text()
         if self.agent is None and (self.at_keyboard is not None or self.tty):
+            if self.tty and self.at_keyboard is not None:
+                self.ask("Press Enter and pass the keyboard. ")
+                sys.stdout.write(CLEAR)
             self.say("\n" + text.handover_text(self.session, party))
             if self.tty:
                 self.ask("Press Enter when ready. ")
-                sys.stdout.write("\x1b[2J\x1b[H")
+                sys.stdout.write(CLEAR)
+                if self.news:
+                    self.say(self.news)
+        self.news = ""
         self.at_keyboard = party
+        if self.agent is None:
+            self.say(text.playing_text(self.session, party))
         self.say(text.walk_away_text(self.session, party))
 
     def _propose(self, party: str) -> None:
@@ -232,7 +248,8 @@ class Game:
                 continue
             session.respond(party, response)
             if self.agent is None:
-                self.say(text.answer_text(session, party, response))
+                self.news = text.answer_text(session, party, response)
+                self.say(self.news)
             return
 
     def _common(self, word: str, party: str, kind: str) -> bool:

@@ -33,6 +33,7 @@ __all__ = [
     "intro_text",
     "offer_text",
     "own_offer_text",
+    "playing_text",
     "result_text",
     "round_header",
     "suggestions_text",
@@ -208,6 +209,11 @@ def answer_text(session: Session, party: str, response: str) -> str:
 def handover_text(session: Session, party: str) -> str:
     """The line between two people's turns at one keyboard."""
     return f"Pass the keyboard to {_label(session, party)} ({party})."
+
+
+def playing_text(session: Session, party: str) -> str:
+    """Whose screen this is, at one keyboard."""
+    return f"You are {_label(session, party)} ({party})."
 
 
 def help_text(session: Session, party: str, kind: str, width: int = WIDTH) -> str:
