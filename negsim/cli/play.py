@@ -244,7 +244,10 @@ class Game:
                 self.hint("You have no outside option to walk away to: accept or reject.")
                 continue
             if response is None:
-                self.hint(f"Answer the offer first: {choices}. (help lists the commands)")
+                self.hint(
+                    f"Answer the offer first: {choices}. After a rejection you make your "
+                    "counter-offer."
+                )
                 continue
             session.respond(party, response)
             if self.agent is None:
