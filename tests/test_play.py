@@ -408,3 +408,20 @@ def test_ctrl_c_saves_the_transcript(tmp_path):
     assert saved["outcome"]["status"] == "interrupted"
     assert saved["moves"] == [{"round": 0, "proposer": "q", "package": {"deal": "o4"},
                                "response": None}]  # fmt: skip
+
+
+def test_walking_away_at_the_keyboard(tmp_path):
+    scenario = tmp_path / "walk.yaml"
+    scenario.write_text(
+        "negsim: 1\nname: walk\nissues: {pie: {split: {total: 1}, resolution: 11}}\n"
+        "parties:\n  a: {disagreement: 0.1, outside_option: 0.35}\n  b: {}\n"
+        "protocol: {first_proposer: b, deadline: 4, round: 1 week}\n"
+    )
+    result, saved = play([str(scenario), "--as", "a", "--agent", "boulware"], ["w"], tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert "Week 1 of 4" in result.stdout and "your outside option: 0.35" in result.stdout
+    assert "you walked away on week 1" in result.stdout
+    assert saved is not None and saved["players"]["b"] == "agent:boulware"
+    assert saved["outcome"]["status"] == "walked_away"
+    assert saved["outcome"]["payoffs"] == {"a": 0.35, "b": 0.0}
+    assert saved["moves"][0]["response"] == "walk_away"

@@ -147,7 +147,7 @@ def round_header(session: Session, width: int = WIDTH) -> str:
         if session.rounds_left == 1:
             title = f"{noun.capitalize()} {number} of {session.rounds} (the last)"
     else:
-        title = f"{noun.capitalize()} {number} (the game stops after {session.rounds})"
+        title = f"{noun.capitalize()} {number} of at most {session.rounds}"
     rule = "-" * max(3, (width - len(title) - 2) // 2)
     return f"\n{rule} {title} {rule}"[: width + 1]
 
@@ -168,7 +168,8 @@ def offer_text(session: Session, viewer: str, position: int, width: int = WIDTH)
     lines = [
         f"{proposer} offers:",
         _wrap(terms_text(session, position), width, "    "),
-        f"  Worth to you: {_worth(session, viewer, position)}; no deal: "
+        f"  Worth to you: {_worth(session, viewer, position)}; "
+        f"{'your outside option' if session.can_walk(viewer) else 'no deal'}: "
         f"{_points(session.reservation(viewer))}.",
     ]
     return "\n".join(lines)
@@ -237,7 +238,7 @@ def help_text(session: Session, party: str, kind: str, width: int = WIDTH) -> st
     return "\n".join(line[:width] for line in lines)
 
 
-def _ending_words(session: Session) -> str:
+def _ending_words(session: Session, viewers: Sequence[str]) -> str:
     ending = session.ending
     assert ending is not None
     when = f"{_noun(session)} {ending.round + 1}"
@@ -247,6 +248,8 @@ def _ending_words(session: Session) -> str:
         return f"No deal: the talks broke down after the rejection on {when}."
     if ending.status == "walked_away":
         walker = _label(session, ending.walker or "")
+        if len(viewers) == 1 and ending.walker == viewers[0]:
+            walker = "you"
         return f"No deal: {walker} walked away on {when}."
     if ending.status == "deadline":
         return f"No deal by the deadline: the last offer, on {when}, was rejected."
@@ -265,7 +268,7 @@ def result_text(
     ending = session.ending
     assert ending is not None
     rule = "=" * ((width - 8) // 2)
-    lines = ["", f"{rule} Result {rule}", _wrap(_ending_words(session), width)]
+    lines = ["", f"{rule} Result {rule}", _wrap(_ending_words(session, viewers), width)]
     if ending.position is not None:
         lines.append(_wrap(terms_text(session, ending.position), width, "    "))
     if ending.utilities is not None and ending.payoffs is not None:
