@@ -19,7 +19,7 @@ import tempfile
 import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
@@ -106,8 +106,19 @@ def _sha256(file: str) -> str | None:
         return None
 
 
-def _save(path: Path, record: dict[str, Any], force: bool) -> None:
-    """Write the transcript atomically: a temporary file in the same folder, renamed."""
+def _free_path(path: Path) -> Path:
+    """``path``, or when a file took that name during the game, ``NAME-2.json``, ..."""
+    candidate, number = path, 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+    return candidate
+
+
+def _save(path: Path, record: dict[str, Any], force: bool) -> Path:
+    """Write the transcript atomically (a temporary file in the same folder, renamed) to
+    ``path``, or to a free name next to it when a file appeared there during the game and
+    ``force`` is off; the path written."""
     from negsim import jsontext
 
     folder = path.parent if str(path.parent) else Path(".")
@@ -115,14 +126,12 @@ def _save(path: Path, record: dict[str, Any], force: bool) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(jsontext.dumps(record) + "\n")
-        if force:
-            os.replace(temporary, path)
-        else:
-            os.link(temporary, path)  # fails if the file appeared meanwhile
-            os.unlink(temporary)
+        target = path if force else _free_path(path)
+        os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return target
 
 
 class Game:
@@ -135,8 +144,8 @@ class Game:
         self.people = people
         self.agent = agent
         self.tty = tty
+        self.keyboard: TextIO = sys.stdin
         self.at_keyboard: str | None = None
-        self.listed: dict[str, list[int]] = {}
         self.news = ""
         """At one keyboard, the last answer, repeated on the next player's cleared screen."""
 
@@ -152,7 +161,7 @@ class Game:
         """One line of input, stripped; end of input raises :class:`EndOfInput`."""
         sys.stdout.write(prompt)
         sys.stdout.flush()
-        line = sys.stdin.readline()
+        line = self.keyboard.readline()
         if not line:
             sys.stdout.write("\n")
             raise EndOfInput
@@ -210,7 +219,6 @@ class Game:
 
         session, text = self.session, self._text()
         listed = suggestions(session, party)
-        self.listed[party] = listed
         self.say(text.suggestions_text(session, party, listed))
         while True:
             answer = self.ask("Your offer (a number, terms, or help): ")
@@ -297,6 +305,18 @@ class Game:
             return None
 
 
+def _keyboard(file: str) -> TextIO:
+    """Where the moves are read: standard input, or the terminal when the scenario came
+    through standard input."""
+    if file != STDIN:
+        return sys.stdin
+    try:
+        return open("/dev/tty", encoding="utf-8")
+    except OSError:
+        fail("the scenario came through standard input, and there is no terminal to play "
+             "at; give the scenario as a file")  # fmt: skip
+
+
 def _check_transcript(path: str | None, name: str, force: bool) -> Path:
     if path is None:
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
@@ -358,7 +378,7 @@ def play(
     first = as_party or scenario.protocol.first_proposer
     people = [first, session.other(first)] if hot_seat else [first]
     player = None if hot_seat else AgentPlayer(session, session.other(first), agent)
-    _run(session, people, player, analysis, path, file, force)
+    _run(session, people, player, analysis, path, (file, _sha256(file)), force)
 
 
 def _run(
@@ -367,7 +387,7 @@ def _run(
     player: AgentPlayer | None,
     analysis: Analysis,
     path: Path,
-    file: str,
+    source: tuple[str, str | None],
     force: bool,
 ) -> None:
     """Play the game, show the result, save the transcript; the exit status says how it
@@ -376,9 +396,11 @@ def _run(
     from negsim.present.terminal import play as text
     from negsim.studies.play import transcript_record
 
+    file, sha256 = source
     started = _now()
-    tty = sys.stdin.isatty()
-    game = Game(session, people, player, tty)
+    keyboard = _keyboard(file)
+    game = Game(session, people, player, keyboard.isatty())
+    game.keyboard = keyboard
     game.say(text.intro_text(session, people, None if player is None else player.agent.strategy))
     code = 0
     try:
@@ -400,13 +422,11 @@ def _run(
         players[player.party] = player.name
     players = {party: players[party] for party in session.parties}
     record = transcript_record(
-        session, name=session.scenario.name, file=file, sha256=_sha256(file), players=players,
+        session, name=session.scenario.name, file=file, sha256=sha256, players=players,
         started=started, finished=_now(),
     )  # fmt: skip
     try:
-        _save(path, record, force)
-    except FileExistsError:
-        fail(f"{path} appeared during the game; the transcript was not saved", EXIT_FAILURE)
+        path = _save(path, record, force)
     except OSError as error:
         fail(f"cannot save the transcript {path}: {error.strerror or error}", EXIT_FAILURE)
     if code == EXIT_INTERRUPTED:
