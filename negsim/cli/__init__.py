@@ -17,7 +17,17 @@ once, so each command reads as what it does; the commands are in :mod:`.files`
 
 from __future__ import annotations
 
-from negsim.cli import charts, explaining, files, genius, handout, reporting, running, studies
+from negsim.cli import (
+    charts,
+    explaining,
+    files,
+    genius,
+    handout,
+    play,
+    reporting,
+    running,
+    studies,
+)
 from negsim.cli.app import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -57,6 +67,7 @@ for command in (
     genius.import_genius,
     genius.export_genius,
     handout.handout,
+    play.play,
 ):
     app.command()(command)
 

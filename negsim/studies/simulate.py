@@ -105,8 +105,15 @@ __all__ = [
     "DEFAULT_HORIZON",
     "DEFAULT_RUNS",
     "RUN_BLOCK",
+    "Frontier",
     "SimulationResult",
+    "concession_schedule",
+    "inverse_cdf",
+    "offer_index",
+    "root_sequence",
+    "scenario_agents",
     "simulate",
+    "sorted_frontier",
 ]
 
 DEFAULT_HORIZON = 100
@@ -232,7 +239,7 @@ class SimulationResult:
 # Set-up
 
 
-def _root_sequence(rng: np.random.Generator | int | None) -> np.random.SeedSequence:
+def root_sequence(rng: np.random.Generator | int | None) -> np.random.SeedSequence:
     """One root seed sequence: an int seeds it (0 included), None takes fresh entropy, a
     Generator gives one draw as the seed."""
     if isinstance(rng, np.random.Generator):
@@ -244,7 +251,7 @@ def _root_sequence(rng: np.random.Generator | int | None) -> np.random.SeedSeque
     return np.random.SeedSequence(None if rng is None else int(rng))
 
 
-def _inverse_cdf(distribution: Uniform | Normal | Choice, uniforms: np.ndarray) -> np.ndarray:
+def inverse_cdf(distribution: Uniform | Normal | Choice, uniforms: np.ndarray) -> np.ndarray:
     if isinstance(distribution, Uniform):
         return distribution.low + (distribution.high - distribution.low) * uniforms
     if isinstance(distribution, Normal):
@@ -262,7 +269,7 @@ def _inverse_cdf(distribution: Uniform | Normal | Choice, uniforms: np.ndarray) 
 
 
 @dataclass(frozen=True)
-class _Frontier:
+class Frontier:
     """The Pareto-optimal packages, sorted for each proposer.
 
     ``own[i]``: party i's utilities (stated), ascending, shape ``(k,)``; ``position[i]``: the
@@ -275,7 +282,7 @@ class _Frontier:
     utilities: tuple[np.ndarray, np.ndarray]
 
 
-def _frontier(space: OutcomeSpace) -> _Frontier:
+def sorted_frontier(space: OutcomeSpace) -> Frontier:
     utilities = space.utilities
     positions = np.flatnonzero(pareto_mask(utilities))
     points = utilities[:, positions]
@@ -288,19 +295,19 @@ def _frontier(space: OutcomeSpace) -> _Frontier:
         own.append(points[i, order])
         ordered_positions.append(positions[order])
         ordered_utilities.append(points[:, order])
-    return _Frontier(
+    return Frontier(
         (own[0], own[1]),
         (ordered_positions[0], ordered_positions[1]),
         (ordered_utilities[0], ordered_utilities[1]),
     )
 
 
-def _agents(scenario: Scenario) -> list[Agent]:
+def scenario_agents(scenario: Scenario) -> list[Agent]:
     agents = scenario.simulation.agents if scenario.simulation is not None else {}
     return [agents.get(name, Agent("linear", 1.0)) for name in scenario.party_names]
 
 
-def _schedule(agent: Agent, horizon: int) -> np.ndarray:
+def concession_schedule(agent: Agent, horizon: int) -> np.ndarray:
     """Share of the way from best to reservation conceded in each round, shape ``(T,)``."""
     if horizon == 1:
         return np.ones(1)
@@ -353,7 +360,7 @@ def _draws(
     )
     for row, item in enumerate(uncertain):
         i = scenario.party_index(item.party)
-        values = _inverse_cdf(item.distribution, uniforms[row])
+        values = inverse_cdf(item.distribution, uniforms[row])
         if item.parameter == "agreement_value":
             draws.shift[i] = values - scenario.parties[i].agreement_value
         elif item.parameter == "cost_per_round":
@@ -379,7 +386,7 @@ class _Outcome:
     walker: np.ndarray
 
 
-def _offer_index(frontier: _Frontier, party: int, target: np.ndarray) -> np.ndarray:
+def offer_index(frontier: Frontier, party: int, target: np.ndarray) -> np.ndarray:
     """Index into ``frontier`` (party's order) of party's offer at each run's target (stated
     utility scale): the lowest own utility at or above the target, the best for the other."""
     own = frontier.own[party]
@@ -389,7 +396,7 @@ def _offer_index(frontier: _Frontier, party: int, target: np.ndarray) -> np.ndar
 
 def _run_chunk(
     scenario: Scenario,
-    frontier: _Frontier,
+    frontier: Frontier,
     agents: list[Agent],
     horizon: int,
     draws: _Draws,
@@ -413,7 +420,7 @@ def _run_chunk(
     )
     best = np.array([frontier.own[i][-1] for i in range(2)])[:, None]
     best = np.maximum(best, reservation)
-    schedules = [_schedule(agent, horizon) for agent in agents]
+    schedules = [concession_schedule(agent, horizon) for agent in agents]
     tit_for_tat = [agent.strategy == "tit_for_tat" for agent in agents]
     tft_target = best.copy()
     last_received = np.full((2, n_runs), np.nan)  # own utility of the other's latest offer
@@ -427,7 +434,7 @@ def _run_chunk(
 
     def offer_utility(i: int, t: int) -> np.ndarray:
         """Party i's own (stated-scale) utility of its offer at round t."""
-        return frontier.own[i][_offer_index(frontier, i, target(i, t))]
+        return frontier.own[i][offer_index(frontier, i, target(i, t))]
 
     outcome = _Outcome(
         kind=np.full(n_runs, _TIMEOUT, dtype=np.int8),
@@ -450,7 +457,7 @@ def _run_chunk(
             proposer = np.full(n_runs, (first + t) % 2)
         responder = 1 - proposer
         # each party's offer this round, as an index into its own frontier order
-        index = [_offer_index(frontier, i, target(i, t)) for i in range(2)]
+        index = [offer_index(frontier, i, target(i, t)) for i in range(2)]
         by_zero = proposer == 0
         offered_position = np.where(
             by_zero, frontier.position[0][index[0]], frontier.position[1][index[1]]
@@ -553,8 +560,8 @@ def concession_trace(space: OutcomeSpace, rounds: int | None = None) -> Concessi
         recognition=None,
     )
     steps: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    agents = _agents(scenario)
-    outcome = _run_chunk(scenario, _frontier(space), agents, horizon, draws, 1, steps)
+    agents = scenario_agents(scenario)
+    outcome = _run_chunk(scenario, sorted_frontier(space), agents, horizon, draws, 1, steps)
     agreed = int(outcome.kind[0]) == _AGREED
     return ConcessionTrace(
         parties=scenario.party_names,
@@ -611,8 +618,8 @@ def simulate(
     """
     scenario = space.scenario
     runs, rng, horizon = _settings(scenario, runs, rng, rounds)
-    root = _root_sequence(rng)
-    agents = _agents(scenario)
+    root = root_sequence(rng)
+    agents = scenario_agents(scenario)
     outcome, draws = _run_blocks(space, agents, horizon, root, runs, chunk_runs)
     return _result(space, agents, horizon, int(root.entropy), outcome, draws)  # type: ignore[arg-type]
 
@@ -657,7 +664,7 @@ def _run_blocks(
     ``root``): how each ended, and each run's private parameters (``disagreement``,
     ``shift``, ``outside``, ``discount``, ``cost``, shape ``(2, runs)``)."""
     scenario = space.scenario
-    frontier = _frontier(space)
+    frontier = sorted_frontier(space)
     n_blocks = -(-runs // RUN_BLOCK)
     children = root.spawn(n_blocks)
     blocks_per_chunk = max(1, -(-chunk_runs // RUN_BLOCK))
