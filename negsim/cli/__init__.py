@@ -17,7 +17,7 @@ once, so each command reads as what it does; the commands are in :mod:`.files`
 
 from __future__ import annotations
 
-from negsim.cli import charts, explaining, files, genius, handout, reporting, running, studies
+from negsim.cli import charts, debrief, explaining, files, genius, handout, reporting, running, studies
 from negsim.cli.app import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -56,6 +56,7 @@ for command in (
     reporting.report,
     genius.import_genius,
     handout.handout,
+    debrief.debrief,
 ):
     app.command()(command)
 

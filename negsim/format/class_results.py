@@ -160,6 +160,13 @@ def _read_header(
     return _Header(pair, issues, len(cells))
 
 
+def _option(issue: Issue, text: str) -> bool:
+    """Whether ``text`` is exactly an option of a categorical issue (``none`` may be one)."""
+    wanted = " ".join(text.lower().split())
+    options = getattr(issue, "options", ())
+    return any(wanted == option.lower() for option in options)
+
+
 def _row_deal(
     scenario: Scenario, header: _Header, cells: list[str], source: str, line: int, file: str
 ) -> ClassDeal | Skipped | None:
@@ -175,17 +182,18 @@ def _row_deal(
             source, name, f"{len(cells)} cells where the header has {header.width}"
         )
     texts = [(issue, cells[index].strip()) for index, issue in header.issues]
-    said_no_deal = [issue.name for issue, text in texts if text and is_no_deal(text)]
-    if said_no_deal:
-        terms = [issue.name for issue, text in texts if text and not is_no_deal(text)]
-        if terms:
-            return Skipped(
-                source,
-                name,
-                f"'no deal' in {', '.join(said_no_deal)} but terms in {', '.join(terms)}: "
-                "write either the agreed terms or 'no deal'",
-            )
+    given = [(issue, text) for issue, text in texts if text]
+    if given and all(is_no_deal(text) for _, text in given):
         return ClassDeal(name, source, file, line, None)
+    said_no_deal = [i.name for i, text in given if is_no_deal(text) and not _option(i, text)]
+    if said_no_deal:
+        terms = [issue.name for issue, text in given if issue.name not in said_no_deal]
+        return Skipped(
+            source,
+            name,
+            f"'no deal' in {', '.join(said_no_deal)} but terms in {', '.join(terms)}: "
+            "write either the agreed terms or 'no deal'",
+        )
     package: dict[str, Any] = {}
     for issue, text in texts:
         if not text:
