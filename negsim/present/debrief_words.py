@@ -50,7 +50,7 @@ def points_text(debrief: Debrief, points: Mapping[str, float] | None) -> str:
 
 def finding(debrief: Debrief) -> str:
     """What the class did, in a sentence: ``"7 of 10 pairs agreed; 3 reached the
-    frontier; on average 0.121 left on the table"``."""
+    frontier; on average 0.121 points left on the table"``."""
     total = len(debrief.pairs)
     noun = "pair" if total == 1 else "pairs"
     agreed = debrief.agreed
@@ -66,5 +66,5 @@ def finding(debrief: Debrief) -> str:
             if frontier != agreed or agreed == 0
             else ("it reached the frontier" if agreed == 1 else "all reached the frontier")
         )
-    parts.append(f"on average {utility_text(debrief.mean_value_left)} left on the table")
+    parts.append(f"on average {utility_text(debrief.mean_value_left)} points left on the table")
     return "; ".join(parts)
