@@ -17,7 +17,17 @@ once, so each command reads as what it does; the commands are in :mod:`.files`
 
 from __future__ import annotations
 
-from negsim.cli import charts, debrief, explaining, files, genius, handout, reporting, running, studies
+from negsim.cli import (
+    charts,
+    debrief,
+    explaining,
+    files,
+    genius,
+    handout,
+    reporting,
+    running,
+    studies,
+)
 from negsim.cli.app import (
     EXIT_FAILURE,
     EXIT_OK,

@@ -50,9 +50,7 @@ DebriefOutput = Annotated[
         show_default=False,
     ),
 ]
-DebriefForce = Annotated[
-    bool, typer.Option("--force", "-f", help="Overwrite an existing OUT.")
-]
+DebriefForce = Annotated[bool, typer.Option("--force", "-f", help="Overwrite an existing OUT.")]
 PAGE_SUFFIX = ".html"
 
 
@@ -156,7 +154,8 @@ def debrief(
         from negsim.present.terminal.debrief import debrief_renderables
 
         whole = output_format is not OutputFormat.table
-        print_renderables(debrief_renderables(record, whole), output_format)
+        renderables: list[object] = list(debrief_renderables(record, whole))
+        print_renderables(renderables, output_format)
     if path is not None:
         _write_output(record, path, style, force)
     count = len(record.skipped)

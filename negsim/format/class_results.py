@@ -121,9 +121,7 @@ class _Header:
     width: int
 
 
-def _read_header(
-    scenario: Scenario, cells: list[str], columns: list[int], name: str
-) -> _Header:
+def _read_header(scenario: Scenario, cells: list[str], columns: list[int], name: str) -> _Header:
     """The header's pair column and issue columns; a :class:`ResultsError` at the first
     header cell that names nothing, a repeated issue, or a missing issue."""
     pair: int | None = None
@@ -178,9 +176,7 @@ def _row_deal(
         return None
     name = pair or f"on line {line}"
     if len(cells) != header.width:
-        return Skipped(
-            source, name, f"{len(cells)} cells where the header has {header.width}"
-        )
+        return Skipped(source, name, f"{len(cells)} cells where the header has {header.width}")
     texts = [(issue, cells[index].strip()) for index, issue in header.issues]
     given = [(issue, text) for issue, text in texts if text]
     if given and all(is_no_deal(text) for _, text in given):
@@ -220,9 +216,7 @@ def read_csv_text(
     delimiter = _delimiter(first_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header = _read_header(
-            scenario, next(reader), _header_columns(first_line, delimiter), name
-        )
+        header = _read_header(scenario, next(reader), _header_columns(first_line, delimiter), name)
     except csv.Error as error:
         raise ResultsError(f"{name}:1:1: {error}") from None
     deals: list[ClassDeal] = []
@@ -289,9 +283,7 @@ def read_transcript_text(
     played = data.get("scenario")
     played_name = played.get("name") if isinstance(played, dict) else None
     if played_name != scenario.name:
-        return [], [
-            Skipped(name, pair, f"a game of {played_name!r}, not of {scenario.name!r}")
-        ]
+        return [], [Skipped(name, pair, f"a game of {played_name!r}, not of {scenario.name!r}")]
     outcome = data.get("outcome")
     status = outcome.get("status") if isinstance(outcome, dict) else None
     if status == "interrupted":

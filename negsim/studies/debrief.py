@@ -160,7 +160,9 @@ def _ranks(keys: Sequence[tuple[float, float]]) -> list[int]:
     """Competition ranks of sorted ``keys``: equal keys (within the tolerance) share one."""
     ranks: list[int] = []
     for index, key in enumerate(keys):
-        if index and all(abs(a - b) <= TOLERANCE for a, b in zip(key, keys[index - 1])):
+        if index and all(
+            abs(a - b) <= TOLERANCE for a, b in zip(key, keys[index - 1], strict=True)
+        ):
             ranks.append(ranks[-1])
         else:
             ranks.append(index + 1)

@@ -17,6 +17,7 @@ the frontier (the command says so and draws nothing). Every number comes from th
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Literal
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -27,6 +28,7 @@ from matplotlib.text import Text
 from negsim.present.charts.layers import (
     FRONTIER_COLOUR,
     MARK_LABELS,
+    Marked,
     build_layers,
     draw_layers,
     shaded_cloud,
@@ -59,6 +61,8 @@ SHOWN = ("nash", "kalai_smorodinsky", "equilibrium")
 """The reference marks drawn (of the frontier chart's marks)."""
 OFFSETS = (9.0, 16.0, 26.0, 38.0, 52.0)
 """Distances in points, from a deal's marker, tried for its label (nearest first)."""
+HORIZONTAL: dict[int, Literal["left", "center", "right"]] = {1: "left", -1: "right", 0: "center"}
+VERTICAL: dict[int, Literal["bottom", "center", "top"]] = {1: "bottom", -1: "top", 0: "center"}
 DIRECTIONS = ((1, 1), (1, -1), (-1, 1), (-1, -1), (1, 0), (-1, 0), (0, 1), (0, -1))
 
 
@@ -109,16 +113,8 @@ def _draw(ax: Axes, debrief: Debrief, marks: list[DealMark]) -> np.ndarray:
     analysis = debrief.analysis
     utilities = analysis.space.utilities
     layers = build_layers(analysis, (0, 1))
-    groups = []
-    for group in layers.groups:
-        names = [name for name in group.names if name in SHOWN]
-        if names:
-            groups.append(replace(group, names=names))
-    layers = replace(
-        layers,
-        solutions=[s for s in layers.solutions if s.name in SHOWN],
-        groups=groups,
-    )
+    groups = _reference_marks(debrief)
+    layers = replace(layers, solutions=[], groups=groups)
     extra_x = [float(layers.disagreement[0]), *(g.point[0] for g in groups)]
     extra_y = [float(layers.disagreement[1]), *(g.point[1] for g in groups)]
     xlim = _limits([float(utilities[0].min()), float(utilities[0].max()), *extra_x])
@@ -143,6 +139,29 @@ def _draw(ax: Axes, debrief: Debrief, marks: list[DealMark]) -> np.ndarray:
         )
     obstacles = [mark.point for mark in marks] + [tuple(g.point) for g in groups]
     return np.array(obstacles, dtype=float)
+
+
+def _reference_marks(debrief: Debrief) -> list[Marked]:
+    """The Nash and Kalai–Smorodinsky packages and the equilibrium at the points the table
+    gives them (single packages, which a pair can agree on); marks at one point share it."""
+    a, b = debrief.parties[:2]
+    references = {
+        "nash": debrief.nash,
+        "kalai_smorodinsky": debrief.kalai_smorodinsky,
+        "equilibrium": debrief.equilibrium,
+    }
+    groups: list[Marked] = []
+    for name, reference in references.items():
+        if reference.points is None:
+            continue
+        point = np.array([reference.points[a], reference.points[b]], dtype=float)
+        for group in groups:
+            if np.allclose(group.point, point, rtol=0, atol=1e-9):
+                group.names.append(name)
+                break
+        else:
+            groups.append(Marked([name], point))
+    return groups
 
 
 def _overlaps(box: np.ndarray, boxes: list[np.ndarray]) -> bool:
@@ -203,10 +222,9 @@ def _label_marks(ax: Axes, marks: list[DealMark], obstacles: np.ndarray) -> list
             continue
         taken.append(box)
         text.set_position((dx * points, dy * points))
-        text.set_horizontalalignment({1: "left", -1: "right", 0: "center"}[sx])
-        text.set_verticalalignment({1: "bottom", -1: "top", 0: "center"}[sy])
+        text.set_horizontalalignment(HORIZONTAL[sx])
+        text.set_verticalalignment(VERTICAL[sy])
         if distance > OFFSETS[0]:
-            text.arrow_patch = None
             ax.annotate(
                 "", xy=mark.point, xytext=(dx * points, dy * points),
                 textcoords="offset points",
@@ -254,7 +272,7 @@ def _has(debrief: Debrief, name: str) -> bool:
     return solution is not None
 
 
-def _caption(debrief: Debrief, unplaced: list[DealMark], span: np.ndarray) -> str:
+def _caption(debrief: Debrief, unplaced: list[DealMark]) -> str:
     analysis = debrief.analysis
     feasible = analysis.counts.feasible
     cloud = (
@@ -264,20 +282,14 @@ def _caption(debrief: Debrief, unplaced: list[DealMark], span: np.ndarray) -> st
     )
     parts = [
         cloud,
-        f"{colour_words('Blue', 'Dark')}: the Pareto frontier.",
+        f"{colour_words('Blue', 'Dark')}: the Pareto frontier where both sides beat their "
+        "walk-away values (a deal below one can be Pareto-optimal too).",
         "Dashed lines: each side's walk-away value; black cross: no deal.",
         "Hexagons: the pairs' deals, numbered by their rank in the table (least value left "
         "on the table first); ×N: N pairs with the same deal.",
-        "Hollow markers: a solution's best single package, where lotteries would do "
-        "better.",
+        "Coloured markers: the Nash and Kalai–Smorodinsky packages and the protocol's "
+        "equilibrium, as in the table.",
     ]
-    if not any(
-        s.utilities is not None
-        and np.any(np.abs(s.utilities[:2] - s.hull.utilities[:2]) > 0.004 * span)
-        for s in analysis.solutions.values()
-        if s is not None and s.name in SHOWN
-    ):
-        parts.pop()
     if unplaced:
         parts.append(
             "Not labelled (no room): "
@@ -307,7 +319,6 @@ def debrief_figure(debrief: Debrief) -> Figure:
     caption = caption_below(ax, "", below=3.6, width=None)
     figure.draw_without_rendering()  # fix the layout: labels are placed in pixels
     unplaced = _label_marks(ax, marks, obstacles)
-    span = np.array([np.ptp(ax.get_xlim()), np.ptp(ax.get_ylim())])
-    caption.set_text(wrap(_caption(debrief, unplaced, span), 120))
+    caption.set_text(wrap(_caption(debrief, unplaced), 120))
     keep_axes_height(ax)
     return figure
