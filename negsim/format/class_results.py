@@ -174,7 +174,7 @@ def _row_deal(
         pair = " ".join(cells[header.pair].split())
     if not any(cell.strip() for cell in cells):
         return None
-    name = pair or f"on line {line}"
+    name = pair or f"line {line}"
     if len(cells) != header.width:
         return Skipped(source, name, f"{len(cells)} cells where the header has {header.width}")
     texts = [(issue, cells[index].strip()) for index, issue in header.issues]

@@ -287,8 +287,8 @@ def _caption(debrief: Debrief, unplaced: list[DealMark]) -> str:
         "Dashed lines: each side's walk-away value; black cross: no deal.",
         "Hexagons: the pairs' deals, numbered by their rank in the table (least value left "
         "on the table first); ×N: N pairs with the same deal.",
-        "Coloured markers: the Nash and Kalai–Smorodinsky packages and the protocol's "
-        "equilibrium, as in the table.",
+        f"{colour_words('Coloured', 'Grey')} markers: the Nash and Kalai–Smorodinsky "
+        "packages and the protocol's equilibrium, as in the table.",
     ]
     if unplaced:
         parts.append(
