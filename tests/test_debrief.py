@@ -338,6 +338,31 @@ def test_force_rules(folder):
     assert result.exit_code == 2 and "unknown chart format" in result.stderr
 
 
+THREE = """\
+negsim: 1
+name: Three
+issues:
+  colour: {options: [red, green, blue]}
+parties:
+  a: {values: {colour: {red: 1, green: 0.5, blue: 0}}}
+  b: {values: {colour: {red: 0, green: 1, blue: 0.5}}}
+  c: {values: {colour: {red: 0.5, green: 0, blue: 1}}}
+protocol: {kind: alternating_offers, first_proposer: a, deadline: 3}
+"""
+
+
+def test_three_parties_get_the_table_but_no_chart(tmp_path):
+    (tmp_path / "three.yaml").write_text(THREE, encoding="utf-8")
+    (tmp_path / "three.csv").write_text("team,colour\nX,red\nY,no deal\n", encoding="utf-8")
+    args = ("debrief", str(tmp_path / "three.yaml"), str(tmp_path / "three.csv"))
+    result = run(*args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [p["pair"] for p in json.loads(result.stdout)["pairs"]] == ["X", "Y"]
+    result = run(*args, "-o", str(tmp_path / "three.png"))
+    assert result.exit_code == 2 and "shows two parties" in result.stderr
+    assert not (tmp_path / "three.png").exists()
+
+
 def test_table_fits_80_columns_and_example_scores_cleanly():
     result = run("debrief", "venezuela-2025", str(ROOT / "docs" / "debrief-example.csv"),
                  env={"COLUMNS": "80"})  # fmt: skip

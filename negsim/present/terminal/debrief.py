@@ -34,7 +34,10 @@ PARTY_WIDTH = 8
 
 def _reference_row(debrief: Debrief, what: str, reference: Reference) -> list[str]:
     if reference.points is None:
-        return [what, "none", *("" for _ in debrief.parties)]
+        none = "none: no single package gives every party a gain"
+        if what == "equilibrium":
+            none = "no deal: the protocol's equilibrium ends without one"
+        return [what, none, *("" for _ in debrief.parties)]
     return [
         what,
         deal_full(debrief, reference.package) if reference.package is not None else "a lottery",
