@@ -304,8 +304,28 @@ def test_chart_files(folder, suffix):
     assert f"Wrote {out}" in result.stderr
 
 
-@pytest.mark.parametrize("style", ["default", "classroom", "print"])
-def test_chart_texts_do_not_overlap(style):
+def crowded_class(tmp_path: Path) -> Path:
+    """31 pairs of venezuela-2025, spread over the packages, four without a deal."""
+    space = OutcomeSpace.from_scenario(load_file_or_example("venezuela-2025"))
+    rows = []
+    for k in range(31):
+        if k % 8 == 0:
+            rows.append(f"Pair {k},no deal,,,,,")
+            continue
+        package = space.package(k * 397 % space.n_feasible)
+        rows.append(",".join([f"Pair {k}", *(f"{v:g}" if isinstance(v, float) else v
+                                             for v in package.values())]))  # fmt: skip
+    path = tmp_path / "crowded.csv"
+    header = ",".join(["pair", *space.scenario.issue_names])
+    path.write_text("\n".join([header, *rows, ""]), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("style", "crowded"),
+    [("default", False), ("classroom", False), ("print", False), ("classroom", True)],
+)
+def test_chart_texts_do_not_overlap(style, crowded, tmp_path):
     from negsim.analysis.pipeline import solve
     from negsim.format.class_results import read_results
     from negsim.present.charts.debrief import debrief_figure
@@ -313,12 +333,18 @@ def test_chart_texts_do_not_overlap(style):
     from negsim.studies.debrief import debrief
 
     scenario = load_file_or_example("venezuela-2025")
-    deals, skipped = read_results(scenario, str(ROOT / "docs" / "debrief-example.csv"))
+    path = crowded_class(tmp_path) if crowded else ROOT / "docs" / "debrief-example.csv"
+    deals, skipped = read_results(scenario, str(path))
+    assert not skipped and len(deals) == (31 if crowded else 10)
     record = debrief(solve(scenario), deals, skipped)
     with chart_style(style):
         figure = debrief_figure(record)
         found = overlaps(figure)
     assert found == [], found
+    labels = [t.get_text() for t in figure.axes[0].texts if t.get_gid() == "deal-label"]
+    caption = next(t.get_text() for t in figure.axes[0].texts if t.get_gid() == "caption")
+    marks = {(p.position, p.rank) for p in record.pairs}
+    assert labels and (len(labels) == len({m[0] for m in marks}) or "Not labelled" in caption)
 
 
 def test_force_rules(folder):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -61,6 +62,8 @@ SHOWN = ("nash", "kalai_smorodinsky", "equilibrium")
 """The reference marks drawn (of the frontier chart's marks)."""
 OFFSETS = (9.0, 16.0, 26.0, 38.0, 52.0)
 """Distances in points, from a deal's marker, tried for its label (nearest first)."""
+CROWDED = 12
+"""Above this many distinct deals, smaller markers and labels."""
 HORIZONTAL: dict[int, Literal["left", "center", "right"]] = {1: "left", -1: "right", 0: "center"}
 VERTICAL: dict[int, Literal["bottom", "center", "top"]] = {1: "bottom", -1: "top", 0: "center"}
 DIRECTIONS = ((1, 1), (1, -1), (-1, 1), (-1, -1), (1, 0), (-1, 0), (0, 1), (0, -1))
@@ -107,6 +110,11 @@ def _limits(values: list[float]) -> tuple[float, float]:
     return low - pad, high + pad
 
 
+def _marker_area(marks: list[DealMark]) -> float:
+    """A deal marker's area in points squared: smaller when many deals crowd the chart."""
+    return 260.0 if len(marks) <= CROWDED else 150.0
+
+
 def _draw(ax: Axes, debrief: Debrief, marks: list[DealMark]) -> np.ndarray:
     """The frontier chart's layers (only the marks of :data:`SHOWN`) and the deals; the
     marker positions in data coordinates, to keep labels off them."""
@@ -129,7 +137,7 @@ def _draw(ax: Axes, debrief: Debrief, marks: list[DealMark]) -> np.ndarray:
         ax.scatter(
             [mark.point[0]],
             [mark.point[1]],
-            s=260 + 40 * (len(mark.ranks) - 1),
+            s=_marker_area(marks) + 40 * (len(mark.ranks) - 1),
             marker="h",
             color=shade(DEAL_COLOUR),
             edgecolors="white",
@@ -172,25 +180,30 @@ def _overlaps(box: np.ndarray, boxes: list[np.ndarray]) -> bool:
     )
 
 
-def _label_marks(ax: Axes, marks: list[DealMark], obstacles: np.ndarray) -> list[DealMark]:
+def _label_marks(
+    ax: Axes, marks: list[DealMark], obstacles: np.ndarray
+) -> tuple[list[Artist], list[DealMark]]:
     """Each mark's label beside it, at the nearest place that keeps it inside the axes and
-    off every other label and marker (a thin leader line when it sits further out); the
-    marks no place was found for are returned, for the caption."""
+    off every other label and marker (a thin leader line when it sits further out). Returns
+    the texts and lines drawn, and the marks no place was found for (for the caption).
+    Places are found in pixels: the layout must be final."""
     figure = ax.figure
     renderer = renderer_of(figure)  # type: ignore[arg-type]
     bounds = ax.get_window_extent(renderer)
     points = 72.0 / figure.dpi
-    radius = 8.0 / points  # a marker's half width, in pixels (dpi carries the zoom)
+    # a marker's half width, in pixels (the dpi carries the style's zoom)
+    radius = 0.5 * np.sqrt(_marker_area(marks)) / points
     centres = ax.transData.transform(obstacles) if obstacles.size else np.zeros((0, 2))
     taken = [np.array([x - radius, y - radius, x + radius, y + radius]) for x, y in centres]
     unplaced = []
-    for mark in marks:
+    drawn: list[Artist] = []
+    for mark in sorted(marks, key=lambda mark: mark.agreed):  # no deal first: a fixed place
         text = ax.annotate(
             mark.label,
             xy=mark.point,
             xytext=(0, 0),
             textcoords="offset points",
-            fontsize=LABEL_SIZE,
+            fontsize=LABEL_SIZE if len(marks) <= CROWDED else NOTE_SIZE,
             fontweight="bold",
             color="#111111" if mark.agreed else TEXT_GREY,
             zorder=9,
@@ -221,18 +234,21 @@ def _label_marks(ax: Axes, marks: list[DealMark], obstacles: np.ndarray) -> list
             unplaced.append(mark)
             continue
         taken.append(box)
+        drawn.append(text)
         text.set_position((dx * points, dy * points))
         text.set_horizontalalignment(HORIZONTAL[sx])
         text.set_verticalalignment(VERTICAL[sy])
         if distance > OFFSETS[0]:
-            ax.annotate(
+            leader = ax.annotate(
                 "", xy=mark.point, xytext=(dx * points, dy * points),
                 textcoords="offset points",
                 arrowprops={"arrowstyle": "-", "color": TEXT_GREY, "linewidth": 0.8,
                             "shrinkA": 0, "shrinkB": 6},
                 zorder=8,
             )  # fmt: skip
-    return unplaced
+            leader.set_in_layout(False)
+            drawn.append(leader)
+    return drawn, unplaced
 
 
 def _legend(ax: Axes, debrief: Debrief) -> None:
@@ -317,8 +333,15 @@ def debrief_figure(debrief: Debrief) -> Figure:
     figure.suptitle(debrief.scenario, x=0.01, ha="left", fontsize=NOTE_SIZE, color=TEXT_GREY)
     _legend(ax, debrief)
     caption = caption_below(ax, "", below=3.6, width=None)
-    figure.draw_without_rendering()  # fix the layout: labels are placed in pixels
-    unplaced = _label_marks(ax, marks, obstacles)
-    caption.set_text(wrap(_caption(debrief, unplaced), 120))
-    keep_axes_height(ax)
+    unplaced: list[DealMark] = []
+    for attempt in range(3):  # the caption lists the marks left unlabelled: it sets the layout
+        caption.set_text(wrap(_caption(debrief, unplaced), 120))
+        figure.draw_without_rendering()  # fix the layout: labels are placed in pixels
+        keep_axes_height(ax)
+        drawn, found = _label_marks(ax, marks, obstacles)
+        if found == unplaced or attempt == 2:
+            break
+        for artist in drawn:
+            artist.remove()
+        unplaced = found
     return figure
