@@ -7,12 +7,13 @@ The inputs are read by :mod:`negsim.format.class_results`, scored by
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from negsim.cli.app import EXIT_PARTIAL, EXIT_USAGE, OutputFormat
+from negsim.cli.app import EXIT_FAILURE, EXIT_PARTIAL, EXIT_USAGE, OutputFormat
 from negsim.cli.common import (
     analysis_or_exit,
     fail,
@@ -67,7 +68,9 @@ def _check_output(output: str, force: bool) -> Path:
     if path.exists() and not force:
         fail(f"{path} already exists; use --force to overwrite it")
     if not path.parent.is_dir():
-        fail(f"cannot write {path}: there is no folder {path.parent}", 1)
+        fail(f"cannot write {path}: there is no folder {path.parent}", EXIT_FAILURE)
+    if not os.access(path.parent, os.W_OK):
+        fail(f"cannot write {path}: the folder {path.parent} is not writable", EXIT_FAILURE)
     return path
 
 

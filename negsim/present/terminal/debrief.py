@@ -9,6 +9,8 @@ when it is still too long (``--format markdown|csv`` and JSON keep it whole).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich import box
 from rich.console import RenderableType
 from rich.table import Table
@@ -21,7 +23,7 @@ from negsim.present.debrief_words import (
     party_labels,
     points_text,
 )
-from negsim.present.words import plain_words, utility_text
+from negsim.present.words import TOLERANCE, plain_words, utility_text
 from negsim.studies.debrief import Debrief, Reference
 
 __all__ = ["debrief_renderables", "ranking_table", "reference_table"]
@@ -72,6 +74,12 @@ def _shortened(text: str, width: int | None) -> str:
     return f"{cut}…"
 
 
+def _points_cell(debrief: Debrief, points: Mapping[str, float], name: str) -> str:
+    """A party's points, starred when below its walk-away value."""
+    below = points[name] < debrief.disagreement[name] - TOLERANCE
+    return utility_text(points[name]) + ("*" if below else "")
+
+
 def ranking_table(debrief: Debrief, deal_width: int | None = DEAL_WIDTH) -> Table:
     """The pairs, least joint value left on the table first, then most points together;
     the deal cut to ``deal_width`` characters (None: whole, for documents)."""
@@ -85,7 +93,8 @@ def ranking_table(debrief: Debrief, deal_width: int | None = DEAL_WIDTH) -> Tabl
         collapse_padding=True,
         caption=f"deal: {issues}. frontier: no package is better for one side and as good "
         "for the other. dist.: distance to the nearest such package, in points. left: the most "
-        "points both sides could have added together without either losing.",
+        "points both sides could have added together without either losing. *: less than that "
+        "side's walk-away value (no deal would have given it more).",
         caption_justify="left",
     )
     table.add_column("#", justify="right", no_wrap=True)
@@ -101,7 +110,7 @@ def ranking_table(debrief: Debrief, deal_width: int | None = DEAL_WIDTH) -> Tabl
             str(pair.rank),
             pair.pair,
             _shortened(deal_short(debrief, pair.package), deal_width),
-            *(utility_text(pair.points[name]) for name in debrief.parties),
+            *(_points_cell(debrief, pair.points, name) for name in debrief.parties),
             "yes" if pair.pareto_optimal else "no",
             utility_text(pair.distance_to_frontier),
             utility_text(pair.joint_value_left),
