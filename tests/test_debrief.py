@@ -441,3 +441,11 @@ def test_html_page_in_chromium_escapes_pair_names(folder):
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert dom.stdout.count("<svg") == 1 and "<script" not in dom.stdout
     assert "CONSOLE" not in dom.stderr and "Uncaught" not in dom.stderr, dom.stderr[-2000:]
+
+
+def test_nothing_to_score_exits_2(folder):
+    (folder / "stopped.json").write_text(transcript("interrupted", None), encoding="utf-8")
+    result = run("debrief", str(folder / "class.yaml"), str(folder / "stopped.json"))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "the game was interrupted" in result.stderr
+    assert "nothing to debrief" in result.stderr
