@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from negsim.cli import (
     charts,
+    debrief,
     explaining,
     files,
     genius,
@@ -68,6 +69,7 @@ for command in (
     genius.export_genius,
     handout.handout,
     play.play,
+    debrief.debrief,
 ):
     app.command()(command)
 

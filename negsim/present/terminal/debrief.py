@@ -1,0 +1,135 @@
+"""What ``negsim debrief --format table`` prints: the reference points of the analysis, the
+finding, and the class's pairs ranked by the joint value they left on the table.
+
+Every number comes from the :class:`~negsim.studies.debrief.Debrief` record (the scores of
+:mod:`negsim.analysis.scoring`, the solutions of the analysis); this module only arranges
+them. The ranked table fits 80 columns: the deal is shortened to its terms, with an ellipsis
+when it is still too long (``--format markdown|csv`` and JSON keep it whole).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich import box
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from negsim.present.debrief_words import (
+    deal_full,
+    deal_short,
+    finding,
+    party_labels,
+    points_text,
+)
+from negsim.present.words import TOLERANCE, plain_words, utility_text
+from negsim.studies.debrief import Debrief, Reference
+
+__all__ = ["debrief_renderables", "ranking_table", "reference_table"]
+
+DEAL_WIDTH = 64
+"""Characters of a deal in the terminal's table (two or three lines of its column)."""
+PARTY_WIDTH = 8
+"""Characters of a party's name heading its column of points."""
+
+
+def _reference_row(debrief: Debrief, what: str, reference: Reference) -> list[str]:
+    if reference.points is None:
+        none = "none: no single package gives every party a gain"
+        if what == "equilibrium":
+            none = "no deal: the protocol's equilibrium ends without one"
+        return [what, none, *("" for _ in debrief.parties)]
+    return [
+        what,
+        deal_full(debrief, reference.package) if reference.package is not None else "a lottery",
+        *(utility_text(reference.points[name]) for name in debrief.parties),
+    ]
+
+
+def reference_table(debrief: Debrief) -> Table:
+    """Each side's walk-away value, the Nash and Kalai–Smorodinsky packages and the
+    protocol's equilibrium, with each party's points."""
+    table = Table(title="Reference points", title_justify="left", show_lines=True)
+    table.add_column("", no_wrap=True)
+    table.add_column("package", ratio=1)
+    for name in debrief.parties:
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_row(
+        "walk away",
+        "no deal (each side's walk-away value)",
+        *(utility_text(debrief.disagreement[name]) for name in debrief.parties),
+    )
+    table.add_row(*_reference_row(debrief, "Nash", debrief.nash))
+    table.add_row(*_reference_row(debrief, "Kalai–Smorodinsky", debrief.kalai_smorodinsky))
+    table.add_row(*_reference_row(debrief, "equilibrium", debrief.equilibrium))
+    return table
+
+
+def _shortened(text: str, width: int | None) -> str:
+    """``text`` cut at a word to at most ``width`` characters, with an ellipsis."""
+    if width is None or len(text) <= width:
+        return text
+    cut = text[: width - 1].rsplit(" ", 1)[0].rstrip(",;")
+    return f"{cut}…"
+
+
+def _points_cell(debrief: Debrief, points: Mapping[str, float], name: str) -> str:
+    """A party's points, starred when below its walk-away value."""
+    below = points[name] < debrief.disagreement[name] - TOLERANCE
+    return utility_text(points[name]) + ("*" if below else "")
+
+
+def ranking_table(debrief: Debrief, deal_width: int | None = DEAL_WIDTH) -> Table:
+    """The pairs, least joint value left on the table first, then most points together;
+    the deal cut to ``deal_width`` characters (None: whole, for documents)."""
+    issues = ", ".join(plain_words(name) for name in debrief.analysis.space.scenario.issue_names)
+    table = Table(
+        title="The pairs, ranked by the value they left on the table",
+        title_justify="left",
+        show_lines=True,
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+        caption=f"deal: {issues}. frontier: no package is better for one side and as good "
+        "for the other. dist.: distance to the nearest such package, in points. left: the most "
+        "points both sides could have added together without either losing. *: less than that "
+        "side's walk-away value (no deal would have given it more).",
+        caption_justify="left",
+    )
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("pair", overflow="fold")
+    table.add_column("deal", min_width=22, overflow="fold")
+    for name in debrief.parties:
+        table.add_column(name[:PARTY_WIDTH], justify="right", no_wrap=True)
+    table.add_column("frontier", justify="center", no_wrap=True)
+    table.add_column("dist.", justify="right", no_wrap=True)
+    table.add_column("left", justify="right", no_wrap=True)
+    for pair in debrief.pairs:
+        table.add_row(
+            str(pair.rank),
+            pair.pair,
+            _shortened(deal_short(debrief, pair.package), deal_width),
+            *(_points_cell(debrief, pair.points, name) for name in debrief.parties),
+            "yes" if pair.pareto_optimal else "no",
+            utility_text(pair.distance_to_frontier),
+            utility_text(pair.joint_value_left),
+        )
+    return table
+
+
+def _heading(debrief: Debrief) -> Text:
+    text = Text()
+    text.append(debrief.scenario, style="bold")
+    labels = party_labels(debrief)
+    text.append(f"\nParties: {', '.join(labels)}.")
+    text.append(f"\n{finding(debrief)}.")
+    text.append(f"\nWalk-away values: {points_text(debrief, debrief.disagreement)}.")
+    return text
+
+
+def debrief_renderables(debrief: Debrief, whole: bool = False) -> list[RenderableType]:
+    """The heading with the finding, the reference points and the ranked pairs (``whole``:
+    each deal in full, for documents)."""
+    width = None if whole else DEAL_WIDTH
+    return [_heading(debrief), reference_table(debrief), ranking_table(debrief, width)]
