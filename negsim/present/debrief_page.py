@@ -10,7 +10,7 @@ from negsim.present.charts.style import figure_bytes
 from negsim.present.debrief_words import finding
 from negsim.present.report.html import html_report
 from negsim.present.report.model import Figure, Paragraph, Report, Section, from_rich, table_of
-from negsim.present.terminal.debrief import ranking_table, reference_table
+from negsim.present.terminal.debrief import ranking_notes, ranking_table, reference_table
 from negsim.studies.debrief import Debrief
 
 __all__ = ["debrief_page", "debrief_report"]
@@ -26,7 +26,11 @@ def debrief_report(debrief: Debrief) -> Report:
     )
     sections = [
         Section("chart", "The deals on the frontier", (chart,)),
-        Section("ranking", "The pairs, ranked", tuple(from_rich([ranking_table(debrief, None)]))),
+        Section(
+            "ranking",
+            "The pairs, ranked",
+            tuple(from_rich([ranking_table(debrief, None), ranking_notes(debrief)])),
+        ),
         Section("reference", "Reference points", tuple(from_rich([reference_table(debrief)]))),
     ]
     if debrief.skipped:

@@ -26,7 +26,7 @@ from negsim.present.debrief_words import (
 from negsim.present.words import TOLERANCE, plain_words, utility_text
 from negsim.studies.debrief import Debrief, Reference
 
-__all__ = ["debrief_renderables", "ranking_table", "reference_table"]
+__all__ = ["debrief_renderables", "ranking_notes", "ranking_table", "reference_table"]
 
 DEAL_WIDTH = 64
 """Characters of a deal in the terminal's table (two or three lines of its column)."""
@@ -80,10 +80,22 @@ def _points_cell(debrief: Debrief, points: Mapping[str, float], name: str) -> st
     return utility_text(points[name]) + ("*" if below else "")
 
 
+def ranking_notes(debrief: Debrief) -> Text:
+    """What the ranking's columns mean, printed under :func:`ranking_table` (as its own text,
+    which wraps at the terminal's width whatever the table's)."""
+    issues = ", ".join(plain_words(name) for name in debrief.analysis.space.scenario.issue_names)
+    return Text(
+        f"deal: {issues}. frontier: no package is better for one side and as good for the "
+        "other. dist.: distance to the nearest such package, in points. left: the most "
+        "points both sides could have added together without either losing. *: less than "
+        "that side's walk-away value (no deal would have given it more).",
+        style="dim",
+    )
+
+
 def ranking_table(debrief: Debrief, deal_width: int | None = DEAL_WIDTH) -> Table:
     """The pairs, least joint value left on the table first, then most points together;
     the deal cut to ``deal_width`` characters (None: whole, for documents)."""
-    issues = ", ".join(plain_words(name) for name in debrief.analysis.space.scenario.issue_names)
     table = Table(
         title="The pairs, ranked by the value they left on the table",
         title_justify="left",
@@ -91,11 +103,6 @@ def ranking_table(debrief: Debrief, deal_width: int | None = DEAL_WIDTH) -> Tabl
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         collapse_padding=True,
-        caption=f"deal: {issues}. frontier: no package is better for one side and as good "
-        "for the other. dist.: distance to the nearest such package, in points. left: the most "
-        "points both sides could have added together without either losing. *: less than that "
-        "side's walk-away value (no deal would have given it more).",
-        caption_justify="left",
     )
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("pair", overflow="fold")
@@ -132,4 +139,9 @@ def debrief_renderables(debrief: Debrief, whole: bool = False) -> list[Renderabl
     """The heading with the finding, the reference points and the ranked pairs (``whole``:
     each deal in full, for documents)."""
     width = None if whole else DEAL_WIDTH
-    return [_heading(debrief), reference_table(debrief), ranking_table(debrief, width)]
+    return [
+        _heading(debrief),
+        reference_table(debrief),
+        ranking_table(debrief, width),
+        ranking_notes(debrief),
+    ]
