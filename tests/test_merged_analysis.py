@@ -6,10 +6,13 @@ scenarios of 2-4 parties whose interactions and constraints form blocks."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from negsim.analysis.merged import merged_space, outcome_space
 from negsim.analysis.pipeline import analyze
+from negsim.format.loader import load_scenario_text
 from negsim.space import OutcomeSpace
 from tests.strategies import examples, scenarios
 
@@ -25,6 +28,44 @@ def same(first, second) -> bool:
 @settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios(max_parties=4, max_packages=200))
 def test_merged_and_enumerated_analyses_agree(scenario):
+    check_agreement(scenario)
+
+
+@settings(
+    max_examples=examples(25),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.data())
+def test_larger_spaces_agree_too(data):
+    """Fewer examples of 2-3 parties, 4-6 issues of 4-12 options (10^3 to 10^6 packages),
+    values in twentieths (so ties are common), an interaction joining two issues and a
+    constraint on two others."""
+    n_parties = data.draw(st.integers(2, 3))
+    sizes = data.draw(st.lists(st.integers(4, 12), min_size=4, max_size=6))
+    value = st.integers(0, 20).map(lambda k: k / 20)
+    lines = ["negsim: 1", "name: larger", "issues:"]
+    for k, size in enumerate(sizes):
+        lines.append(f"  i{k}: {{options: [{', '.join(f'o{j}' for j in range(size))}]}}")
+    lines.append("constraints:")
+    lines.append("  - {forbid: {i2: o0, i3: [o1, o2]}}")
+    lines.append("parties:")
+    for p in range(n_parties):
+        lines.append(f"  p{p}:")
+        lines.append("    values:")
+        for k, size in enumerate(sizes):
+            cells = ", ".join(f"o{j}: {data.draw(value)}" for j in range(size))
+            lines.append(f"      i{k}: {{{cells}}}")
+        lines.append(f"    disagreement: {data.draw(value) / 2}")
+        lines.append(f"    discount: {data.draw(st.sampled_from([0.8, 0.9, 0.95]))}")
+        if p == 0:
+            lines.append("    interactions: [{when: {i0: o1, i1: o2}, value: 0.05}]")
+    lines.append(f"protocol: {{deadline: {data.draw(st.sampled_from(['null', 3, 7]))}}}")
+    check_agreement(load_scenario_text("\n".join(lines) + "\n"))
+
+
+def check_agreement(scenario) -> None:
+    """The enumerated and the merged analyses of ``scenario`` agree."""
     enumerated = analyze(OutcomeSpace.from_scenario(scenario))
     merged = analyze(merged_space(scenario))
     a, b = enumerated.counts, merged.counts
@@ -79,3 +120,36 @@ def test_a_space_once_refused_as_too_large_now_solves_merged():
     assert counts.pareto % 101**8 == 0
     assert counts.individually_rational is None
     assert analysis.equilibrium.agreement
+
+
+def test_forty_issues_of_ten_options_solve_exactly():
+    """10^40 packages: the Nash package's utilities are the sum of its terms' values, no
+    package differing from it on one issue, and none of 20,000 drawn at random, has a
+    larger Nash product, and none beats it for both sides."""
+    from negsim import solve
+    from tests.test_merge import forty_issue_scenario
+
+    scenario = forty_issue_scenario()
+    analysis = solve(scenario)
+    assert analysis.counts.merged and analysis.counts.packages == 10**40
+    values = np.array(
+        [
+            [party.values[issue.name].values for issue in scenario.issues]
+            for party in scenario.parties
+        ]
+    ) / len(scenario.issues)  # (parties, issues, options), equal weights
+    nash = analysis.solutions["nash"]
+    levels = analysis.space.levels(nash.position)
+    chosen = values[:, np.arange(len(scenario.issues)), levels].sum(axis=1)
+    assert chosen == pytest.approx(nash.utilities, abs=1e-12)
+    best = float(np.prod(chosen))
+    # one issue changed: every option of every issue
+    for k in range(len(scenario.issues)):
+        swapped = chosen[:, None] - values[:, k, levels[k]][:, None] + values[:, k, :]
+        assert np.prod(swapped, axis=0).max() <= best + 1e-12
+    # random packages
+    rng = np.random.default_rng(0)
+    drawn = rng.integers(0, 10, (20_000, len(scenario.issues)))
+    points = values[:, np.arange(len(scenario.issues)), drawn].sum(axis=2)  # (parties, draws)
+    assert np.prod(points, axis=0).max() <= best + 1e-12
+    assert not np.any(np.all(points > chosen[:, None] + 1e-12, axis=0))
