@@ -97,6 +97,11 @@ def _accuracy_words(screening: Screening) -> str:
             "between 0 and 1 (see the types' acceptance below)"
         )
     verdict = "" if found.settled else f", more than {found.tolerance:g}: raise types"
+    if found.error < 5e-13:  # the same to the last digit worth printing
+        return (
+            f"the numbers are the same (to 1e-12) on grids of {found.types:,} and "
+            f"{found.compared_with:,} types"
+        )
     return (
         f"the numbers move by up to {found.error:.2g} between grids of {found.types:,} and "
         f"{found.compared_with:,} types{verdict}"
