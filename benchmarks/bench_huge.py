@@ -47,7 +47,6 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -79,6 +78,8 @@ HERE = Path(__file__).resolve().parent
 N_OPTIONS = 10
 DEFAULT_SEED = bench_solve.DEFAULT_SEED
 GB = 1024**3
+OUT_OF_MEMORY = ("MemoryError", "Unable to allocate", "bad_alloc", "Cannot allocate")
+"""What a child's error output says when an allocation failed."""
 
 
 @dataclass
@@ -228,7 +229,7 @@ def why_stopped(error: BaseException, budget: float, memory_gb: float) -> str:
     text = str(error)
     if isinstance(error, TimeoutError | subprocess.TimeoutExpired):
         return f"did not finish in {budget:.0f} s"
-    if any(s in text for s in ("MemoryError", "Unable to allocate", "bad_alloc", "Cannot allocate")):
+    if any(s in text for s in OUT_OF_MEMORY):
         return f"out of memory (limit {memory_gb:g} GB address space)"
     if "exit -9" in text:
         return "killed by SIGKILL (the system's out-of-memory killer?)"
@@ -286,9 +287,9 @@ def run_negmas(case: HugeCase, args, warm_json: Path) -> None:
     worker = [args.negmas_python, str(HERE / "bench_solve_negmas.py")]
     repeat = args.repeat if case.negmas == "full" else 1
     log(f"[{case.label}] NegMAS in process x{repeat} (budget {args.max_seconds:.0f} s per run)")
+    budget = ["--max-seconds", str(args.max_seconds)]
     cmd = limited(
-        [*worker, "time", "--spec", str(case.json_path), "--repeat", str(repeat)]
-        + ["--max-seconds", str(args.max_seconds)],
+        [*worker, "time", "--spec", str(case.json_path), "--repeat", str(repeat), *budget],
         args.memory_gb,
     )
     # the child stops repeating once its runs add up to --max-seconds; one more run may
@@ -357,7 +358,8 @@ def met_text(case: HugeCase) -> str:
     for key, value in (("whole", whole), ("inproc", inproc)):
         if key in case.targets:
             ok = value is not None and value < case.targets[key]
-            verdicts.append(("yes" if ok else "**no**") + (" (whole)" if key == "whole" else " (in)"))
+            where = " (whole)" if key == "whole" else " (in)"
+            verdicts.append(("yes" if ok else "**no**") + where)
     if case.negmas == "full":
         negmas = r.get("negmas_whole", Runs()).median
         if negmas is not None and whole is not None:
@@ -439,9 +441,8 @@ def agreement_lines(cases: list[HugeCase]) -> list[str]:
     both = []
     for case in cases:
         if "negsim_json" in case.results and "negmas_inproc" in case.results:
-            both.append(
-                Case(case.label, "synthetic", case.packages, case.yaml_path, [], True, "", case.results)
-            )
+            path, results = case.yaml_path or Path(), case.results
+            both.append(Case(case.label, "synthetic", case.packages, path, [], True, "", results))
     if not both:
         return ["No case where both ran."]
     lines, problems = agreement(both)
