@@ -3,6 +3,8 @@ than 80 characters (characters, not bytes: box drawing takes three bytes a chara
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from typer.testing import CliRunner
 
@@ -18,8 +20,8 @@ def _run(args: list[str]) -> str:
 
 
 def _examples() -> list[str]:
-    """The bundled scenarios, as ``negsim examples`` lists them."""
-    names = [line.split()[0] for line in _run(["examples"]).splitlines() if line.strip()]
+    """The bundled scenarios, as ``negsim examples --format json`` lists them."""
+    names = [item["name"] for item in json.loads(_run(["examples", "--format", "json"]))]
     assert names
     return names
 
