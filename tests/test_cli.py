@@ -255,7 +255,7 @@ def test_examples_grouped_by_what_they_teach_when_piped() -> None:
         assert place.group != catalog.OTHER
         (line,) = [line for line in text.splitlines() if line.split()[:1] == [name]]
         assert load_scenario(path).name.startswith(line.split(maxsplit=1)[1])
-        section = text.split(f"\n{place.group}:\n")[1].split("\n\n")[0]
+        section = ("\n" + text).split(f"\n{place.group}:\n")[1].split("\n\n")[0]
         assert f"  {name} " in section
         assert " ".join(place.teaches.split()) in " ".join(section.split())
 
