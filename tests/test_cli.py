@@ -285,7 +285,8 @@ def test_examples_lists_an_uncatalogued_scenario_under_other(
     assert lines.index("Other:") > lines.index("Dividing a surplus:")
     assert lines[lines.index("Other:") + 1].split()[0] == "my-own-talks"
     listed = json.loads(run(["examples", "--format", "json"]).stdout)
-    assert [(item["name"], item["group"], item["teaches"]) for item in listed][0] == (
+    first = listed[0]
+    assert (first["name"], first["group"], first["teaches"]) == (
         "my-own-talks",
         catalog.OTHER,
         "",

@@ -155,7 +155,7 @@ def examples(
     if console.is_terminal:
         from negsim.present.terminal.show import examples_tables
 
-        print_renderables(examples_tables(groups))
+        print_renderables(list(examples_tables(groups)))
         message("Use a name wherever a scenario file goes: negsim show NAME")
     else:
         typer.echo(examples_text(groups), nl=False)
@@ -183,8 +183,11 @@ def examples_text(groups: dict[str, list[tuple[str, str, str]]], width: int = 80
                 )
             )
             if teaches:
-                lines.extend(textwrap.wrap(teaches, width, initial_indent=" " * column,
-                                           subsequent_indent=" " * column))
+                lines.extend(
+                    textwrap.wrap(
+                        teaches, width, initial_indent=" " * column, subsequent_indent=" " * column
+                    )
+                )
     return "\n".join(lines) + "\n"
 
 

@@ -102,4 +102,6 @@ def in_course_order(names: list[str]) -> list[str]:
     """The names ordered by group in course order, then as the catalogue lists them within a
     group (the simpler case first), then unknown names alphabetically."""
     order = {name: index for index, name in enumerate(CATALOG)}
-    return sorted(names, key=lambda name: (group_rank(entry(name).group), order.get(name, len(order)), name))
+    return sorted(
+        names, key=lambda name: (group_rank(entry(name).group), order.get(name, len(order)), name)
+    )
