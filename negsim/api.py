@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from negsim.analysis.pipeline import analyze
 from negsim.errors import Problem, ScenarioError
-from negsim.format import bundled
+from negsim.format import bundled, catalog
 from negsim.format.loader import load_file_or_example, load_scenario, load_scenario_text
 from negsim.format.scenario import Scenario
 from negsim.present.charts import KINDS
@@ -220,11 +220,16 @@ def sensitivity(
 
 @dataclass(frozen=True, slots=True)
 class Example:
-    """A bundled scenario: its ``name`` (what :func:`load` takes), ``title`` and ``path``."""
+    """A bundled scenario: its ``name`` (what :func:`load` takes), ``title`` and ``path``,
+    and its place in the catalogue of ``negsim examples``: the ``group`` it belongs to (in
+    course order, :data:`negsim.format.catalog.GROUPS`; ``"Other"`` when uncatalogued) and
+    the lesson it ``teaches`` (one line; empty when uncatalogued)."""
 
     name: str
     title: str
     path: Path
+    group: str
+    teaches: str
 
 
 def examples() -> list[Example]:
@@ -235,8 +240,14 @@ def examples() -> list[Example]:
     >>> import negsim
     >>> "venezuela-2025" in [example.name for example in negsim.examples()]
     True
+    >>> [example.group for example in negsim.examples() if example.name == "pie-split"]
+    ['Dividing a surplus']
     """
-    return [Example(name, load_scenario(path).name, path) for name, path in bundled.list_bundled()]
+    found = []
+    for name, path in bundled.list_bundled():
+        place = catalog.entry(name)
+        found.append(Example(name, load_scenario(path).name, path, place.group, place.teaches))
+    return found
 
 
 # --------------------------------------------------------------------------------------------

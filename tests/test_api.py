@@ -71,7 +71,8 @@ def test_import_negsim_is_light():
 
 def test_load_takes_a_name_a_path_text_or_data():
     by_name = negsim.load("pie-split")
-    by_path = negsim.load(Path(negsim.examples()[1].path))
+    (pie,) = [example for example in negsim.examples() if example.name == "pie-split"]
+    by_path = negsim.load(Path(pie.path))
     assert by_name.party_names == by_path.party_names == ("player1", "player2")
     text = (
         "negsim: 1\nname: pie\nissues: {pie: {split: {total: 1}, resolution: 3}}\n"

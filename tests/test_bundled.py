@@ -6,10 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from negsim.format import bundled
+from negsim.format import bundled, catalog
 from negsim.format.loader import load_scenario
 
-EXPECTED = {"venezuela-2025", "pie-split", "logrolling", "territorial-dispute"}
+EXPECTED = {
+    "venezuela-2025", "pie-split", "logrolling", "territorial-dispute",
+    "labor-contract", "used-car", "hostage-ultimatum", "coalition-split", "merger",
+}  # fmt: skip
 
 
 def test_bundled_dir_is_the_scenarios_folder():
@@ -82,3 +85,24 @@ def test_missing_folder_lists_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(bundled, "bundled_dir", lambda: tmp_path / "missing")
     assert bundled.list_bundled() == []
     assert bundled.resolve("pie-split") is None
+
+
+def test_every_bundled_scenario_is_in_the_catalogue():
+    """A new bundled scenario needs its group and lesson in negsim/format/catalog.py."""
+    names = bundled.bundled_names()
+    missing = [name for name in names if name not in catalog.CATALOG]
+    assert missing == [], f"add {missing} to CATALOG in negsim/format/catalog.py"
+    stale = [name for name in catalog.CATALOG if name not in names]
+    assert stale == [], f"{stale} in the catalogue are not bundled"
+    for name, place in catalog.CATALOG.items():
+        assert place.group in catalog.GROUPS, name
+        assert place.teaches.strip() and "\n" not in place.teaches, name
+
+
+def test_every_group_has_an_example_and_course_order_follows_the_groups():
+    groups = {place.group for place in catalog.CATALOG.values()}
+    assert groups == set(catalog.GROUPS)
+    ordered = catalog.in_course_order([*bundled.bundled_names(), "zz-mine", "aa-mine"])
+    ranks = [catalog.group_rank(catalog.entry(name).group) for name in ordered]
+    assert ranks == sorted(ranks)
+    assert ordered[-2:] == ["aa-mine", "zz-mine"]

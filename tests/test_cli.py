@@ -14,7 +14,7 @@ from typer.testing import CliRunner, Result
 from negsim import __version__
 from negsim.cli import app
 from negsim.errors import ScenarioError
-from negsim.format import bundled
+from negsim.format import bundled, catalog
 from negsim.format.loader import load_scenario, load_scenario_text
 from negsim.space import OutcomeSpace
 
@@ -243,14 +243,54 @@ def test_show_unknown_name_suggests_an_example(in_tmp: Path) -> None:
 # examples
 
 
-def test_examples_plain_lines_when_piped() -> None:
+def test_examples_grouped_by_what_they_teach_when_piped() -> None:
     result = run(["examples"])
     assert result.exit_code == 0
+    text = result.stdout
+    headings = [line.removesuffix(":") for line in text.splitlines() if line[:1].isalpha()]
+    in_order = [group for group in catalog.GROUPS if group in headings]
+    assert headings == in_order, "groups in course order"
+    for name, path in bundled.list_bundled():
+        place = catalog.entry(name)
+        assert place.group != catalog.OTHER
+        (line,) = [line for line in text.splitlines() if line.split()[:1] == [name]]
+        assert load_scenario(path).name.startswith(line.split(maxsplit=1)[1])
+        section = ("\n" + text).split(f"\n{place.group}:\n")[1].split("\n\n")[0]
+        assert f"  {name} " in section
+        assert " ".join(place.teaches.split()) in " ".join(section.split())
+
+
+def test_examples_json_lists_every_example_with_its_lesson() -> None:
+    result = run(["examples", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    listed = json.loads(result.stdout)
+    assert [item["name"] for item in listed] == [name for name, _ in bundled.list_bundled()]
+    for item in listed:
+        assert set(item) == {"name", "title", "group", "teaches", "path"}
+        assert item["group"] in catalog.GROUPS and item["teaches"]
+        assert load_scenario(Path(item["path"])).name == item["title"]
+
+
+def test_examples_lists_an_uncatalogued_scenario_under_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (bundled.bundled_dir() / "pie-split.yaml").read_text(encoding="utf-8")
+    (tmp_path / "pie-split.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "my-own-talks.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(bundled, "bundled_dir", lambda: tmp_path)
+    result = run(["examples"])
+    assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert len(lines) == len(bundled.list_bundled())
-    for line, (name, path) in zip(lines, bundled.list_bundled(), strict=True):
-        assert line.split()[0] == name
-        assert line.endswith(load_scenario(path).name)
+    assert lines[0] == "Dividing a surplus:"
+    assert lines.index("Other:") > lines.index("Dividing a surplus:")
+    assert lines[lines.index("Other:") + 1].split()[0] == "my-own-talks"
+    listed = json.loads(run(["examples", "--format", "json"]).stdout)
+    first = listed[0]
+    assert (first["name"], first["group"], first["teaches"]) == (
+        "my-own-talks",
+        catalog.OTHER,
+        "",
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ the global ``--version``."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -99,34 +100,96 @@ def show(file: ScenarioArgument) -> None:
     print_renderables(list(describe(scenario, space.feasible_packages, merged)))
 
 
-def examples() -> None:
-    """List the bundled example scenarios: name and title.
+class ExamplesFormat(StrEnum):
+    """``negsim examples --format``: grouped text (a table on a terminal) or JSON."""
 
-    One example a line, the name then the title; a table on a terminal.
+    table = "table"
+    json = "json"
+
+
+def examples(
+    output_format: Annotated[
+        ExamplesFormat,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            case_sensitive=False,
+            help="table for people (grouped by what they teach) or json for programs (a "
+            "list of objects: name, title, group, teaches, path).",
+        ),
+    ] = ExamplesFormat.table,
+) -> None:
+    """List the bundled example scenarios, grouped by what they teach.
+
+    The groups come in the order a course would teach them; under each, one example with
+    its name, title and lesson. A table on a terminal.
+
+    --format json prints a list of objects (name, title, group, teaches, path), sorted by
+    name.
     """
     from negsim.errors import ScenarioError
-    from negsim.format import bundled
+    from negsim.format import bundled, catalog
     from negsim.format.loader import load_scenario
 
-    rows = []
+    rows: dict[str, tuple[str, str, str, str]] = {}
     for name, path in bundled.list_bundled():
         try:
             title = load_scenario(path).name
         except ScenarioError as error:
             title = f"(invalid scenario: {len(error.problems)} problem(s); negsim validate {name})"
-        rows.append((name, title))
+        place = catalog.entry(name)
+        rows[name] = (title, place.group, place.teaches, str(path))
     if not rows:
         fail("no bundled scenarios found (a broken installation?)", EXIT_FAILURE)
+    if output_format is ExamplesFormat.json:
+        listed = [
+            {"name": name, "title": title, "group": group, "teaches": teaches, "path": path}
+            for name, (title, group, teaches, path) in rows.items()
+        ]
+        typer.echo(jsontext.dumps(listed, indent=2))
+        return
+    groups: dict[str, list[tuple[str, str, str]]] = {}
+    for name in catalog.in_course_order(list(rows)):
+        title, group, teaches, _ = rows[name]
+        groups.setdefault(group, []).append((name, title, teaches))
     console = stdout()
     if console.is_terminal:
-        from negsim.present.terminal.show import examples_table
+        from negsim.present.terminal.show import examples_tables
 
-        console.print(examples_table(rows))
+        print_renderables(list(examples_tables(groups)))
         message("Use a name wherever a scenario file goes: negsim show NAME")
     else:
-        width = max(len(name) for name, _ in rows)
-        for name, title in rows:
-            typer.echo(f"{name:<{width}}  {title}")
+        typer.echo(examples_text(groups), nl=False)
+
+
+def examples_text(groups: dict[str, list[tuple[str, str, str]]], width: int = 80) -> str:
+    """``negsim examples`` when piped: a heading a group, then each example's name and title
+    on one line and its lesson indented below, wrapped to ``width`` columns."""
+    import textwrap
+
+    names = [name for members in groups.values() for name, _, _ in members]
+    column = max(len(name) for name in names) + 4
+    lines: list[str] = []
+    for group, members in groups.items():
+        if lines:
+            lines.append("")
+        lines.append(f"{group}:")
+        for name, title, teaches in members:
+            lines.extend(
+                textwrap.wrap(
+                    title,
+                    width,
+                    initial_indent=f"  {name:<{column - 2}}",
+                    subsequent_indent=" " * column,
+                )
+            )
+            if teaches:
+                lines.extend(
+                    textwrap.wrap(
+                        teaches, width, initial_indent=" " * column, subsequent_indent=" " * column
+                    )
+                )
+    return "\n".join(lines) + "\n"
 
 
 def new(

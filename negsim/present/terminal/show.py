@@ -383,11 +383,20 @@ def describe(
     return parts
 
 
-def examples_table(rows: list[tuple[str, str]]) -> Table:
-    """``negsim examples`` on a terminal: each bundled scenario's name and title."""
-    table = Table(title="Bundled scenarios", title_justify="left")
-    table.add_column("name", style="bold", no_wrap=True)
-    table.add_column("title")
-    for name, title in rows:
-        table.add_row(Text(name), Text(title))
-    return table
+def examples_tables(groups: dict[str, list[tuple[str, str, str]]]) -> list[Table]:
+    """``negsim examples`` on a terminal: a table a group (in course order), each bundled
+    scenario's name, then its title with the lesson it teaches below; the tables span the
+    console and share the name column's width, so they line up."""
+    width = max(len(name) for members in groups.values() for name, _, _ in members)
+    tables = []
+    for group, members in groups.items():
+        table = Table(title=group, title_justify="left", title_style="bold", expand=True)
+        table.add_column("name", style="bold", no_wrap=True, min_width=width)
+        table.add_column("title and what it teaches")
+        for name, title, teaches in members:
+            cell = Text(title)
+            if teaches:
+                cell.append("\n" + teaches, style="dim")
+            table.add_row(Text(name), cell)
+        tables.append(table)
+    return tables
