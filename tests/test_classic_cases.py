@@ -18,7 +18,14 @@ import pytest
 import negsim
 
 TOL = 1e-9
-NEW_CASES = ("labor-contract", "used-car", "hostage-ultimatum", "coalition-split", "merger")
+NEW_CASES = (
+    "labor-contract",
+    "used-car",
+    "hostage-ultimatum",
+    "coalition-split",
+    "merger",
+    "trade-agreement",
+)
 
 
 def _expected(disagreement: Any) -> float:
@@ -134,7 +141,7 @@ def _backward_induction(data: Mapping[str, Any], scenario: negsim.Scenario) -> l
     return [following[name] for name in names]
 
 
-@pytest.mark.parametrize("name", ["labor-contract", "merger"])
+@pytest.mark.parametrize("name", ["labor-contract", "merger", "trade-agreement"])
 def test_deadline_cases_follow_backward_induction(name: str) -> None:
     scenario = negsim.load(name)
     data = negsim.solve(scenario).to_dict()
@@ -283,3 +290,33 @@ def test_coalition_split_is_baron_ferejohn() -> None:
             (left_out,) = set(names) - {proposer, partner}
             assert coalition["utilities"][partner] == pytest.approx(price, abs=1e-6)
             assert coalition["utilities"][left_out] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_trade_agreement_is_merged_and_its_nash_package_cannot_be_bettered_one_chapter_at_a_time():
+    """4^25 packages, merged: the Nash package's utilities are the sum of its chapters'
+    weighted values, and changing any one chapter does not raise the Nash product."""
+    scenario = negsim.load("trade-agreement")
+    analysis = negsim.solve(scenario)
+    assert analysis.counts.merged and analysis.counts.packages == 4**25
+    assert analysis.counts.individually_rational is None
+    space = analysis.space
+    nash = analysis.solutions["nash"]
+    assert nash is not None and nash.position is not None
+    levels = space.levels(nash.position)
+    d = space.disagreement
+    # each party's weighted value of every option, straight from the scenario
+    terms = [
+        [space.issue_utilities[k][i] for k in range(len(scenario.issues))]
+        for i in range(scenario.n_parties)
+    ]
+    chosen = [sum(float(terms[i][k][levels[k]]) for k in range(len(levels))) for i in range(2)]
+    assert chosen == pytest.approx(list(nash.utilities), abs=TOL)
+    best = (chosen[0] - d[0]) * (chosen[1] - d[1])
+    for k in range(len(levels)):
+        for level in range(len(terms[0][k])):
+            swapped = [
+                chosen[i] - float(terms[i][k][levels[k]]) + float(terms[i][k][level])
+                for i in range(2)
+            ]
+            if all(swapped[i] >= d[i] for i in range(2)):
+                assert (swapped[0] - d[0]) * (swapped[1] - d[1]) <= best + TOL

@@ -20,6 +20,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
 from matplotlib.text import Annotation, Text
 
+from negsim.analysis.merged import outcome_space
 from negsim.analysis.pipeline import solve
 from negsim.analysis.records import SOLUTION_LABELS, SOLUTION_NAMES, Analysis
 from negsim.format.loader import load_scenario, load_scenario_text
@@ -299,8 +300,8 @@ def space_of(name: str) -> OutcomeSpace:
         return OutcomeSpace.from_scenario(load_scenario_text(TEXTS[name], f"{name}.yaml"))
     if name.endswith(LOTTERIES):  # the bundled scenario with offers that may be lotteries
         scenario = load_scenario(SCENARIOS / f"{name.removesuffix(LOTTERIES)}.yaml")
-        return OutcomeSpace.from_scenario(scenario.replace(protocol__lotteries=True))
-    return OutcomeSpace.from_scenario(load_scenario(SCENARIOS / f"{name}.yaml"))
+        return outcome_space(scenario.replace(protocol__lotteries=True))
+    return outcome_space(load_scenario(SCENARIOS / f"{name}.yaml"))
 
 
 @cache

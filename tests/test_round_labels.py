@@ -10,6 +10,7 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from typer.testing import CliRunner
 
+from negsim.analysis.merged import outcome_space
 from negsim.cli import app
 from negsim.format import bundled
 from negsim.format.loader import load_scenario
@@ -24,7 +25,6 @@ from negsim.present.words import (
     round_unit,
     round_when,
 )
-from negsim.space import OutcomeSpace
 
 ROUND_ZERO = re.compile(r"\bround[ -]0\b")
 
@@ -132,7 +132,7 @@ def test_simulation_charts_count_rounds_from_one() -> None:
     name = _labelled()[0]
     path = bundled.resolve(name)
     assert path is not None
-    space = OutcomeSpace.from_scenario(load_scenario(path))
+    space = outcome_space(load_scenario(path))
     label = space.scenario.protocol.round_label
     trace = concession_trace(space)
     figure = concessions_figure(trace)

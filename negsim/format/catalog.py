@@ -52,6 +52,10 @@ CATALOG: dict[str, Entry] = {
         GROUPS[1],
         "Trade issues you care less about for those you care more about: both gain.",
     ),
+    "trade-agreement": Entry(
+        GROUPS[1],
+        "Many issues, 10^15 packages: trade across chapters; the frontier is merged, not listed.",
+    ),
     "hostage-ultimatum": Entry(
         GROUPS[2],
         "Commitment: a credible ultimatum leaves the other side only its walk-away.",

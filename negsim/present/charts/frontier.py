@@ -129,7 +129,13 @@ def finding(analysis: Analysis) -> str:
         lead = f"{every} bargaining solutions agree on {terms(common, words[0])}"
         if len(lead) + len(detail) + 2 <= TITLE_DETAIL:
             return f"{lead}; {detail}"
-        return f"{lead}; they differ on {join_words([plain_words(issue) for issue in differing])}"
+        differ = join_words([plain_words(issue) for issue in differing])
+        if len(lead) > TITLE_DETAIL:  # many issues: count the agreed ones, name the others
+            return (
+                f"{every} bargaining solutions agree on {len(common)} of the {len(issues)} "
+                f"issues; they differ on {differ}"
+            )
+        return f"{lead}; they differ on {differ}"
     if len(issues) == 1 and len(detail) <= TITLE_DETAIL:
         return detail
     if len(detail) <= TITLE_DETAIL:
@@ -289,8 +295,8 @@ def _caption(analysis: Analysis, panels: bool = False) -> str:
     feasible = counts.feasible
     if counts.merged:
         parts = [
-            f"Only the Pareto frontier is drawn: the {count_text(feasible)} feasible packages "
-            "were merged block by block of issues, not enumerated."
+            f"Only the Pareto frontier is drawn: the space of {count_text(feasible)} feasible "
+            "packages was merged block by block of issues, not enumerated."
         ]
     elif feasible == 1:
         parts = ["Grey: the only feasible package."]

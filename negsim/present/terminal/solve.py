@@ -97,7 +97,7 @@ def _space_table(analysis: Analysis) -> Table:
         "Pareto-optimal",
         f"{counts.pareto:,}",
         "no feasible package is better for all"
-        + (" (exact: the frontier merged issue block by issue block)" if counts.merged else ""),
+        + (" (exact, merged block by block of issues)" if counts.merged else ""),
     )
     table.add_row(
         "both",
