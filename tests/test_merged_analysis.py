@@ -153,3 +153,45 @@ def test_forty_issues_of_ten_options_solve_exactly():
     points = values[:, np.arange(len(scenario.issues)), drawn].sum(axis=2)  # (parties, draws)
     assert np.prod(points, axis=0).max() <= best + 1e-12
     assert not np.any(np.all(points > chosen[:, None] + 1e-12, axis=0))
+
+
+def _numbers_close(first, second, path="") -> None:
+    """Two JSON values equal, numbers to within 1e-9."""
+    if isinstance(first, dict):
+        assert isinstance(second, dict) and first.keys() == second.keys(), path
+        for key in first:
+            _numbers_close(first[key], second[key], f"{path}.{key}")
+    elif isinstance(first, list):
+        assert isinstance(second, list) and len(first) == len(second), path
+        for k, (a, b) in enumerate(zip(first, second, strict=True)):
+            _numbers_close(a, b, f"{path}[{k}]")
+    elif isinstance(first, float) or isinstance(second, float):
+        assert first == pytest.approx(second, abs=1e-9), path
+    else:
+        assert first == second, path
+
+
+@pytest.mark.parametrize("name", ["venezuela-2025-private", "used-car"])
+def test_screening_on_a_merged_space_is_the_same(name):
+    """The bundled scenarios with screening: offers, chances of a deal and payoffs agree to
+    1e-9 (the constraints and interactions of the Venezuela case form blocks)."""
+    from negsim import load
+
+    scenario = load(name)
+    enumerated = analyze(OutcomeSpace.from_scenario(scenario)).to_dict()["screening"]
+    merged = analyze(merged_space(scenario)).to_dict()["screening"]
+    assert enumerated is not None
+    _numbers_close(enumerated, merged)
+
+
+@pytest.mark.parametrize("name", ["venezuela-2025", "venezuela-2025-private", "labor-contract"])
+def test_simulated_agents_on_a_merged_space_do_the_same(name):
+    """Agents offer among Pareto-optimal packages, ties going to the first in grid order:
+    with the same seed, the runs are identical."""
+    from negsim import load
+    from negsim.studies.simulate import simulate
+
+    scenario = load(name)
+    enumerated = simulate(OutcomeSpace.from_scenario(scenario), runs=300, rng=3)
+    merged = simulate(merged_space(scenario), runs=300, rng=3)
+    _numbers_close(enumerated.to_dict(), merged.to_dict())
