@@ -151,3 +151,17 @@ def test_rounding_unit_is_finer_than_the_tolerance():
     from negsim.format.model import TOLERANCE
 
     assert SAME < TOLERANCE
+
+
+def test_merging_in_chunks_gives_the_same_frontier(monkeypatch):
+    """Large merges form their sums a chunk at a time: the same frontier and counts."""
+    from negsim.solvers import merge
+
+    rng = np.random.default_rng(5)
+    blocks = [np.round(rng.random((2, 40)), 2) for _ in range(4)]
+    whole = merged_pareto(blocks)
+    monkeypatch.setattr(merge, "CHUNK_SUMS", 100)
+    chunked = merged_pareto(blocks)
+    assert chunked.utilities.tolist() == whole.utilities.tolist()
+    assert chunked.counts.tolist() == whole.counts.tolist()
+    assert chunked.choices.tolist() == whole.choices.tolist()

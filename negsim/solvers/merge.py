@@ -39,6 +39,9 @@ from negsim.solvers import frontier
 SAME = 1e-10
 """Utility vectors whose coordinates round to the same multiple of this are one point."""
 
+CHUNK_SUMS = 4_000_000
+"""Sums formed at once when merging (about 32 MB a party)."""
+
 
 @dataclass(frozen=True)
 class MergedFrontier:
@@ -107,6 +110,33 @@ def _default_ranks(blocks: Sequence[np.ndarray]) -> list[np.ndarray]:
     return ranks
 
 
+def _efficient_sums(
+    left: np.ndarray, right: np.ndarray, tolerance: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs ``(i, j)`` whose sums ``left[:, i] + right[:, j]`` are Pareto-optimal among
+    all such sums. The outer sum is formed :data:`CHUNK_SUMS` sums at a time; a sum beaten
+    within its chunk is beaten overall, so each chunk is pruned before the survivors of all
+    chunks are compared (memory stays bounded however large the frontiers). Beating is
+    judged with a tolerance, which is not transitive: with several chunks, a sum within
+    twice the tolerance of being beaten may be kept where one pass would drop it."""
+    n_left, n_right = left.shape[1], right.shape[1]
+    step = max(1, CHUNK_SUMS // max(n_right, 1))
+    found_left, found_right = [], []
+    for start in range(0, n_left, step):
+        part = left[:, start : start + step]
+        summed = (part[:, :, None] + right[:, None, :]).reshape(left.shape[0], -1)
+        kept = np.flatnonzero(frontier.pareto_mask(summed, tolerance))
+        i, j = np.divmod(kept, n_right)
+        found_left.append(i + start)
+        found_right.append(j)
+    left_index, right_index = np.concatenate(found_left), np.concatenate(found_right)
+    if len(found_left) > 1:
+        summed = left[:, left_index] + right[:, right_index]
+        kept = np.flatnonzero(frontier.pareto_mask(summed, tolerance))
+        left_index, right_index = left_index[kept], right_index[kept]
+    return left_index, right_index
+
+
 def merged_pareto(
     blocks: Sequence[np.ndarray],
     tolerance: float = TOLERANCE,
@@ -138,12 +168,9 @@ def merged_pareto(
     utilities, counts, choices, rank = _start(blocks[0], ranks[0], tolerance)
     for block, block_ranks in zip(blocks[1:], ranks[1:], strict=True):
         right, right_counts, right_choices, right_rank = _start(block, block_ranks, tolerance)
-        n_right = right.shape[1]
-        summed = (utilities[:, :, None] + right[:, None, :]).reshape(utilities.shape[0], -1)
-        kept = np.flatnonzero(frontier.pareto_mask(summed, tolerance))
-        left_index, right_index = np.divmod(kept, n_right)
+        left_index, right_index = _efficient_sums(utilities, right, tolerance)
         utilities, counts, choices, rank = _group(
-            summed[:, kept],
+            utilities[:, left_index] + right[:, right_index],
             counts[left_index] * right_counts[right_index],
             np.vstack([choices[:, left_index], right_choices[:, right_index]]),
             rank[:, left_index] + right_rank[:, right_index],

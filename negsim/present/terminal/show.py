@@ -318,6 +318,12 @@ def _simulation_table(scenario: Scenario) -> Table:
     return table
 
 
+def _exact(count: int) -> str:
+    """The count in full, and as a power of ten beside it when it is that long."""
+    short = count_text(count)
+    return f"{count:,}" if short == f"{count:,}" else f"{count:,} ({short})"
+
+
 MAX_FACTORS_SHOWN = 8
 """Up to this many issues, ``show`` writes the package count as the product of their sizes."""
 
@@ -328,14 +334,15 @@ def _space_table(scenario: Scenario, n_feasible: int, merged_points: int | None)
     table.add_column("key", style="bold")
     table.add_column("value")
     factors = [scenario.n_levels(issue) for issue in scenario.issues]
-    grid = count_text(n_packages)
+    grid = _exact(n_packages)
     if 1 < len(factors) <= MAX_FACTORS_SHOWN:
         grid = " × ".join(f"{factor:,}" for factor in factors) + f" = {grid}"
     elif len(factors) > MAX_FACTORS_SHOWN:
-        grid += f" ({len(factors)} issues)"
+        issues = f"{len(factors)} issues"
+        grid = f"{grid[:-1]}; {issues})" if grid.endswith(")") else f"{grid} ({issues})"
     table.add_row("packages", grid)
     excluded = n_packages - n_feasible
-    feasible = count_text(n_feasible)
+    feasible = _exact(n_feasible)
     if excluded:
         feasible += f" ({count_text(excluded)} excluded by constraints)"
     table.add_row("feasible", feasible)
