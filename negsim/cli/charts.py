@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 
 from negsim.cli.app import EXIT_FAILURE, EXIT_USAGE, MAX_CURVE_POINTS, PLOT_KINDS, STDIN, STDIN_NAME
-from negsim.cli.common import fail, load_or_exit, message, solving, stderr, write_new_or_exit
+from negsim.cli.common import (
+    fail,
+    load_or_exit,
+    message,
+    new_file_or_exit,
+    solving,
+    stderr,
+    write_new_or_exit,
+)
 from negsim.cli.options import (
     ChartOutput,
     ForceOption,
@@ -153,14 +160,7 @@ def chart_path(output: str, force: bool) -> tuple[Path, str]:
     if file_format not in FORMATS:
         what = f"unknown chart format {path.suffix!r}" if path.suffix else "no suffix"
         fail(f"{path}: {what}; name the file .png, .svg or .pdf")
-    if path.is_dir():
-        fail(f"{path} is a folder; give a file name with -o OUT")
-    if path.exists() and not force:
-        fail(f"{path} already exists; use --force to overwrite it")
-    if not path.parent.is_dir():
-        fail(f"cannot write {path}: there is no folder {path.parent}", EXIT_FAILURE)
-    if not os.access(path.parent, os.W_OK):
-        fail(f"cannot write {path}: the folder {path.parent} is not writable", EXIT_FAILURE)
+    new_file_or_exit(path, force)
     return path, file_format
 
 

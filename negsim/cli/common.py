@@ -3,6 +3,7 @@ write files without losing any, and load a scenario or exit."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -91,6 +92,19 @@ def write_new_or_exit(path: Path, content: str | bytes, force: bool) -> None:
         fail(f"{path} already exists; use --force to overwrite it")
     except OSError as error:
         fail(f"cannot write {path}: {error.strerror or error}", EXIT_FAILURE)
+
+
+def new_file_or_exit(path: Path, force: bool) -> None:
+    """A file the command may write: exit 2 when ``path`` is a folder or exists (without
+    ``force``), 1 when its folder is missing or not writable."""
+    if path.is_dir():
+        fail(f"{path} is a folder; give a file name with -o OUT")
+    if path.exists() and not force:
+        fail(f"{path} already exists; use --force to overwrite it")
+    if not path.parent.is_dir():
+        fail(f"cannot write {path}: there is no folder {path.parent}", EXIT_FAILURE)
+    if not os.access(path.parent, os.W_OK):
+        fail(f"cannot write {path}: the folder {path.parent} is not writable", EXIT_FAILURE)
 
 
 def output_folder_or_exit(folder: Path, force: bool, what: str) -> None:

@@ -7,18 +7,18 @@ The inputs are read by :mod:`negsim.format.class_results`, scored by
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from negsim.cli.app import EXIT_FAILURE, EXIT_PARTIAL, EXIT_USAGE, OutputFormat
+from negsim.cli.app import EXIT_PARTIAL, EXIT_USAGE, OutputFormat
 from negsim.cli.common import (
     analysis_or_exit,
     fail,
     load_or_exit,
     message,
+    new_file_or_exit,
     print_renderables,
     write_new_or_exit,
     write_pieces,
@@ -63,14 +63,7 @@ def _check_output(output: str, force: bool) -> Path:
     path = Path(output)
     if path.suffix.lower() != PAGE_SUFFIX:
         return chart_path(output, force)[0]
-    if path.is_dir():
-        fail(f"{path} is a folder; give a file name with -o OUT")
-    if path.exists() and not force:
-        fail(f"{path} already exists; use --force to overwrite it")
-    if not path.parent.is_dir():
-        fail(f"cannot write {path}: there is no folder {path.parent}", EXIT_FAILURE)
-    if not os.access(path.parent, os.W_OK):
-        fail(f"cannot write {path}: the folder {path.parent} is not writable", EXIT_FAILURE)
+    new_file_or_exit(path, force)
     return path
 
 
