@@ -204,8 +204,7 @@ def plot_frontier(
 
     def relayout(listing: str) -> None:
         caption.set_text(f"{listing}\n{caption_text}")
-        figure.draw_without_rendering()
-        keep_axes_height(ax)
+        keep_axes_height(ax)  # draws, growing the figure when the list needs room
 
     figure.draw_without_rendering()  # fix the layout: labels are placed in pixels
     _label_panel(panel, numbers, relayout)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -325,18 +326,30 @@ them (a long list, a caption, a style that draws text larger): the figure grows 
 instead."""
 
 
+GROWTH_STEPS = 6
+"""At most this many times :func:`keep_axes_height` makes a figure taller."""
+
+
 def keep_axes_height(ax: Axes, share: float = MIN_AXES_SHARE) -> None:
     """Make the figure taller when the text around ``ax`` leaves it less than ``share`` of
     the figure's first height (the layout must be fixed: call after drawing)."""
     figure = root_figure(ax)
-    figure.draw_without_rendering()
-    width, height = figure.get_size_inches()
-    first = getattr(figure, "negsim_first_height", height)
+    first = getattr(figure, "negsim_first_height", figure.get_size_inches()[1])
     figure.negsim_first_height = first  # type: ignore[attr-defined]
-    missing = share * first - ax.get_position().height * height
-    if missing > 0.05:
-        figure.set_size_inches(width, height + missing * 1.05)
-        figure.draw_without_rendering()
+    for _ in range(GROWTH_STEPS):  # text can need more room again once the figure grows
+        with warnings.catch_warnings(record=True) as caught:  # a collapsed layout is mended
+            warnings.simplefilter("always")
+            figure.draw_without_rendering()
+        collapsed = any("constrained_layout not applied" in str(w.message) for w in caught)
+        for other in caught:
+            if "constrained_layout not applied" not in str(other.message):
+                warnings.warn_explicit(other.message, other.category, other.filename, other.lineno)
+        width, height = figure.get_size_inches()
+        missing = share * first - ax.get_position().height * height
+        if missing <= 0.05 and not collapsed:
+            return
+        figure.set_size_inches(width, height + (0.5 * height if collapsed else missing * 1.05))
+    figure.draw_without_rendering()
 
 
 def colour_words(colour: str, grey: str) -> str:
