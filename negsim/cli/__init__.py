@@ -11,7 +11,8 @@ Everything beyond Typer is imported inside the commands, so that ``negsim valida
 quickly (``tests/test_startup.py``). :mod:`.options` declares every argument and option
 once, so each command reads as what it does; the commands are in :mod:`.files`
 (validate, show, examples, new, schema), :mod:`.running` (solve, simulate), :mod:`.studies`
-(sweep, sensitivity) and :mod:`.charts` (plot), and are registered here in the order
+(sweep, sensitivity), :mod:`.charts` (plot) and :mod:`.classroom` (the class's web
+server), and are registered here in the order
 ``negsim --help`` lists them.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from negsim.cli import (
     charts,
+    classroom,
     debrief,
     explaining,
     files,
@@ -70,6 +72,7 @@ for command in (
     handout.handout,
     play.play,
     debrief.debrief,
+    classroom.classroom,
 ):
     app.command()(command)
 

@@ -1,0 +1,121 @@
+"""``negsim classroom``: a local web server where a class negotiates in pairs
+(``docs/classroom.md``).
+
+The state and the rules are :mod:`negsim.studies.classroom_state`; the pages and the API
+:mod:`.web` (package data: ``templates/`` and ``static/``). The server needs the
+``classroom`` extra (``pip install 'negsim[classroom]'``), imported only when the command
+runs, so the rest of negsim starts without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from negsim.cli.app import STDIN
+from negsim.cli.common import fail, load_or_exit, message, space_or_exit
+from negsim.cli.options import ScenarioArgument, whole
+
+__all__ = ["classroom"]
+
+STRATEGIES = ("boulware", "conceder", "linear", "tit_for_tat")
+
+HostOption = Annotated[
+    str,
+    typer.Option("--host", metavar="ADDRESS",
+                 help="Address to listen on; 0.0.0.0 lets other machines join (a warning)."),
+]  # fmt: skip
+PortOption = Annotated[
+    int,
+    typer.Option("--port", metavar="PORT", click_type=whole(1), help="Port, 1 to 65535."),
+]
+StateOption = Annotated[
+    str | None,
+    typer.Option("--state", metavar="FILE", show_default=False,
+                 help="SQLite file of the class (default classroom-SCENARIO.sqlite here); "
+                 "an existing one is resumed."),
+]  # fmt: skip
+ClassAgent = Annotated[
+    str | None,
+    typer.Option("--agent", metavar="STRATEGY", show_default=False,
+                 help="The computer's strategy for an odd student out: boulware, conceder, "
+                 "linear or tit_for_tat (default: the scenario's agent, else linear)."),
+]  # fmt: skip
+
+
+def _sha256(file: str) -> str | None:
+    from negsim.format import bundled
+
+    path = bundled.resolve(file)
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path is not None else None
+    except OSError:
+        return None
+
+
+def classroom(
+    file: ScenarioArgument,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    state: StateOption = None,
+    agent: ClassAgent = None,
+) -> None:
+    """Run a negotiation for a class in the browser: students join with a code and
+    negotiate in pairs, the instructor pairs, starts, stops and exports.
+
+    Prints the join URL, the join code and the instructor's URL (with its secret token).
+    Everything is kept in the --state file: a server stopped and started again with the
+    same file goes on where it was. Exports are negsim play transcripts and a CSV that
+    negsim debrief reads. Needs the classroom extra: pip install 'negsim[classroom]'.
+    """
+    try:
+        import starlette  # noqa: F401
+        import uvicorn
+    except ImportError:
+        fail("negsim classroom needs the classroom extra: pip install 'negsim[classroom]'")
+    from negsim.cli.classroom.web import create_app
+    from negsim.studies.classroom_state import Classroom, ClassroomError
+
+    if file == STDIN:
+        fail("negsim classroom reads the scenario from a file or a bundled name, not '-'")
+    if port > 65535:
+        fail(f"--port is 1 to 65535, not {port}")
+    if agent is not None and agent not in STRATEGIES:
+        fail(f"no agent {agent!r}; the agents are {', '.join(STRATEGIES)}")
+    scenario = load_or_exit(file)
+    if scenario.n_parties != 2:
+        fail(f"{scenario.source}: a classroom negotiation needs two parties; this scenario has "
+             f"{scenario.n_parties}")  # fmt: skip
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", scenario.name).strip("-").lower() or "scenario"
+    path = Path(state or f"classroom-{slug}.sqlite")
+    if path.is_dir():
+        fail(f"{path} is a folder; give --state a file name")
+    space = space_or_exit(scenario)
+    if not space.is_enumerated:
+        fail(f"{scenario.source}: too many packages to negotiate package by package")
+    resumed = path.exists()
+    try:
+        room = Classroom(str(path), space, file=file, sha256=_sha256(file), agent=agent)
+    except ClassroomError as error:
+        fail(str(error))
+    shown = "localhost" if host in ("127.0.0.1", "localhost") else host
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        message(
+            f"negsim: warning: listening on {host}: anyone who can reach this machine on "
+            f"port {port} can open the join page; use it only on a network you trust"
+        )
+        if host in ("0.0.0.0", "::"):
+            shown = "THIS-MACHINE'S-ADDRESS"
+    base = f"http://{shown}:{port}"
+    message(f"{'Resumed' if resumed else 'Started'} the class in {path}")
+    typer.echo(f"Join:       {base}/   code {room.code}")
+    typer.echo(f"Instructor: {base}/instructor#{room.instructor_token}")
+    message("Keep the instructor URL to yourself. Ctrl-C stops the server.")
+    try:
+        uvicorn.run(create_app(room), host=host, port=port, log_level="warning")
+    finally:
+        room.close()

@@ -1,0 +1,55 @@
+// The instructor's page: the token comes in the URL fragment and goes in a header.
+"use strict";
+const headers = { "X-Instructor-Token": location.hash.slice(1) };
+
+function render(data) {
+  $("class-status").textContent = { open: "waiting to start", running: "running",
+    stopped: "stopped" }[data.status] || data.status;
+  $("code").textContent = data.code;
+  const waiting = data.students.filter(function (s) { return !s.pair; }).length;
+  $("counts").textContent = data.students.length + " joined, " + waiting + " not paired, "
+    + data.pairs.length + " pairs";
+  fillRows($("students").tBodies[0], data.students.map(function (s) {
+    return [s.name, s.joined, s.pair || "–"];
+  }));
+  fillRows($("pairs").tBodies[0], data.pairs.map(function (p) {
+    const points = p.points ? Object.entries(p.points).map(function (e) {
+      return e[0] + " " + e[1]; }).join(", ") : "";
+    return [p.pair, Object.entries(p.players).map(function (e) {
+      return e[0] + ": " + e[1]; }).join(" · "), p.status, p.round, p.offers, p.deal || "", points];
+  }));
+  $("start").disabled = data.status === "running";
+  $("stop").disabled = data.status !== "running";
+}
+
+async function refresh() {
+  try { render(await api("GET", "/api/instructor", headers)); showError(""); }
+  catch (error) { showError(error.message); }
+}
+
+function action(name) {
+  return async function () {
+    try { render(await api("POST", "/api/instructor/" + name, headers, {})); showError(""); }
+    catch (error) { showError(error.message); }
+  };
+}
+
+async function download(path, filename) {
+  try {
+    const response = await fetch("/api/instructor/" + path, { headers: headers });
+    if (!response.ok) throw new Error("export failed: " + response.status);
+    const url = URL.createObjectURL(await response.blob());
+    const link = el("a");
+    link.href = url; link.download = filename;
+    document.body.appendChild(link); link.click(); link.remove();
+    URL.revokeObjectURL(url);
+  } catch (error) { showError(error.message); }
+}
+
+$("pair").addEventListener("click", action("pair"));
+$("start").addEventListener("click", action("start"));
+$("stop").addEventListener("click", action("stop"));
+$("zip").addEventListener("click", function () { download("transcripts.zip", "classroom-transcripts.zip"); });
+$("csv").addEventListener("click", function () { download("agreements.csv", "agreements.csv"); });
+refresh();
+setInterval(refresh, 2000);

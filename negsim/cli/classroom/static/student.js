@@ -1,0 +1,123 @@
+// The student's page: the seat's id and token come in the URL fragment (#ID.TOKEN),
+// which the browser never sends to the server; every request carries the token in a header.
+"use strict";
+const [seatId, seatToken] = location.hash.slice(1).split(".");
+const headers = { "X-Seat-Token": seatToken || "" };
+const base = "/api/seat/" + encodeURIComponent(seatId || "0");
+let formReady = false, lastState = null, pollTimer = null;
+
+async function loadSheet() {
+  const sheet = await api("GET", base + "/sheet", headers);
+  $("sheet").innerHTML = sheet.html;  // made and escaped by negsim's html_report
+  $("sheet-card").hidden = false;
+  const form = await api("GET", base + "/form", headers);
+  const box = $("issues");
+  box.replaceChildren();
+  form.issues.forEach(function (issue) {
+    const label = el("label", null, "issue-row");
+    label.appendChild(el("span", issue.label, "issue-label"));
+    const select = el("select");
+    select.dataset.issue = issue.issue;
+    issue.options.forEach(function (option) {
+      const item = el("option", option.text + "  (" + option.points + " pts)");
+      item.value = option.term;
+      select.appendChild(item);
+    });
+    select.addEventListener("change", preview);
+    label.appendChild(select);
+    box.appendChild(label);
+  });
+  formReady = true;
+  preview();
+}
+
+function composed() {
+  const out = {};
+  document.querySelectorAll("#issues select").forEach(function (s) { out[s.dataset.issue] = s.value; });
+  return out;
+}
+
+async function preview() {
+  try {
+    const data = await api("POST", base + "/preview", headers, { package: composed() });
+    $("total").textContent = data.points;
+    $("send").disabled = false;
+    showError("");
+  } catch (error) {
+    $("total").textContent = "–";
+    $("send").disabled = true;
+    showError(error.message);
+  }
+}
+
+function render(state) {
+  lastState = state;
+  $("who").textContent = state.seated
+    ? state.name + " · you are " + state.party_label + ", negotiating with " + state.partner
+      + " (" + state.partner_label + ")"
+    : state.name;
+  const status = $("status-text");
+  $("clock").textContent = "";
+  $("table").hidden = true; $("compose").hidden = true; $("ended").hidden = true;
+  if (!state.seated) {
+    status.textContent = "Welcome. Wait for the instructor to pair the class.";
+    return;
+  }
+  if (!formReady) loadSheet().catch(function (error) { showError(error.message); });
+  const left = state.rounds_left;
+  if (!state.ending) {
+    $("clock").textContent = "Round " + state.round + " of " + state.rounds + " · "
+      + left + (left === 1 ? " round left (the last)" : " rounds left")
+      + (state.deadline === null ? " (then the talks end)" : " before the deadline");
+  }
+  $("walk-value").textContent = "(no deal is worth " + state.walk_away_points + " to you)";
+  if (state.ending) {
+    status.textContent = "The negotiation is over.";
+    $("ended").hidden = false;
+    const result = $("result");
+    result.replaceChildren(el("p", state.ending.words));
+    if (state.ending.terms) result.appendChild(termsList(state.ending.terms));
+    result.appendChild(el("p", "Your points: " + state.ending.points
+      + " · after the delay: " + state.ending.payoff, "score"));
+  } else if (state.class_status !== "running") {
+    status.textContent = state.class_status === "stopped"
+      ? "The instructor has paused the negotiation." : "Read your role sheet. The instructor will start the negotiation.";
+  } else if (state.turn === "respond") {
+    status.textContent = "Your partner made an offer: accept, reject (then make yours) or walk away.";
+    $("table").hidden = false;
+    const pending = $("pending");
+    pending.replaceChildren(termsList(state.pending.terms),
+      el("p", "Worth to you: " + state.pending.points + " points", "score"));
+    $("walk").hidden = !state.can_walk;
+  } else if (state.turn === "propose") {
+    status.textContent = "Your turn: compose an offer and send it.";
+    $("compose").hidden = false;
+  } else {
+    status.textContent = "Waiting for " + state.partner + "…";
+  }
+  $("history-card").hidden = state.moves.length === 0;
+  fillRows($("history").tBodies[0], state.moves.map(function (m) {
+    return [m.round, m.by, termsText(m.terms), m.points, m.response || "waiting"];
+  }));
+}
+
+async function refresh() {
+  try { render(await api("GET", base, headers)); }
+  catch (error) { showError(error.message); }
+}
+
+async function act(path, body) {
+  try { render(await api("POST", base + path, headers, body)); showError(""); }
+  catch (error) { showError(error.message); }
+}
+
+$("send").addEventListener("click", function () { act("/offer", { package: composed() }); });
+$("accept").addEventListener("click", function () { act("/answer", { response: "accept" }); });
+$("reject").addEventListener("click", function () { act("/answer", { response: "reject" }); });
+$("walk").addEventListener("click", function () {
+  if (confirm("Walk away from the talks for good?")) act("/answer", { response: "walk_away" });
+});
+refresh();
+pollTimer = setInterval(function () {
+  if (!lastState || !lastState.ending) refresh();
+}, 1500);
