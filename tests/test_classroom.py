@@ -273,3 +273,23 @@ def test_an_odd_student_plays_the_agent(tmp_path: Path) -> None:
     assert state["moves"][0]["response"] in ("accept", "reject")
     if state["ending"] is None:
         assert state["turn"] == "propose" or state["pending"] is not None
+
+
+def test_the_live_debrief_chart_shows_the_finished_pairs(tmp_path: Path, played: Any) -> None:
+    """Nothing before a pair finishes (204); then the debrief chart of the finished pairs,
+    as SVG with its finding as text; only for the instructor."""
+    _, room, client, seats = played
+    token = {"X-Instructor-Token": room.instructor_token}
+    chart = client.get("/api/instructor/debrief.svg", headers=token)
+    assert chart.status_code == 200 and chart.headers["content-type"] == "image/svg+xml"
+    assert chart.content.startswith(b"<?xml") and b"<svg" in chart.content
+    # the finding, wrapped over lines in the classroom style: one of the two finished agreed
+    assert b"1 of 2 pairs" in chart.content and b"agreed;" in chart.content
+    stolen = {"X-Instructor-Token": seats[0].token}
+    assert client.get("/api/instructor/debrief.svg", headers=stolen).status_code == 403
+    assert client.get("/api/instructor/debrief.svg", headers=token).content == chart.content
+    fresh, fresh_client = open_class(tmp_path / "fresh.sqlite")
+    empty = fresh_client.get(
+        "/api/instructor/debrief.svg", headers={"X-Instructor-Token": fresh.instructor_token}
+    )
+    assert empty.status_code == 204

@@ -29,12 +29,14 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -43,6 +45,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from negsim.studies.classroom_state import Classroom, ClassroomError
 
+if TYPE_CHECKING:
+    from negsim.analysis.records import Analysis
+
 __all__ = ["MAX_BODY", "create_app"]
 
 HERE = Path(__file__).resolve().parent
@@ -50,7 +55,7 @@ MAX_BODY = 16 * 1024
 """Bytes in a request body, at most."""
 STATUS = {"invalid": 422, "forbidden": 403, "conflict": 409, "full": 409}
 HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
@@ -236,6 +241,16 @@ def create_app(classroom: Classroom, *, sheets: dict[str, str] | None = None) ->
         instructor(request)
         return _json(classroom.transcripts())
 
+    live = LiveDebrief(classroom)
+
+    async def debrief_chart(request: Request) -> Response:
+        instructor(request)
+        svg = await run_in_threadpool(live.svg)
+        if svg is None:  # no pair has finished yet
+            return Response(status_code=204, headers={"Cache-Control": "no-store"})
+        return Response(svg, media_type="image/svg+xml",
+                        headers={"Cache-Control": "no-store"})  # fmt: skip
+
     routes = [
         Route("/", page("join.html")),
         Route("/student", page("student.html")),
@@ -262,6 +277,7 @@ def create_app(classroom: Classroom, *, sheets: dict[str, str] | None = None) ->
         Route("/api/instructor/transcripts.zip", export_zip),
         Route("/api/instructor/transcripts.json", export_json),
         Route("/api/instructor/agreements.csv", export_csv),
+        Route("/api/instructor/debrief.svg", debrief_chart),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
 
@@ -273,6 +289,43 @@ def create_app(classroom: Classroom, *, sheets: dict[str, str] | None = None) ->
 
     app = Starlette(routes=routes, exception_handlers={ClassroomError: refused, HttpError: refused})
     return SecurityHeaders(app)
+
+
+class LiveDebrief:
+    """The instructor's live debrief: ``negsim debrief``'s chart of the finished pairs'
+    deals against the frontier, the Nash and Kalai-Smorodinsky points, the equilibrium and
+    the walk-away values, drawn from the same CSV the export gives, and drawn again only
+    when a result changes."""
+
+    def __init__(self, classroom: Classroom) -> None:
+        self.classroom = classroom
+        self.lock = threading.Lock()
+        self.analysis: Analysis | None = None
+        self.results: str | None = None
+        self.drawn: bytes | None = None
+
+    def svg(self) -> bytes | None:
+        """The chart as SVG, or None while no pair has finished."""
+        from negsim.analysis.pipeline import analyze
+        from negsim.format.class_results import read_csv_text
+        from negsim.present.charts.debrief import debrief_figure
+        from negsim.present.charts.style import chart_style, figure_bytes
+        from negsim.studies.debrief import debrief
+
+        results = self.classroom.agreements_csv()
+        with self.lock:
+            if results == self.results:
+                return self.drawn
+            deals, skipped = read_csv_text(self.classroom.scenario, results, "classroom")
+            drawn = None
+            if deals:
+                if self.analysis is None:
+                    self.analysis = analyze(self.classroom.space)
+                with chart_style("classroom"):
+                    record = debrief(self.analysis, deals, skipped)
+                    drawn = figure_bytes(debrief_figure(record), "svg")
+            self.results, self.drawn = results, drawn
+            return drawn
 
 
 def role_sheets(classroom: Classroom) -> dict[str, str]:

@@ -22,9 +22,31 @@ function render(data) {
   $("stop").disabled = data.status !== "running";
 }
 
+let shownResults = null;  // the finished pairs the debrief chart shows
+let chartUrl = null;
+
+async function refreshChart(data) {
+  const finished = JSON.stringify(data.pairs.filter(function (p) { return p.points; })
+    .map(function (p) { return [p.pair, p.status, p.deal]; }));
+  if (finished === shownResults) return;
+  const response = await fetch("/api/instructor/debrief.svg", { headers: headers });
+  if (!response.ok) throw new Error("the debrief chart failed: " + response.status);
+  shownResults = finished;
+  if (response.status === 204) return;  // no pair has finished yet
+  if (chartUrl) URL.revokeObjectURL(chartUrl);
+  chartUrl = URL.createObjectURL(await response.blob());
+  $("debrief").src = chartUrl;
+  $("debrief").hidden = false;
+  $("debrief-note").hidden = true;
+}
+
 async function refresh() {
-  try { render(await api("GET", "/api/instructor", headers)); showError(""); }
-  catch (error) { showError(error.message); }
+  try {
+    const data = await api("GET", "/api/instructor", headers);
+    render(data);
+    await refreshChart(data);
+    showError("");
+  } catch (error) { showError(error.message); }
 }
 
 function action(name) {
