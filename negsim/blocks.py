@@ -69,14 +69,6 @@ def components(scenario: Scenario) -> list[tuple[int, ...]]:
     return issue_components(scenario.issues, groups)
 
 
-@dataclass(frozen=True)
-class _Parts:
-    """The part of a scenario one block sees (for :func:`conditions_mask`)."""
-
-    issues: tuple
-    party_names: tuple[str, ...]
-
-
 def _block(scenario: Scenario, issues: tuple[int, ...]) -> Block:
     n_parties = scenario.n_parties
     chosen = tuple(scenario.issues[k] for k in issues)
@@ -92,12 +84,12 @@ def _block(scenario: Scenario, issues: tuple[int, ...]) -> Block:
             f"{format_bytes(limit)} available; use coarser resolutions on them"
         )
     names: set[str] = {issue.name for issue in chosen}
-    parts = _Parts(chosen, scenario.party_names)
+    party_names = scenario.party_names
     grid = np.indices(shape).reshape(len(shape), -1)
     feasible = np.ones(shape, dtype=bool)
     for constraint in scenario.constraints:
         if constraint.conditions and {c.issue for c in constraint.conditions} <= names:
-            matches = conditions_mask(constraint.conditions, chosen, levels, parts.party_names)
+            matches = conditions_mask(constraint.conditions, chosen, levels, party_names)
             feasible &= ~np.broadcast_to(matches, shape)
     keep = np.flatnonzero(feasible.reshape(-1))
     utilities = np.zeros((n_parties, keep.size))
@@ -107,7 +99,7 @@ def _block(scenario: Scenario, issues: tuple[int, ...]) -> Block:
             utilities[i] += values[grid[axis, keep]]
         for interaction in party.interactions:
             if {c.issue for c in interaction.conditions} <= names:
-                matches = conditions_mask(interaction.conditions, chosen, levels, parts.party_names)
+                matches = conditions_mask(interaction.conditions, chosen, levels, party_names)
                 hit = np.broadcast_to(matches, shape).reshape(-1)[keep]
                 utilities[i] += np.where(hit, float(interaction.value), 0.0)
     return Block(issues, grid[:, keep], utilities, size)
