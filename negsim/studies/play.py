@@ -298,6 +298,13 @@ class Session:
         else:
             self.round += 1
 
+    def time_up(self) -> None:
+        """End the talks without a deal because a clock in minutes ran out (the classroom's
+        deadline): status ``deadline``, each side its disagreement value at the round
+        reached, as when the last round passes."""
+        if not self.over:
+            self._end("deadline")
+
     def interrupt(self) -> None:
         """End the talks where they stand (the person quit or pressed Ctrl-C)."""
         if not self.over:
@@ -447,8 +454,10 @@ def transcript_record(
     players: dict[str, str],
     started: str,
     finished: str,
+    mode: str | None = None,
 ) -> dict[str, Any]:
-    """The transcript of a session as the JSON object ``docs/play.md`` describes."""
+    """The transcript of a session as the JSON object ``docs/play.md`` describes; ``mode``
+    defaults to ``hot_seat`` when every player is a person, else ``agent``."""
     space = session.space
     protocol = session.scenario.protocol
     ending = session.ending
@@ -471,11 +480,12 @@ def transcript_record(
             "utilities": ending.utilities,
             "payoffs": ending.payoffs,
         }
-    hot_seat = all(player == "person" for player in players.values())
+    if mode is None:
+        mode = "hot_seat" if all(p == "person" for p in players.values()) else "agent"
     return {
         "negsim_transcript": TRANSCRIPT_VERSION,
         "scenario": {"name": name, "file": file, "sha256": sha256},
-        "mode": "hot_seat" if hot_seat else "agent",
+        "mode": mode,
         "players": players,
         "seed": session.seed,
         "protocol": {

@@ -1,15 +1,22 @@
-"""The classroom's web server: pages and a JSON API over a
+"""The classroom's web server: pages, a JSON API and live updates over a
 :class:`~negsim.studies.classroom_state.Classroom` (``docs/classroom.md``).
 
-Needs the ``classroom`` extra (Starlette, Jinja2; Uvicorn to serve). The pages are three
-static shells (``templates/``) and a little plain JavaScript and CSS (``static/``), all
-served from here: no request leaves for anywhere else. Everything a student or the
+Needs the ``classroom`` extra (Starlette, Jinja2, segno; Uvicorn to serve). The pages are
+three static shells (``templates/``) and a little plain JavaScript and CSS (``static/``),
+all served from here: no request leaves for anywhere else. Everything a student or the
 instructor sees comes from the JSON API and is written into the page as text
 (``textContent``), so a name holding HTML stays text; the one piece of HTML sent, a role
 sheet, is made by :func:`negsim.present.report.html.html_report`, which escapes every
 string.
 
-Security, in short:
+**Live updates** are server-sent events: ``GET /api/seat/{id}/events`` and
+``GET /api/instructor/events`` send the seat's view (the instructor's overview) at once
+and again whenever it changes, and a comment every :data:`KEEP_ALIVE` seconds. The pages
+read them with ``fetch`` (so the token stays in a header) and fall back to asking every
+few seconds while the stream is down. A background task ends the talks when the class's
+clock runs out.
+
+Security, in short (the guards are :mod:`.guard`):
 
 * a seat's requests carry its token in the ``X-Seat-Token`` header and its id in the path:
   a token that is not that seat's gets 403; the instructor's requests carry
@@ -19,7 +26,8 @@ Security, in short:
   else 415) with the token header, which a cross-site form cannot send, and an ``Origin``
   or ``Sec-Fetch-Site`` header naming another site gets 403 (CSRF);
 * bodies over :data:`MAX_BODY` bytes get 413, malformed JSON 400, unknown fields 400, an
-  invalid or infeasible package 422, a move out of turn 409; nothing is stored then;
+  invalid or infeasible package 422, a move out of turn 409, too many requests 429;
+  nothing is stored then;
 * every response says ``Content-Security-Policy: default-src 'self'`` (no inline script),
   ``X-Frame-Options: DENY``, ``Referrer-Policy: no-referrer``, and API answers
   ``Cache-Control: no-store``.
@@ -27,78 +35,59 @@ Security, in short:
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import io
 import json
-import threading
 import zipfile
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
 
-from negsim.studies.classroom_state import Classroom, ClassroomError
+from negsim.cli.classroom.debrief import LiveDebrief, role_sheets
+from negsim.cli.classroom.guard import MAX_BODY, Guard, HttpError, RateLimit, error_response
+from negsim.studies.classroom_state import MAX_STUDENTS, Classroom, ClassroomError
 
-if TYPE_CHECKING:
-    from negsim.analysis.records import Analysis
-
-__all__ = ["MAX_BODY", "create_app"]
+__all__ = ["KEEP_ALIVE", "MAX_BODY", "Changes", "create_app"]
 
 HERE = Path(__file__).resolve().parent
-MAX_BODY = 16 * 1024
-"""Bytes in a request body, at most."""
 STATUS = {"invalid": 422, "forbidden": 403, "conflict": 409, "full": 409}
-HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; "
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
+KEEP_ALIVE = 15.0
+"""Seconds between keep-alive comments on an event stream."""
+MAX_STREAMS = 2 * MAX_STUDENTS + 20
+"""Event streams open at once, at most (a student may have two tabs open)."""
+JOINS = (2.0, 120.0)
+"""Joins a second per client address, and at once: a room behind one address joins at
+once, a script slowly."""
+SEAT_REQUESTS = (20.0, 60.0)
+"""Requests a second per seat, and at once: far above what a page sends."""
 
 
-class HttpError(Exception):
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
+class Changes:
+    """Wakes the event streams when the class changes (one event loop)."""
 
+    def __init__(self) -> None:
+        self._event: asyncio.Event | None = None
 
-class SecurityHeaders:
-    """Adds :data:`HEADERS` to every response, and refuses a body longer than
-    :data:`MAX_BODY` by its ``Content-Length`` before reading it."""
+    def current(self) -> asyncio.Event:
+        """The event the next change sets; take it *before* reading the state."""
+        if self._event is None:
+            self._event = asyncio.Event()
+        return self._event
 
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        length = dict(scope["headers"]).get(b"content-length", b"0")
-        too_long = not length.isdigit() or int(length) > MAX_BODY
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers += [(k.lower().encode(), v.encode()) for k, v in HEADERS.items()]
-                message["headers"] = headers
-            await send(message)
-
-        if too_long:
-            response = _error(413, f"a request body holds at most {MAX_BODY} bytes")
-            await response(scope, receive, send_with_headers)
-            return
-        await self.app(scope, receive, send_with_headers)
-
-
-def _error(status: int, text: str) -> JSONResponse:
-    return JSONResponse({"error": text}, status_code=status, headers={"Cache-Control": "no-store"})
+    def notify(self) -> None:
+        if self._event is not None:
+            self._event.set()
+            self._event = None
 
 
 def _json(data: Any) -> JSONResponse:
@@ -138,9 +127,52 @@ async def _body(request: Request, fields: set[str]) -> dict[str, Any]:
     return data
 
 
-def create_app(classroom: Classroom, *, sheets: dict[str, str] | None = None) -> ASGIApp:
-    """The web app of ``classroom``; ``sheets``: each party's role sheet as HTML (default:
-    made with :func:`negsim.present.handout.role_sheet`).
+class Streams:
+    """Server-sent events of a view that changes: sent at once, then on every change."""
+
+    def __init__(self, changes: Changes) -> None:
+        self.changes = changes
+        self.open = 0
+
+    def response(self, version: Callable[[], object], view: Callable[[], Any]) -> Response:
+        if self.open >= MAX_STREAMS:
+            raise HttpError(503, "too many open pages; reload later")
+        return StreamingResponse(self._events(version, view), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-store",
+                                          "X-Accel-Buffering": "no"})  # fmt: skip
+
+    async def _events(
+        self, version: Callable[[], object], view: Callable[[], Any]
+    ) -> AsyncIterator[str]:
+        self.open += 1
+        try:
+            sent: object = None
+            number = 0
+            while True:
+                wake = self.changes.current()
+                now = version()
+                if now != sent:
+                    sent, number = now, number + 1
+                    yield f"id: {number}\nevent: state\ndata: {json.dumps(view())}\n\n"
+                try:
+                    await asyncio.wait_for(wake.wait(), KEEP_ALIVE)
+                except TimeoutError:
+                    yield ": keep-alive\n\n"
+        finally:
+            self.open -= 1
+
+
+def create_app(
+    classroom: Classroom, *, sheets: dict[str, str] | None = None, join_url: str | None = None,
+    allowed_hosts: frozenset[str] | None = None,
+) -> ASGIApp:  # fmt: skip
+    """The web app of ``classroom``.
+
+    ``sheets``: each party's role sheet as HTML (default: ``negsim handout``'s);
+    ``join_url``: the address students open, for the QR code (default: the address the
+    instructor's page was opened at); ``allowed_hosts``: the ``Host`` names served (None:
+    any; the command passes :data:`~.guard.LOOPBACK_HOSTS` when listening on this machine
+    only).
 
     Long because it declares every route next to the checks it makes, so that who may do
     what reads in one place.
@@ -151,6 +183,10 @@ def create_app(classroom: Classroom, *, sheets: dict[str, str] | None = None) ->
         loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"])
     )
     title = classroom.scenario.name
+    changes = Changes()
+    streams = Streams(changes)
+    seat_limit = RateLimit(*SEAT_REQUESTS)
+    join_limit = RateLimit(*JOINS)
 
     def page(name: str) -> Any:
         async def endpoint(request: Request) -> HTMLResponse:
@@ -165,18 +201,30 @@ def create_app(classroom: Classroom, *, sheets: dict[str, str] | None = None) ->
         except ValueError:
             raise HttpError(404, "no such seat") from None
         classroom.student(student_id, request.headers.get("x-seat-token"))
+        seat_limit.check(str(student_id), "requests from this page")
         return student_id
 
     def instructor(request: Request) -> None:
         classroom.check_instructor(request.headers.get("x-instructor-token"))
 
+    def changed(data: Any) -> JSONResponse:
+        changes.notify()
+        return _json(data)
+
     async def join(request: Request) -> Response:
+        join_limit.check(request.client.host if request.client else "?", "joins from this address")
         data = await _body(request, {"name", "code"})
         student_id, token = classroom.join(data.get("name"), data.get("code"))
-        return _json({"id": student_id, "token": token, "page": f"/student#{student_id}.{token}"})
+        return changed({"id": student_id, "token": token,
+                        "page": f"/student#{student_id}.{token}"})  # fmt: skip
 
     async def seat(request: Request) -> Response:
         return _json(classroom.seat_view(student_of(request)))
+
+    async def seat_events(request: Request) -> Response:
+        student_id = student_of(request)
+        return streams.response(lambda: classroom.seat_version(student_id),
+                                lambda: classroom.seat_view(student_id))  # fmt: skip
 
     async def sheet(request: Request) -> Response:
         found = classroom.seat(student_of(request))
@@ -199,26 +247,55 @@ def create_app(classroom: Classroom, *, sheets: dict[str, str] | None = None) ->
         student_id = student_of(request)
         data = await _body(request, {"package"})
         classroom.offer(student_id, data.get("package"))
-        return _json(classroom.seat_view(student_id))
+        return changed(classroom.seat_view(student_id))
 
     async def answer(request: Request) -> Response:
         student_id = student_of(request)
         data = await _body(request, {"response"})
         classroom.answer(student_id, data.get("response"))
-        return _json(classroom.seat_view(student_id))
+        return changed(classroom.seat_view(student_id))
 
-    async def overview(request: Request) -> Response:
+    def overview(request: Request) -> dict[str, Any]:
+        data = classroom.overview()
+        data["join_url"] = join_url or f"{request.base_url}?code={classroom.code}"
+        return data
+
+    async def instructor_view(request: Request) -> Response:
         instructor(request)
-        return _json(classroom.overview())
+        return _json(overview(request))
 
-    def action(run: Any) -> Any:
+    async def instructor_events(request: Request) -> Response:
+        instructor(request)
+        return streams.response(lambda: classroom.changes, lambda: overview(request))
+
+    def action(run: Callable[[], object]) -> Any:
         async def endpoint(request: Request) -> Response:
             instructor(request)
             await _body(request, set())
             run()
-            return _json(classroom.overview())
+            return changed(overview(request))
 
         return endpoint
+
+    async def pair_by_hand(request: Request) -> Response:
+        instructor(request)
+        data = await _body(request, {"students"})
+        chosen = data.get("students")
+        if not isinstance(chosen, list) or len(chosen) != 2:
+            raise HttpError(400, "students is a list of two ids (null for the computer)")
+        classroom.pair_students(*chosen)
+        return changed(overview(request))
+
+    async def join_qr(request: Request) -> Response:
+        import segno
+
+        instructor(request)
+        buffer = io.BytesIO()
+        address = join_url or f"{request.base_url}?code={classroom.code}"
+        segno.make(address, error="m").save(buffer, kind="svg", scale=8, border=2,
+                                            title="Join the class negotiation")  # fmt: skip
+        return Response(buffer.getvalue(), media_type="image/svg+xml",
+                        headers={"Cache-Control": "no-store"})  # fmt: skip
 
     async def export_zip(request: Request) -> Response:
         instructor(request)
@@ -251,29 +328,28 @@ def create_app(classroom: Classroom, *, sheets: dict[str, str] | None = None) ->
         return Response(svg, media_type="image/svg+xml",
                         headers={"Cache-Control": "no-store"})  # fmt: skip
 
+    def set_status(status: str) -> Callable[[], None]:
+        return lambda: classroom.set_status(status)
+
     routes = [
         Route("/", page("join.html")),
         Route("/student", page("student.html")),
         Route("/instructor", page("instructor.html")),
         Route("/api/join", join, methods=["POST"]),
         Route("/api/seat/{sid}", seat),
+        Route("/api/seat/{sid}/events", seat_events),
         Route("/api/seat/{sid}/sheet", sheet),
         Route("/api/seat/{sid}/form", form),
         Route("/api/seat/{sid}/preview", preview, methods=["POST"]),
         Route("/api/seat/{sid}/offer", offer, methods=["POST"]),
         Route("/api/seat/{sid}/answer", answer, methods=["POST"]),
-        Route("/api/instructor", overview),
+        Route("/api/instructor", instructor_view),
+        Route("/api/instructor/events", instructor_events),
         Route("/api/instructor/pair", action(classroom.pair_up), methods=["POST"]),
-        Route(
-            "/api/instructor/start",
-            action(lambda: classroom.set_status("running")),
-            methods=["POST"],
-        ),
-        Route(
-            "/api/instructor/stop",
-            action(lambda: classroom.set_status("stopped")),
-            methods=["POST"],
-        ),
+        Route("/api/instructor/pair-by-hand", pair_by_hand, methods=["POST"]),
+        Route("/api/instructor/start", action(set_status("running")), methods=["POST"]),
+        Route("/api/instructor/stop", action(set_status("stopped")), methods=["POST"]),
+        Route("/api/instructor/join-qr.svg", join_qr),
         Route("/api/instructor/transcripts.zip", export_zip),
         Route("/api/instructor/transcripts.json", export_json),
         Route("/api/instructor/agreements.csv", export_csv),
@@ -283,62 +359,24 @@ def create_app(classroom: Classroom, *, sheets: dict[str, str] | None = None) ->
 
     async def refused(request: Request, error: Exception) -> Response:
         if isinstance(error, ClassroomError):
-            return _error(STATUS.get(error.kind, 400), str(error))
+            return error_response(STATUS.get(error.kind, 400), str(error))
         assert isinstance(error, HttpError)
-        return _error(error.status, str(error))
+        return error_response(error.status, str(error), error.headers)
 
-    app = Starlette(routes=routes, exception_handlers={ClassroomError: refused, HttpError: refused})
-    return SecurityHeaders(app)
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async def clock() -> None:  # ends the talks when the class's time is up
+            while True:
+                await asyncio.sleep(0.5)
+                if classroom.tick():
+                    changes.notify()
 
+        task = asyncio.create_task(clock())
+        try:
+            yield
+        finally:
+            task.cancel()
 
-class LiveDebrief:
-    """The instructor's live debrief: ``negsim debrief``'s chart of the finished pairs'
-    deals against the frontier, the Nash and Kalai-Smorodinsky points, the equilibrium and
-    the walk-away values, drawn from the same CSV the export gives, and drawn again only
-    when a result changes."""
-
-    def __init__(self, classroom: Classroom) -> None:
-        self.classroom = classroom
-        self.lock = threading.Lock()
-        self.analysis: Analysis | None = None
-        self.results: str | None = None
-        self.drawn: bytes | None = None
-
-    def svg(self) -> bytes | None:
-        """The chart as SVG, or None while no pair has finished."""
-        from negsim.analysis.pipeline import analyze
-        from negsim.format.class_results import read_csv_text
-        from negsim.present.charts.debrief import debrief_figure
-        from negsim.present.charts.style import chart_style, figure_bytes
-        from negsim.studies.debrief import debrief
-
-        results = self.classroom.agreements_csv()
-        with self.lock:
-            if results == self.results:
-                return self.drawn
-            deals, skipped = read_csv_text(self.classroom.scenario, results, "classroom")
-            drawn = None
-            if deals:
-                if self.analysis is None:
-                    self.analysis = analyze(self.classroom.space)
-                with chart_style("classroom"):
-                    record = debrief(self.analysis, deals, skipped)
-                    drawn = figure_bytes(debrief_figure(record), "svg")
-            self.results, self.drawn = results, drawn
-            return drawn
-
-
-def role_sheets(classroom: Classroom) -> dict[str, str]:
-    """Each party's confidential role sheet (``negsim handout``'s) as an HTML fragment."""
-    from negsim.present.handout import role_sheet
-    from negsim.present.report.html import html_report
-
-    def no_figure(figure: object) -> bytes:
-        raise ValueError("a role sheet has no charts")
-
-    out: dict[str, str] = {}
-    for party in classroom.scenario.party_names:
-        text = html_report(role_sheet(classroom.scenario, party), no_figure)
-        body = text.partition("<body>")[2].rpartition("</body>")[0]
-        out[party] = body.replace("<nav>", '<nav hidden="">', 1)
-    return out
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    exception_handlers={ClassroomError: refused, HttpError: refused})  # fmt: skip
+    return Guard(app, allowed_hosts)

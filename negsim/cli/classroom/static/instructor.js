@@ -2,13 +2,43 @@
 "use strict";
 const headers = { "X-Instructor-Token": location.hash.slice(1) };
 
+// A pair-by-hand menu: the students not yet paired and the computer; it keeps what the
+// instructor picked, else offers the student at `preferred` in joining order.
+function fillChoices(select, students, preferred) {
+  const kept = select.dataset.picked ? select.value : null;
+  select.replaceChildren();
+  students.forEach(function (s) {
+    const option = el("option", s.name);
+    option.value = String(s.id);
+    select.appendChild(option);
+  });
+  const computer = el("option", "the computer");
+  computer.value = "";
+  select.appendChild(computer);
+  const values = Array.from(select.options).map(function (o) { return o.value; });
+  if (kept !== null && values.includes(kept)) select.value = kept;
+  else {
+    delete select.dataset.picked;
+    select.value = preferred < students.length ? String(students[preferred].id) : "";
+  }
+}
+
 function render(data) {
   $("class-status").textContent = { open: "waiting to start", running: "running",
-    stopped: "stopped" }[data.status] || data.status;
+    stopped: "stopped", over: "time is up" }[data.status] || data.status;
   $("code").textContent = data.code;
+  $("join-url").textContent = data.join_url;
+  loadQr();
+  startClock($("timer"), data);
+  const free = data.students.filter(function (s) { return !s.pair; });
+  $("first-label").textContent = data.parties[0];
+  $("second-label").textContent = data.parties[1];
+  fillChoices($("first"), free, 0);
+  fillChoices($("second"), free, 1);
+  $("pair-hand").disabled = free.length === 0;
   const waiting = data.students.filter(function (s) { return !s.pair; }).length;
   $("counts").textContent = data.students.length + " joined, " + waiting + " not paired, "
-    + data.pairs.length + " pairs";
+    + data.pairs.length + (data.pairs.length === 1 ? " pair" : " pairs") + ".";
   fillRows($("students").tBodies[0], data.students.map(function (s) {
     return [s.name, s.joined, s.pair || "–"];
   }));
@@ -18,7 +48,7 @@ function render(data) {
     return [p.pair, Object.entries(p.players).map(function (e) {
       return e[0] + ": " + e[1]; }).join(" · "), p.status, p.round, p.offers, p.deal || "", points];
   }));
-  $("start").disabled = data.status === "running";
+  $("start").disabled = data.status === "running" || data.status === "over";
   $("stop").disabled = data.status !== "running";
 }
 
@@ -68,10 +98,38 @@ async function download(path, filename) {
   } catch (error) { showError(error.message); }
 }
 
+let qrAsked = false;
+function loadQr() {  // the join address as a QR code, fetched once (with the token)
+  if (qrAsked) return;
+  qrAsked = true;
+  fetch("/api/instructor/join-qr.svg", { headers: headers }).then(function (response) {
+    if (!response.ok) throw new Error("the QR code failed: " + response.status);
+    return response.blob();
+  }).then(function (blob) {
+    $("qr").src = URL.createObjectURL(blob);
+    $("qr").hidden = false;
+  }).catch(function (error) { qrAsked = false; showError(error.message); });
+}
+
+["first", "second"].forEach(function (id) {
+  $(id).addEventListener("change", function () { $(id).dataset.picked = "1"; });
+});
+$("pair-hand").addEventListener("click", async function () {
+  const pick = function (id) { return $(id).value === "" ? null : Number($(id).value); };
+  try {
+    render(await api("POST", "/api/instructor/pair-by-hand", headers,
+      { students: [pick("first"), pick("second")] }));
+    delete $("first").dataset.picked;
+    delete $("second").dataset.picked;
+    showError("");
+  } catch (error) { showError(error.message); }
+});
 $("pair").addEventListener("click", action("pair"));
 $("start").addEventListener("click", action("start"));
 $("stop").addEventListener("click", action("stop"));
 $("zip").addEventListener("click", function () { download("transcripts.zip", "classroom-transcripts.zip"); });
 $("csv").addEventListener("click", function () { download("agreements.csv", "agreements.csv"); });
-refresh();
-setInterval(refresh, 2000);
+listen("/api/instructor/events", headers, function (data) {
+  render(data);
+  refreshChart(data).catch(function (error) { showError(error.message); });
+}, refresh);

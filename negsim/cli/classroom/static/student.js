@@ -4,7 +4,7 @@
 const [seatId, seatToken] = location.hash.slice(1).split(".");
 const headers = { "X-Seat-Token": seatToken || "" };
 const base = "/api/seat/" + encodeURIComponent(seatId || "0");
-let formReady = false, lastState = null, pollTimer = null;
+let formReady = false;
 
 async function loadSheet() {
   const sheet = await api("GET", base + "/sheet", headers);
@@ -51,13 +51,13 @@ async function preview() {
 }
 
 function render(state) {
-  lastState = state;
   $("who").textContent = state.seated
     ? state.name + " · you are " + state.party_label + ", negotiating with " + state.partner
       + " (" + state.partner_label + ")"
     : state.name;
   const status = $("status-text");
   $("clock").textContent = "";
+  startClock($("timer"), state);
   $("table").hidden = true; $("compose").hidden = true; $("ended").hidden = true;
   if (!state.seated) {
     status.textContent = "Welcome. Wait for the instructor to pair the class.";
@@ -80,8 +80,10 @@ function render(state) {
     result.appendChild(el("p", "Your points: " + state.ending.points
       + " · after the delay: " + state.ending.payoff, "score"));
   } else if (state.class_status !== "running") {
-    status.textContent = state.class_status === "stopped"
-      ? "The instructor has paused the negotiation." : "Read your role sheet. The instructor will start the negotiation.";
+    status.textContent = {
+      stopped: "The instructor has paused the negotiation.",
+      over: "The time is up.",
+    }[state.class_status] || "Read your role sheet. The instructor will start the negotiation.";
   } else if (state.turn === "respond") {
     status.textContent = "Your partner made an offer: accept, reject (then make yours) or walk away.";
     $("table").hidden = false;
@@ -117,7 +119,4 @@ $("reject").addEventListener("click", function () { act("/answer", { response: "
 $("walk").addEventListener("click", function () {
   if (confirm("Walk away from the talks for good?")) act("/answer", { response: "walk_away" });
 });
-refresh();
-pollTimer = setInterval(function () {
-  if (!lastState || !lastState.ending) refresh();
-}, 1500);
+listen(base + "/events", headers, render, refresh);

@@ -1,0 +1,276 @@
+"""What each side of a classroom negotiation sees, and the exports (``docs/classroom.md``).
+
+:class:`ClassroomViews` is the reading half of
+:class:`~negsim.studies.classroom_state.Classroom`: a student's page (:meth:`seat_view`,
+only that seat's own points), the compose form (:meth:`choices`), the instructor's
+overview (both sides' points), one ``negsim play`` transcript a pair
+(:meth:`transcripts`) and the CSV ``negsim debrief`` reads (:meth:`agreements_csv`).
+Points are utility × :data:`POINTS`, as the role sheets count them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from negsim.format.model import CategoricalIssue, NumericIssue, SplitIssue
+from negsim.studies.classroom_store import ClassStore, Pair
+from negsim.studies.play import Session, transcript_record
+
+if TYPE_CHECKING:
+    from negsim.format.scenario import Scenario
+    from negsim.space import OutcomeSpace
+
+__all__ = ["POINTS", "ClassroomViews"]
+
+POINTS = 100.0
+"""Points per unit of utility, as the role sheets count them."""
+
+ENDING_WORDS = {
+    "agreement": "Agreement in round {round}.",
+    "walked_away": "No deal: {walker} walked away.",
+    "deadline": "No deal: the last round passed without an agreement.",
+    "time_up": "No deal: the time ran out before an agreement.",
+    "breakdown": "No deal: the talks broke down (the breakdown risk struck).",
+}
+
+
+def _points(utility: float) -> float:
+    return round(POINTS * utility, 2)
+
+
+class ClassroomViews:
+    """The views of a class; the state they read is the :class:`Classroom`'s."""
+
+    space: OutcomeSpace
+    scenario: Scenario
+    store: ClassStore
+    pairs: dict[int, Pair]
+    lock: threading.RLock
+    file: str
+    sha256: str | None
+
+    @property
+    def status(self) -> str:
+        raise NotImplementedError
+
+    def seat(self, student_id: int) -> tuple[Pair, str] | None:
+        raise NotImplementedError
+
+    def time_left(self) -> float | None:
+        raise NotImplementedError
+
+    # ----------------------------------------------------------------------------------------
+    # Packages as text
+
+    def terms(self, position: int) -> list[dict[str, str]]:
+        """A package as ``[{issue label, option text}]`` for display."""
+        levels = self.space.levels(position)
+        return [
+            {"issue": issue.label, "term": self.space.describe_level(k, int(levels[k]))}
+            for k, issue in enumerate(self.scenario.issues)
+        ]
+
+    def term_texts(self, position: int) -> dict[str, str]:
+        """A package as ``{issue: term}`` that ``Classroom.read_package`` reads back (and
+        the debrief CSV holds)."""
+        out: dict[str, str] = {}
+        for name, value in self.space.package(position).items():
+            if isinstance(value, dict):
+                out[name] = "/".join(f"{p}:{s:.12g}" for p, s in value.items())
+            elif isinstance(value, float):
+                out[name] = f"{value:.12g}"
+            else:
+                out[name] = str(value)
+        return out
+
+    def choices(self, party: str) -> list[dict[str, Any]]:
+        """Each issue's options for ``party``'s compose form: the term to send, its text and
+        ``party``'s points for it on that issue (the role sheet's points)."""
+        me = self.scenario.party(party)
+        mine = self.scenario.party_index(party)
+        out: list[dict[str, Any]] = []
+        for k, issue in enumerate(self.scenario.issues):
+            levels = self.space.level_values[k]
+            weight = me.weights.get(issue.name, 0.0)
+            function = me.values.get(issue.name)
+            if isinstance(issue, CategoricalIssue):
+                terms = list(issue.options)
+                texts = [self.space.describe_level(k, j) for j in range(len(terms))]
+                amounts = np.arange(len(terms))
+            elif isinstance(issue, SplitIssue):
+                names = self.scenario.party_names
+                terms = ["/".join(f"{n}:{s:.12g}" for n, s in zip(names, row, strict=True))
+                         for row in levels.tolist()]  # fmt: skip
+                amounts = np.asarray(levels)[:, mine]
+                texts = [f"your share {a:.6g} of {issue.total:g}" for a in amounts.tolist()]
+            else:
+                assert isinstance(issue, NumericIssue)
+                terms = [f"{x:.12g}" for x in levels.tolist()]
+                texts = [self.space.describe_level(k, j) for j in range(len(terms))]
+                amounts = np.asarray(levels)
+            values = (np.zeros(len(terms)) if function is None
+                      else np.asarray(function.evaluate(amounts), dtype=float))  # fmt: skip
+            out.append({
+                "issue": issue.name, "label": issue.label,
+                "options": [{"term": t, "text": x, "points": round(POINTS * weight * float(v), 1)}
+                            for t, x, v in zip(terms, texts, values, strict=True)],
+            })  # fmt: skip
+        return out
+
+    # ----------------------------------------------------------------------------------------
+    # A student's page
+
+    def seat_view(self, student_id: int) -> dict[str, Any]:
+        """Everything the student's page shows; only this seat's own points.
+
+        Long because it lists every field the page reads, in one place, so that what a
+        seat may see is checked here and nowhere else.
+        """
+        with self.lock:
+            view: dict[str, Any] = {
+                "name": self.store.names[student_id], "class_status": self.status,
+                "scenario": self.scenario.name, "seated": False,
+                "time_left": self.time_left(),
+            }  # fmt: skip
+            seat = self.seat(student_id)
+            if seat is None:
+                return view
+            pair, party = seat
+            session = pair.session
+            other = session.other(party)
+            partner = pair.seats[other]
+            turn = session.turn
+            pending = session.pending
+            view.update({
+                "seated": True, "pair": pair.name, "party": party,
+                "party_label": self.scenario.party(party).label,
+                "partner_label": self.scenario.party(other).label,
+                "partner": self.store.names[partner] if partner is not None else "the computer",
+                "round": min(session.round, session.rounds - 1) + 1,
+                "rounds": session.rounds, "rounds_left": session.rounds_left,
+                "deadline": session.deadline,
+                "turn": None if turn is None else (turn[0] if turn[1] == party else "wait"),
+                "can_walk": session.can_walk(party),
+                "walk_away_points": _points(session.reservation(party)),
+                "pending": None if pending is None or pending.proposer == party else {
+                    "terms": self.terms(pending.position),
+                    "points": _points(session.utility(party, pending.position))},
+                "moves": [{
+                    "round": move.round + 1, "by": "you" if move.proposer == party else "partner",
+                    "terms": self.terms(move.position), "response": move.response,
+                    "points": _points(session.utility(party, move.position)),
+                    "package": self.term_texts(move.position),
+                } for move in session.moves],
+                "ending": self._ending(pair, party),
+            })  # fmt: skip
+            return view
+
+    def _ending(self, pair: Pair, party: str) -> dict[str, Any] | None:
+        ending = pair.session.ending
+        if ending is None or ending.utilities is None or ending.payoffs is None:
+            return None
+        kind = "time_up" if pair.expired else ending.status
+        words = ENDING_WORDS.get(kind, ending.status).format(
+            round=ending.round + 1, walker="you" if ending.walker == party else "your partner"
+        )
+        return {
+            "status": ending.status, "words": words,
+            "terms": None if ending.position is None else self.terms(ending.position),
+            "points": _points(ending.utilities[party]),
+            "payoff": _points(ending.payoffs[party]),
+        }  # fmt: skip
+
+    # ----------------------------------------------------------------------------------------
+    # The instructor's page
+
+    def overview(self) -> dict[str, Any]:
+        """The instructor's page: the class, who joined, every pair's state and result
+        (both sides' points)."""
+        with self.lock:
+            seated = {s: pair.name for pair in self.pairs.values()
+                      for s in pair.seats.values() if s}  # fmt: skip
+            students = [
+                {"id": row["id"], "name": row["name"], "joined": row["joined"],
+                 "pair": seated.get(row["id"])}
+                for row in self.store.students()
+            ]  # fmt: skip
+            return {
+                "scenario": self.scenario.name, "status": self.status,
+                "code": str(self.store.get("code")), "time_left": self.time_left(),
+                "parties": [self.scenario.party(p).label for p in self.scenario.party_names],
+                "students": students, "pairs": [self._pair_row(p) for p in self.pairs.values()],
+            }  # fmt: skip
+
+    def _player(self, pair: Pair, student: int | None) -> str:
+        if student is not None:
+            return self.store.names[student]
+        assert pair.agent is not None
+        return pair.agent.name
+
+    def _pair_row(self, pair: Pair) -> dict[str, Any]:
+        session = pair.session
+        ending = session.ending
+        players = {self.scenario.party(party).label: self._player(pair, student)
+                   for party, student in pair.seats.items()}  # fmt: skip
+        status = "in progress" if session.moves else "not started"
+        points = None
+        deal = None
+        if ending is not None and ending.utilities is not None:
+            status = "time_up" if pair.expired else ending.status
+            points = {self.scenario.party(p).label: round(POINTS * u, 1)
+                      for p, u in ending.utilities.items()}  # fmt: skip
+            if ending.position is not None:
+                deal = self.space.describe_package(ending.position)
+        return {"pair": pair.name, "players": players, "status": status,
+                "round": session.round + 1, "offers": len(session.moves),
+                "deal": deal, "points": points}  # fmt: skip
+
+    # ----------------------------------------------------------------------------------------
+    # Exports
+
+    def transcripts(self) -> dict[str, dict[str, Any]]:
+        """Each pair's ``negsim play`` transcript, by pair name (mode ``classroom``, or
+        ``agent`` against the computer; unfinished talks as ``interrupted``)."""
+        with self.lock:
+            out: dict[str, dict[str, Any]] = {}
+            for pair in self.pairs.values():
+                session: Session = pair.session
+                players = {party: "person" if pair.seats[party] is not None
+                           else self._player(pair, None) for party in session.parties}  # fmt: skip
+                out[pair.name] = transcript_record(
+                    session, name=self.scenario.name, file=self.file, sha256=self.sha256,
+                    players=players, started=pair.created,
+                    finished=pair.finished or (pair.times[-1] if pair.times else pair.created),
+                    mode="agent" if pair.agent is not None else "classroom",
+                )  # fmt: skip
+            return out
+
+    def agreements_csv(self) -> str:
+        """The finished pairs as the CSV ``negsim debrief`` reads: ``pair`` and one column an
+        issue; ``no deal`` for talks that ended without one. Every cell starts with a letter
+        or a digit (``pair-01: ...``), so no spreadsheet reads one as a formula."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        issues = list(self.scenario.issue_names)
+        writer.writerow(["pair", *issues])
+        with self.lock:
+            for pair in self.pairs.values():
+                ending = pair.session.ending
+                if ending is None:
+                    continue
+                names = " & ".join(
+                    self.store.names[s] if s is not None else "computer"
+                    for s in pair.seats.values()
+                )
+                label = f"{pair.name}: {names}"
+                if ending.position is None:
+                    writer.writerow([label, "no deal", *[""] * (len(issues) - 1)])
+                else:
+                    texts = self.term_texts(ending.position)
+                    writer.writerow([label, *(texts[name] for name in issues)])
+        return buffer.getvalue()
