@@ -252,8 +252,9 @@ class ClassroomViews:
 
     def agreements_csv(self) -> str:
         """The finished pairs as the CSV ``negsim debrief`` reads: ``pair`` and one column an
-        issue; ``no deal`` for talks that ended without one. Every cell starts with a letter
-        or a digit (``pair-01: ...``), so no spreadsheet reads one as a formula."""
+        issue; ``no deal`` for talks that ended without one. Names come only after the
+        pair's name (``pair-01: Ana & Ben``): nothing a student types starts a cell, where
+        a spreadsheet would read ``=...`` as a formula."""
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         issues = list(self.scenario.issue_names)
