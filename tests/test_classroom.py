@@ -110,6 +110,12 @@ def test_two_pairs_play_and_debrief_scores_the_export(played: Any) -> None:
     overview = client.get("/api/instructor", headers=token).json()
     statuses = {p["pair"]: p["status"] for p in overview["pairs"]}
     assert statuses["pair-01"] == "agreement" and statuses["pair-02"] == "deadline"
+    from negsim.analysis.scoring import score_deal
+
+    left = {p["pair"]: p["left_on_table"] for p in overview["pairs"]}
+    assert left["pair-01"] == round(100 * score_deal(room.space, 3).joint_value_left, 1)
+    assert left["pair-02"] == round(100 * score_deal(room.space, None).joint_value_left, 1)
+    assert left["pair-02"] > 0 and left["pair-03"] is None
     archive = zipfile.ZipFile(io.BytesIO(client.get("/api/instructor/transcripts.zip",
                                                     headers=token).content))  # fmt: skip
     assert sorted(archive.namelist()) == ["agreements.csv", "pair-01.json", "pair-02.json",

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from negsim.analysis.scoring import DealScore, pareto_positions, score_deal
 from negsim.format.model import CategoricalIssue, NumericIssue, SplitIssue
 from negsim.studies.classroom_store import ClassStore, Pair
 from negsim.studies.play import Session, transcript_record
@@ -53,6 +54,7 @@ class ClassroomViews:
     lock: threading.RLock
     file: str
     sha256: str | None
+    _pareto: np.ndarray | None = None
 
     @property
     def status(self) -> str:
@@ -218,17 +220,23 @@ class ClassroomViews:
         players = {self.scenario.party(party).label: self._player(pair, student)
                    for party, student in pair.seats.items()}  # fmt: skip
         status = "in progress" if session.moves else "not started"
-        points = None
-        deal = None
+        points = deal = left = None
         if ending is not None and ending.utilities is not None:
             status = "time_up" if pair.expired else ending.status
             points = {self.scenario.party(p).label: round(POINTS * u, 1)
                       for p, u in ending.utilities.items()}  # fmt: skip
             if ending.position is not None:
                 deal = self.space.describe_package(ending.position)
+            left = round(POINTS * self._score(ending.position).joint_value_left, 1)
         return {"pair": pair.name, "players": players, "status": status,
                 "round": session.round + 1, "offers": len(session.moves),
-                "deal": deal, "points": points}  # fmt: skip
+                "deal": deal, "points": points, "left_on_table": left}  # fmt: skip
+
+    def _score(self, position: int | None) -> DealScore:
+        """``negsim debrief``'s score of a deal (None: no deal), the frontier found once."""
+        if self._pareto is None:
+            self._pareto = pareto_positions(self.space)
+        return score_deal(self.space, position, self._pareto)
 
     # ----------------------------------------------------------------------------------------
     # Exports

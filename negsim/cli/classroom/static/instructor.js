@@ -46,7 +46,8 @@ function render(data) {
     const points = p.points ? Object.entries(p.points).map(function (e) {
       return e[0] + " " + e[1]; }).join(", ") : "";
     return [p.pair, Object.entries(p.players).map(function (e) {
-      return e[0] + ": " + e[1]; }).join(" · "), p.status, p.round, p.offers, p.deal || "", points];
+      return e[0] + ": " + e[1]; }).join(" · "), p.status, p.round, p.offers, p.deal || "", points,
+      p.left_on_table === null ? "" : p.left_on_table];
   }));
   $("start").disabled = data.status === "running" || data.status === "over";
   $("stop").disabled = data.status !== "running";
