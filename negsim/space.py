@@ -402,6 +402,18 @@ class OutcomeSpace:
         issue_names = self.scenario.issue_names
         return [dict(zip(issue_names, row, strict=True)) for row in zip(*columns, strict=True)]
 
+    def missing_reason(self) -> str:
+        """Why :meth:`position_of` finds no package, in words for a person: ruled out by
+        the constraints, or (a merged space, which keeps only its Pareto frontier) not
+        among the Pareto-optimal packages kept."""
+        if self.package_levels is None:
+            return "this package is ruled out by the scenario's constraints"
+        return (
+            f"this package is ruled out by the scenario's constraints or is not one of the "
+            f"{self.n_feasible:,} Pareto-optimal packages kept for this space, too large to "
+            "list every package"
+        )
+
     def position_of(self, package: Mapping[str, Any]) -> int:
         """The feasible position of a package given as :meth:`package` returns it.
 

@@ -195,3 +195,27 @@ def test_simulated_agents_on_a_merged_space_do_the_same(name):
     enumerated = simulate(OutcomeSpace.from_scenario(scenario), runs=300, rng=3)
     merged = simulate(merged_space(scenario), runs=300, rng=3)
     _numbers_close(enumerated.to_dict(), merged.to_dict())
+
+
+def test_a_deal_off_the_kept_frontier_is_named_as_such():
+    """A merged space keeps only its Pareto frontier: a class deal elsewhere is skipped with
+    that reason (an enumerated space says the constraints rule it out)."""
+    from negsim import load
+    from negsim.format.class_results import ClassDeal
+    from negsim.studies.debrief import debrief
+
+    scenario = load("logrolling")
+    for merge, words in ((True, "Pareto-optimal packages kept"), (False, "constraints")):
+        space = outcome_space(scenario, merge=merge)
+        analysis = analyze(space)
+        enumerated = outcome_space(scenario, merge=False)
+        dominated = int(np.argmin(enumerated.utilities.sum(axis=0)))
+        package = enumerated.package(dominated)
+        if merge:
+            deal = ClassDeal("pair-01", "class.csv:2", "class.csv", 2, package)
+            result = debrief(analysis, [deal], [])
+            assert [s.pair for s in result.skipped] == ["pair-01"]
+            assert words in result.skipped[0].reason
+        else:
+            assert space.position_of(package) == dominated
+            assert words in space.missing_reason()

@@ -301,7 +301,8 @@ class Game:
         try:
             return session.space.position_of(package)
         except KeyError:
-            self.hint("That package is ruled out by the scenario's constraints; try another.")
+            reason = session.space.missing_reason()
+            self.hint(f"{reason[0].upper()}{reason[1:]}; try another.")
             return None
 
 

@@ -384,8 +384,7 @@ class Classroom(ClassroomViews):
         try:
             return self.space.position_of(found)
         except KeyError:
-            raise ClassroomError("that package is ruled out by the scenario's constraints; "
-                                 "try another") from None  # fmt: skip
+            raise ClassroomError(f"{self.space.missing_reason()}; try another") from None
 
     def offer(self, student_id: int, package: Any) -> None:
         """The student offers ``package`` (see :meth:`read_package`)."""

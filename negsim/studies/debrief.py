@@ -197,8 +197,8 @@ def debrief(
                 Skipped(
                     deal.source,
                     deal.pair,
-                    "this package is ruled out by the scenario's constraints "
-                    "(not a feasible agreement)",
+                    space.missing_reason()
+                    + (" (not a feasible agreement)" if space.is_enumerated else ""),
                 )
             )
     left_out.sort(key=_input_order)
