@@ -1,11 +1,14 @@
 """``negsim debrief``: a class's deals read from CSV files and ``negsim play`` transcripts,
 scored against an independent computation (plain loops over the packages' utilities),
 bad rows reported with their lines, header errors, BOM and ``;`` files, the ranking, the
-JSON keys, the chart in every format with no overlapping text, the HTML page in headless
-Chromium with a hostile pair name escaped, the --force rules and the table's width."""
+JSON keys, the units (points, utility x 100, where people read; utilities in CSV and JSON),
+the chart in every format with no overlapping text, the HTML page in headless Chromium with
+a hostile pair name escaped, the --force rules and the table's width."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import re
@@ -282,6 +285,120 @@ def test_transcripts(folder):
     assert f"{folder / 'game-4.json'}: pair game-4: a game of 'Another scenario'" in err
     assert f"{folder / 'game-5.json'}:2:15: not valid JSON" in err
     assert "skipped 3 rows" in err
+
+
+# --------------------------------------------------------------------------------------------
+# Units: points (utility x 100) where people read, utilities where programs do
+
+CLEAN_CSV = f"{HEADER}\nAnn & Bo,red,10,a:1\nCy & Di,Green,4,b:0.5\nSam & Tia,no deal,,\n"
+CLEAN = {"Ann & Bo": GOOD["Ann & Bo"][1], "Cy & Di": GOOD["Cy & Di"][1], "Sam & Tia": None}
+WALK_AWAY = {"a": 0.2, "b": 0.1}  # the scenario's disagreement utilities
+SCORES = ("a", "b", "distance_to_frontier", "joint_value_left")
+"""The ranking's number columns, in order (after #, pair and deal; frontier between)."""
+
+
+def ranking_rows(rows: list[list[str]]) -> dict[str, dict[str, float]]:
+    """The ranking's number cells by pair, from a document's rows of cells (a star and its
+    escape dropped)."""
+    found = {}
+    for cells in rows:
+        if len(cells) == 8 and cells[1] in CLEAN:
+            numbers = [cells[3], cells[4], cells[6], cells[7]]
+            assert all(re.fullmatch(r"-?\d+\.\d+\\?\*?", n) for n in numbers), cells
+            found[cells[1]] = {
+                key: float(n.rstrip("*").rstrip("\\"))
+                for key, n in zip(SCORES, numbers, strict=True)
+            }
+    assert set(found) == set(CLEAN), rows
+    return found
+
+
+def expected_table(folder: Path) -> dict[str, dict[str, float]]:
+    return {
+        name: {key: float(expected_scores(folder, package)[key]) for key in SCORES}
+        for name, package in CLEAN.items()
+    }
+
+
+def test_people_read_points_and_programs_utilities(folder):
+    """The table, Markdown and LaTeX give every score as utility x 100, one decimal; the
+    finding and walk-away values in points (a trailing .0 dropped); CSV and JSON keep the
+    utilities of the independent computation."""
+    (folder / "clean.csv").write_text(CLEAN_CSV, encoding="utf-8")
+    args = ("debrief", str(folder / "class.yaml"), str(folder / "clean.csv"))
+    expected = expected_table(folder)
+    mean_left = sum(scores["joint_value_left"] for scores in expected.values()) / len(expected)
+    outputs = {}
+    for kind in ("table", "markdown", "latex", "csv", "json"):
+        result = run(*args, "--format", kind, env={"COLUMNS": "120"})
+        assert result.exit_code == 0, result.output
+        outputs[kind] = result.stdout
+    documents = {
+        "markdown": [
+            line.strip().strip("|").split(" | ") for line in outputs["markdown"].splitlines()
+        ],
+        "latex": [line.rstrip(" \\").split(" & ") for line in outputs["latex"].splitlines()],
+    }
+    for kind, rows in documents.items():
+        rows = [[cell.strip().replace("\\&", "&") for cell in cells] for cells in rows]
+        shown = ranking_rows(rows)
+        for name, scores in expected.items():
+            for key, utility in scores.items():
+                assert shown[name][key] == pytest.approx(100 * utility, abs=0.05), (kind, name, key)
+        walk = next(cells for cells in rows if cells[0] == "walk away")
+        assert [float(walk[2]), float(walk[3])] == pytest.approx(
+            [100 * WALK_AWAY["a"], 100 * WALK_AWAY["b"]]
+        )
+    for kind in ("table", "markdown", "latex"):
+        text = " ".join(outputs[kind].split())
+        left = re.search(r"on average (\S+) points left on the table", text)
+        assert left is not None, (kind, text)
+        assert float(left[1]) == pytest.approx(100 * mean_left, abs=0.05)
+        walk_away = f"Alice {100 * WALK_AWAY['a']:g}, Bob {100 * WALK_AWAY['b']:g}."
+        assert f"Walk-away values (points): {walk_away}" in text
+        assert "Points: utility times 100" in text
+    rows = list(csv.reader(io.StringIO(outputs["csv"])))
+    shown = ranking_rows(rows)
+    for name, scores in expected.items():
+        for key, utility in scores.items():
+            assert shown[name][key] == pytest.approx(utility, abs=5e-4), (name, key)
+    assert "utility left on the table" in outputs["csv"] and "in utility." in outputs["csv"]
+    assert not re.search(r"\d points|in points|\(points\)", outputs["csv"])
+    pairs = by_pair(json.loads(outputs["json"]))
+    for name, scores in expected.items():
+        assert pairs[name]["points"] == pytest.approx(
+            {"a": scores["a"], "b": scores["b"]}, abs=1e-12
+        )
+        assert pairs[name]["joint_value_left"] == pytest.approx(
+            scores["joint_value_left"], abs=1e-12
+        )
+
+
+def test_chart_reads_in_points(folder):
+    """The chart is drawn in utilities; its ticks, axis labels and title read in points."""
+    from negsim.analysis.pipeline import solve
+    from negsim.format.class_results import read_results
+    from negsim.present.charts.debrief import debrief_figure
+    from negsim.present.debrief_page import debrief_page
+    from negsim.studies.debrief import debrief
+
+    (folder / "clean.csv").write_text(CLEAN_CSV, encoding="utf-8")
+    scenario = load_file_or_example(str(folder / "class.yaml"))
+    deals, skipped = read_results(scenario, str(folder / "clean.csv"))
+    record = debrief(solve(scenario), deals, skipped)
+    figure = debrief_figure(record)
+    ax = figure.axes[0]
+    assert ax.get_xlabel() == "Alice: points" and ax.get_ylabel() == "Bob: points"
+    for axis, ticks in ((ax.xaxis, ax.get_xticks()), (ax.yaxis, ax.get_yticks())):
+        formatter = axis.get_major_formatter()
+        for k, tick in enumerate(ticks):
+            assert float(formatter(tick, k)) == pytest.approx(100 * tick, abs=1e-6)
+    mean_left = sum(p.joint_value_left for p in record.pairs) / len(record.pairs)
+    title = " ".join(ax.get_title(loc="left").split())
+    left = re.search(r"on average (\S+) points left on the table", title)
+    assert left is not None and float(left[1]) == pytest.approx(100 * mean_left, abs=0.05)
+    page = debrief_page(record)
+    assert "points left on the table" in page and "Points: utility times 100" in page
 
 
 # --------------------------------------------------------------------------------------------

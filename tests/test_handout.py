@@ -204,6 +204,34 @@ def test_points_are_weight_times_value() -> None:
     assert rows["30 days"] == "8.8"  # 0.35 x 0.25 x 100, rounded
 
 
+def test_role_sheet_play_and_debrief_count_the_same_points(tmp_path: Path) -> None:
+    """One unit: a party's walk-away value is its utility x 100 on its role sheet, at the
+    terminal of ``negsim play`` and in ``negsim debrief``."""
+    from negsim.format.bundled import resolve
+    from negsim.format.model import POINTS
+    from negsim.present.handout import role_sheet
+
+    assert POINTS == 100
+    scenario = load_scenario(resolve("venezuela-2025"))
+    party = scenario.party("us")
+    points = 100 * party.disagreement.expected
+    text = f"{points:.1f}".removesuffix(".0")  # one decimal at most, as the sheet writes it
+    sheet = role_sheet(scenario, "us")
+    rows = [
+        row
+        for section in sheet.sections
+        for block in section.blocks
+        if isinstance(block, Table)
+        for row in block.rows
+    ]
+    assert ("Your walk-away value (points)", text) in rows
+    played = run("play", "venezuela-2025", "--as", "us", "--transcript", str(tmp_path / "t.json"))
+    assert f"No deal is worth {text} points to you" in played.stdout
+    csv = Path(__file__).resolve().parent.parent / "docs" / "debrief-example.csv"
+    debriefed = run("debrief", "venezuela-2025", str(csv))
+    assert f"Walk-away values (points): {party.label} {text}," in debriefed.stdout
+
+
 def test_hostile_text_stays_text_and_a_sure_walk_away(tmp_path: Path) -> None:
     scenario = tmp_path / "hostile.yaml"
     scenario.write_text(HOSTILE, encoding="utf-8")

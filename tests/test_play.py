@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # One issue; the person (p) and the agent (q) value its options oppositely, with numbers
 # that appear nowhere else, so the person's screen can be searched for the agent's points.
+# The screens show points, utility x 100 (the role sheets' unit; docs/play.md).
 SECRET = """
 negsim: 1
 name: Secret values
@@ -46,8 +47,12 @@ protocol:
   deadline: DEADLINE
   breakdown_risk: RISK
 """
-AGENT_POINTS = ("0.13", "0.37", "0.61", "0.83")
-PERSON_POINTS = ("0.90", "0.70", "0.50", "0.10")
+PERSON_VALUES = {"o1": 0.9, "o2": 0.7, "o3": 0.5, "o4": 0.1}
+AGENT_VALUES = {"o1": 0.13, "o2": 0.37, "o3": 0.61, "o4": 0.83}
+PERSON_POINTS = tuple(100 * value for value in PERSON_VALUES.values())
+AGENT_POINTS = tuple(100 * value for value in AGENT_VALUES.values())
+NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?!\w|\.\d)")
+"""A number standing alone in a screen's text (not part of ``o4`` or a term's ``=0.5``)."""
 
 TRANSCRIPT_KEYS = {
     "negsim_transcript", "scenario", "mode", "players", "seed", "protocol", "started",
@@ -77,6 +82,15 @@ def play(args: list[str], lines: list[str], tmp_path: Path) -> tuple[Result, dic
 
 def before_result(text: str) -> str:
     return text.split("Result")[0]
+
+
+def numbers_in(text: str) -> list[float]:
+    return [float(number) for number in NUMBER.findall(text)]
+
+
+def shows(text: str, points: float) -> bool:
+    """Whether ``text`` shows the number ``points`` (to its one decimal)."""
+    return any(abs(number - points) < 0.05 for number in numbers_in(text))
 
 
 # --------------------------------------------------------------------------------------------
@@ -248,14 +262,46 @@ def test_agreement_and_the_transcript(tmp_path):
     assert "Transcript saved to" in result.stderr
 
 
+def test_screens_give_points_as_utility_times_100(tmp_path):
+    """Every number a person reads about a package is its utility x 100 (one decimal at
+    most; the list of suggestions always one decimal); the transcript keeps utilities."""
+    lines = ["r", "2", "r", "deal=o4"]
+    result, saved = play([secret(tmp_path), "--as", "p", "--seed", "3"], lines, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    disagreement = {"p": 0.2, "q": 0.3}
+    assert f"No deal is worth {100 * disagreement['p']:.0f} points to you" in out
+    assert "Points are your utility times 100" in out
+    listed = re.findall(r"^ +\d+\. +(\d+\.\d) +deal=(o\d)", out, re.MULTILINE)
+    assert {option for _, option in listed} == set(PERSON_VALUES)
+    for points, option in listed:
+        assert float(points) == pytest.approx(100 * PERSON_VALUES[option], abs=0.05)
+    for option, points in re.findall(r"deal=(o\d)\n  Worth to you: ([\d.]+) points", out):
+        assert float(points) == pytest.approx(100 * PERSON_VALUES[option], abs=0.05)
+    assert f"You offer ({100 * PERSON_VALUES['o2']:.0f} points to you)" in out
+    assert saved is not None and saved["outcome"]["package"] == {"deal": "o4"}
+    assert saved["outcome"]["utilities"] == pytest.approx({"p": 0.1, "q": 0.83})
+    assert f"Your points: {100 * PERSON_VALUES['o4']:.0f}." in out
+    # Nash: the package with the largest product of gains over no deal
+    gains = {
+        option: (PERSON_VALUES[option] - disagreement["p"])
+        * (AGENT_VALUES[option] - disagreement["q"])
+        for option in PERSON_VALUES
+        if PERSON_VALUES[option] > disagreement["p"] and AGENT_VALUES[option] > disagreement["q"]
+    }
+    nash = max(gains, key=gains.__getitem__)
+    both = f"Pat {100 * PERSON_VALUES[nash]:g}, Quinn {100 * AGENT_VALUES[nash]:g}"
+    assert f"points: {both}." in out
+
+
 def test_the_person_never_sees_the_agents_points(tmp_path):
     lines = ["r", "1", "r", "2", "r", "3"]
     result, saved = play([secret(tmp_path, deadline=6), "--as", "p"], lines, tmp_path)
     assert result.exit_code == 0, result.stderr
     assert saved is not None and saved["outcome"]["status"] != "interrupted"
     game = before_result(result.stdout)
-    assert all(points in game for points in ("0.90", "0.70"))
-    assert not [points for points in AGENT_POINTS if points in game]
+    assert shows(game, PERSON_POINTS[0]) and shows(game, PERSON_POINTS[1])
+    assert not [points for points in AGENT_POINTS if shows(game, points)]
 
 
 def test_breakdown(tmp_path):
@@ -316,7 +362,7 @@ def test_hot_seat_shows_each_side_only_its_own_points(tmp_path):
     # the first screen is q's: the first proposer sits first
     for party, screen in zip(["q", *turns[1::2]], turns[0::2], strict=True):
         hidden = PERSON_POINTS if party == "q" else AGENT_POINTS
-        assert not [points for points in hidden if points in screen], (party, screen)
+        assert not [points for points in hidden if shows(screen, points)], (party, screen)
     assert saved["outcome"]["status"] == "agreement"
 
 
@@ -419,7 +465,8 @@ def test_walking_away_at_the_keyboard(tmp_path):
     )
     result, saved = play([str(scenario), "--as", "a", "--agent", "boulware"], ["w"], tmp_path)
     assert result.exit_code == 0, result.stderr
-    assert "Week 1 of 4" in result.stdout and "your outside option: 0.35" in result.stdout
+    assert "Week 1 of 4" in result.stdout
+    assert f"your outside option: {0.35 * 100:.0f}." in result.stdout  # points: utility x 100
     assert "you walked away on week 1" in result.stdout
     assert saved is not None and saved["players"]["b"] == "agent:boulware"
     assert saved["outcome"]["status"] == "walked_away"

@@ -117,11 +117,12 @@ def debrief(
     issues (and a pair column), one row a pair: the agreed option of each issue, or no
     deal. Each pair gets its points, whether its deal is on the Pareto frontier, its
     distance to the frontier and the joint value it left on the table; pairs are ranked
-    by the value left, then by their points together (docs/debrief.md).
+    by the value left, then by their points together (docs/debrief.md). Points are
+    utility x 100, as on the role sheets; --format json and csv give utilities.
 
     Rows that cannot be scored are listed on standard error as FILE:LINE: pair NAME:
     message and skipped; the exit status is then 3. With -o, also a chart of the deals
-    in utility space (.png, .svg, .pdf; two parties) or a self-contained page (.html);
+    in points (.png, .svg, .pdf; two parties) or a self-contained page (.html);
     --style is classroom unless given, for a projector.
     """
     from negsim.studies.debrief import debrief as score
@@ -147,10 +148,12 @@ def debrief(
 
         write_pieces([dumps(record.to_dict())])
     else:
+        from negsim.present.debrief_words import IN_POINTS, IN_UTILITY
         from negsim.present.terminal.debrief import debrief_renderables
 
         whole = output_format is not OutputFormat.table
-        renderables: list[object] = list(debrief_renderables(record, whole))
+        scale = IN_UTILITY if output_format is OutputFormat.csv else IN_POINTS
+        renderables: list[object] = list(debrief_renderables(record, whole, scale))
         print_renderables(renderables, output_format)
     if path is not None:
         _write_output(record, path, style, force)

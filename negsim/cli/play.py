@@ -350,10 +350,12 @@ def play(
     Each turn shows the round, your points for every offer (never the other side's) and a
     numbered list of packages to offer. Type a number, ISSUE=OPTION terms, accept, reject,
     walk (with an outside option), help or quit. At the end: the deal, your points and
-    payoff, and how it compares with the Pareto frontier and the Nash solution.
+    payoff, and how it compares with the Pareto frontier and the Nash solution. Points
+    are utility x 100, as on the role sheets.
 
-    The transcript is saved as JSON (docs/play.md), also after Ctrl-C (exit status 130) or
-    the end of the input (exit status 1). Works with piped input, for scripts.
+    The transcript is saved as JSON in utilities (docs/play.md), also after Ctrl-C (exit
+    status 130) or the end of the input (exit status 1). Works with piped input, for
+    scripts.
     """
     from negsim.studies.play import AgentPlayer, Session
 

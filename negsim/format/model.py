@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 FORMAT_VERSION = 1
 TOLERANCE = 1e-9
 """Absolute tolerance for comparing utilities (``docs/scenario-format.md``, ties and tolerance)."""
+POINTS = 100.0
+"""Points per unit of utility. Wherever a person reads points (role sheets, ``negsim play``,
+``negsim debrief``, the classroom), points are utility times this: a perfect deal on every
+issue is worth 100 points. Machine-readable output (JSON, CSV, transcripts) keeps utilities."""
 
 # --------------------------------------------------------------------------------------------
 # Issues

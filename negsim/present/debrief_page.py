@@ -22,7 +22,7 @@ def debrief_report(debrief: Debrief) -> Report:
     chart = Figure(
         "debrief",
         debrief_figure(debrief),
-        f"The pairs' deals in the parties' utility space: {finding(debrief)}.",
+        f"The pairs' deals, each side's points on one axis: {finding(debrief)}.",
     )
     sections = [
         Section("chart", "The deals on the frontier", (chart,)),

@@ -1,15 +1,60 @@
 """The words of a class debrief (``negsim debrief``), shared by its table, chart and page:
-a deal in words, short or in full, and the finding in the scenario's numbers."""
+a deal in words, short or in full, and the finding in the scenario's numbers.
+
+What people read gives scores as points, utility times
+:data:`~negsim.format.model.POINTS` (:data:`IN_POINTS`), the unit of the role sheets and of
+``negsim play``; the CSV document keeps the utilities of the JSON (:data:`IN_UTILITY`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from negsim.present.words import format_level, plain_words, utility_text
+from negsim.present.words import (
+    POINTS,
+    format_level,
+    plain_words,
+    points_cell,
+    points_text,
+    utility_text,
+)
 from negsim.studies.debrief import Debrief
 
-__all__ = ["deal_full", "deal_short", "finding", "party_labels", "points_text"]
+__all__ = [
+    "IN_POINTS",
+    "IN_UTILITY",
+    "Scale",
+    "deal_full",
+    "deal_short",
+    "finding",
+    "party_labels",
+    "scores_text",
+]
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How a debrief writes a score: ``unit`` its noun (``"points"``), ``cell`` a score in a
+    table column, ``text`` a score in a sentence, ``note`` what the unit is (or empty)."""
+
+    unit: str
+    cell: Callable[[float], str]
+    text: Callable[[float], str]
+    note: str
+
+
+IN_POINTS = Scale(
+    "points",
+    points_cell,
+    points_text,
+    f"Points: utility times {POINTS:g}, as on the role sheets.",
+)
+"""For people (the terminal's table, Markdown, LaTeX, the chart, the page): points, one
+decimal (``72.6``; a sentence drops a trailing ``.0``)."""
+IN_UTILITY = Scale("utility", utility_text, utility_text, "")
+"""For programs (the CSV document): utilities, three decimals, as the JSON holds them."""
 
 
 def deal_short(debrief: Debrief, package: Mapping[str, Any] | None) -> str:
@@ -37,20 +82,22 @@ def party_labels(debrief: Debrief) -> list[str]:
     return [party.label for party in debrief.analysis.space.scenario.parties]
 
 
-def points_text(debrief: Debrief, points: Mapping[str, float] | None) -> str:
-    """``"United States 0.726, Nicolás Maduro 0.460"``."""
+def scores_text(
+    debrief: Debrief, points: Mapping[str, float] | None, scale: Scale = IN_POINTS
+) -> str:
+    """``"United States 72.6, Nicolás Maduro 46"`` (points; utilities: ``0.726``)."""
     if points is None:
         return "none"
     labels = party_labels(debrief)
     return ", ".join(
-        f"{label} {utility_text(points[name])}"
+        f"{label} {scale.text(points[name])}"
         for label, name in zip(labels, debrief.parties, strict=True)
     )
 
 
-def finding(debrief: Debrief) -> str:
+def finding(debrief: Debrief, scale: Scale = IN_POINTS) -> str:
     """What the class did, in a sentence: ``"7 of 10 pairs agreed; 3 reached the
-    frontier; on average 0.121 points left on the table"``."""
+    frontier; on average 12.1 points left on the table"``."""
     total = len(debrief.pairs)
     noun = "pair" if total == 1 else "pairs"
     agreed = debrief.agreed
@@ -66,5 +113,6 @@ def finding(debrief: Debrief) -> str:
             if frontier != agreed or agreed == 0
             else ("it reached the frontier" if agreed == 1 else "all reached the frontier")
         )
-    parts.append(f"on average {utility_text(debrief.mean_value_left)} points left on the table")
+    left = scale.text(debrief.mean_value_left)
+    parts.append(f"on average {left} {scale.unit} left on the table")
     return "; ".join(parts)

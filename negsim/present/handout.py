@@ -9,8 +9,9 @@ briefs, the scenario, the analysis of ``negsim solve`` and the teaching note of
 ``negsim explain``.
 
 Both are :class:`negsim.present.report.model.Report` records, so the report's writers set
-them as HTML, Markdown and PDF. Points are the party's utility times 100: a value times
-its weight, as the scenario file states them.
+them as HTML, Markdown and PDF. Points are the party's utility times
+:data:`negsim.format.model.POINTS` (100): a value times its weight, as the scenario file
+states them; ``negsim play`` and ``negsim debrief`` show the same points.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from negsim.format.model import (
+    POINTS,
     CategoricalIssue,
     Condition,
     Issue,
@@ -26,7 +28,14 @@ from negsim.format.model import (
     SplitIssue,
 )
 from negsim.present.report.model import Block, Paragraph, Report, Section, Table, table_of
-from negsim.present.words import deadline_in_full, join_words, percent, round_noun, six_digits
+from negsim.present.words import (
+    deadline_in_full,
+    join_words,
+    percent,
+    points_text,
+    round_noun,
+    six_digits,
+)
 
 if TYPE_CHECKING:
     from negsim.analysis.records import Analysis
@@ -35,8 +44,6 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_ROWS", "POINTS", "instructor_key", "points_text", "role_sheet"]
 
-POINTS = 100.0
-"""Points per unit of utility: a perfect deal on every issue is worth 100 points."""
 MAX_ROWS = 11
 """The most amounts listed for a numeric or split issue (evenly spread, both ends kept)."""
 
@@ -48,12 +55,6 @@ _PROTOCOLS = {
     "one_sided": "Only the first proposer makes offers; the others accept or reject each one.",
     "random_proposer": "Each round a proposer is drawn at random; the others vote on its offer.",
 }
-
-
-def points_text(utility: float) -> str:
-    """A utility as points, at most one decimal."""
-    value = round(utility * POINTS, 1)
-    return f"{value:g}" if value != 0 else "0"
 
 
 def _points(utility: float) -> str:

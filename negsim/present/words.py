@@ -13,13 +13,14 @@ import numpy as np
 
 from negsim.analysis.records import SOLUTION_NAMES, Analysis, Screening
 from negsim.format.labels import round_length
-from negsim.format.model import Distribution, Normal, Uniform
+from negsim.format.model import POINTS, Distribution, Normal, Uniform
 from negsim.space import OutcomeSpace
 
 if TYPE_CHECKING:
     pass
 
 __all__ = [
+    "POINTS",
     "TOLERANCE",
     "common_issues",
     "deadline_in_full",
@@ -39,6 +40,8 @@ __all__ = [
     "percent",
     "plain_words",
     "plural",
+    "points_cell",
+    "points_text",
     "possessive",
     "rough_percent",
     "round_axis_label",
@@ -72,6 +75,20 @@ def utility_text(value: float) -> str:
     """A utility: three decimals (utilities are mostly on a 0-1 scale)."""
     text = f"{value:.3f}"
     return "0.000" if text == "-0.000" else text
+
+
+def points_cell(utility: float) -> str:
+    """A utility as points (utility x :data:`POINTS`) in a table: always one decimal, so
+    that a column lines up (``"72.6"``, ``"100.0"``, ``"0.0"``)."""
+    text = f"{utility * POINTS:.1f}"
+    return "0.0" if text == "-0.0" else text
+
+
+def points_text(utility: float) -> str:
+    """A utility as points (utility x :data:`POINTS`) in a sentence: one decimal at most, a
+    trailing ``.0`` dropped, as the role sheets write them (``"72.6"``, ``"40"``, ``"0"``)."""
+    text = points_cell(utility)
+    return text[:-2] if text.endswith(".0") else text
 
 
 def gain_text(value: float) -> str:

@@ -1,6 +1,10 @@
 """The debrief chart (``negsim debrief -o OUT``): the deals a class reached, in the two
 parties' utility space, against the frontier and the bargaining solutions.
 
+The axes are read in points, as the debrief's table and the role sheets give them: the
+chart is drawn in utilities (the frontier chart's layers) and its ticks, the caption's
+coordinates and the title write utility times :data:`~negsim.format.model.POINTS`.
+
 It looks like ``negsim plot --kind frontier`` (the same layers: faint packages, the Pareto
 frontier, the zone of possible agreement, each side's walk-away value as a dashed line and
 the disagreement point as a black cross, the Nash and Kalai–Smorodinsky points and the
@@ -25,6 +29,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
+from matplotlib.ticker import FuncFormatter
 
 from negsim.present.charts.layers import (
     FRONTIER_COLOUR,
@@ -52,6 +57,7 @@ from negsim.present.charts.style import (
     wrap,
 )
 from negsim.present.debrief_words import finding, party_labels
+from negsim.present.words import POINTS, points_text
 from negsim.studies.debrief import Debrief
 
 __all__ = ["DEAL_COLOUR", "DealMark", "deal_marks", "debrief_figure"]
@@ -72,7 +78,8 @@ DIRECTIONS = ((1, 1), (1, -1), (-1, 1), (-1, -1), (1, 0), (-1, 0), (0, 1), (0, -
 @dataclass(frozen=True)
 class DealMark:
     """Pairs drawn at one point: ``ranks`` of the pairs there (table order), ``point`` the
-    two parties' points; ``agreed`` False for the no-deal marker at the disagreement point."""
+    two parties' utilities (the axes write them as points); ``agreed`` False for the no-deal
+    marker at the disagreement point."""
 
     ranks: tuple[int, ...]
     point: tuple[float, float]
@@ -297,6 +304,7 @@ def _caption(debrief: Debrief, unplaced: list[DealMark]) -> str:
         else f"Grey: all {feasible:,} feasible packages."
     )
     parts = [
+        f"Points: utility times {POINTS:g}, as on the role sheets.",
         cloud,
         f"{colour_words('Blue', 'Dark')}: the Pareto frontier where both sides beat their "
         "walk-away values (a deal below one can be Pareto-optimal too).",
@@ -309,10 +317,18 @@ def _caption(debrief: Debrief, unplaced: list[DealMark]) -> str:
     if unplaced:
         parts.append(
             "Not labelled (no room): "
-            + "; ".join(f"{m.label} at ({m.point[0]:.3f}, {m.point[1]:.3f})" for m in unplaced)
+            + "; ".join(
+                f"{m.label} at ({points_text(m.point[0])}, {points_text(m.point[1])})"
+                for m in unplaced
+            )
             + "."
         )
     return " ".join(parts)
+
+
+def _tick_points(utility: float, _position: int | None = None) -> str:
+    """A tick of the utility axes as points (``0.4`` is written ``40``)."""
+    return f"{round(utility * POINTS, 6):g}"
 
 
 def debrief_figure(debrief: Debrief) -> Figure:
@@ -328,6 +344,8 @@ def debrief_figure(debrief: Debrief) -> Figure:
     labels = party_labels(debrief)
     ax.set_xlabel(f"{labels[0]}: points", fontsize=LABEL_SIZE)
     ax.set_ylabel(f"{labels[1]}: points", fontsize=LABEL_SIZE)
+    ax.xaxis.set_major_formatter(FuncFormatter(_tick_points))
+    ax.yaxis.set_major_formatter(FuncFormatter(_tick_points))
     style_axes(ax)
     ax.set_title(wrap(finding(debrief), TITLE_WIDTH), loc="left", fontsize=TITLE_SIZE, pad=12)
     figure.suptitle(debrief.scenario, x=0.01, ha="left", fontsize=NOTE_SIZE, color=TEXT_GREY)

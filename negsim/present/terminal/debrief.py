@@ -1,6 +1,10 @@
 """What ``negsim debrief --format table`` prints: the reference points of the analysis, the
 finding, and the class's pairs ranked by the joint value they left on the table.
 
+Scores are points, utility times :data:`~negsim.format.model.POINTS`, with one decimal
+(:data:`~negsim.present.debrief_words.IN_POINTS`); the CSV document passes
+:data:`~negsim.present.debrief_words.IN_UTILITY` and keeps the JSON's utilities.
+
 Every number comes from the :class:`~negsim.studies.debrief.Debrief` record (the scores of
 :mod:`negsim.analysis.scoring`, the solutions of the analysis); this module only arranges
 them. The ranked table fits 80 columns: the deal is shortened to its terms, with an ellipsis
@@ -17,13 +21,15 @@ from rich.table import Table
 from rich.text import Text
 
 from negsim.present.debrief_words import (
+    IN_POINTS,
+    Scale,
     deal_full,
     deal_short,
     finding,
     party_labels,
-    points_text,
+    scores_text,
 )
-from negsim.present.words import TOLERANCE, plain_words, utility_text
+from negsim.present.words import TOLERANCE, plain_words
 from negsim.studies.debrief import Debrief, Reference
 
 __all__ = ["debrief_renderables", "ranking_notes", "ranking_table", "reference_table"]
@@ -34,7 +40,7 @@ PARTY_WIDTH = 8
 """Characters of a party's name heading its column of points."""
 
 
-def _reference_row(debrief: Debrief, what: str, reference: Reference) -> list[str]:
+def _reference_row(debrief: Debrief, what: str, reference: Reference, scale: Scale) -> list[str]:
     if reference.points is None:
         none = "none: no single package gives every party a gain"
         if what == "equilibrium":
@@ -43,11 +49,11 @@ def _reference_row(debrief: Debrief, what: str, reference: Reference) -> list[st
     return [
         what,
         deal_full(debrief, reference.package) if reference.package is not None else "a lottery",
-        *(utility_text(reference.points[name]) for name in debrief.parties),
+        *(scale.cell(reference.points[name]) for name in debrief.parties),
     ]
 
 
-def reference_table(debrief: Debrief) -> Table:
+def reference_table(debrief: Debrief, scale: Scale = IN_POINTS) -> Table:
     """Each side's walk-away value, the Nash and Kalai–Smorodinsky packages and the
     protocol's equilibrium, with each party's points."""
     table = Table(title="Reference points", title_justify="left", show_lines=True)
@@ -58,11 +64,11 @@ def reference_table(debrief: Debrief) -> Table:
     table.add_row(
         "walk away",
         "no deal (each side's walk-away value)",
-        *(utility_text(debrief.disagreement[name]) for name in debrief.parties),
+        *(scale.cell(debrief.disagreement[name]) for name in debrief.parties),
     )
-    table.add_row(*_reference_row(debrief, "Nash", debrief.nash))
-    table.add_row(*_reference_row(debrief, "Kalai–Smorodinsky", debrief.kalai_smorodinsky))
-    table.add_row(*_reference_row(debrief, "equilibrium", debrief.equilibrium))
+    table.add_row(*_reference_row(debrief, "Nash", debrief.nash, scale))
+    table.add_row(*_reference_row(debrief, "Kalai–Smorodinsky", debrief.kalai_smorodinsky, scale))
+    table.add_row(*_reference_row(debrief, "equilibrium", debrief.equilibrium, scale))
     return table
 
 
@@ -74,26 +80,30 @@ def _shortened(text: str, width: int | None) -> str:
     return f"{cut}…"
 
 
-def _points_cell(debrief: Debrief, points: Mapping[str, float], name: str) -> str:
+def _points_cell(debrief: Debrief, points: Mapping[str, float], name: str, scale: Scale) -> str:
     """A party's points, starred when below its walk-away value."""
     below = points[name] < debrief.disagreement[name] - TOLERANCE
-    return utility_text(points[name]) + ("*" if below else "")
+    return scale.cell(points[name]) + ("*" if below else "")
 
 
-def ranking_notes(debrief: Debrief) -> Text:
+def ranking_notes(debrief: Debrief, scale: Scale = IN_POINTS) -> Text:
     """What the ranking's columns mean, printed under :func:`ranking_table` (as its own text,
     which wraps at the terminal's width whatever the table's)."""
     issues = ", ".join(plain_words(name) for name in debrief.analysis.space.scenario.issue_names)
+    unit = scale.unit
+    note = f" {scale.note}" if scale.note else ""
     return Text(
         f"deal: {issues}. frontier: no package is better for one side and as good for the "
-        "other. dist.: distance to the nearest such package, in points. left: the most "
-        "points both sides could have added together without either losing. *: less than "
-        "that side's walk-away value (no deal would have given it more).",
+        f"other. dist.: distance to the nearest such package, in {unit}. left: the most "
+        f"{unit} both sides could have added together without either losing. *: less than "
+        f"that side's walk-away value (no deal would have given it more).{note}",
         style="dim",
     )
 
 
-def ranking_table(debrief: Debrief, deal_width: int | None = DEAL_WIDTH) -> Table:
+def ranking_table(
+    debrief: Debrief, deal_width: int | None = DEAL_WIDTH, scale: Scale = IN_POINTS
+) -> Table:
     """The pairs, least joint value left on the table first, then most points together;
     the deal cut to ``deal_width`` characters (None: whole, for documents)."""
     table = Table(
@@ -117,31 +127,34 @@ def ranking_table(debrief: Debrief, deal_width: int | None = DEAL_WIDTH) -> Tabl
             str(pair.rank),
             pair.pair,
             _shortened(deal_short(debrief, pair.package), deal_width),
-            *(_points_cell(debrief, pair.points, name) for name in debrief.parties),
+            *(_points_cell(debrief, pair.points, name, scale) for name in debrief.parties),
             "yes" if pair.pareto_optimal else "no",
-            utility_text(pair.distance_to_frontier),
-            utility_text(pair.joint_value_left),
+            scale.cell(pair.distance_to_frontier),
+            scale.cell(pair.joint_value_left),
         )
     return table
 
 
-def _heading(debrief: Debrief) -> Text:
+def _heading(debrief: Debrief, scale: Scale) -> Text:
     text = Text()
     text.append(debrief.scenario, style="bold")
     labels = party_labels(debrief)
     text.append(f"\nParties: {', '.join(labels)}.")
-    text.append(f"\n{finding(debrief)}.")
-    text.append(f"\nWalk-away values: {points_text(debrief, debrief.disagreement)}.")
+    text.append(f"\n{finding(debrief, scale)}.")
+    walk_away = scores_text(debrief, debrief.disagreement, scale)
+    text.append(f"\nWalk-away values ({scale.unit}): {walk_away}.")
     return text
 
 
-def debrief_renderables(debrief: Debrief, whole: bool = False) -> list[RenderableType]:
+def debrief_renderables(
+    debrief: Debrief, whole: bool = False, scale: Scale = IN_POINTS
+) -> list[RenderableType]:
     """The heading with the finding, the reference points and the ranked pairs (``whole``:
-    each deal in full, for documents)."""
+    each deal in full, for documents), the scores in ``scale``'s unit."""
     width = None if whole else DEAL_WIDTH
     return [
-        _heading(debrief),
-        reference_table(debrief),
-        ranking_table(debrief, width),
-        ranking_notes(debrief),
+        _heading(debrief, scale),
+        reference_table(debrief, scale),
+        ranking_table(debrief, width, scale),
+        ranking_notes(debrief, scale),
     ]

@@ -2,8 +2,11 @@
 
 Plain text wrapped to a width (80 columns by default), so it reads the same in a terminal,
 through a pipe and in a log. During the talks a person sees only their own points: their
-utility of every package, never the other side's. At the end, the game being over, the
-deal is compared with the Pareto frontier and the Nash solution (both sides' points).
+utility of every package times :data:`~negsim.format.model.POINTS` (as on the role sheets),
+never the other side's. At the end, the game being over, the deal is compared with the
+Pareto frontier and the Nash solution (both sides' points). Points are written with one
+decimal at most (:func:`~negsim.present.words.points_text`); the list of packages aligns
+them with one decimal always.
 
 Packages are written as the ``issue=value`` terms the command reads back
 (:func:`negsim.format.terms.read_terms`): option names, numbers on the grid, and split
@@ -16,7 +19,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from negsim.present.words import plural, round_noun
+from negsim.present.words import POINTS, plural, points_cell, points_text, round_noun
 
 if TYPE_CHECKING:
     from negsim.analysis.records import Solution
@@ -48,8 +51,9 @@ def _wrap(text: str, width: int, indent: str = "") -> str:
     )  # fmt: skip
 
 
-def _points(value: float) -> str:
-    return f"{value:.2f}"
+def _points(utility: float) -> str:
+    """A utility as the points a person reads: ``"72.6"``, ``"40"``."""
+    return points_text(utility)
 
 
 def terms_text(session: Session, position: int) -> str:
@@ -129,9 +133,9 @@ def walk_away_text(session: Session, party: str, width: int = WIDTH) -> str:
     if session.can_walk(party):
         text += (
             f"; you may walk away from an offer to your outside option, worth "
-            f"{_points(float(session.outside[i]))}"
+            f"{_points(float(session.outside[i]))} points"
         )
-    text += ". Points are your utility: higher is better for you."
+    text += f". Points are your utility times {POINTS:g}: higher is better for you."
     if session.discount[i] < 1 or session.cost[i] > 0:
         text += " Delay costs you: a deal is worth less each round it comes later."
     return _wrap(text, width)
@@ -156,7 +160,7 @@ def _worth(session: Session, party: str, position: int) -> str:
     utility = session.utility(party, position)
     payoff = session.payoff(party, utility, session.round)
     text = f"{_points(utility)} points"
-    if abs(payoff - utility) >= 0.005:
+    if _points(payoff) != _points(utility):
         text += f" ({_points(payoff)} after the delay so far)"
     return text
 
@@ -193,7 +197,7 @@ def suggestions_text(
     lines = ["Packages you could offer (your points first):"]
     for number, position in enumerate(positions, start=1):
         mark = "  <- their last offer" if position == theirs else ""
-        head = f"{number:>3}. {_points(session.utility(viewer, position))}  "
+        head = f"{number:>3}. {points_cell(session.utility(viewer, position)):>5}  "
         body = textwrap.wrap(terms_text(session, position) + mark, width=width - len(head),
                              break_on_hyphens=False)  # fmt: skip
         lines.append(head + body[0])
