@@ -472,3 +472,23 @@ def test_walking_away_at_the_keyboard(tmp_path):
     assert saved["outcome"]["status"] == "walked_away"
     assert saved["outcome"]["payoffs"] == {"a": 0.35, "b": 0.0}
     assert saved["moves"][0]["response"] == "walk_away"
+
+
+def test_a_transcript_into_a_pipe_is_written_into_it_not_replaced(tmp_path):
+    """``--transcript`` naming a device or a pipe (``/dev/stdout``) writes into it and
+    leaves it what it was; a regular file is still replaced atomically."""
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()), daemon=True)
+    reader.start()
+    result, _ = play([secret(tmp_path), "--as", "p", "--seed", "3", "--transcript", str(fifo)],
+                     ["r", "deal=o4"], tmp_path)  # fmt: skip
+    reader.join(10)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still the pipe, not a file put in its place
+    assert json.loads(received[0])["negsim_transcript"] == 1

@@ -115,17 +115,27 @@ def _free_path(path: Path) -> Path:
     return candidate
 
 
+def _special(path: Path) -> bool:
+    """Whether ``path`` exists and is neither a regular file nor a folder."""
+    return path.exists() and not path.is_file() and not path.is_dir()
+
+
 def _save(path: Path, record: dict[str, Any], force: bool) -> Path:
     """Write the transcript atomically (a temporary file in the same folder, renamed) to
     ``path``, or to a free name next to it when a file appeared there during the game and
     ``force`` is off; the path written."""
     from negsim import jsontext
 
+    text = jsontext.dumps(record) + "\n"
+    if _special(path):  # a device or a pipe (/dev/stdout): written into, never replaced
+        with open(path, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        return path
     folder = path.parent if str(path.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(prefix=".play-", suffix=".json", dir=folder)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(jsontext.dumps(record) + "\n")
+            out.write(text)
         target = path if force else _free_path(path)
         os.replace(temporary, target)
     except BaseException:
@@ -328,7 +338,7 @@ def _check_transcript(path: str | None, name: str, force: bool) -> Path:
     chosen = Path(path)
     if chosen.is_dir():
         fail(f"{chosen} is a folder; give a file name for the transcript")
-    if chosen.exists() and not force:
+    if chosen.is_file() and not force:
         fail(f"{chosen} already exists; use --force to overwrite it")
     if not (chosen.parent if str(chosen.parent) else Path(".")).is_dir():
         fail(f"cannot save the transcript in {chosen.parent}: no such folder")

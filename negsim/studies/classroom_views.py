@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from negsim.analysis.scoring import DealScore, pareto_positions, score_deal
-from negsim.format.model import CategoricalIssue, NumericIssue, SplitIssue
+from negsim.format.model import POINTS, CategoricalIssue, NumericIssue, SplitIssue
 from negsim.studies.classroom_store import ClassStore, Pair
 from negsim.studies.play import Session, transcript_record
 
@@ -27,9 +27,6 @@ if TYPE_CHECKING:
     from negsim.space import OutcomeSpace
 
 __all__ = ["POINTS", "ClassroomViews"]
-
-POINTS = 100.0
-"""Points per unit of utility, as the role sheets count them."""
 
 ENDING_WORDS = {
     "agreement": "Agreement in round {round}.",
