@@ -420,4 +420,4 @@ class Classroom(ClassroomViews):
             raise ClassroomError("you have no partner yet", "conflict")
         pair, party = seat
         position = self.read_package(package)
-        return {"points": round(POINTS * pair.session.utility(party, position), 2)}
+        return {"points": round(POINTS * pair.session.utility(party, position), 1)}

@@ -38,7 +38,7 @@ ENDING_WORDS = {
 
 
 def _points(utility: float) -> float:
-    return round(POINTS * utility, 2)
+    return round(POINTS * utility, 1)
 
 
 class ClassroomViews:
