@@ -187,14 +187,22 @@ def test_rate_limits() -> None:
     assert list(limit.buckets) == ["a", "c"]  # at most `keys` remembered, the oldest dropped
 
 
-def test_a_page_asking_too_fast_gets_429(tmp_path: Path) -> None:
+def test_a_page_asking_too_fast_gets_429(tmp_path: Path, monkeypatch: Any) -> None:
+    from negsim.cli.classroom import web
+
+    rate, burst = web.SEAT_REQUESTS
+    monkeypatch.setattr(web, "SEAT_REQUESTS", (1e-6, burst))  # no refill during the test
     room, client = room_and_client(tmp_path / "r.sqlite")
-    ana = join(client, room, "Ana")
+    ana, ben = join(client, room, "Ana"), join(client, room, "Ben")
     statuses = [client.get(f"/api/seat/{ana['id']}", headers=ana["headers"]).status_code
-                for _ in range(150)]  # fmt: skip
-    assert 429 in statuses and statuses[:50] == [200] * 50
+                for _ in range(int(burst) + 5)]  # fmt: skip
+    assert statuses == [200] * int(burst) + [429] * 5
     refused = client.get(f"/api/seat/{ana['id']}", headers=ana["headers"])
     assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
+    assert "too many" in refused.json()["error"]
+    # another seat is not slowed down
+    assert client.get(f"/api/seat/{ben['id']}", headers=ben["headers"]).status_code == 200
+    assert rate >= 5  # the real limit leaves a page far more than it asks (one poll in 4 s)
 
 
 def test_a_loopback_server_answers_to_localhost_only(tmp_path: Path) -> None:
