@@ -5,6 +5,7 @@ const [seatId, seatToken] = location.hash.slice(1).split(".");
 const headers = { "X-Seat-Token": seatToken || "" };
 const base = "/api/seat/" + encodeURIComponent(seatId || "0");
 let formReady = false, lastState = null, pollTimer = null;
+const ANSWERS = { accept: "accepted", reject: "rejected", walk_away: "walked away" };
 
 async function loadSheet() {
   const sheet = await api("GET", base + "/sheet", headers);
@@ -97,7 +98,7 @@ function render(state) {
   }
   $("history-card").hidden = state.moves.length === 0;
   fillRows($("history").tBodies[0], state.moves.map(function (m) {
-    return [m.round, m.by, termsText(m.terms), m.points, m.response || "waiting"];
+    return [m.round, m.by, termsText(m.terms), m.points, ANSWERS[m.response] || "waiting"];
   }));
 }
 
