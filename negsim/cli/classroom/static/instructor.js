@@ -40,18 +40,30 @@ async function refreshChart(data) {
   $("debrief-note").hidden = true;
 }
 
+// A poll is not sent while the last one waits (the chart takes a moment to draw), and an
+// answer is shown only when no later request's answer has been shown already.
+let asked = 0, shown = 0, polling = false;
+async function show(request) {
+  const mine = ++asked;
+  const data = await request;
+  if (mine > shown) { shown = mine; render(data); }
+  return data;
+}
+
 async function refresh() {
+  if (polling) return;
+  polling = true;
   try {
-    const data = await api("GET", "/api/instructor", headers);
-    render(data);
+    const data = await show(api("GET", "/api/instructor", headers));
     await refreshChart(data);
     showError("");
   } catch (error) { showError(error.message); }
+  finally { polling = false; }
 }
 
 function action(name) {
   return async function () {
-    try { render(await api("POST", "/api/instructor/" + name, headers, {})); showError(""); }
+    try { await show(api("POST", "/api/instructor/" + name, headers, {})); showError(""); }
     catch (error) { showError(error.message); }
   };
 }

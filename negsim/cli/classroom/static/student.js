@@ -102,13 +102,22 @@ function render(state) {
   }));
 }
 
+// Answers can come back out of order (a poll sent before a move, answered after it): a
+// state is shown only when no later request's state has been shown already.
+let asked = 0, shown = 0;
+async function show(request) {
+  const mine = ++asked;
+  const state = await request;
+  if (mine > shown) { shown = mine; render(state); }
+}
+
 async function refresh() {
-  try { render(await api("GET", base, headers)); }
+  try { await show(api("GET", base, headers)); }
   catch (error) { showError(error.message); }
 }
 
 async function act(path, body) {
-  try { render(await api("POST", base + path, headers, body)); showError(""); }
+  try { await show(api("POST", base + path, headers, body)); showError(""); }
   catch (error) { showError(error.message); }
 }
 
