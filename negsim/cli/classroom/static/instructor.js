@@ -16,7 +16,8 @@ function render(data) {
     const points = p.points ? Object.entries(p.points).map(function (e) {
       return e[0] + " " + e[1]; }).join(", ") : "";
     return [p.pair, Object.entries(p.players).map(function (e) {
-      return e[0] + ": " + e[1]; }).join(" · "), p.status, p.round, p.offers, p.deal || "", points];
+      return e[0] + ": " + e[1]; }).join(" · "), p.status.replace(/_/g, " "), p.round, p.offers,
+      p.deal || "", points];
   }));
   $("start").disabled = data.status === "running";
   $("stop").disabled = data.status !== "running";
