@@ -21,8 +21,9 @@ same file goes on where it stopped. What each side sees is
 * **A clock in minutes** (optional): the class's time runs while the class runs and stops
   with it; when it is out, every unfinished pair ends without a deal (status ``deadline``,
   stored as an ``expire`` move) and the class is ``over``.
-* **Versions**: :attr:`Classroom.changes` counts every change and each pair counts its
-  own, so a server can tell a page that its view changed without drawing it again.
+* **Versions**: :attr:`Classroom.changes` counts every change (every view carries it, so a
+  page can drop an answer older than what it shows) and each pair counts its own, so a
+  server can tell a page that its view changed without drawing it again.
 """
 
 from __future__ import annotations
@@ -103,7 +104,9 @@ class Classroom(ClassroomViews):
         self.lock = threading.RLock()
         self.store = ClassStore(path, scenario.name)
         self.db = self.store.db
-        self.changes = 0
+        # counts every change; it starts from the time in microseconds, so that a view made
+        # after a restart is never older than one made before it
+        self.changes = time.time_ns() // 1000
         self._class_version = 0
         if minutes is not None:
             with self.db:

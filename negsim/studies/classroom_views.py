@@ -51,6 +51,7 @@ class ClassroomViews:
     lock: threading.RLock
     file: str
     sha256: str | None
+    changes: int
     _pareto: np.ndarray | None = None
 
     @property
@@ -134,7 +135,7 @@ class ClassroomViews:
             view: dict[str, Any] = {
                 "name": self.store.names[student_id], "class_status": self.status,
                 "scenario": self.scenario.name, "seated": False,
-                "time_left": self.time_left(),
+                "time_left": self.time_left(), "changes": self.changes,
             }  # fmt: skip
             seat = self.seat(student_id)
             if seat is None:
@@ -201,6 +202,7 @@ class ClassroomViews:
             return {
                 "scenario": self.scenario.name, "status": self.status,
                 "code": str(self.store.get("code")), "time_left": self.time_left(),
+                "changes": self.changes,
                 "parties": [self.scenario.party(p).label for p in self.scenario.party_names],
                 "students": students, "pairs": [self._pair_row(p) for p in self.pairs.values()],
             }  # fmt: skip

@@ -46,8 +46,8 @@ function render(data) {
     const points = p.points ? Object.entries(p.points).map(function (e) {
       return e[0] + " " + e[1]; }).join(", ") : "";
     return [p.pair, Object.entries(p.players).map(function (e) {
-      return e[0] + ": " + e[1]; }).join(" · "), p.status, p.round, p.offers, p.deal || "", points,
-      p.left_on_table === null ? "" : p.left_on_table];
+      return e[0] + ": " + e[1]; }).join(" · "), p.status.replace(/_/g, " "), p.round, p.offers,
+      p.deal || "", points, p.left_on_table === null ? "" : p.left_on_table];
   }));
   $("start").disabled = data.status === "running" || data.status === "over";
   $("stop").disabled = data.status !== "running";
@@ -71,18 +71,35 @@ async function refreshChart(data) {
   $("debrief-note").hidden = true;
 }
 
+// Every answer carries the class's change count: one older than what is shown (a poll
+// answered after an event) is dropped. The chart is fetched one request at a time, for
+// the newest data.
+let newest = -1, chartBusy = false, chartWanted = null;
+function show(data) {
+  if (data.changes < newest) return;
+  newest = data.changes;
+  render(data);
+  chartWanted = data;
+  if (chartBusy) return;
+  chartBusy = true;
+  (async function () {
+    while (chartWanted) {
+      const wanted = chartWanted;
+      chartWanted = null;
+      try { await refreshChart(wanted); } catch (error) { showError(error.message); }
+    }
+    chartBusy = false;
+  })();
+}
+
 async function refresh() {
-  try {
-    const data = await api("GET", "/api/instructor", headers);
-    render(data);
-    await refreshChart(data);
-    showError("");
-  } catch (error) { showError(error.message); }
+  try { show(await api("GET", "/api/instructor", headers)); showError(""); }
+  catch (error) { showError(error.message); }
 }
 
 function action(name) {
   return async function () {
-    try { render(await api("POST", "/api/instructor/" + name, headers, {})); showError(""); }
+    try { show(await api("POST", "/api/instructor/" + name, headers, {})); showError(""); }
     catch (error) { showError(error.message); }
   };
 }
@@ -118,7 +135,7 @@ function loadQr() {  // the join address as a QR code, fetched once (with the to
 $("pair-hand").addEventListener("click", async function () {
   const pick = function (id) { return $(id).value === "" ? null : Number($(id).value); };
   try {
-    render(await api("POST", "/api/instructor/pair-by-hand", headers,
+    show(await api("POST", "/api/instructor/pair-by-hand", headers,
       { students: [pick("first"), pick("second")] }));
     delete $("first").dataset.picked;
     delete $("second").dataset.picked;
@@ -130,7 +147,4 @@ $("start").addEventListener("click", action("start"));
 $("stop").addEventListener("click", action("stop"));
 $("zip").addEventListener("click", function () { download("transcripts.zip", "classroom-transcripts.zip"); });
 $("csv").addEventListener("click", function () { download("agreements.csv", "agreements.csv"); });
-listen("/api/instructor/events", headers, function (data) {
-  render(data);
-  refreshChart(data).catch(function (error) { showError(error.message); });
-}, refresh);
+listen("/api/instructor/events", headers, show, refresh);

@@ -5,6 +5,7 @@ const [seatId, seatToken] = location.hash.slice(1).split(".");
 const headers = { "X-Seat-Token": seatToken || "" };
 const base = "/api/seat/" + encodeURIComponent(seatId || "0");
 let formReady = false;
+const ANSWERS = { accept: "accepted", reject: "rejected", walk_away: "walked away" };
 
 async function loadSheet() {
   const sheet = await api("GET", base + "/sheet", headers);
@@ -99,17 +100,26 @@ function render(state) {
   }
   $("history-card").hidden = state.moves.length === 0;
   fillRows($("history").tBodies[0], state.moves.map(function (m) {
-    return [m.round, m.by, termsText(m.terms), m.points, m.response || "waiting"];
+    return [m.round, m.by, termsText(m.terms), m.points, ANSWERS[m.response] || "waiting"];
   }));
 }
 
+// Every answer carries the class's change count: one older than what is shown (a poll
+// or a move's answer arriving after a newer event) is dropped.
+let newest = -1;
+function show(state) {
+  if (state.changes < newest) return;
+  newest = state.changes;
+  render(state);
+}
+
 async function refresh() {
-  try { render(await api("GET", base, headers)); }
+  try { show(await api("GET", base, headers)); }
   catch (error) { showError(error.message); }
 }
 
 async function act(path, body) {
-  try { render(await api("POST", base + path, headers, body)); showError(""); }
+  try { show(await api("POST", base + path, headers, body)); showError(""); }
   catch (error) { showError(error.message); }
 }
 
@@ -119,4 +129,4 @@ $("reject").addEventListener("click", function () { act("/answer", { response: "
 $("walk").addEventListener("click", function () {
   if (confirm("Walk away from the talks for good?")) act("/answer", { response: "walk_away" });
 });
-listen(base + "/events", headers, render, refresh);
+listen(base + "/events", headers, show, refresh);
