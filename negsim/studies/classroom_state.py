@@ -108,8 +108,10 @@ class Classroom(ClassroomViews):
         # after a restart is never older than one made before it
         self.changes = time.time_ns() // 1000
         self._class_version = 0
+        self._terms: dict[int, list[dict[str, str]]] = {}
+        self._texts: dict[int, dict[str, str]] = {}
         if minutes is not None:
-            with self.db:
+            with self.store.transaction():
                 self.store.set("minutes", repr(float(minutes)))
                 if self.status == "over" and (self.time_left() or 0) > 0:
                     self.store.set("status", "stopped")
@@ -117,6 +119,14 @@ class Classroom(ClassroomViews):
         self._seats: dict[int, tuple[int, str]] = {}
         for row in self.store.pairs():
             self._load_pair(row)
+        if self.status == "running":  # a move stored just before a kill: the agent answers
+            with self.store.transaction():
+                for pair in self.pairs.values():
+                    self._agent_moves(pair)
+
+    def _rebuild(self, pair: Pair) -> None:
+        """Make the pair in memory what the file holds again (after a write failed)."""
+        self._load_pair(self.store.pair(pair.id))
 
     # ----------------------------------------------------------------------------------------
     # Stored state
@@ -151,15 +161,21 @@ class Classroom(ClassroomViews):
         agent = None if robot is None else AgentPlayer(session, robot, self.agent)
         pair = Pair(int(row["id"]), int(row["seed"]), str(row["created"]), seats, session, agent)
         for move in self.store.moves(pair.id):
-            if move["kind"] == "expire":
-                session.time_up()
-                pair.expired = True
-            elif agent is not None and move["party"] == agent.party:
-                agent.play()
-            elif move["kind"] == "propose":
-                session.propose(str(move["party"]), int(move["position"]))
-            else:
-                session.respond(str(move["party"]), str(move["response"]))
+            try:
+                if move["kind"] == "expire":
+                    session.time_up()
+                    pair.expired = True
+                elif agent is not None and move["party"] == agent.party:
+                    agent.play()
+                elif move["kind"] == "propose":
+                    session.propose(str(move["party"]), int(move["position"]))
+                else:
+                    session.respond(str(move["party"]), str(move["response"]))
+            except (PlayError, TypeError, ValueError) as error:
+                raise ClassroomError(
+                    f"the state file's move {move['id']} of {pair.name} does not follow the "
+                    f"rules ({error}); was the file made with another version of the scenario?"
+                ) from None
             pair.times.append(str(move["at"]))
         if session.over and pair.times:
             pair.finished = pair.times[-1]
@@ -266,19 +282,34 @@ class Classroom(ClassroomViews):
     def _make_pairs(self, groups: Sequence[tuple[int | None, int | None]]) -> list[int]:
         parties = self.scenario.party_names
         made: list[int] = []
-        with self.db:
-            for group in groups:
-                seats = dict(zip(parties, group, strict=True))
-                players = {party: "person" if student is not None else self._agent_name()
-                           for party, student in seats.items()}  # fmt: skip
-                pair_id = self.store.add_pair(seats, players)
-                pair = self._load_pair(self.store.pair(pair_id))
-                if self.status == "running":
-                    self._agent_moves(pair)
-                made.append(pair_id)
+        try:
+            with self.store.transaction():
+                self._add_pairs(groups, parties, made)
+        except BaseException:
+            for pair_id in made:  # nothing was stored: forget them in memory too
+                forgotten = self.pairs.pop(pair_id, None)
+                for student in forgotten.seats.values() if forgotten else ():
+                    if student is not None:
+                        self._seats.pop(student, None)
+            raise
         if made:
             self._changed_for_all()
         return made
+
+    def _add_pairs(
+        self, groups: Sequence[tuple[int | None, int | None]], parties: Sequence[str],
+        made: list[int],
+    ) -> None:  # fmt: skip
+        """Store and load the new pairs (inside a transaction), their ids in ``made``."""
+        for group in groups:
+            seats = dict(zip(parties, group, strict=True))
+            players = {party: "person" if student is not None else self._agent_name()
+                       for party, student in seats.items()}  # fmt: skip
+            pair_id = self.store.add_pair(seats, players)
+            made.append(pair_id)
+            pair = self._load_pair(self.store.pair(pair_id))
+            if self.status == "running":
+                self._agent_moves(pair)
 
     def _agent_name(self) -> str:
         session = Session(self.space, seed=0)
@@ -299,7 +330,7 @@ class Classroom(ClassroomViews):
                                      "to go on", "conflict")  # fmt: skip
             if status == self.status:
                 return
-            with self.db:
+            with self.store.transaction():
                 if status == "running":
                     self.store.set("running_since", repr(self.clock()))
                 else:
@@ -339,7 +370,7 @@ class Classroom(ClassroomViews):
         with self.lock:
             if self.status != "running" or self.time_left() != 0.0:
                 return False
-            with self.db:
+            with self.store.transaction():
                 self._stop_clock()
                 self.store.set("status", "over")
                 for pair in self.pairs.values():
@@ -398,9 +429,7 @@ class Classroom(ClassroomViews):
                 pair.session.propose(party, position)
             except PlayError as error:
                 raise ClassroomError(str(error), "conflict") from None
-            with self.db:
-                self._record(pair, party, "propose", position)
-                self._agent_moves(pair)
+            self._store_moves(pair, party, "propose", position)
 
     def answer(self, student_id: int, response: Any) -> None:
         """The student answers the offer on the table: accept, reject or walk_away."""
@@ -412,9 +441,18 @@ class Classroom(ClassroomViews):
                 pair.session.respond(party, str(response))
             except PlayError as error:
                 raise ClassroomError(str(error), "conflict") from None
-            with self.db:
-                self._record(pair, party, "respond", str(response))
+            self._store_moves(pair, party, "respond", str(response))
+
+    def _store_moves(self, pair: Pair, party: str, kind: str, value: int | str) -> None:
+        """Store a move made in memory and the agent's answers, together; when the write
+        fails, the pair in memory goes back to what the file holds."""
+        try:
+            with self.store.transaction():
+                self._record(pair, party, kind, value)
                 self._agent_moves(pair)
+        except BaseException:
+            self._rebuild(pair)
+            raise
 
     def preview(self, student_id: int, package: Any) -> dict[str, Any]:
         """What a package the student composes is worth to them, before sending it."""

@@ -53,6 +53,8 @@ class ClassroomViews:
     sha256: str | None
     changes: int
     _pareto: np.ndarray | None = None
+    _terms: dict[int, list[dict[str, str]]]
+    _texts: dict[int, dict[str, str]]
 
     @property
     def status(self) -> str:
@@ -68,25 +70,33 @@ class ClassroomViews:
     # Packages as text
 
     def terms(self, position: int) -> list[dict[str, str]]:
-        """A package as ``[{issue label, option text}]`` for display."""
-        levels = self.space.levels(position)
-        return [
-            {"issue": issue.label, "term": self.space.describe_level(k, int(levels[k]))}
-            for k, issue in enumerate(self.scenario.issues)
-        ]
+        """A package as ``[{issue label, option text}]`` for display (made once a package:
+        read it, do not change it)."""
+        found = self._terms.get(position)
+        if found is None:
+            levels = self.space.levels(position)
+            found = [
+                {"issue": issue.label, "term": self.space.describe_level(k, int(levels[k]))}
+                for k, issue in enumerate(self.scenario.issues)
+            ]
+            self._terms[position] = found
+        return found
 
     def term_texts(self, position: int) -> dict[str, str]:
         """A package as ``{issue: term}`` that ``Classroom.read_package`` reads back (and
-        the debrief CSV holds)."""
-        out: dict[str, str] = {}
-        for name, value in self.space.package(position).items():
-            if isinstance(value, dict):
-                out[name] = "/".join(f"{p}:{s:.12g}" for p, s in value.items())
-            elif isinstance(value, float):
-                out[name] = f"{value:.12g}"
-            else:
-                out[name] = str(value)
-        return out
+        the debrief CSV holds); made once a package: read it, do not change it."""
+        found = self._texts.get(position)
+        if found is None:
+            found = {}
+            for name, value in self.space.package(position).items():
+                if isinstance(value, dict):
+                    found[name] = "/".join(f"{p}:{s:.12g}" for p, s in value.items())
+                elif isinstance(value, float):
+                    found[name] = f"{value:.12g}"
+                else:
+                    found[name] = str(value)
+            self._texts[position] = found
+        return found
 
     def choices(self, party: str) -> list[dict[str, Any]]:
         """Each issue's options for ``party``'s compose form: the term to send, its text and

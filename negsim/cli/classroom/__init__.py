@@ -154,7 +154,8 @@ def classroom(
     typer.echo(f"Instructor: {base}/instructor#{room.instructor_token}")
     print_qr(join_url)
     message("Keep the instructor URL to yourself. Ctrl-C stops the server.")
-    app = create_app(room, join_url=join_url, allowed_hosts=LOOPBACK_HOSTS if loopback else None)
+    app = create_app(room, join_url=join_url, allowed_hosts=LOOPBACK_HOSTS if loopback else None,
+                     chart_apart=True)  # fmt: skip
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1)
     finally:

@@ -68,6 +68,9 @@ MAX_STREAMS = 2 * MAX_STUDENTS + 20
 JOINS = (2.0, 120.0)
 """Joins a second per client address, and at once: a room behind one address joins at
 once, a script slowly."""
+INSTRUCTOR_EVERY = 1.0
+"""Seconds between two overviews on the instructor's stream, at least (a class of 60
+moves several times a second; the page needs no more)."""
 SEAT_REQUESTS = (20.0, 60.0)
 """Requests a second per seat, and at once: far above what a page sends."""
 
@@ -134,15 +137,20 @@ class Streams:
         self.changes = changes
         self.open = 0
 
-    def response(self, version: Callable[[], object], view: Callable[[], Any]) -> Response:
+    def response(
+        self, version: Callable[[], object], view: Callable[[], Any], every: float = 0.0
+    ) -> Response:
+        """The stream of ``view()``, sent whenever ``version()`` changes, at most once in
+        ``every`` seconds."""
         if self.open >= MAX_STREAMS:
             raise HttpError(503, "too many open pages; reload later")
-        return StreamingResponse(self._events(version, view), media_type="text/event-stream",
+        events = self._events(version, view, every)
+        return StreamingResponse(events, media_type="text/event-stream",
                                  headers={"Cache-Control": "no-store",
                                           "X-Accel-Buffering": "no"})  # fmt: skip
 
     async def _events(
-        self, version: Callable[[], object], view: Callable[[], Any]
+        self, version: Callable[[], object], view: Callable[[], Any], every: float
     ) -> AsyncIterator[str]:
         self.open += 1
         try:
@@ -154,6 +162,9 @@ class Streams:
                 if now != sent:
                     sent, number = now, number + 1
                     yield f"id: {number}\nevent: state\ndata: {json.dumps(view())}\n\n"
+                    if every:
+                        await asyncio.sleep(every)
+                        continue
                 try:
                     await asyncio.wait_for(wake.wait(), KEEP_ALIVE)
                 except TimeoutError:
@@ -164,7 +175,7 @@ class Streams:
 
 def create_app(
     classroom: Classroom, *, sheets: dict[str, str] | None = None, join_url: str | None = None,
-    allowed_hosts: frozenset[str] | None = None,
+    allowed_hosts: frozenset[str] | None = None, chart_apart: bool = False,
 ) -> ASGIApp:  # fmt: skip
     """The web app of ``classroom``.
 
@@ -172,7 +183,7 @@ def create_app(
     ``join_url``: the address students open, for the QR code (default: the address the
     instructor's page was opened at); ``allowed_hosts``: the ``Host`` names served (None:
     any; the command passes :data:`~.guard.LOOPBACK_HOSTS` when listening on this machine
-    only).
+    only); ``chart_apart``: draw the live debrief in a worker process (the command does).
 
     Long because it declares every route next to the checks it makes, so that who may do
     what reads in one place.
@@ -266,7 +277,8 @@ def create_app(
 
     async def instructor_events(request: Request) -> Response:
         instructor(request)
-        return streams.response(lambda: classroom.changes, lambda: overview(request))
+        return streams.response(lambda: classroom.changes, lambda: overview(request),
+                                every=INSTRUCTOR_EVERY)  # fmt: skip
 
     def action(run: Callable[[], object]) -> Any:
         async def endpoint(request: Request) -> Response:
@@ -318,7 +330,7 @@ def create_app(
         instructor(request)
         return _json(classroom.transcripts())
 
-    live = LiveDebrief(classroom)
+    live = LiveDebrief(classroom, apart=chart_apart)
 
     async def debrief_chart(request: Request) -> Response:
         instructor(request)
@@ -376,6 +388,7 @@ def create_app(
             yield
         finally:
             task.cancel()
+            live.close()
 
     app = Starlette(routes=routes, lifespan=lifespan,
                     exception_handlers={ClassroomError: refused, HttpError: refused})  # fmt: skip
