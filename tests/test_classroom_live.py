@@ -314,3 +314,64 @@ def test_pages_are_told_of_every_change_as_it_happens(server: tuple[Classroom, i
     stolen.request("GET", f"/api/seat/{ben['id']}/events", headers=ana_headers)
     assert stolen.getresponse().status == 403
     stolen.close()
+
+
+def test_a_failed_write_leaves_nothing_half_stored(tmp_path: Path, monkeypatch: Any) -> None:
+    """A move and the agent's answer are stored together or not at all, and memory goes
+    back to what the file holds; pairing is all or nothing too."""
+    from negsim.studies.classroom_store import ClassStore
+
+    room, client = room_and_client(tmp_path / "t.sqlite")
+    solo = join(client, room, "Solo")
+    client.post("/api/instructor/pair", json={}, headers=boss(room))
+    client.post("/api/instructor/start", json={}, headers=boss(room))
+    calls: list[str] = []
+    real = ClassStore.add_move
+
+    def failing(self: ClassStore, pair_id: int, party: str, kind: str, value: Any) -> str:
+        calls.append(party)
+        if len(calls) == 2:  # the agent's answer
+            raise OSError("disk full")
+        return real(self, pair_id, party, kind, value)
+
+    monkeypatch.setattr(ClassStore, "add_move", failing)
+    with pytest.raises(OSError):
+        room.offer(solo["id"], room.term_texts(0))
+    assert calls == ["a", "b"]
+    assert room.db.execute("SELECT COUNT(*) FROM moves").fetchone()[0] == 0
+    assert room.pairs[1].session.moves == [] and room.pairs[1].session.turn == ("propose", "a")
+    monkeypatch.setattr(ClassStore, "add_move", real)
+    assert client.post(f"/api/seat/{solo['id']}/offer", json={"package": room.term_texts(0)},
+                       headers=solo["headers"]).status_code == 200  # fmt: skip
+    # pairing: a failure half-way stores no pair and leaves nobody seated in memory
+    late = [join(client, room, name) for name in ("Ana", "Ben", "Chloe", "Dev")]
+    real_pair = ClassStore.add_pair
+    made: list[int] = []
+
+    def second_fails(self: ClassStore, seats: Any, players: Any) -> int:
+        if made:
+            raise OSError("disk full")
+        made.append(real_pair(self, seats, players))
+        return made[-1]
+
+    monkeypatch.setattr(ClassStore, "add_pair", second_fails)
+    with pytest.raises(OSError):
+        room.pair_up()
+    assert room.db.execute("SELECT COUNT(*) FROM pairs").fetchone()[0] == 1
+    assert sorted(room.pairs) == [1] and all(room.seat(s["id"]) is None for s in late)
+
+
+def test_a_state_file_that_does_not_follow_the_rules_is_named(tmp_path: Path) -> None:
+    from negsim.studies.classroom_state import ClassroomError
+
+    path = tmp_path / "bad.sqlite"
+    room, client = room_and_client(path)
+    ana, _ben = join(client, room, "Ana"), join(client, room, "Ben")
+    client.post("/api/instructor/pair", json={}, headers=boss(room))
+    client.post("/api/instructor/start", json={}, headers=boss(room))
+    client.post(f"/api/seat/{ana['id']}/offer", json={"package": room.term_texts(0)},
+                headers=ana["headers"])  # fmt: skip
+    room.db.execute("UPDATE moves SET party = 'b'")  # as if b had made a's offer
+    room.close()
+    with pytest.raises(ClassroomError, match=r"move 1 of pair-01 does not follow the rules"):
+        Classroom(str(path), SPACE, file="logrolling", sha256=None)
