@@ -201,7 +201,7 @@ def test_json_keys(folder):
     assert set(data["reference"]["nash"]) == {"package", "points"}
     assert set(data["pairs"][0]) == {
         "rank", "pair", "source", "agreed", "package", "points", "pareto_optimal",
-        "distance_to_frontier", "joint_value_left", "better_package",
+        "distance_to_frontier", "joint_value_left", "better_package", "walked_away",
     }  # fmt: skip
     assert set(data["skipped"][0]) == {"source", "reason"}
     left = [p for p in data["pairs"] if p["joint_value_left"] > 0]
@@ -566,3 +566,84 @@ def test_nothing_to_score_exits_2(folder):
     assert result.exit_code == 2 and result.stdout == ""
     assert "the game was interrupted" in result.stderr
     assert "nothing to debrief" in result.stderr
+
+
+# --------------------------------------------------------------------------------------------
+# A pair that walked away to an outside option
+
+
+def _with_outside_option(tmp_path: Path, value: float = 0.3) -> Path:
+    import yaml
+
+    data = yaml.safe_load(Path("scenarios/labor-contract.yaml").read_text(encoding="utf-8"))
+    data["parties"]["union"]["outside_option"] = value
+    path = tmp_path / "labor-walk.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_a_walk_away_is_scored_at_the_walkers_outside_option(tmp_path):
+    """``walked away: PARTY`` puts the pair at the walker's outside option and the other
+    side's disagreement value; the value left on the table is counted from there (checked
+    by brute force over every feasible package)."""
+    import numpy as np
+
+    from negsim.analysis.pipeline import analyze
+    from negsim.format.class_results import read_csv_text
+    from negsim.format.terms import TermError, walked_away_by
+    from negsim.studies.debrief import debrief
+
+    scenario = load_file_or_example(str(_with_outside_option(tmp_path)))
+    assert walked_away_by(scenario, "walked away: Local 412 (union)") == "union"
+    assert walked_away_by(scenario, "Walked_Away by UNION") == "union"
+    assert walked_away_by(scenario, "no deal") is None
+    with pytest.raises(TermError, match="one of management, union"):
+        walked_away_by(scenario, "walked away: nobody")
+    with pytest.raises(TermError, match="management has no outside option"):
+        walked_away_by(scenario, "walked away: management")
+    text = (
+        "pair,wage,benefits,layoffs,length\n"
+        "A & B,walked away: union,,,\n"
+        "C & D,no deal,,,\n"
+        "E & F,walked away: union,keep,,\n"
+        "G & H,walked away: management,,,\n"
+    )
+    deals, skipped = read_csv_text(scenario, text, "class.csv")
+    assert [(d.pair, d.walker) for d in deals] == [("A & B", "union"), ("C & D", None)]
+    assert [s.pair for s in skipped] == ["E & F", "G & H"]
+    assert "holds no terms" in skipped[0].reason and "no outside option" in skipped[1].reason
+    analysis = analyze(OutcomeSpace.from_scenario(scenario))
+    result = debrief(analysis, deals, skipped)
+    walked = next(p for p in result.pairs if p.pair == "A & B")
+    plain = next(p for p in result.pairs if p.pair == "C & D")
+    d = analysis.space.disagreement
+    assert walked.walker == "union" and walked.to_dict()["walked_away"] == "union"
+    assert walked.points == {"management": pytest.approx(d[0]), "union": pytest.approx(0.3)}
+    assert plain.points == {"management": pytest.approx(d[0]), "union": pytest.approx(d[1])}
+    u = analysis.space.utilities
+    for pair, point in ((walked, np.array([d[0], 0.3])), (plain, d)):
+        better = np.all(u >= point[:, None] - 1e-9, axis=0)
+        brute = float((u[:, better] - point[:, None]).sum(axis=0).max())
+        assert pair.joint_value_left == pytest.approx(brute)
+    assert walked.joint_value_left < plain.joint_value_left  # the outside option was better
+    from negsim.present.charts.debrief import deal_marks
+
+    labels = sorted(mark.label for mark in deal_marks(result))
+    assert labels == ["no deal", "walked away"]
+
+
+def test_a_transcript_of_a_walk_away_names_the_walker(tmp_path):
+    scenario_file = _with_outside_option(tmp_path)
+    out = tmp_path / "t.json"
+    lines = "\n".join(["1", "walk"]) + "\n"
+    run = CliRunner().invoke(app, ["play", str(scenario_file), "--as", "union", "--seed", "1",
+                                   "--agent", "linear", "--transcript", str(out)],
+                             input=lines)  # fmt: skip
+    assert run.exit_code == 0, run.output
+    record = json.loads(out.read_text())
+    assert record["outcome"]["status"] == "walked_away"
+    assert record["outcome"]["walker"] == "union"
+    from negsim.format.class_results import read_results
+
+    deals, _ = read_results(load_file_or_example(str(scenario_file)), str(out))
+    assert deals[0].walker == "union"

@@ -3,7 +3,8 @@
 A deal is a feasible package (its position in the outcome space) or no deal, which gives
 every party its expected disagreement utility ``d``. For a deal with utilities ``u``:
 
-* **points**: ``u``, each party's utility (a party's own score on its role sheet);
+* **points**: ``u``, each party's utility (a party's own score on its role sheet); without
+  a deal ``d``, except that a party that walked away gets its outside option;
 * **Pareto-optimal**: no feasible package gives every party at least ``u_i`` and one more
   (within 1e-9);
 * **joint value left on the table**: ``max sum_i (v_i - u_i)`` over the feasible packages
@@ -71,12 +72,18 @@ def pareto_positions(space: OutcomeSpace) -> np.ndarray:
 
 
 def score_deal(
-    space: OutcomeSpace, position: int | None, pareto: np.ndarray | None = None
-) -> DealScore:
-    """Score one deal; ``pareto`` (from :func:`pareto_positions`) saves recomputing it."""
+    space: OutcomeSpace, position: int | None, pareto: np.ndarray | None = None,
+    no_deal: np.ndarray | None = None,
+) -> DealScore:  # fmt: skip
+    """Score one deal; ``pareto`` (from :func:`pareto_positions`) saves recomputing it.
+    ``no_deal``: what each party got without a deal when it is not the disagreement point
+    (a party that walked away to its outside option; :func:`walk_away_point`)."""
     pareto = pareto_positions(space) if pareto is None else pareto
     utilities = space.utilities
-    points = space.disagreement.copy() if position is None else utilities[:, position].copy()
+    if position is not None:
+        points = utilities[:, position].copy()
+    else:
+        points = np.array(space.disagreement if no_deal is None else no_deal, dtype=float)
     weakly_better = np.all(utilities >= points[:, None] - TOLERANCE, axis=0)
     gains = (utilities[:, weakly_better] - points[:, None]).sum(axis=0)
     candidates = np.flatnonzero(weakly_better)
@@ -98,7 +105,28 @@ def score_deal(
     )
 
 
-def score_deals(space: OutcomeSpace, positions: Sequence[int | None]) -> list[DealScore]:
-    """:func:`score_deal` of each deal, the frontier computed once."""
+def walk_away_point(space: OutcomeSpace, walker: str) -> np.ndarray:
+    """Each party's utility when ``walker`` walks away: its outside option, the others their
+    disagreement utility (``negsim play``'s rule)."""
+    scenario = space.scenario
+    option = scenario.party(walker).outside_option
+    if option is None:
+        raise ValueError(f"{walker} has no outside option to walk away to")
+    points = np.array(space.disagreement, dtype=float)
+    points[scenario.party_index(walker)] = option
+    return points
+
+
+def score_deals(
+    space: OutcomeSpace, positions: Sequence[int | None],
+    walkers: Sequence[str | None] | None = None,
+) -> list[DealScore]:  # fmt: skip
+    """:func:`score_deal` of each deal, the frontier computed once; ``walkers``: for each
+    deal without one, the party that walked away (None: nobody)."""
     pareto = pareto_positions(space)
-    return [score_deal(space, position, pareto) for position in positions]
+    walkers = walkers if walkers is not None else [None] * len(positions)
+    return [
+        score_deal(space, position, pareto,
+                   None if walker is None else walk_away_point(space, walker))
+        for position, walker in zip(positions, walkers, strict=True)
+    ]  # fmt: skip

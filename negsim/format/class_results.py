@@ -36,7 +36,7 @@ from typing import Any
 from negsim.errors import did_you_mean, one_line
 from negsim.format.model import Issue, SplitIssue
 from negsim.format.scenario import Scenario
-from negsim.format.terms import TermError, find_issue, is_no_deal, read_term
+from negsim.format.terms import TermError, find_issue, is_no_deal, read_term, walked_away_by
 
 __all__ = [
     "PAIR_COLUMNS",
@@ -65,14 +65,17 @@ class ResultsError(ValueError):
 @dataclass(frozen=True)
 class ClassDeal:
     """One pair's result: ``package`` (issue -> value, as
-    :meth:`negsim.space.OutcomeSpace.package` gives it) or None for no deal. ``source`` is
-    ``FILE:LINE`` for a CSV row, the file for a transcript; ``line`` is 0 for a transcript."""
+    :meth:`negsim.space.OutcomeSpace.package` gives it) or None for no deal; ``walker``,
+    for no deal, the party that walked away to its outside option (None: nobody did).
+    ``source`` is ``FILE:LINE`` for a CSV row, the file for a transcript; ``line`` is 0 for
+    a transcript."""
 
     pair: str
     source: str
     file: str
     line: int
     package: dict[str, Any] | None
+    walker: str | None = None
 
     @property
     def agreed(self) -> bool:
@@ -179,6 +182,19 @@ def _row_deal(
         return Skipped(source, name, f"{len(cells)} cells where the header has {header.width}")
     texts = [(issue, cells[index].strip()) for index, issue in header.issues]
     given = [(issue, text) for issue, text in texts if text]
+    if given:
+        try:
+            walker = walked_away_by(scenario, given[0][1])
+        except TermError as error:
+            return Skipped(source, name, str(error))
+        if walker is not None:
+            if any(not is_no_deal(text) for _, text in given[1:]):
+                reason = (
+                    "a walk-away row holds no terms: write 'walked away: PARTY' in one "
+                    "cell and leave the others empty"
+                )
+                return Skipped(source, name, reason)
+            return ClassDeal(name, source, file, line, None, walker)
     if given and all(is_no_deal(text) for _, text in given):
         return ClassDeal(name, source, file, line, None)
     said_no_deal = [i.name for i, text in given if is_no_deal(text) and not _option(i, text)]
@@ -289,7 +305,9 @@ def read_transcript_text(
     if status == "interrupted":
         return [], [Skipped(name, pair, "the game was interrupted (unfinished): not scored")]
     if status in TRANSCRIPT_NO_DEAL:
-        return [ClassDeal(pair, name, name, 0, None)], []
+        walker = outcome.get("walker") if isinstance(outcome, dict) else None
+        known = walker in scenario.party_names and status == "walked_away"
+        return [ClassDeal(pair, name, name, 0, None, walker if known else None)], []
     if status != "agreement" or not isinstance(outcome, dict):
         return [], [Skipped(name, pair, f"unknown outcome status {status!r}")]
     try:

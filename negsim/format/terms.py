@@ -65,6 +65,29 @@ class TermError(ValueError):
     """A typed term that names no issue or no option of it; the message says what fits."""
 
 
+_WALKED = re.compile(r"^\s*walk(?:ed)?[\s_-]*(?:away|out)\s*(?:by|:)?\s*(.*?)\s*$", re.I)
+
+
+def walked_away_by(scenario: Scenario, text: str) -> str | None:
+    """The party named by a ``walked away: PARTY`` cell (``walked away by union``,
+    ``walked_away: b``; a party's name or label, in any case), or None when ``text`` says
+    something else; a :class:`TermError` when the party is unknown or has no outside
+    option to walk away to."""
+    found = _WALKED.match(str(text))
+    if found is None:
+        return None
+    said = " ".join(found.group(1).split()).lower()
+    names = {party.name.lower(): party for party in scenario.parties}
+    names.update({party.label.lower(): party for party in scenario.parties})
+    party = names.get(said)
+    if party is None:
+        known = ", ".join(p.name for p in scenario.parties)
+        raise TermError(f"walked away: write who walked away, one of {known}, not {said!r}")
+    if party.outside_option is None:
+        raise TermError(f"{party.name} has no outside option to walk away to")
+    return party.name
+
+
 def is_no_deal(text: str) -> bool:
     """Whether ``text`` says that no agreement was reached (``no deal``, ``none``, ...)."""
     return " ".join(str(text).lower().split()) in NO_DEAL_WORDS

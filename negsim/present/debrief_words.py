@@ -57,10 +57,15 @@ IN_UTILITY = Scale("utility", utility_text, utility_text, "")
 """For programs (the CSV document): utilities, three decimals, as the JSON holds them."""
 
 
-def deal_short(debrief: Debrief, package: Mapping[str, Any] | None) -> str:
+def deal_short(
+    debrief: Debrief, package: Mapping[str, Any] | None, walker: str | None = None
+) -> str:
     """The terms alone, in issue order (``"family, 40 officials, ended, ..."``), or ``"no
-    deal"``; the table's column header says which issue each term is."""
+    deal"`` (``"no deal: Local 412 walked away"`` when ``walker`` did); the table's column
+    header says which issue each term is."""
     if package is None:
+        if walker is not None:
+            return f"no deal: {debrief.analysis.space.scenario.party(walker).label} walked away"
         return "no deal"
     space = debrief.analysis.space
     return ", ".join(plain_words(format_level(space, issue, v)) for issue, v in package.items())

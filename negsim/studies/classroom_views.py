@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from negsim.analysis.scoring import DealScore, pareto_positions, score_deal
+from negsim.analysis.scoring import DealScore, pareto_positions, score_deal, walk_away_point
 from negsim.format.model import POINTS, CategoricalIssue, NumericIssue, SplitIssue
 from negsim.studies.classroom_store import ClassStore, Pair
 from negsim.studies.play import Session, transcript_record
@@ -236,16 +236,18 @@ class ClassroomViews:
                       for p, u in ending.utilities.items()}  # fmt: skip
             if ending.position is not None:
                 deal = self.space.describe_package(ending.position)
-            left = round(POINTS * self._score(ending.position).joint_value_left, 1)
+            left = round(POINTS * self._score(ending.position, ending.walker).joint_value_left, 1)
         return {"pair": pair.name, "players": players, "status": status,
                 "round": session.round + 1, "offers": len(session.moves),
                 "deal": deal, "points": points, "left_on_table": left}  # fmt: skip
 
-    def _score(self, position: int | None) -> DealScore:
-        """``negsim debrief``'s score of a deal (None: no deal), the frontier found once."""
+    def _score(self, position: int | None, walker: str | None) -> DealScore:
+        """``negsim debrief``'s score of a deal (None: no deal; ``walker`` the party that
+        walked away), the frontier found once."""
         if self._pareto is None:
             self._pareto = pareto_positions(self.space)
-        return score_deal(self.space, position, self._pareto)
+        no_deal = None if walker is None else walk_away_point(self.space, walker)
+        return score_deal(self.space, position, self._pareto, no_deal)
 
     # ----------------------------------------------------------------------------------------
     # Exports
@@ -287,7 +289,8 @@ class ClassroomViews:
                 )
                 label = f"{pair.name}: {names}"
                 if ending.position is None:
-                    writer.writerow([label, "no deal", *[""] * (len(issues) - 1)])
+                    said = f"walked away: {ending.walker}" if ending.walker else "no deal"
+                    writer.writerow([label, said, *[""] * (len(issues) - 1)])
                 else:
                     texts = self.term_texts(ending.position)
                     writer.writerow([label, *(texts[name] for name in issues)])

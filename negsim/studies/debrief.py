@@ -2,7 +2,8 @@
 
 :func:`debrief` takes the :class:`~negsim.analysis.records.Analysis` of the scenario and
 the deals read by :mod:`negsim.format.class_results`, finds each package among the feasible
-ones (a package the constraints rule out is skipped, with its source), scores them with
+ones (a package the constraints rule out is skipped, with its source; a pair without a deal
+stands at the disagreement point, or with its walker at its outside option), scores them with
 :func:`negsim.analysis.scoring.score_deals` and ranks the pairs: least joint value left on
 the table first, then the largest sum of points. Pairs with the same scores share a rank
 (1, 1, 3: a competition ranking), so pairs that struck the same deal share one.
@@ -58,6 +59,7 @@ class PairScore:
     distance_to_frontier: float
     joint_value_left: float
     better_package: Mapping[str, Any] | None
+    walker: str | None = None
 
     @property
     def agreed(self) -> bool:
@@ -75,6 +77,7 @@ class PairScore:
             "distance_to_frontier": self.distance_to_frontier,
             "joint_value_left": self.joint_value_left,
             "better_package": self.better_package,
+            "walked_away": self.walker,
         }
 
 
@@ -202,7 +205,8 @@ def debrief(
                 )
             )
     left_out.sort(key=_input_order)
-    scores = score_deals(space, [position for _, position in kept])
+    scores = score_deals(space, [position for _, position in kept],
+                         [deal.walker for deal, _ in kept])  # fmt: skip
     order = sorted(
         range(len(kept)),
         key=lambda k: (scores[k].joint_value_left, -float(scores[k].utilities.sum()), k),
@@ -224,6 +228,7 @@ def debrief(
                 distance_to_frontier=score.distance_to_frontier,
                 joint_value_left=score.joint_value_left,
                 better_package=None if better is None else space.package(better),
+                walker=deal.walker,
             )
         )
     nash, ks, equilibrium = _references(analysis)

@@ -480,6 +480,8 @@ def transcript_record(
             "utilities": ending.utilities,
             "payoffs": ending.payoffs,
         }
+        if ending.walker is not None:
+            outcome["walker"] = ending.walker
     if mode is None:
         mode = "hot_seat" if all(p == "person" for p in players.values()) else "agent"
     return {

@@ -79,17 +79,20 @@ DIRECTIONS = ((1, 1), (1, -1), (-1, 1), (-1, -1), (1, 0), (-1, 0), (0, 1), (0, -
 class DealMark:
     """Pairs drawn at one point: ``ranks`` of the pairs there (table order), ``point`` the
     two parties' utilities (the axes write them as points); ``agreed`` False for the no-deal
-    marker at the disagreement point."""
+    marker at the disagreement point, and ``walked`` True as well for one where a party
+    walked away to its outside option."""
 
     ranks: tuple[int, ...]
     point: tuple[float, float]
     agreed: bool
+    walked: bool = False
 
     @property
     def label(self) -> str:
         count = len(self.ranks)
         if not self.agreed:
-            return f"no deal ×{count}" if count > 1 else "no deal"
+            words = "walked away" if self.walked else "no deal"
+            return f"{words} ×{count}" if count > 1 else words
         first = str(self.ranks[0])
         same = all(rank == self.ranks[0] for rank in self.ranks)
         if count == 1:
@@ -98,16 +101,18 @@ class DealMark:
 
 
 def deal_marks(debrief: Debrief) -> list[DealMark]:
-    """One mark per distinct deal (and one for no deal), in rank order."""
+    """One mark per distinct deal (and one for no deal, one more for each party that walked
+    away to its outside option), in rank order."""
     names = debrief.parties[:2]
-    by_position: dict[int | None, list[int]] = {}
-    points: dict[int | None, tuple[float, float]] = {}
-    for pair in debrief.pairs:
-        by_position.setdefault(pair.position, []).append(pair.rank)
-        points[pair.position] = (float(pair.points[names[0]]), float(pair.points[names[1]]))
+    by_place: dict[tuple[int | None, str | None], list[int]] = {}
+    points: dict[tuple[int | None, str | None], tuple[float, float]] = {}
+    for pair in debrief.pairs:  # no deals apart by who walked away (None: nobody)
+        place = (pair.position, pair.walker)
+        by_place.setdefault(place, []).append(pair.rank)
+        points[place] = (float(pair.points[names[0]]), float(pair.points[names[1]]))
     return [
-        DealMark(tuple(ranks), points[position], position is not None)
-        for position, ranks in by_position.items()
+        DealMark(tuple(ranks), points[place], place[0] is not None, place[1] is not None)
+        for place, ranks in by_place.items()
     ]
 
 
@@ -130,8 +135,11 @@ def _draw(ax: Axes, debrief: Debrief, marks: list[DealMark]) -> np.ndarray:
     layers = build_layers(analysis, (0, 1))
     groups = _reference_marks(debrief)
     layers = replace(layers, solutions=[], groups=groups)
-    extra_x = [float(layers.disagreement[0]), *(g.point[0] for g in groups)]
-    extra_y = [float(layers.disagreement[1]), *(g.point[1] for g in groups)]
+    walked = [mark.point for mark in marks if mark.walked]
+    extra_x = [float(layers.disagreement[0]), *(g.point[0] for g in groups),
+               *(x for x, _ in walked)]  # fmt: skip
+    extra_y = [float(layers.disagreement[1]), *(g.point[1] for g in groups),
+               *(y for _, y in walked)]  # fmt: skip
     xlim = _limits([float(utilities[0].min()), float(utilities[0].max()), *extra_x])
     ylim = _limits([float(utilities[1].min()), float(utilities[1].max()), *extra_y])
     ax.set_xlim(*xlim)
@@ -139,8 +147,11 @@ def _draw(ax: Axes, debrief: Debrief, marks: list[DealMark]) -> np.ndarray:
     span = np.array([xlim[1] - xlim[0], ylim[1] - ylim[0]])
     draw_layers(ax, layers, True, span, 1.0)
     for mark in marks:
+        if mark.walked:  # no deal, one side at its outside option: a hollow cross there
+            ax.scatter([mark.point[0]], [mark.point[1]], s=110, marker="X", color="white",
+                       edgecolors="#000000", linewidths=1.4, zorder=6, gid="walked")  # fmt: skip
         if not mark.agreed:
-            continue  # counted at the disagreement cross
+            continue  # counted at the disagreement cross (a walk-away at its own cross)
         ax.scatter(
             [mark.point[0]],
             [mark.point[1]],
@@ -265,6 +276,9 @@ def _legend(ax: Axes, debrief: Debrief) -> None:
                color=shade(DEAL_COLOUR), markeredgecolor="white", label="a pair's deal (its rank)"),
         Line2D([], [], marker="X", linestyle="none", markersize=10, color="#000000",
                markeredgecolor="white", label="no deal"),
+        *([Line2D([], [], marker="X", linestyle="none", markersize=10, color="white",
+                  markeredgecolor="#000000", label="no deal: walked away")]
+          if any(pair.walker for pair in debrief.pairs) else []),
         Line2D([], [], color=shade(FRONTIER_COLOUR), linewidth=2.2, label="Pareto frontier"),
         Line2D([], [], color=TEXT_GREY, linewidth=0.9, linestyle=(0, (4, 3)),
                label="walk-away values"),
@@ -308,7 +322,12 @@ def _caption(debrief: Debrief, unplaced: list[DealMark]) -> str:
         cloud,
         f"{colour_words('Blue', 'Dark')}: the Pareto frontier where both sides beat their "
         "walk-away values (a deal below one can be Pareto-optimal too).",
-        "Dashed lines: each side's walk-away value; black cross: no deal.",
+        "Dashed lines: each side's walk-away value; black cross: no deal"
+        + (
+            "; white cross: no deal, one side having walked away to its outside option."
+            if any(pair.walker for pair in debrief.pairs)
+            else "."
+        ),
         "Hexagons: the pairs' deals, numbered by their rank in the table (least value left "
         "on the table first); ×N: N pairs with the same deal.",
         f"{colour_words('Coloured', 'Grey')} markers: the Nash and Kalai–Smorodinsky "

@@ -126,7 +126,7 @@ def ranking_table(
         table.add_row(
             str(pair.rank),
             pair.pair,
-            _shortened(deal_short(debrief, pair.package), deal_width),
+            _shortened(deal_short(debrief, pair.package, pair.walker), deal_width),
             *(_points_cell(debrief, pair.points, name, scale) for name in debrief.parties),
             "yes" if pair.pareto_optimal else "no",
             scale.cell(pair.distance_to_frontier),
