@@ -37,6 +37,11 @@ ENDING_WORDS = {
 }
 
 
+def _words(text: str) -> str:
+    """An option's name as words (``no_layoffs`` -> ``no layoffs``), as the reports write it."""
+    return text.replace("_", " ")
+
+
 def _points(utility: float) -> float:
     return round(POINTS * utility, 1)
 
@@ -76,7 +81,7 @@ class ClassroomViews:
         if found is None:
             levels = self.space.levels(position)
             found = [
-                {"issue": issue.label, "term": self.space.describe_level(k, int(levels[k]))}
+                {"issue": issue.label, "term": _words(self.space.describe_level(k, int(levels[k])))}
                 for k, issue in enumerate(self.scenario.issues)
             ]
             self._terms[position] = found
@@ -110,7 +115,7 @@ class ClassroomViews:
             function = me.values.get(issue.name)
             if isinstance(issue, CategoricalIssue):
                 terms = list(issue.options)
-                texts = [self.space.describe_level(k, j) for j in range(len(terms))]
+                texts = [_words(self.space.describe_level(k, j)) for j in range(len(terms))]
                 amounts = np.arange(len(terms))
             elif isinstance(issue, SplitIssue):
                 names = self.scenario.party_names
@@ -235,7 +240,7 @@ class ClassroomViews:
             points = {self.scenario.party(p).label: round(POINTS * u, 1)
                       for p, u in ending.utilities.items()}  # fmt: skip
             if ending.position is not None:
-                deal = self.space.describe_package(ending.position)
+                deal = "; ".join(f"{t['issue']}: {t['term']}" for t in self.terms(ending.position))
             left = round(POINTS * self._score(ending.position, ending.walker).joint_value_left, 1)
         return {"pair": pair.name, "players": players, "status": status,
                 "round": session.round + 1, "offers": len(session.moves),
