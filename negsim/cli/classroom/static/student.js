@@ -80,6 +80,10 @@ function render(state) {
     if (state.ending.terms) result.appendChild(termsList(state.ending.terms));
     result.appendChild(el("p", "Your points: " + state.ending.points
       + " · after the delay: " + state.ending.payoff, "score"));
+    if (state.ending.status === "agreement") {
+      result.appendChild(el("p", "No deal would have given you " + state.walk_away_points
+        + " points.", "note"));
+    }
   } else if (state.class_status !== "running") {
     status.textContent = {
       stopped: "The instructor has paused the negotiation.",
