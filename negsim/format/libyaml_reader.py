@@ -33,9 +33,7 @@ class Declined(Exception):
     """This reader cannot promise the reference reader's tree for the document."""
 
 
-_UNSAFE = re.compile(
-    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
+_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 """A character this reader leaves to the reference reader (see the module's docstring)."""
 _HEADER_COMMENT = re.compile(r"[|>][-+0-9]{0,2}#")
 """A block scalar's header with a comment right after it: libyaml reads it, the reference
