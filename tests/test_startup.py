@@ -60,3 +60,40 @@ def test_version_needs_no_command_line_framework():
     from negsim.version import __version__
 
     assert done.stdout == f"negsim {__version__}\n"
+
+
+def _command_names() -> list[str]:
+    from typer.main import get_command_name
+
+    from negsim.cli import app
+
+    return [
+        info.name or get_command_name(info.callback.__name__)
+        for info in app.registered_commands
+        if info.callback is not None
+    ]
+
+
+@pytest.mark.parametrize("name", _command_names())
+def test_a_command_run_alone_reads_the_command_line_as_the_whole_app(name):
+    """``main`` builds only the command it runs (:func:`negsim.cli.app_for`); its help and
+    its usage errors are the whole application's."""
+    from typer.testing import CliRunner
+
+    from negsim.cli import app, app_for
+
+    alone = app_for([name])
+    assert alone is not app
+    assert len(alone.registered_commands) == 1
+    for args in ([name, "--help"], [name, "--no-such-option"]):
+        whole = CliRunner().invoke(app, args, prog_name="negsim", terminal_width=100)
+        single = CliRunner().invoke(alone, args, prog_name="negsim", terminal_width=100)
+        assert (single.exit_code, single.output) == (whole.exit_code, whole.output)
+        assert whole.exit_code in (0, 2)
+
+
+@pytest.mark.parametrize("args", [[], ["--help"], ["solv"], ["--version"], ["-h", "solve"]])
+def test_anything_but_a_command_first_gets_the_whole_app(args):
+    from negsim.cli import app, app_for
+
+    assert app_for(args) is app
