@@ -1,6 +1,7 @@
 """Start-up: each command imports only what it needs, so that it starts quickly
 (``benchmarks/bench_startup.py`` times them). A command's imports are read from the
-interpreter after it ran, in a fresh process."""
+interpreter after it ran, in a fresh process. A valid file is read by libyaml (``yaml``),
+so the pure-Python reference reader (``ruamel``) is not even imported."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sys
 
 import pytest
 
-HEAVY = ("numpy", "scipy", "matplotlib", "rich", "pydantic", "typer", "ruamel", "dask")
+HEAVY = ("numpy", "scipy", "matplotlib", "rich", "pydantic", "typer", "ruamel", "yaml", "dask")
 
 PROBE = """
 import json, sys
@@ -40,10 +41,10 @@ def imported(*args: str) -> set[str]:
     ("args", "allowed"),
     [
         (("--version",), ()),
-        (("validate", "venezuela-2025"), ("typer", "ruamel")),
-        (("validate", "pie-split"), ("typer", "ruamel")),
-        (("solve", "venezuela-2025", "--format", "json"), ("typer", "ruamel", "numpy")),
-        (("solve", "venezuela-2025"), ("typer", "ruamel", "numpy", "rich")),
+        (("validate", "venezuela-2025"), ("typer", "yaml")),
+        (("validate", "pie-split"), ("typer", "yaml")),
+        (("solve", "venezuela-2025", "--format", "json"), ("typer", "yaml", "numpy")),
+        (("solve", "venezuela-2025"), ("typer", "yaml", "numpy", "rich")),
     ],
     ids=["version", "validate-constraints", "validate", "solve-json", "solve-table"],
 )
@@ -59,3 +60,40 @@ def test_version_needs_no_command_line_framework():
     from negsim.version import __version__
 
     assert done.stdout == f"negsim {__version__}\n"
+
+
+def _command_names() -> list[str]:
+    from typer.main import get_command_name
+
+    from negsim.cli import app
+
+    return [
+        info.name or get_command_name(info.callback.__name__)
+        for info in app.registered_commands
+        if info.callback is not None
+    ]
+
+
+@pytest.mark.parametrize("name", _command_names())
+def test_a_command_run_alone_reads_the_command_line_as_the_whole_app(name):
+    """``main`` builds only the command it runs (:func:`negsim.cli.app_for`); its help and
+    its usage errors are the whole application's."""
+    from typer.testing import CliRunner
+
+    from negsim.cli import app, app_for
+
+    alone = app_for([name])
+    assert alone is not app
+    assert len(alone.registered_commands) == 1
+    for args in ([name, "--help"], [name, "--no-such-option"]):
+        whole = CliRunner().invoke(app, args, prog_name="negsim", terminal_width=100)
+        single = CliRunner().invoke(alone, args, prog_name="negsim", terminal_width=100)
+        assert (single.exit_code, single.output) == (whole.exit_code, whole.output)
+        assert whole.exit_code in (0, 2)
+
+
+@pytest.mark.parametrize("args", [[], ["--help"], ["solv"], ["--version"], ["-h", "solve"]])
+def test_anything_but_a_command_first_gets_the_whole_app(args):
+    from negsim.cli import app, app_for
+
+    assert app_for(args) is app

@@ -38,8 +38,6 @@ from negsim.solvers.alternating import (
     time_homogeneous,
 )
 from negsim.solvers.convergence import LIMIT_DEADLINES, Convergence
-from negsim.solvers.multiplicity import supported_agreements
-from negsim.solvers.random_proposer import expected_deal, random_proposer
 from negsim.space import OutcomeSpace
 
 LIMIT_TOLERANCE = 1e-9
@@ -116,6 +114,8 @@ def _with_other_outcomes(
     """Three or more parties without a deadline: the stationary equilibrium, marked not
     unique with the range of agreements that threats sustain where the construction of
     :mod:`negsim.solvers.multiplicity` applies (format, detail 8)."""
+    from negsim.solvers.multiplicity import supported_agreements
+
     supported = supported_agreements(offers.points, prefs, first, offers.lotteries)
     if supported is None:
         return record
@@ -393,6 +393,8 @@ def _random_proposer(space: OutcomeSpace, offers: OfferSpace, prefs: Preferences
     recognised in round 0: the coalitions it mixes over with their probabilities, each
     party's probability of being a partner, and the first coalition (partners first in
     party order after the proposer) as the reported offer."""
+    from negsim.solvers.random_proposer import expected_deal, random_proposer
+
     scenario = space.scenario
     protocol = scenario.protocol
     recognition = np.array([protocol.recognition[name] for name in scenario.party_names])

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,9 +30,11 @@ from negsim.analysis.pareto_json import pareto_json
 from negsim.format.labels import scenario_labels
 from negsim.solvers.alternating import Rejection, responder_values
 from negsim.solvers.convergence import Convergence
-from negsim.solvers.screening import ScreeningSolution
 from negsim.space import OutcomeSpace, Package
 from negsim.version import __version__
+
+if TYPE_CHECKING:
+    from negsim.solvers.screening import ScreeningSolution
 
 SOLUTION_NAMES: tuple[str, ...] = ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
 SOLUTION_LABELS = {

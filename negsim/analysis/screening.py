@@ -14,6 +14,7 @@ the final round's share, the expected payoffs) is the reported discretization er
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,8 +23,10 @@ from negsim.analysis.records import Discretization, Screening
 from negsim.format.model import TOLERANCE, Choice, Distribution
 from negsim.format.screened import screened_parameter
 from negsim.progress import ProgressBar, ProgressFactory
-from negsim.solvers.screening import ScreeningProblem, ScreeningSolution, solve_screening
 from negsim.space import OutcomeSpace
+
+if TYPE_CHECKING:  # the solver is imported when a scenario calls for screening
+    from negsim.solvers.screening import ScreeningProblem, ScreeningSolution
 
 DISCRETIZATION_TOLERANCE = 0.005
 """A discretization error above this is a warning: the headline numbers are then not
@@ -80,6 +83,8 @@ def _parameters(values: np.ndarray, setting: _Setting) -> tuple[np.ndarray, np.n
 def _solve(
     distribution: Distribution, setting: _Setting, bar: ProgressBar | None = None
 ) -> tuple[ScreeningProblem, ScreeningSolution]:
+    from negsim.solvers.screening import ScreeningProblem, solve_screening
+
     problem = ScreeningProblem(**setting.base, **_types(distribution, setting))
     return problem, solve_screening(problem, None if bar is None else bar.advance)
 

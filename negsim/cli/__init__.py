@@ -18,6 +18,10 @@ server), and are registered here in the order
 
 from __future__ import annotations
 
+import copy
+
+import typer
+
 from negsim.cli import (
     charts,
     classroom,
@@ -49,6 +53,7 @@ __all__ = [
     "MAX_CURVE_POINTS",
     "PLOT_KINDS",
     "app",
+    "app_for",
     "main",
 ]
 
@@ -75,6 +80,28 @@ for command in (
     classroom.classroom,
 ):
     app.command()(command)
+
+
+def app_for(args: list[str]) -> typer.Typer:
+    """The application to run ``args``: when they start with a command's name, a copy of
+    :data:`app` that holds that command alone (Typer builds the options of every command it
+    holds at each start, some 15 ms for all); otherwise :data:`app` itself (``--help``,
+    completion, a misspelt command)."""
+    from typer.main import get_command_name
+
+    if not args:
+        return app
+    chosen = [
+        info
+        for info in app.registered_commands
+        if info.callback is not None
+        and (info.name or get_command_name(info.callback.__name__)) == args[0]
+    ]
+    if len(chosen) != 1:
+        return app
+    single = copy.copy(app)
+    single.registered_commands = chosen
+    return single
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -109,7 +136,7 @@ def main() -> None:
             raise SystemExit(EXIT_USAGE) from None
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        app(prog_name="negsim")
+        app_for(sys.argv[1:])(prog_name="negsim")
     except OSError as error:
         usage = error.errno in (errno.ENAMETOOLONG, errno.ENOENT, errno.ENOTDIR, errno.EISDIR)
         where = f": {error.filename}" if error.filename else ""
