@@ -46,7 +46,7 @@ from negsim.studies.classroom_store import (
     Pair,
     clean_name,
 )
-from negsim.studies.classroom_views import POINTS, ClassroomViews
+from negsim.studies.classroom_views import POINTS, ClassroomViews, points_of
 from negsim.studies.play import AgentPlayer, PlayError, Session
 
 __all__ = [
@@ -461,4 +461,4 @@ class Classroom(ClassroomViews):
             raise ClassroomError("you have no partner yet", "conflict")
         pair, party = seat
         position = self.read_package(package)
-        return {"points": round(POINTS * pair.session.utility(party, position), 1)}
+        return {"points": points_of(pair.session.utility(party, position))}

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from negsim.format.scenario import Scenario
     from negsim.space import OutcomeSpace
 
-__all__ = ["POINTS", "ClassroomViews"]
+__all__ = ["POINTS", "ClassroomViews", "points_of"]
 
 ENDING_WORDS = {
     "agreement": "Agreement in round {round}.",
@@ -42,7 +42,8 @@ def _words(text: str) -> str:
     return text.replace("_", " ")
 
 
-def _points(utility: float) -> float:
+def points_of(utility: float) -> float:
+    """A utility as the pages' points: × :data:`POINTS`, one decimal."""
     return round(POINTS * utility, 1)
 
 
@@ -132,7 +133,7 @@ class ClassroomViews:
                       else np.asarray(function.evaluate(amounts), dtype=float))  # fmt: skip
             out.append({
                 "issue": issue.name, "label": issue.label,
-                "options": [{"term": t, "text": x, "points": round(POINTS * weight * float(v), 1)}
+                "options": [{"term": t, "text": x, "points": points_of(weight * float(v))}
                             for t, x, v in zip(terms, texts, values, strict=True)],
             })  # fmt: skip
         return out
@@ -171,14 +172,14 @@ class ClassroomViews:
                 "deadline": session.deadline,
                 "turn": None if turn is None else (turn[0] if turn[1] == party else "wait"),
                 "can_walk": session.can_walk(party),
-                "walk_away_points": _points(session.reservation(party)),
+                "walk_away_points": points_of(session.reservation(party)),
                 "pending": None if pending is None or pending.proposer == party else {
                     "terms": self.terms(pending.position),
-                    "points": _points(session.utility(party, pending.position))},
+                    "points": points_of(session.utility(party, pending.position))},
                 "moves": [{
                     "round": move.round + 1, "by": "you" if move.proposer == party else "partner",
                     "terms": self.terms(move.position), "response": move.response,
-                    "points": _points(session.utility(party, move.position)),
+                    "points": points_of(session.utility(party, move.position)),
                     "package": self.term_texts(move.position),
                 } for move in session.moves],
                 "ending": self._ending(pair, party),
@@ -196,8 +197,8 @@ class ClassroomViews:
         return {
             "status": ending.status, "words": words,
             "terms": None if ending.position is None else self.terms(ending.position),
-            "points": _points(ending.utilities[party]),
-            "payoff": _points(ending.payoffs[party]),
+            "points": points_of(ending.utilities[party]),
+            "payoff": points_of(ending.payoffs[party]),
         }  # fmt: skip
 
     # ----------------------------------------------------------------------------------------
@@ -237,11 +238,11 @@ class ClassroomViews:
         points = deal = left = None
         if ending is not None and ending.utilities is not None:
             status = "time_up" if pair.expired else ending.status
-            points = {self.scenario.party(p).label: round(POINTS * u, 1)
+            points = {self.scenario.party(p).label: points_of(u)
                       for p, u in ending.utilities.items()}  # fmt: skip
             if ending.position is not None:
                 deal = "; ".join(f"{t['issue']}: {t['term']}" for t in self.terms(ending.position))
-            left = round(POINTS * self._score(ending.position, ending.walker).joint_value_left, 1)
+            left = points_of(self._score(ending.position, ending.walker).joint_value_left)
         return {"pair": pair.name, "players": players, "status": status,
                 "round": session.round + 1, "offers": len(session.moves),
                 "deal": deal, "points": points, "left_on_table": left}  # fmt: skip
