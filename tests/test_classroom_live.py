@@ -375,3 +375,47 @@ def test_a_state_file_that_does_not_follow_the_rules_is_named(tmp_path: Path) ->
     room.close()
     with pytest.raises(ClassroomError, match=r"move 1 of pair-01 does not follow the rules"):
         Classroom(str(path), SPACE, file="logrolling", sha256=None)
+
+
+def test_the_instructor_undoes_a_pair_and_removes_a_student(tmp_path: Path) -> None:
+    path = tmp_path / "u.sqlite"
+    room, client = room_and_client(path)
+    ana, ben, chloe = (join(client, room, name) for name in ("Ana", "Ben", "Chloe"))
+
+    def post(action: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
+        return client.post(f"/api/instructor/{action}", json=body,
+                           headers=boss(room) if headers is None else headers)  # fmt: skip
+
+    assert post("pair", {}).status_code == 200  # Ana & Ben, Chloe & the computer
+    # a student in a pair cannot be removed; a pair undone frees its students
+    assert post("remove", {"student": ana["id"]}).status_code == 409
+    undone = post("unpair", {"pair": "pair-01"})
+    assert undone.status_code == 200, undone.text
+    assert [p["pair"] for p in undone.json()["pairs"]] == ["pair-02"]
+    free = {s["name"] for s in undone.json()["students"] if s["pair"] is None}
+    assert free == {"Ana", "Ben"}
+    seat = client.get(f"/api/seat/{ana['id']}", headers=ana["headers"]).json()
+    assert seat["seated"] is False
+    # a name typed by mistake: removed, its page refused, the name free again
+    assert post("remove", {"student": ben["id"]}).status_code == 200
+    assert client.get(f"/api/seat/{ben['id']}", headers=ben["headers"]).status_code == 403
+    assert client.post("/api/join", json={"name": "ben", "code": room.code}).status_code == 200
+    # refused: a pair that has begun, unknown pairs and students, bad ids, not the instructor
+    client.post("/api/instructor/start", json={}, headers=boss(room))
+    offer = client.post(f"/api/seat/{chloe['id']}/offer", json={"package": room.term_texts(0)},
+                        headers=chloe["headers"])  # fmt: skip
+    assert offer.status_code == 200
+    for action, body, status in (("unpair", {"pair": "pair-02"}, 409),
+                                 ("unpair", {"pair": "pair-09"}, 422),
+                                 ("remove", {"student": 999}, 422),
+                                 ("remove", {"student": "Ana"}, 422),
+                                 ("remove", {"who": 1}, 400)):  # fmt: skip
+        response = post(action, body)
+        assert response.status_code == status, (action, body, response.text)
+    assert post("unpair", {"pair": "pair-02"}, headers=ana["headers"]).status_code == 403
+    overview = client.get("/api/instructor", headers=boss(room)).json()
+    room.close()
+    again = Classroom(str(path), SPACE, file="logrolling", sha256=None, agent="linear")
+    assert [p.name for p in again.pairs.values()] == ["pair-02"]
+    assert sorted(again.store.names.values()) == sorted(s["name"] for s in overview["students"])
+    again.close()

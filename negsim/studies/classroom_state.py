@@ -13,7 +13,9 @@ same file goes on where it stopped. What each side sees is
 * **Pairs**: :meth:`Classroom.pair_up` pairs the students not yet paired in the order they
   joined, the first of two playing the scenario's first party; an odd student out plays
   against the computer's agent (:class:`~negsim.studies.play.AgentPlayer`).
-  :meth:`Classroom.pair_students` pairs two students (or one and the computer) by hand.
+  :meth:`Classroom.pair_students` pairs two students (or one and the computer) by hand;
+  :meth:`Classroom.unpair` undoes a pair before its first move and
+  :meth:`Classroom.remove_student` removes a student not in a pair.
 * **Moves** are accepted only while the class runs (``set_status("running")``;
   ``"stopped"`` pauses it) and only from the seat whose turn it is; the agent answers at
   once. A package is typed as ``{issue: term}``, every issue once, each term read by
@@ -310,6 +312,39 @@ class Classroom(ClassroomViews):
             pair = self._load_pair(self.store.pair(pair_id))
             if self.status == "running":
                 self._agent_moves(pair)
+
+    def unpair(self, name: Any) -> None:
+        """Undo the pair called ``name`` (``pair-03``) before its first move: its students
+        wait to be paired again."""
+        with self.lock:
+            pair = next((p for p in self.pairs.values() if p.name == name), None)
+            if pair is None:
+                raise ClassroomError(f"no pair {str(name)[:40]!r}")
+            if pair.session.moves or pair.session.over:
+                raise ClassroomError(f"{pair.name} has begun negotiating: it stays as it is",
+                                     "conflict")  # fmt: skip
+            with self.store.transaction():
+                self.store.delete_pair(pair.id)
+            del self.pairs[pair.id]
+            for student in pair.seats.values():
+                if student is not None:
+                    del self._seats[student]
+            self._changed_for_all()
+
+    def remove_student(self, student_id: Any) -> None:
+        """Remove a student who is not in a pair (a name typed by mistake, someone who
+        left): their page stops working and their name is free again."""
+        if isinstance(student_id, bool) or not isinstance(student_id, int):
+            raise ClassroomError("a student is given by their id")
+        with self.lock:
+            if student_id not in self.store.names:
+                raise ClassroomError(f"no student {student_id}")
+            if student_id in self._seats:
+                name = self.store.names[student_id]
+                raise ClassroomError(f"{name} is in a pair; undo the pair first (only before "
+                                     "its first move)", "conflict")  # fmt: skip
+            self.store.delete_student(student_id)
+            self._changed_for_all()
 
     def _agent_name(self) -> str:
         session = Session(self.space, seed=0)

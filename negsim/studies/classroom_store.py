@@ -206,6 +206,17 @@ class ClassStore:
             )
         return pair_id
 
+    def delete_pair(self, pair_id: int) -> None:
+        """Forget a pair that has made no move (inside the caller's transaction)."""
+        self.db.execute("DELETE FROM seats WHERE pair_id = ?", (pair_id,))
+        self.db.execute("DELETE FROM pairs WHERE id = ?", (pair_id,))
+
+    def delete_student(self, student_id: int) -> None:
+        """Forget a student who has no seat; their token stops working."""
+        with self.transaction():
+            self.db.execute("DELETE FROM students WHERE id = ?", (student_id,))
+        self.names.pop(student_id, None)
+
     def pairs(self) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM pairs ORDER BY id").fetchall()
 

@@ -80,10 +80,8 @@ def lan_address() -> str | None:
 
 def print_qr(url: str) -> None:
     """The join URL as a QR code on standard error (when it is a terminal)."""
-    try:
-        import segno
-    except ImportError:
-        return
+    import segno
+
     if sys.stderr.isatty():
         segno.make(url, error="m").terminal(out=sys.stderr, compact=True, border=2)
 
@@ -105,6 +103,8 @@ def classroom(
     negsim debrief reads. Needs the classroom extra: pip install 'negsim[classroom]'.
     """
     try:
+        import jinja2  # noqa: F401
+        import segno  # noqa: F401
         import starlette  # noqa: F401
         import uvicorn
     except ImportError:

@@ -161,7 +161,11 @@ class Streams:
                 now = version()
                 if now != sent:
                     sent, number = now, number + 1
-                    yield f"id: {number}\nevent: state\ndata: {json.dumps(view())}\n\n"
+                    try:
+                        data = json.dumps(view())
+                    except (KeyError, ClassroomError):  # the seat was removed: the page stops
+                        return
+                    yield f"id: {number}\nevent: state\ndata: {data}\n\n"
                     if every:
                         await asyncio.sleep(every)
                         continue
@@ -298,6 +302,18 @@ def create_app(
         classroom.pair_students(*chosen)
         return changed(overview(request))
 
+    async def unpair(request: Request) -> Response:
+        instructor(request)
+        data = await _body(request, {"pair"})
+        classroom.unpair(data.get("pair"))
+        return changed(overview(request))
+
+    async def remove(request: Request) -> Response:
+        instructor(request)
+        data = await _body(request, {"student"})
+        classroom.remove_student(data.get("student"))
+        return changed(overview(request))
+
     async def join_qr(request: Request) -> Response:
         import segno
 
@@ -359,6 +375,8 @@ def create_app(
         Route("/api/instructor/events", instructor_events),
         Route("/api/instructor/pair", action(classroom.pair_up), methods=["POST"]),
         Route("/api/instructor/pair-by-hand", pair_by_hand, methods=["POST"]),
+        Route("/api/instructor/unpair", unpair, methods=["POST"]),
+        Route("/api/instructor/remove", remove, methods=["POST"]),
         Route("/api/instructor/start", action(set_status("running")), methods=["POST"]),
         Route("/api/instructor/stop", action(set_status("stopped")), methods=["POST"]),
         Route("/api/instructor/join-qr.svg", join_qr),

@@ -27,7 +27,10 @@ function fillRows(tbody, rows) {
   tbody.replaceChildren();
   rows.forEach(function (cells) {
     const tr = el("tr");
-    cells.forEach(function (cell) { tr.appendChild(el("td", cell)); });
+    cells.forEach(function (cell) {  // text, or a node (a button) put in as it is
+      if (cell instanceof Node) { const td = el("td"); td.appendChild(cell); tr.appendChild(td); }
+      else tr.appendChild(el("td", cell));
+    });
     tbody.appendChild(tr);
   });
 }

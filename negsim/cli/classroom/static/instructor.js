@@ -40,14 +40,17 @@ function render(data) {
   $("counts").textContent = data.students.length + " joined, " + waiting + " not paired, "
     + data.pairs.length + (data.pairs.length === 1 ? " pair" : " pairs") + ".";
   fillRows($("students").tBodies[0], data.students.map(function (s) {
-    return [s.name, s.joined, s.pair || "–"];
+    return [s.name, s.joined, s.pair || "–", s.pair ? "" : small("Remove", "remove " + s.name,
+      function () { post("remove", { student: s.id }); })];
   }));
   fillRows($("pairs").tBodies[0], data.pairs.map(function (p) {
     const points = p.points ? Object.entries(p.points).map(function (e) {
       return e[0] + " " + e[1]; }).join(", ") : "";
     return [p.pair, Object.entries(p.players).map(function (e) {
       return e[0] + ": " + e[1]; }).join(" · "), p.status.replace(/_/g, " "), p.round, p.offers,
-      p.deal || "", points, p.left_on_table === null ? "" : p.left_on_table];
+      p.deal || "", points, p.left_on_table === null ? "" : p.left_on_table,
+      p.status === "not started" ? small("Undo", "undo " + p.pair,
+        function () { post("unpair", { pair: p.pair }); }) : ""];
   }));
   $("start").disabled = data.status === "running" || data.status === "over";
   $("stop").disabled = data.status !== "running";
@@ -97,11 +100,21 @@ async function refresh() {
   catch (error) { showError(error.message); }
 }
 
+function small(text, label, run) {  // a table row's button
+  const button = el("button", text, "small plain");
+  button.type = "button";
+  button.setAttribute("aria-label", label);
+  button.addEventListener("click", run);
+  return button;
+}
+
+async function post(name, body) {
+  try { show(await api("POST", "/api/instructor/" + name, headers, body)); showError(""); }
+  catch (error) { showError(error.message); }
+}
+
 function action(name) {
-  return async function () {
-    try { show(await api("POST", "/api/instructor/" + name, headers, {})); showError(""); }
-    catch (error) { showError(error.message); }
-  };
+  return function () { post(name, {}); };
 }
 
 async function download(path, filename) {
@@ -132,15 +145,11 @@ function loadQr() {  // the join address as a QR code, fetched once (with the to
 ["first", "second"].forEach(function (id) {
   $(id).addEventListener("change", function () { $(id).dataset.picked = "1"; });
 });
-$("pair-hand").addEventListener("click", async function () {
+$("pair-hand").addEventListener("click", function () {
   const pick = function (id) { return $(id).value === "" ? null : Number($(id).value); };
-  try {
-    show(await api("POST", "/api/instructor/pair-by-hand", headers,
-      { students: [pick("first"), pick("second")] }));
-    delete $("first").dataset.picked;
-    delete $("second").dataset.picked;
-    showError("");
-  } catch (error) { showError(error.message); }
+  delete $("first").dataset.picked;
+  delete $("second").dataset.picked;
+  post("pair-by-hand", { students: [pick("first"), pick("second")] });
 });
 $("pair").addEventListener("click", action("pair"));
 $("start").addEventListener("click", action("start"));
