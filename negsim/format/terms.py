@@ -34,13 +34,15 @@ Example
 ... ''')
 >>> read_terms(scenario, "colour=Green, price=4")
 {'colour': 'green', 'price': 4.0}
+>>> term_text(4.0), term_text({"a": 0.6, "b": 0.4})
+('4', 'a:0.6/b:0.4')
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -91,6 +93,22 @@ def walked_away_by(scenario: Scenario, text: str) -> str | None:
 def is_no_deal(text: str) -> bool:
     """Whether ``text`` says that no agreement was reached (``no deal``, ``none``, ...)."""
     return " ".join(str(text).lower().split()) in NO_DEAL_WORDS
+
+
+def term_text(value: Any) -> str:
+    """One issue's value in a package (as :meth:`negsim.space.OutcomeSpace.package` gives
+    it) written as the term :func:`read_term` reads back: an option as it is, a number in
+    its shortest form that is exactly the value, shares as ``party:share`` joined by ``/``."""
+    if isinstance(value, Mapping):
+        return "/".join(f"{party}:{_exact(share)}" for party, share in value.items())
+    if isinstance(value, float):
+        return _exact(value)
+    return str(value)
+
+
+def _exact(value: float) -> str:
+    text = f"{value:.12g}"
+    return text if float(text) == value else repr(float(value))
 
 
 def split_terms(text: str) -> list[tuple[str, str]]:

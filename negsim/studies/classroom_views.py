@@ -19,6 +19,7 @@ import numpy as np
 
 from negsim.analysis.scoring import DealScore, pareto_positions, score_deal, walk_away_point
 from negsim.format.model import POINTS, CategoricalIssue, NumericIssue, SplitIssue
+from negsim.format.terms import term_text
 from negsim.studies.classroom_store import ClassStore, Pair
 from negsim.studies.play import Session, transcript_record
 
@@ -93,14 +94,7 @@ class ClassroomViews:
         the debrief CSV holds); made once a package: read it, do not change it."""
         found = self._texts.get(position)
         if found is None:
-            found = {}
-            for name, value in self.space.package(position).items():
-                if isinstance(value, dict):
-                    found[name] = "/".join(f"{p}:{s:.12g}" for p, s in value.items())
-                elif isinstance(value, float):
-                    found[name] = f"{value:.12g}"
-                else:
-                    found[name] = str(value)
+            found = {name: term_text(v) for name, v in self.space.package(position).items()}
             self._texts[position] = found
         return found
 
@@ -120,13 +114,12 @@ class ClassroomViews:
                 amounts = np.arange(len(terms))
             elif isinstance(issue, SplitIssue):
                 names = self.scenario.party_names
-                terms = ["/".join(f"{n}:{s:.12g}" for n, s in zip(names, row, strict=True))
-                         for row in levels.tolist()]  # fmt: skip
+                terms = [term_text(dict(zip(names, row, strict=True))) for row in levels.tolist()]
                 amounts = np.asarray(levels)[:, mine]
                 texts = [f"your share {a:.6g} of {issue.total:g}" for a in amounts.tolist()]
             else:
                 assert isinstance(issue, NumericIssue)
-                terms = [f"{x:.12g}" for x in levels.tolist()]
+                terms = [term_text(float(x)) for x in levels.tolist()]
                 texts = [self.space.describe_level(k, j) for j in range(len(terms))]
                 amounts = np.asarray(levels)
             values = (np.zeros(len(terms)) if function is None

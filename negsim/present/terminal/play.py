@@ -19,6 +19,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from negsim.format.terms import term_text
 from negsim.present.words import POINTS, plural, points_cell, points_text, round_noun
 
 if TYPE_CHECKING:
@@ -59,16 +60,8 @@ def _points(utility: float) -> str:
 def terms_text(session: Session, position: int) -> str:
     """``"amnesty=family, sanctions_relief=40, pie=a:0.6/b:0.4"``: a package as terms the
     command reads back."""
-    pieces = []
-    for name, value in session.space.package(position).items():
-        if isinstance(value, dict):
-            text = "/".join(f"{party}:{share:g}" for party, share in value.items())
-        elif isinstance(value, float):
-            text = f"{value:g}"
-        else:
-            text = str(value)
-        pieces.append(f"{name}={text}")
-    return ", ".join(pieces)
+    package = session.space.package(position)
+    return ", ".join(f"{name}={term_text(value)}" for name, value in package.items())
 
 
 def _label(session: Session, party: str) -> str:
