@@ -157,3 +157,29 @@ def test_a_worked_example(scenario):
     # Every package's score is consistent with a brute-force frontier.
     for position in itertools.islice(range(space.n_feasible), 0, None, 7):
         assert score_deal(space, position).joint_value_left >= 0.0
+
+
+@pytest.mark.parametrize("name", ["pie-split", "logrolling", "labor-contract", "venezuela-2025"])
+def test_a_written_package_reads_back_as_itself(name):
+    """``term_text`` is the inverse of ``read_term``: every package of a bundled scenario,
+    written term by term and read again, is the same package."""
+    from negsim import load
+    from negsim.format.terms import read_term, term_text
+
+    scenario = load(name)
+    space = OutcomeSpace.from_scenario(scenario)
+    for position in range(0, space.n_feasible, max(1, space.n_feasible // 200)):
+        package = space.package(position)
+        again = {
+            issue.name: read_term(scenario, issue, term_text(package[issue.name]))
+            for issue in scenario.issues
+        }
+        assert space.position_of(again) == position
+
+
+def test_numbers_are_written_exactly():
+    from negsim.format.terms import term_text
+
+    for value in (0.1, 1 / 3, 40.0, 123456.7891234, -2.5e-7):
+        assert float(term_text(value)) == value
+    assert term_text(1 / 3) == repr(1 / 3) and term_text(0.6) == "0.6"
