@@ -1,20 +1,26 @@
 """One negotiation played move by move (``negsim play``): the session and the computer's agent.
 
-A :class:`Session` keeps the state of a two-party negotiation under the scenario's protocol
-(``docs/play.md``): whose turn it is, the round, the offers made and the answers given,
-and how it ended. It does no input or output; the command line asks the people, an
+A :class:`Session` keeps the state of a negotiation of two or more parties under the
+scenario's protocol (``docs/play.md``): whose turn it is, the round, the offers made and the
+answers given, and how it ended. It does no input or output; the command line asks the people, an
 :class:`AgentPlayer` answers for the computer.
 
 * **Rounds** are numbered from 0. The last round is ``rounds - 1``, where ``rounds`` is the
   protocol's deadline (1 for an ultimatum) or, without one, the ``rounds`` asked for
   (default :data:`DEFAULT_ROUNDS`): talks still going then end without a deal.
-* **Proposers**: alternating offers start with ``first_proposer`` and alternate;
-  ``one_sided`` talks have only ``first_proposer`` propose; ``random_proposer`` draws the
-  proposer of every round from ``recognition``.
-* **Answers**: ``accept`` ends the talks with a deal; ``reject`` goes on to the next round,
-  unless the breakdown risk strikes (probability ``breakdown_risk`` after each rejection)
-  or it was the last round; ``walk_away`` (a responder with an outside option) rejects and
-  ends the talks with its outside option.
+* **Proposers**: alternating offers start with ``first_proposer`` and go round the parties in
+  their order; ``one_sided`` talks have only ``first_proposer`` propose;
+  ``random_proposer`` draws the proposer of every round from ``recognition``.
+* **Answers**: every other party answers an offer (with three or more, in any order: a
+  vote). The offer passes with the yes votes the rule needs, the proposer's included
+  (:func:`~negsim.studies.group_offers.votes_needed`: everyone, or under
+  ``random_proposer`` with ``rule: majority`` strictly more than half); it fails as soon
+  as it can no longer pass, and the votes not yet cast are not asked for. A passed offer
+  ends the talks with a deal; a failed one goes on to the next round, unless the
+  breakdown risk strikes (probability ``breakdown_risk`` after each rejection) or it was
+  the last round. ``walk_away`` (a responder with an outside option) rejects and ends the
+  talks at once, the walker with its outside option, everyone else with its
+  disagreement value.
 * **Private parameters** in ``uncertainty`` are drawn once per session, from the seed, as
   :func:`negsim.studies.simulate.simulate` draws them for one run (inverse CDF of a
   uniform draw). The breakdown and recognition draws of every round are made at the start
@@ -26,9 +32,10 @@ and how it ended. It does no input or output; the command line asks the people, 
 The agent follows the rules of the simulation's agents (:mod:`negsim.studies.simulate`,
 whose helpers it shares): a time-dependent target (boulware, conceder, linear, with the
 scenario's exponents) or tit for tat; it offers the Pareto-optimal package best for the
-other side among those meeting its target; it accepts an offer worth at least its own next
-offer (``AC_next``; in the last round at least its reservation value); it walks out when its
-outside option is worth at least that.
+other side among those meeting its target (with three or more parties, the one that buys
+the votes it needs most easily: :mod:`negsim.studies.group_offers`); it accepts an offer
+worth at least its own next offer (``AC_next``; in the last round at least its reservation
+value); it walks out when its outside option is worth at least that.
 
 Example
 -------
@@ -52,7 +59,7 @@ Example
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -60,6 +67,7 @@ import numpy as np
 from negsim.format.defaults import AGENT_EXPONENTS
 from negsim.format.model import TOLERANCE, Agent
 from negsim.space import OutcomeSpace
+from negsim.studies.group_offers import GroupOffers, votes_needed
 from negsim.studies.simulate import (
     Frontier,
     concession_schedule,
@@ -97,13 +105,15 @@ class PlayError(ValueError):
 
 @dataclass
 class Move:
-    """An offer: the ``round``, who made it, the package (feasible ``position``) and the
-    answer (None while unanswered)."""
+    """An offer: the ``round``, who made it, the package (feasible ``position``), the
+    answer (``accept`` when it passed, ``reject`` when it failed, ``walk_away``; None while
+    undecided) and each responder's vote so far."""
 
     round: int
     proposer: str
     position: int
     response: str | None = None
+    votes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -121,12 +131,12 @@ class Ending:
 
 
 class Session:
-    """A two-party negotiation under the scenario's protocol; see the module docstring.
+    """A negotiation under the scenario's protocol; see the module docstring.
 
     Parameters
     ----------
     space : OutcomeSpace
-        The scenario's outcome space (two parties; more raise :class:`ValueError`).
+        The scenario's outcome space (two or more parties).
     seed : int, optional
         Seed of the private parameters, breakdowns and recognition; None: fresh entropy.
     rounds : int, optional
@@ -136,11 +146,6 @@ class Session:
 
     def __init__(self, space: OutcomeSpace, seed: int | None = None, rounds: int | None = None):
         scenario = space.scenario
-        if scenario.n_parties != 2:
-            raise ValueError(
-                f"play handles two parties; this scenario has {scenario.n_parties} "
-                f"({', '.join(scenario.party_names)})"
-            )
         if rounds is not None and rounds < 1:
             raise ValueError(f"rounds must be at least 1, got {rounds}")
         self.space = space
@@ -152,7 +157,11 @@ class Session:
             self.deadline if self.deadline is not None else (rounds or DEFAULT_ROUNDS)
         )
         self.seed = seed
-        self.frontier: Frontier = sorted_frontier(space)
+        self.n = len(self.parties)
+        self.quota = votes_needed(self.n, protocol.kind, protocol.rule)
+        """Yes votes an offer needs, the proposer's included."""
+        self._frontier: Frontier | None = None
+        self._group: GroupOffers | None = None
         self.round = 0
         self.moves: list[Move] = []
         self.ending: Ending | None = None
@@ -167,7 +176,7 @@ class Session:
         uniforms = generator.random(len(uncertain) + 2 * self.rounds)
         parties = scenario.parties
         self.disagreement = np.array([p.disagreement.expected for p in parties])
-        self.shift = np.zeros(2)
+        self.shift = np.zeros(self.n)
         self.outside = np.array([np.nan if p.outside_option is None else p.outside_option
                                  for p in parties])  # fmt: skip
         self.discount = np.array([p.discount for p in parties])
@@ -185,6 +194,20 @@ class Session:
         self._breakdown = uniforms[start : start + self.rounds]
         self._recognition = uniforms[start + self.rounds :]
 
+    @property
+    def frontier(self) -> Frontier:
+        """The Pareto-optimal packages sorted for each side (two parties)."""
+        if self._frontier is None:
+            self._frontier = sorted_frontier(self.space)
+        return self._frontier
+
+    @property
+    def group(self) -> GroupOffers:
+        """The Pareto-optimal packages and each party's scale (three or more parties)."""
+        if self._group is None:
+            self._group = GroupOffers.of(self.space)
+        return self._group
+
     # ----------------------------------------------------------------------------------------
     # The state
 
@@ -192,18 +215,27 @@ class Session:
         return self.parties.index(party)
 
     def other(self, party: str) -> str:
+        """The other side, with two parties."""
+        if self.n != 2:
+            raise PlayError(f"{party} negotiates with {self.n - 1} others")
         return self.parties[1 - self.index(party)]
+
+    def others(self, party: str) -> tuple[str, ...]:
+        """Every party but ``party``, starting after it in the parties' order."""
+        i = self.index(party)
+        return tuple(self.parties[(i + k) % self.n] for k in range(1, self.n))
 
     def proposer_at(self, round_index: int) -> str:
         """Who proposes in round ``round_index`` (for random proposers, the drawn one)."""
         protocol = self.scenario.protocol
         first = self.index(protocol.first_proposer)
         if protocol.kind == "random_proposer":
-            chance = protocol.recognition[self.parties[0]]
-            return self.parties[0 if self._recognition[round_index] < chance else 1]
+            chances = np.cumsum([protocol.recognition[p] for p in self.parties])
+            drawn = int(np.searchsorted(chances, self._recognition[round_index], side="right"))
+            return self.parties[min(drawn, self.n - 1)]
         if protocol.kind == "one_sided":
             return self.parties[first]
-        return self.parties[(first + round_index) % 2]
+        return self.parties[(first + round_index) % self.n]
 
     @property
     def over(self) -> bool:
@@ -221,13 +253,33 @@ class Session:
         return self.proposer_at(self.round)
 
     @property
+    def responders(self) -> tuple[str, ...]:
+        """The parties whose answer to the offer on the table is awaited, starting after
+        the proposer in the parties' order (none without an offer)."""
+        pending = self.pending
+        if pending is None:
+            return ()
+        return tuple(p for p in self.others(pending.proposer) if p not in pending.votes)
+
+    @property
     def turn(self) -> tuple[str, str] | None:
-        """``("propose", party)`` or ``("respond", party)``; None when the talks are over."""
+        """``("propose", party)`` or ``("respond", party)`` (with three or more parties,
+        the first voter still awaited; the others may vote first); None when the talks
+        are over."""
         if self.over:
             return None
         if self.pending is not None:
-            return ("respond", self.other(self.pending.proposer))
+            return ("respond", self.responders[0])
         return ("propose", self.proposer)
+
+    def may_move(self, party: str) -> bool:
+        """Whether ``party`` may make a move now: propose, or answer the offer on the
+        table."""
+        if self.over:
+            return False
+        if self.pending is not None:
+            return party in self.responders
+        return party == self.proposer
 
     @property
     def rounds_left(self) -> int:
@@ -278,20 +330,30 @@ class Session:
 
     def respond(self, party: str, response: str) -> None:
         """``party`` answers the offer on the table: ``accept``, ``reject`` or
-        ``walk_away``."""
-        if self.turn != ("respond", party):
+        ``walk_away``; the offer is decided once it has the votes it needs or can no
+        longer get them."""
+        if party not in self.responders:
             raise PlayError(f"{party} has no offer to answer")
         if response not in RESPONSES:
             raise PlayError(f"an answer is one of {', '.join(RESPONSES)}, not {response!r}")
         if response == "walk_away" and not self.can_walk(party):
             raise PlayError(f"{party} has no outside option to walk away to")
         move = self.moves[-1]
-        move.response = response
-        if response == "accept":
-            self._end("agreement", move.position)
-        elif response == "walk_away":
+        move.votes[party] = response
+        yes = 1 + sum(vote == "accept" for vote in move.votes.values())
+        if response == "walk_away":
+            move.response = response
             self._end("walked_away", walker=party)
-        elif self._breakdown[self.round] < self.scenario.protocol.breakdown_risk:
+        elif yes >= self.quota:
+            move.response = "accept"
+            self._end("agreement", move.position)
+        elif yes + len(self.responders) < self.quota:
+            move.response = "reject"
+            self._rejected()
+
+    def _rejected(self) -> None:
+        """The offer failed: the breakdown risk may strike; else the next round, or none."""
+        if self._breakdown[self.round] < self.scenario.protocol.breakdown_risk:
             self._end("breakdown")
         elif self.last_round:
             self._end("deadline")
@@ -350,7 +412,8 @@ class AgentPlayer:
         if session.can_walk(party):
             reservation = max(reservation, session.outside[i] - shift)
         self.reservation = float(reservation)
-        self.best = max(float(session.frontier.own[i][-1]), self.reservation)
+        top = session.frontier.own[i][-1] if session.n == 2 else session.group.top[i]
+        self.best = max(float(top), self.reservation)
         self.schedule = concession_schedule(agent, session.rounds)
         self.tit_for_tat_target = self.best
         self.last_received: float | None = None
@@ -368,13 +431,17 @@ class AgentPlayer:
         share = float(self.schedule[round_index])
         return self.best - (self.best - self.reservation) * share
 
-    def _offer_index(self, round_index: int) -> int:
+    def offer_at(self, round_index: int) -> int:
+        """The package (position) the agent offers in round ``round_index``."""
+        session, i = self.session, self.i
         target = np.asarray([self.target(round_index)])
-        return int(offer_index(self.session.frontier, self.i, target)[0])
+        if session.n != 2:
+            return int(session.group.offer(i, target)[0])
+        return int(session.frontier.position[i][int(offer_index(session.frontier, i, target)[0])])
 
     def offer(self) -> int:
         """The package (position) the agent offers this round."""
-        return int(self.session.frontier.position[self.i][self._offer_index(self.session.round)])
+        return self.offer_at(self.session.round)
 
     def answer(self, position: int) -> str:
         """``accept``, ``reject`` or ``walk_away`` to an offer this round (updating the tit
@@ -392,7 +459,7 @@ class AgentPlayer:
             threshold = self.reservation
             stay = float(session.disagreement[i] - session.shift[i])
         else:
-            threshold = float(session.frontier.own[i][self._offer_index(session.round + 1)])
+            threshold = float(session.space.utilities[i, self.offer_at(session.round + 1)])
             stay = threshold
         if received >= threshold - TOLERANCE:
             return "accept"
@@ -404,18 +471,17 @@ class AgentPlayer:
     def play(self) -> tuple[str, int | str]:
         """Make the agent's move when it is its turn: ``("propose", position)`` or
         ``("respond", answer)``."""
-        turn = self.session.turn
-        if turn == ("propose", self.party):
+        session = self.session
+        if not session.may_move(self.party):
+            raise PlayError(f"it is not {self.party}'s turn")
+        pending = session.pending
+        if pending is None:
             position = self.offer()
-            self.session.propose(self.party, position)
+            session.propose(self.party, position)
             return ("propose", position)
-        if turn == ("respond", self.party):
-            pending = self.session.pending
-            assert pending is not None
-            response = self.answer(pending.position)
-            self.session.respond(self.party, response)
-            return ("respond", response)
-        raise PlayError(f"it is not {self.party}'s turn")
+        response = self.answer(pending.position)
+        session.respond(self.party, response)
+        return ("respond", response)
 
 
 # --------------------------------------------------------------------------------------------
@@ -424,23 +490,25 @@ class AgentPlayer:
 
 def suggestions(session: Session, party: str, count: int = 7) -> list[int]:
     """Packages to suggest to ``party``: Pareto-optimal packages spread evenly over its own
-    utility from its best down to its walk-away value (each the best for the other side
-    at that level), and the other side's last offer; best for ``party`` first, no repeats."""
+    utility from its best down to its walk-away value (each the one the agent would offer
+    at that level: with two parties the best for the other side), and the others' last
+    offers; best for ``party`` first, no repeats."""
     i = session.index(party)
-    frontier = session.frontier
-    own = frontier.own[i]
-    floor = session.reservation(party) - session.shift[i]
-    top = float(own[-1])
-    floor = min(floor, top)
+    if session.n == 2:
+        frontier = session.frontier
+        top = float(frontier.own[i][-1])
+    else:
+        top = float(session.group.top[i])
+    floor = min(session.reservation(party) - session.shift[i], top)
     levels = np.linspace(top, floor, max(count, 1))
+    if session.n == 2:
+        offered = frontier.position[i][offer_index(frontier, i, levels)]
+    else:
+        offered = session.group.offer(i, levels)
     found: list[int] = []
-    for index in offer_index(frontier, i, levels):
-        position = int(frontier.position[i][int(index)])
-        if position not in found:
-            found.append(position)
-    theirs = session.last_offer_by(session.other(party))
-    if theirs is not None and theirs not in found:
-        found.append(theirs)
+    for position in [*offered.tolist(), *map(session.last_offer_by, session.others(party))]:
+        if position is not None and int(position) not in found:
+            found.append(int(position))
     utilities = session.space.utilities[i]
     return sorted(found, key=lambda position: (-utilities[position], position))
 
@@ -467,6 +535,7 @@ def transcript_record(
             "proposer": move.proposer,
             "package": space.package(move.position),
             "response": move.response,
+            **({"votes": dict(move.votes)} if session.n > 2 else {}),
         }
         for move in session.moves
     ]
