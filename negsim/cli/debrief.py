@@ -122,18 +122,14 @@ def debrief(
 
     Rows that cannot be scored are listed on standard error as FILE:LINE: pair NAME:
     message and skipped; the exit status is then 3. With -o, also a chart of the deals
-    in points (.png, .svg, .pdf; two parties) or a self-contained page (.html);
-    --style is classroom unless given, for a projector.
+    in points (.png, .svg, .pdf; two parties in their utility plane, more parties one
+    column each) or a self-contained page (.html); --style is classroom unless given,
+    for a projector.
     """
     from negsim.studies.debrief import debrief as score
 
     path = _check_output(output, force) if output is not None else None
     scenario = load_or_exit(file)
-    if path is not None and scenario.n_parties != 2:
-        fail(
-            f"{scenario.source}: the debrief chart shows two parties; this scenario has "
-            f"{scenario.n_parties} ({', '.join(scenario.party_names)}): leave out -o"
-        )
     deals, skipped = _read_all(scenario, results)
     analysis = analysis_or_exit(scenario)
     for warning in analysis.warnings:

@@ -19,13 +19,21 @@ __all__ = ["debrief_page", "debrief_report"]
 def debrief_report(debrief: Debrief) -> Report:
     """The page's content: a section for the chart, the ranking, the reference points and
     (when any) the rows left out."""
+    two = len(debrief.parties) == 2
     chart = Figure(
         "debrief",
         debrief_figure(debrief),
-        f"The pairs' deals, each side's points on one axis: {finding(debrief)}.",
+        (
+            "The pairs' deals, each side's points on one axis"
+            if two
+            else "The groups' deals, one column of points per party"
+        )
+        + f": {finding(debrief)}.",
     )
     sections = [
-        Section("chart", "The deals on the frontier", (chart,)),
+        Section(
+            "chart", "The deals on the frontier" if two else "The deals, party by party", (chart,)
+        ),
         Section(
             "ranking",
             "The pairs, ranked",

@@ -29,6 +29,7 @@ __all__ = [
     "deal_full",
     "deal_short",
     "finding",
+    "group_noun",
     "party_labels",
     "scores_text",
 ]
@@ -100,18 +101,23 @@ def scores_text(
     )
 
 
+def group_noun(debrief: Debrief) -> str:
+    """What the class negotiated in: ``"pair"`` with two parties, else ``"group"``."""
+    return "pair" if len(debrief.parties) == 2 else "group"
+
+
 def finding(debrief: Debrief, scale: Scale = IN_POINTS) -> str:
     """What the class did, in a sentence: ``"7 of 10 pairs agreed; 3 reached the
-    frontier; on average 12.1 points left on the table"``."""
+    frontier; on average 12.1 points left on the table"`` (``groups`` with more parties)."""
     total = len(debrief.pairs)
-    noun = "pair" if total == 1 else "pairs"
+    noun = group_noun(debrief) + ("" if total == 1 else "s")
     agreed = debrief.agreed
     frontier = debrief.on_frontier
     parts = [
         f"{agreed} of {total} {noun} agreed" if total != agreed else f"All {total} {noun} agreed"
     ]
     if total == 1 and agreed == 1:
-        parts = ["The pair agreed"]
+        parts = [f"The {noun} agreed"]
     if agreed:
         parts.append(
             f"{'none' if frontier == 0 else frontier} reached the frontier"

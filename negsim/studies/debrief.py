@@ -10,7 +10,8 @@ the table first, then the largest sum of points. Pairs with the same scores shar
 
 The result, :class:`Debrief`, is a frozen record of plain numbers and packages; the
 reference points (each side's walk-away value, the Nash and Kalai–Smorodinsky packages, the
-protocol's equilibrium) are the analysis's, never recomputed.
+protocol's equilibrium) are the analysis's, never recomputed. It also holds each party's
+best value over the feasible packages: how much was on the table for it.
 """
 
 from __future__ import annotations
@@ -86,12 +87,14 @@ class Debrief:
     """The scored deals of a class, ranked, with the analysis's reference points.
 
     ``analysis`` is kept for the chart (the frontier it draws); ``to_dict`` holds numbers
-    only."""
+    only. ``best``: each party's highest utility over the feasible packages, reached on the
+    Pareto frontier (so a merged space, which keeps only its frontier, has it too)."""
 
     analysis: Analysis = field(repr=False)
     scenario: str
     parties: tuple[str, ...]
     disagreement: Mapping[str, float]
+    best: Mapping[str, float]
     nash: Reference
     kalai_smorodinsky: Reference
     equilibrium: Reference
@@ -122,6 +125,7 @@ class Debrief:
                 "kalai_smorodinsky": self.kalai_smorodinsky.to_dict(),
                 "equilibrium": self.equilibrium.to_dict(),
             },
+            "best": dict(self.best),
             "summary": {
                 "pairs": len(self.pairs),
                 "agreed": self.agreed,
@@ -237,6 +241,7 @@ def debrief(
         scenario=space.scenario.name,
         parties=tuple(names),
         disagreement=_points(names, analysis.disagreement),
+        best=_points(names, space.utilities.max(axis=1)),
         nash=nash,
         kalai_smorodinsky=ks,
         equilibrium=equilibrium,

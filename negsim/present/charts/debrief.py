@@ -13,9 +13,9 @@ numbered hexagon: the number is the pair's rank in the table; pairs that struck 
 deal share one marker, labelled with their count (``3 ×2``); pairs without a deal are
 counted at the disagreement point. The title states the finding in the class's numbers.
 
-Only two-party scenarios are drawn: with more parties a plane of two utilities would hide
-the frontier (the command says so and draws nothing). Every number comes from the
-:class:`~negsim.studies.debrief.Debrief` record.
+With three or more parties a plane of two utilities would hide the frontier: the chart is
+then :mod:`negsim.present.charts.debrief_parties`'s, one column per party. Every number
+comes from the :class:`~negsim.studies.debrief.Debrief` record.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 
+from negsim.present.charts.debrief_parties import DEAL_COLOUR, parties_figure, tick_points
 from negsim.present.charts.layers import (
     FRONTIER_COLOUR,
     MARK_LABELS,
@@ -43,7 +44,6 @@ from negsim.present.charts.layers import (
 from negsim.present.charts.style import (
     LABEL_SIZE,
     NOTE_SIZE,
-    OKABE_ITO,
     TEXT_GREY,
     TITLE_SIZE,
     TITLE_WIDTH,
@@ -62,8 +62,6 @@ from negsim.studies.debrief import Debrief
 
 __all__ = ["DEAL_COLOUR", "DealMark", "deal_marks", "debrief_figure"]
 
-DEAL_COLOUR = OKABE_ITO["reddish_purple"]
-"""The class's deals: hexagons in a colour no solution of this chart uses."""
 SHOWN = ("nash", "kalai_smorodinsky", "equilibrium")
 """The reference marks drawn (of the frontier chart's marks)."""
 OFFSETS = (9.0, 16.0, 26.0, 38.0, 52.0)
@@ -345,17 +343,11 @@ def _caption(debrief: Debrief, unplaced: list[DealMark]) -> str:
     return " ".join(parts)
 
 
-def _tick_points(utility: float, _position: int | None = None) -> str:
-    """A tick of the utility axes as points (``0.4`` is written ``40``)."""
-    return f"{round(utility * POINTS, 6):g}"
-
-
 def debrief_figure(debrief: Debrief) -> Figure:
-    """The chart of the class's deals (two parties); a ValueError with more parties."""
+    """The chart of the class's deals: in the two parties' utility plane, or with more
+    parties one column each (:func:`~negsim.present.charts.debrief_parties.parties_figure`)."""
     if len(debrief.parties) != 2:
-        raise ValueError(
-            f"the debrief chart shows two parties; this scenario has {len(debrief.parties)}"
-        )
+        return parties_figure(debrief)
     figure = new_figure(11.0, 7.5)
     ax = figure.add_subplot()
     marks = deal_marks(debrief)
@@ -363,8 +355,8 @@ def debrief_figure(debrief: Debrief) -> Figure:
     labels = party_labels(debrief)
     ax.set_xlabel(f"{labels[0]}: points", fontsize=LABEL_SIZE)
     ax.set_ylabel(f"{labels[1]}: points", fontsize=LABEL_SIZE)
-    ax.xaxis.set_major_formatter(FuncFormatter(_tick_points))
-    ax.yaxis.set_major_formatter(FuncFormatter(_tick_points))
+    ax.xaxis.set_major_formatter(FuncFormatter(tick_points))
+    ax.yaxis.set_major_formatter(FuncFormatter(tick_points))
     style_axes(ax)
     ax.set_title(wrap(finding(debrief), TITLE_WIDTH), loc="left", fontsize=TITLE_SIZE, pad=12)
     figure.suptitle(debrief.scenario, x=0.01, ha="left", fontsize=NOTE_SIZE, color=TEXT_GREY)
