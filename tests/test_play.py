@@ -416,13 +416,19 @@ def test_usage_errors(tmp_path, args, words):
 
 
 def test_three_parties_and_bad_scenarios(tmp_path):
+    """Three parties play (tests/test_play_cli_groups.py); the usage errors list them all."""
     three = tmp_path / "three.yaml"
     three.write_text(
         "negsim: 1\nname: three\nissues: {pie: {split: {total: 1}, resolution: 5}}\n"
         "parties: {a: {}, b: {}, c: {}}\n"
     )
-    result, _ = play([str(three), "--as", "a"], [], tmp_path)
-    assert result.exit_code == 2 and "two parties" in result.stderr
+    result, _ = play([str(three)], [], tmp_path)
+    assert result.exit_code == 2 and "--as: a, b or c" in result.stderr
+    result, _ = play([str(three), "--as", "d"], [], tmp_path)
+    assert result.exit_code == 2 and "the parties are a, b, c" in result.stderr
+    result, saved = play([str(three), "--as", "a"], [], tmp_path)
+    assert result.exit_code == 1 and "Your offer" in result.stdout
+    assert saved is not None and saved["outcome"]["status"] == "interrupted"
     bad = tmp_path / "bad.yaml"
     bad.write_text("negsim: 1\nname: bad\n")
     result, _ = play([str(bad), "--as", "a"], [], tmp_path)

@@ -1,5 +1,5 @@
-"""``negsim play``: a person negotiates in the terminal against an agent, or two people at
-one keyboard (``docs/play.md``).
+"""``negsim play``: a person negotiates in the terminal against the computer's agents, or
+people at one keyboard play every party (``docs/play.md``).
 
 The rules and the agent are :mod:`negsim.studies.play`, the text
 :mod:`negsim.present.terminal.play`; this module asks the questions and reads the answers,
@@ -44,8 +44,8 @@ AgentOption = Annotated[
     str | None,
     typer.Option(
         "--agent", metavar="STRATEGY", show_default=False,
-        help="The computer's strategy: boulware, conceder, linear or tit_for_tat (default: "
-        "the scenario's simulation agent, else linear).",
+        help="The computer's strategy for every party it plays: boulware, conceder, linear "
+        "or tit_for_tat (default: each party's simulation agent, else linear).",
     ),
 ]  # fmt: skip
 PlaySeed = Annotated[
@@ -60,7 +60,7 @@ PlayRounds = Annotated[
 ]  # fmt: skip
 HotSeat = Annotated[
     bool,
-    typer.Option("--hot-seat", help="Two people at one keyboard play both sides."),
+    typer.Option("--hot-seat", help="People at one keyboard play every party."),
 ]
 TranscriptOption = Annotated[
     str | None,
@@ -73,6 +73,11 @@ PlayForce = Annotated[
     bool, typer.Option("--force", "-f", help="Replace an existing transcript file.")
 ]
 
+
+ANSWERS = {"accept": "accept", "a": "accept", "yes": "accept", "y": "accept",
+           "reject": "reject", "r": "reject", "no": "reject", "n": "reject",
+           "walk": "walk_away", "w": "walk_away"}  # fmt: skip
+"""What a person may type to answer an offer."""
 
 CLEAR = "\x1b[2J\x1b[H"
 """Clears a terminal and puts the cursor at the top."""
@@ -145,19 +150,28 @@ def _save(path: Path, record: dict[str, Any], force: bool) -> Path:
 
 
 class Game:
-    """The input loop of one session: asks the people, lets the agent move, prints."""
+    """The input loop of one session: asks the people, lets the agents move, prints.
+
+    ``agents`` maps each party the computer plays to its agent; without agents every party
+    is a person at one keyboard (hot seat)."""
 
     def __init__(
-        self, session: Session, people: list[str], agent: AgentPlayer | None, tty: bool
+        self, session: Session, people: list[str], agents: dict[str, AgentPlayer], tty: bool
     ) -> None:
         self.session = session
         self.people = people
-        self.agent = agent
+        self.agents = agents
+        self.hot_seat = not agents
         self.tty = tty
         self.keyboard: TextIO = sys.stdin
         self.at_keyboard: str | None = None
-        self.news = ""
-        """At one keyboard, the last answer, repeated on the next player's cleared screen."""
+        self.news: list[str] = []
+        """At one keyboard, the answers since the last handover, repeated on the next
+        player's cleared screen."""
+        self.header: tuple[int, str | None] | None = None
+        """The round whose header is on the screen, and whose screen it is."""
+        self.shown = 0
+        """Offers made when the last one was shown on this screen."""
 
     def say(self, text: str) -> None:
         sys.stdout.write(text + "\n")
@@ -180,18 +194,21 @@ class Game:
         return line.strip()
 
     def run(self) -> None:
+        """Ask whoever may move: the proposer, then each awaited responder in order;
+        the agents move when it is their turn."""
         session = self.session
+        if not self.hot_seat:
+            self._hand_over(self.people[0])
         while not session.over:
             turn = session.turn
             assert turn is not None
             kind, party = turn
-            if self.agent is not None and party == self.agent.party:
-                move, what = self.agent.play()
-                if move == "respond":
-                    self.say(self._text().answer_text(session, party, str(what)))
+            agent = self.agents.get(party)
+            if agent is not None:
+                self._agent_moves(agent)
                 continue
             self._hand_over(party)
-            self.say(self._text().round_header(session))
+            self._round_header()
             if kind == "propose":
                 self._propose(party)
             else:
@@ -202,13 +219,32 @@ class Game:
 
         return text
 
+    def _round_header(self) -> None:
+        """The round's header, once a round on each person's screen."""
+        key = (self.session.round, self.at_keyboard)
+        if self.header != key:
+            self.header = key
+            self.say(self._text().round_header(self.session))
+
+    def _agent_moves(self, agent: AgentPlayer) -> None:
+        """An agent's move; the person sees an answer, and with three or more parties the
+        offers and votes too."""
+        session, text = self.session, self._text()
+        move, what = agent.play()
+        if move == "respond":
+            self.say(text.answer_text(session, agent.party, str(what), self.people[0]))
+        elif session.n > 2:
+            self._round_header()
+            self.say(text.offer_text(session, self.people[0], int(what)))
+            self.shown = len(session.moves)
+
     def _hand_over(self, party: str) -> None:
         """At one keyboard, the handover to ``party``; on a terminal the screen is cleared
-        before and after, so that nobody sees the other side's points."""
+        before and after, so that nobody sees another party's points."""
         if self.at_keyboard == party:
             return
         text = self._text()
-        if self.agent is None and (self.at_keyboard is not None or self.tty):
+        if self.hot_seat and (self.at_keyboard is not None or self.tty):
             if self.tty and self.at_keyboard is not None:
                 self.ask("Press Enter and pass the keyboard. ")
                 sys.stdout.write(CLEAR)
@@ -217,10 +253,11 @@ class Game:
                 self.ask("Press Enter when ready. ")
                 sys.stdout.write(CLEAR)
                 if self.news:
-                    self.say(self.news)
-        self.news = ""
+                    self.say("\n".join(self.news))
+        self.news = []
+        self.shown = 0
         self.at_keyboard = party
-        if self.agent is None:
+        if self.hot_seat:
             self.say(text.playing_text(self.session, party))
         self.say(text.walk_away_text(self.session, party))
 
@@ -235,7 +272,7 @@ class Game:
             word, kind = answer.lower(), "propose"
             if self._common(word, party, kind):
                 continue
-            if word in ("accept", "a", "reject", "r", "walk", "w"):
+            if word in ANSWERS:
                 self.hint("There is no offer to answer: it is your turn to make one.")
                 continue
             position = self._package(answer, listed)
@@ -246,31 +283,37 @@ class Game:
             return
 
     def _respond(self, party: str) -> None:
+        """``party`` answers the offer on the table (with three or more parties: votes,
+        seeing the votes cast so far)."""
         session, text = self.session, self._text()
         pending = session.pending
         assert pending is not None
-        self.say(text.offer_text(session, party, pending.position))
+        group = session.n > 2
+        if not group or self.shown != len(session.moves):
+            self.say(text.offer_text(session, party, pending.position))
+            self.shown = len(session.moves)
+        if group:
+            self.say(text.votes_text(session, pending))
         choices = "accept (a), reject (r)" + (", walk (w)" if session.can_walk(party) else "")
+        question = "Your vote" if group else "Your answer"
         while True:
-            word, kind = self.ask(f"Your answer: {choices}, or help: ").lower(), "respond"
+            word, kind = self.ask(f"{question}: {choices}, or help: ").lower(), "respond"
             if self._common(word, party, kind):
                 continue
-            answers = {"accept": "accept", "a": "accept", "reject": "reject", "r": "reject",
-                       "walk": "walk_away", "w": "walk_away"}  # fmt: skip
-            response = answers.get(word)
+            response = ANSWERS.get(word)
             if response == "walk_away" and not session.can_walk(party):
                 self.hint("You have no outside option to walk away to: accept or reject.")
                 continue
             if response is None:
-                self.hint(
-                    f"Answer the offer first: {choices}. After a rejection you make your "
-                    "counter-offer."
-                )
+                after = " After a rejection you make your counter-offer." if not group else ""
+                self.hint(f"{'Vote on' if group else 'Answer'} the offer first: {choices}.{after}")
                 continue
             session.respond(party, response)
-            if self.agent is None:
-                self.news = text.answer_text(session, party, response)
-                self.say(self.news)
+            if self.hot_seat:
+                self.news.append(text.answer_text(session, party, response))
+                self.say(self.news[-1])
+            elif group:
+                self.say(text.answer_text(session, party, response, party))
             return
 
     def _common(self, word: str, party: str, kind: str) -> bool:
@@ -355,33 +398,37 @@ def play(
     transcript: TranscriptOption = None,
     force: PlayForce = False,
 ) -> None:
-    """Negotiate in the terminal against the computer, or two people at one keyboard.
+    """Negotiate in the terminal against the computer, or people at one keyboard.
 
-    Each turn shows the round, your points for every offer (never the other side's) and a
-    numbered list of packages to offer. Type a number, ISSUE=OPTION terms, accept, reject,
-    walk (with an outside option), help or quit. At the end: the deal, your points and
-    payoff, and how it compares with the Pareto frontier and the Nash solution. Points
-    are utility x 100, as on the role sheets.
+    You play the party --as names; the computer plays every other party (--agent, else
+    each party's scenario agent). With --hot-seat a person plays every party, passing the
+    keyboard. Each turn shows the round, your points for every offer (never another
+    party's) and a numbered list of packages to offer. Type a number, ISSUE=OPTION terms,
+    accept, reject, walk (with an outside option), help or quit. With three or more
+    parties every other party votes on an offer: it passes with the votes the scenario's
+    rule needs (unanimity, or a majority under random proposers), and whoever walks away
+    ends the talks for everyone. At the end: the deal, your points and payoff, and how it
+    compares with the Pareto frontier and the Nash solution. Points are utility x 100, as
+    on the role sheets.
 
     The transcript is saved as JSON in utilities (docs/play.md), also after Ctrl-C (exit
     status 130) or the end of the input (exit status 1). Works with piped input, for
     scripts.
     """
+    from negsim.present.words import join_words
     from negsim.studies.play import AgentPlayer, Session
 
     scenario = load_or_exit(file)
     names = scenario.party_names
-    if scenario.n_parties != 2:
-        fail(f"{scenario.source}: play handles two parties; this scenario has "
-             f"{scenario.n_parties} ({', '.join(names)})")  # fmt: skip
     if as_party is None and not hot_seat:
-        fail(f"say which party you play with --as: {' or '.join(names)} (or use --hot-seat)")
+        fail(f"say which party you play with --as: {join_words(names, 'or')} (or use "
+             "--hot-seat)")  # fmt: skip
     if as_party is not None and as_party not in names:
         fail(f"no party {as_party!r} in {scenario.source}; the parties are {', '.join(names)}")
     if agent is not None and agent not in STRATEGIES:
         fail(f"no agent {agent!r}; the agents are {', '.join(STRATEGIES)}")
     if hot_seat and agent is not None:
-        fail("--agent has no use with --hot-seat: two people play")
+        fail("--agent has no use with --hot-seat: people play every party")
     if rounds is not None and scenario.protocol.deadline is not None:
         fail(f"{scenario.source}: the protocol has a deadline of {scenario.protocol.deadline} "
              "rounds; --rounds applies only without a deadline")  # fmt: skip
@@ -389,15 +436,15 @@ def play(
     analysis = analysis_or_exit(scenario)
     session = Session(analysis.space, seed=seed, rounds=rounds)
     first = as_party or scenario.protocol.first_proposer
-    people = [first, session.other(first)] if hot_seat else [first]
-    player = None if hot_seat else AgentPlayer(session, session.other(first), agent)
-    _run(session, people, player, analysis, path, (file, _sha256(file)), force)
+    people = [first, *session.others(first)] if hot_seat else [first]
+    agents = {} if hot_seat else {p: AgentPlayer(session, p, agent) for p in session.others(first)}
+    _run(session, people, agents, analysis, path, (file, _sha256(file)), force)
 
 
 def _run(
     session: Session,
     people: list[str],
-    player: AgentPlayer | None,
+    agents: dict[str, AgentPlayer],
     analysis: Analysis,
     path: Path,
     source: tuple[str, str | None],
@@ -412,9 +459,10 @@ def _run(
     file, sha256 = source
     started = _now()
     keyboard = _keyboard(file)
-    game = Game(session, people, player, keyboard.isatty())
+    game = Game(session, people, agents, keyboard.isatty())
     game.keyboard = keyboard
-    game.say(text.intro_text(session, people, None if player is None else player.agent.strategy))
+    strategies = {party: agent.agent.strategy for party, agent in agents.items()}
+    game.say(text.intro_text(session, people, strategies))
     code = 0
     try:
         game.run()
@@ -430,10 +478,8 @@ def _run(
     assert ending is not None
     score = None if ending.status == "interrupted" else score_deal(session.space, ending.position)
     game.say(text.result_text(session, people, analysis.solutions.get("nash"), score))
-    players = {party: "person" for party in people}
-    if player is not None:
-        players[player.party] = player.name
-    players = {party: players[party] for party in session.parties}
+    players = {party: "person" if party in people else agents[party].name
+               for party in session.parties}  # fmt: skip
     record = transcript_record(
         session, name=session.scenario.name, file=file, sha256=sha256, players=players,
         started=started, finished=_now(),
