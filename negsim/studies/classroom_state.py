@@ -10,15 +10,19 @@ same file goes on where it stopped. What each side sees is
 
 * **Tokens**: the instructor's token and each student's seat token are compared in
   constant time; the join code is six letters and digits.
-* **Pairs**: :meth:`Classroom.pair_up` pairs the students not yet paired in the order they
-  joined, the first of two playing the scenario's first party; an odd student out plays
-  against the computer's agent (:class:`~negsim.studies.play.AgentPlayer`).
-  :meth:`Classroom.pair_students` pairs two students (or one and the computer) by hand;
-  :meth:`Classroom.unpair` undoes a pair before its first move and
+* **Pairs and groups**: a scenario of ``n`` parties is negotiated in groups of ``n`` (pairs
+  when ``n`` is 2). :meth:`Classroom.pair_up` groups the students not yet seated in the
+  order they joined, in as few groups as hold them and as evenly as can be (the first
+  groups one student larger), each student taking the next party in the scenario's
+  order; the seats left over go to the computer's agent
+  (:class:`~negsim.studies.play.AgentPlayer`): with two parties, an odd student out
+  plays against it. :meth:`Classroom.pair_students` seats students (or the computer) by
+  hand, one a party; :meth:`Classroom.unpair` undoes a pair before its first move and
   :meth:`Classroom.remove_student` removes a student not in a pair.
 * **Moves** are accepted only while the class runs (``set_status("running")``;
-  ``"stopped"`` pauses it) and only from the seat whose turn it is; the agent answers at
-  once. A package is typed as ``{issue: term}``, every issue once, each term read by
+  ``"stopped"`` pauses it) and only from a seat that may move (the proposer, or a
+  member yet to vote on the offer on the table: group members vote in any order); the
+  agents move at once. A package is typed as ``{issue: term}``, every issue once, each term read by
   :func:`negsim.format.terms.read_term`; an infeasible package is refused.
 * **A clock in minutes** (optional): the class's time runs while the class runs and stops
   with it; when it is out, every unfinished pair ends without a deal (status ``deadline``,
@@ -59,11 +63,31 @@ __all__ = [
     "Classroom",
     "ClassroomError",
     "Pair",
+    "fill_groups",
 ]
 
 STATUSES = ("open", "running", "stopped", "over")
 """The class: ``open`` (joining, not started), ``running``, ``stopped`` (paused) and
 ``over`` (the clock ran out)."""
+
+
+def fill_groups(students: Sequence[int], size: int) -> list[list[int | None]]:
+    """``students`` in order, in as few groups of ``size`` seats as hold them, as evenly as
+    can be (the first groups one student larger); None for the seats left to the computer.
+
+    >>> fill_groups([1, 2, 3, 4, 5], 2)
+    [[1, 2], [3, 4], [5, None]]
+    >>> fill_groups([1, 2, 3, 4], 3)
+    [[1, 2, None], [3, 4, None]]
+    """
+    count = -(-len(students) // size)
+    groups: list[list[int | None]] = []
+    start = 0
+    for g in range(count):
+        take = len(students) // count + (1 if g < len(students) % count else 0)
+        groups.append([*students[start : start + take], *[None] * (size - take)])
+        start += take
+    return groups
 
 
 class Classroom(ClassroomViews):
@@ -75,7 +99,7 @@ class Classroom(ClassroomViews):
         The state file; created when missing, resumed when it exists (it must be a state
         file of the same scenario).
     space : OutcomeSpace
-        The scenario's enumerated outcome space (two parties).
+        The scenario's enumerated outcome space (two or more parties).
     file, sha256 : str
         The scenario argument and its file's digest, for the transcripts.
     agent : str, optional
@@ -94,11 +118,6 @@ class Classroom(ClassroomViews):
         clock: Callable[[], float] = time.time,
     ):  # fmt: skip
         scenario = space.scenario
-        if scenario.n_parties != 2:
-            raise ClassroomError(
-                f"a classroom negotiation needs two parties; {scenario.name} has "
-                f"{scenario.n_parties}"
-            )
         if minutes is not None and not (math.isfinite(minutes) and minutes > 0):
             raise ClassroomError(f"the class's time is a positive number of minutes, not {minutes}")
         self.space, self.scenario = space, scenario
@@ -159,16 +178,16 @@ class Classroom(ClassroomViews):
         found = self.store.seats(int(row["id"]))
         seats = {party: found[party] for party in self.scenario.party_names}
         session = Session(self.space, seed=int(row["seed"]))
-        robot = next((party for party, student in seats.items() if student is None), None)
-        agent = None if robot is None else AgentPlayer(session, robot, self.agent)
-        pair = Pair(int(row["id"]), int(row["seed"]), str(row["created"]), seats, session, agent)
+        agents = {party: AgentPlayer(session, party, self.agent)
+                  for party, student in seats.items() if student is None}  # fmt: skip
+        pair = Pair(int(row["id"]), int(row["seed"]), str(row["created"]), seats, session, agents)
         for move in self.store.moves(pair.id):
             try:
                 if move["kind"] == "expire":
                     session.time_up()
                     pair.expired = True
-                elif agent is not None and move["party"] == agent.party:
-                    agent.play()
+                elif move["party"] in agents:
+                    agents[move["party"]].play()
                 elif move["kind"] == "propose":
                     session.propose(str(move["party"]), int(move["position"]))
                 else:
@@ -196,13 +215,16 @@ class Classroom(ClassroomViews):
             pair.finished = at
 
     def _agent_moves(self, pair: Pair) -> None:
-        """The agent's moves while it is its turn (stored like a person's)."""
-        agent = pair.agent
-        while agent is not None and pair.session.turn is not None:
-            if pair.session.turn[1] != agent.party:
-                break
-            kind, value = agent.play()
-            self._record(pair, agent.party, kind, value)
+        """The agents' moves while one of them may move (stored like a person's), in the
+        parties' order."""
+        session = pair.session
+        while True:
+            mover = next((agent for party, agent in pair.agents.items()
+                          if session.may_move(party)), None)  # fmt: skip
+            if mover is None:
+                return
+            kind, value = mover.play()
+            self._record(pair, mover.party, kind, value)
 
     # ----------------------------------------------------------------------------------------
     # Students
@@ -250,25 +272,30 @@ class Classroom(ClassroomViews):
     # The instructor
 
     def pair_up(self) -> list[int]:
-        """Pair every student not yet paired, in joining order; the ids of the new pairs."""
+        """Seat every student not yet seated, in joining order, in pairs or groups (see the
+        module docstring); the ids of the new pairs."""
         with self.lock:
             waiting = [int(row["id"]) for row in self.store.students()
                        if int(row["id"]) not in self._seats]  # fmt: skip
-            groups = [(waiting[i], waiting[i + 1] if i + 1 < len(waiting) else None)
-                      for i in range(0, len(waiting), 2)]  # fmt: skip
-            return self._make_pairs(groups)
+            return self._make_pairs(fill_groups(waiting, self.scenario.n_parties))
 
-    def pair_students(self, first: Any, second: Any) -> int:
-        """Pair two students by hand: ``first`` plays the scenario's first party, ``second``
-        the other; None for the computer's agent (one side at most). The new pair's id."""
+    def pair_students(self, *students: Any) -> int:
+        """Seat students by hand, one a party in the scenario's order (the first plays the
+        first party...); None for the computer's agent, at least one student. The new
+        pair's id."""
+        n = self.scenario.n_parties
+        if len(students) != n:
+            raise ClassroomError(f"a {'pair' if n == 2 else 'group'} has {n} seats, one a party "
+                                 f"(null for the computer), not {len(students)}")  # fmt: skip
         chosen: list[int | None] = []
-        for student in (first, second):
+        for student in students:
             if student is not None and (isinstance(student, bool) or not isinstance(student, int)):
                 raise ClassroomError("a seat is a student's id, or null for the computer")
             chosen.append(student)
-        if chosen[0] is None and chosen[1] is None:
+        people = [student for student in chosen if student is not None]
+        if not people:
             raise ClassroomError("a pair needs at least one student")
-        if chosen[0] == chosen[1]:
+        if len(set(people)) < len(people):
             raise ClassroomError("a student cannot negotiate with themselves")
         with self.lock:
             for student in chosen:
@@ -278,10 +305,11 @@ class Classroom(ClassroomViews):
                     raise ClassroomError(f"no student {student}")
                 if student in self._seats:
                     name = self.store.names[student]
-                    raise ClassroomError(f"{name} is already in a pair", "conflict")
-            return self._make_pairs([(chosen[0], chosen[1])])[0]
+                    where = self.pairs[self._seats[student][0]].name
+                    raise ClassroomError(f"{name} is already in {where}", "conflict")
+            return self._make_pairs([chosen])[0]
 
-    def _make_pairs(self, groups: Sequence[tuple[int | None, int | None]]) -> list[int]:
+    def _make_pairs(self, groups: Sequence[Sequence[int | None]]) -> list[int]:
         parties = self.scenario.party_names
         made: list[int] = []
         try:
@@ -299,7 +327,7 @@ class Classroom(ClassroomViews):
         return made
 
     def _add_pairs(
-        self, groups: Sequence[tuple[int | None, int | None]], parties: Sequence[str],
+        self, groups: Sequence[Sequence[int | None]], parties: Sequence[str],
         made: list[int],
     ) -> None:  # fmt: skip
         """Store and load the new pairs (inside a transaction), their ids in ``made``."""
@@ -341,8 +369,9 @@ class Classroom(ClassroomViews):
                 raise ClassroomError(f"no student {student_id}")
             if student_id in self._seats:
                 name = self.store.names[student_id]
-                raise ClassroomError(f"{name} is in a pair; undo the pair first (only before "
-                                     "its first move)", "conflict")  # fmt: skip
+                where = self.pairs[self._seats[student_id][0]].name
+                raise ClassroomError(f"{name} is in {where}; undo it first (only before its "
+                                     "first move)", "conflict")  # fmt: skip
             self.store.delete_student(student_id)
             self._changed_for_all()
 

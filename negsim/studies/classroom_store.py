@@ -1,5 +1,6 @@
 """Where a classroom negotiation is kept: one SQLite file (standard library ``sqlite3``,
-write-ahead log) with the class's settings, the students, the pairs and every move
+write-ahead log) with the class's settings, the students, the pairs (or groups, with three
+or more parties) and every move
 (``docs/classroom.md``).
 
 The store keeps rows (and :class:`Pair`, one pair's talks in memory), not rules:
@@ -89,15 +90,16 @@ def clean_name(text: Any) -> str:
 
 @dataclass
 class Pair:
-    """One pair's talks: its id, seed, seats (party -> student id, None for the agent),
-    the live session, and how many times it changed (``version``)."""
+    """One pair's (or, with three or more parties, one group's) talks: its id, seed, seats
+    (party -> student id, None for the computer), the live session, the computer's agents
+    by party, and how many times it changed (``version``)."""
 
     id: int
     seed: int
     created: str
     seats: dict[str, int | None]
     session: Session
-    agent: AgentPlayer | None
+    agents: dict[str, AgentPlayer]
     finished: str | None = None
     times: list[str] = field(default_factory=list)
     expired: bool = False
@@ -105,7 +107,8 @@ class Pair:
 
     @property
     def name(self) -> str:
-        return f"pair-{self.id:02d}"
+        """``pair-03`` (two parties) or ``group-03``."""
+        return f"{'pair' if len(self.seats) == 2 else 'group'}-{self.id:02d}"
 
 
 class ClassStore:

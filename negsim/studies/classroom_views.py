@@ -151,27 +151,30 @@ class ClassroomViews:
                 return view
             pair, party = seat
             session = pair.session
-            other = session.other(party)
-            partner = pair.seats[other]
-            turn = session.turn
+            partners = [{"party": p, "label": self.scenario.party(p).label,
+                         "name": self._seat_name(pair.seats[p])}
+                        for p in session.others(party)]  # fmt: skip
             pending = session.pending
             view.update({
                 "seated": True, "pair": pair.name, "party": party,
-                "party_label": self.scenario.party(party).label,
-                "partner_label": self.scenario.party(other).label,
-                "partner": self.store.names[partner] if partner is not None else "the computer",
+                "party_label": self.scenario.party(party).label, "partners": partners,
+                "partner_label": " and ".join(p["label"] for p in partners),
+                "partner": " and ".join(p["name"] for p in partners),
                 "round": min(session.round, session.rounds - 1) + 1,
                 "rounds": session.rounds, "rounds_left": session.rounds_left,
-                "deadline": session.deadline,
-                "turn": None if turn is None else (turn[0] if turn[1] == party else "wait"),
-                "can_walk": session.can_walk(party),
+                "deadline": session.deadline, "votes_needed": session.quota,
+                "turn": self._turn(session, party), "can_walk": session.can_walk(party),
+                "waiting_for": [p for p in session.parties if session.may_move(p)],
                 "walk_away_points": points_of(session.reservation(party)),
                 "pending": None if pending is None or pending.proposer == party else {
                     "terms": self.terms(pending.position),
+                    "by": self.scenario.party(pending.proposer).label,
                     "points": points_of(session.utility(party, pending.position))},
                 "moves": [{
-                    "round": move.round + 1, "by": "you" if move.proposer == party else "partner",
+                    "round": move.round + 1, "by": self._by(session, party, move.proposer),
                     "terms": self.terms(move.position), "response": move.response,
+                    "votes": {self.scenario.party(p).label: vote
+                              for p, vote in move.votes.items()},
                     "points": points_of(session.utility(party, move.position)),
                     "package": self.term_texts(move.position),
                 } for move in session.moves],
@@ -179,14 +182,36 @@ class ClassroomViews:
             })  # fmt: skip
             return view
 
+    def _seat_name(self, student: int | None) -> str:
+        return "the computer" if student is None else self.store.names[student]
+
+    @staticmethod
+    def _turn(session: Session, party: str) -> str | None:
+        """``propose``, ``respond`` (an offer awaits this seat's answer), ``wait`` or None
+        when the talks are over."""
+        if session.over:
+            return None
+        if not session.may_move(party):
+            return "wait"
+        return "propose" if session.pending is None else "respond"
+
+    def _by(self, session: Session, party: str, proposer: str) -> str:
+        """Who made an offer, as the seat reads it: ``you``, ``partner`` (two parties) or
+        the proposer's party label."""
+        if proposer == party:
+            return "you"
+        return "partner" if session.n == 2 else self.scenario.party(proposer).label
+
     def _ending(self, pair: Pair, party: str) -> dict[str, Any] | None:
         ending = pair.session.ending
         if ending is None or ending.utilities is None or ending.payoffs is None:
             return None
         kind = "time_up" if pair.expired else ending.status
-        words = ENDING_WORDS.get(kind, ending.status).format(
-            round=ending.round + 1, walker="you" if ending.walker == party else "your partner"
-        )
+        if ending.walker is None or pair.session.n == 2:
+            walker = "you" if ending.walker == party else "your partner"
+        else:
+            walker = "you" if ending.walker == party else self.scenario.party(ending.walker).label
+        words = ENDING_WORDS.get(kind, ending.status).format(round=ending.round + 1, walker=walker)
         return {
             "status": ending.status, "words": words,
             "terms": None if ending.position is None else self.terms(ending.position),
@@ -216,17 +241,15 @@ class ClassroomViews:
                 "students": students, "pairs": [self._pair_row(p) for p in self.pairs.values()],
             }  # fmt: skip
 
-    def _player(self, pair: Pair, student: int | None) -> str:
-        if student is not None:
-            return self.store.names[student]
-        assert pair.agent is not None
-        return pair.agent.name
+    def _player(self, pair: Pair, party: str) -> str:
+        student = pair.seats[party]
+        return pair.agents[party].name if student is None else self.store.names[student]
 
     def _pair_row(self, pair: Pair) -> dict[str, Any]:
         session = pair.session
         ending = session.ending
-        players = {self.scenario.party(party).label: self._player(pair, student)
-                   for party, student in pair.seats.items()}  # fmt: skip
+        players = {self.scenario.party(party).label: self._player(pair, party)
+                   for party in pair.seats}  # fmt: skip
         status = "in progress" if session.moves else "not started"
         points = deal = left = None
         if ending is not None and ending.utilities is not None:
@@ -259,12 +282,12 @@ class ClassroomViews:
             for pair in self.pairs.values():
                 session: Session = pair.session
                 players = {party: "person" if pair.seats[party] is not None
-                           else self._player(pair, None) for party in session.parties}  # fmt: skip
+                           else self._player(pair, party) for party in session.parties}  # fmt: skip
                 out[pair.name] = transcript_record(
                     session, name=self.scenario.name, file=self.file, sha256=self.sha256,
                     players=players, started=pair.created,
                     finished=pair.finished or (pair.times[-1] if pair.times else pair.created),
-                    mode="agent" if pair.agent is not None else "classroom",
+                    mode="agent" if pair.agents else "classroom",
                 )  # fmt: skip
             return out
 

@@ -122,9 +122,6 @@ def classroom(
     if agent is not None and agent not in STRATEGIES:
         fail(f"no agent {agent!r}; the agents are {', '.join(STRATEGIES)}")
     scenario = load_or_exit(file)
-    if scenario.n_parties != 2:
-        fail(f"{scenario.source}: a classroom negotiation needs two parties; this scenario has "
-             f"{scenario.n_parties}")  # fmt: skip
     slug = re.sub(r"[^A-Za-z0-9]+", "-", scenario.name).strip("-").lower() or "scenario"
     path = Path(state or f"classroom-{slug}.sqlite")
     if path.is_dir():

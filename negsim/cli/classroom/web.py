@@ -297,8 +297,10 @@ def create_app(
         instructor(request)
         data = await _body(request, {"students"})
         chosen = data.get("students")
-        if not isinstance(chosen, list) or len(chosen) != 2:
-            raise HttpError(400, "students is a list of two ids (null for the computer)")
+        n = classroom.scenario.n_parties
+        if not isinstance(chosen, list) or len(chosen) != n:
+            raise HttpError(400, f"students is a list of {n} ids, one a party in order (null "
+                                 "for the computer)")  # fmt: skip
         classroom.pair_students(*chosen)
         return changed(overview(request))
 

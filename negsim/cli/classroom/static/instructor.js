@@ -2,8 +2,8 @@
 "use strict";
 const headers = { "X-Instructor-Token": location.hash.slice(1) };
 
-// A pair-by-hand menu: the students not yet paired and the computer; it keeps what the
-// instructor picked, else offers the student at `preferred` in joining order.
+// A seat's menu in "by hand": the students not yet seated and the computer; it keeps what
+// the instructor picked, else offers the student at `preferred` in joining order.
 function fillChoices(select, students, preferred) {
   const kept = select.dataset.picked ? select.value : null;
   select.replaceChildren();
@@ -31,14 +31,19 @@ function render(data) {
   loadQr();
   startClock($("timer"), data);
   const free = data.students.filter(function (s) { return !s.pair; });
-  $("first-label").textContent = data.parties[0];
-  $("second-label").textContent = data.parties[1];
-  fillChoices($("first"), free, 0);
-  fillChoices($("second"), free, 1);
+  const word = data.parties.length === 2 ? "pair" : "group";
+  seatMenus(data.parties).forEach(function (select, i) { fillChoices(select, free, i); });
   $("pair-hand").disabled = free.length === 0;
-  const waiting = data.students.filter(function (s) { return !s.pair; }).length;
-  $("counts").textContent = data.students.length + " joined, " + waiting + " not paired, "
-    + data.pairs.length + (data.pairs.length === 1 ? " pair" : " pairs") + ".";
+  $("pair").textContent = word === "pair" ? "Pair students" : "Form groups";
+  $("pair-hand").textContent = word === "pair" ? "Pair these two" : "Group these";
+  $("pairs-title").textContent = word === "pair" ? "Pairs and results" : "Groups and results";
+  $("hand-title").textContent = word === "pair" ? "Pair by hand" : "Group by hand";
+  $("pairs").tHead.rows[0].cells[0].textContent = word;
+  $("students").tHead.rows[0].cells[2].textContent = word;
+  const waiting = free.length;
+  $("counts").textContent = data.students.length + " joined, " + waiting + " not "
+    + (word === "pair" ? "paired" : "in a group") + ", " + data.pairs.length + " " + word
+    + (data.pairs.length === 1 ? "" : "s") + ".";
   fillRows($("students").tBodies[0], data.students.map(function (s) {
     return [s.name, s.joined, s.pair || "–", s.pair ? "" : small("Remove", "remove " + s.name,
       function () { post("remove", { student: s.id }); })];
@@ -142,14 +147,30 @@ function loadQr() {  // the join address as a QR code, fetched once (with the to
   }).catch(function (error) { qrAsked = false; showError(error.message); });
 }
 
-["first", "second"].forEach(function (id) {
-  $(id).addEventListener("change", function () { $(id).dataset.picked = "1"; });
-});
+// One menu a party (made once: the parties never change), in the parties' order.
+function seatMenus(parties) {
+  const box = $("hand-seats");
+  if (box.children.length !== parties.length) {
+    box.replaceChildren();
+    parties.forEach(function (party, i) {
+      const label = el("label");
+      label.appendChild(el("span", party));
+      label.appendChild(document.createTextNode(" "));
+      const select = el("select");
+      select.id = "seat-" + i;
+      select.addEventListener("change", function () { select.dataset.picked = "1"; });
+      label.appendChild(select);
+      box.appendChild(label);
+    });
+  }
+  return Array.from(box.querySelectorAll("select"));
+}
+
 $("pair-hand").addEventListener("click", function () {
-  const pick = function (id) { return $(id).value === "" ? null : Number($(id).value); };
-  delete $("first").dataset.picked;
-  delete $("second").dataset.picked;
-  post("pair-by-hand", { students: [pick("first"), pick("second")] });
+  const menus = Array.from($("hand-seats").querySelectorAll("select"));
+  const students = menus.map(function (s) { return s.value === "" ? null : Number(s.value); });
+  menus.forEach(function (s) { delete s.dataset.picked; });
+  post("pair-by-hand", { students: students });
 });
 $("pair").addEventListener("click", action("pair"));
 $("start").addEventListener("click", action("start"));

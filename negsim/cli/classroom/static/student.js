@@ -6,6 +6,13 @@ const headers = { "X-Seat-Token": seatToken || "" };
 const base = "/api/seat/" + encodeURIComponent(seatId || "0");
 let formReady = false;
 const ANSWERS = { accept: "accepted", reject: "rejected", walk_away: "walked away" };
+// with three or more parties an offer is voted on: it passes or fails
+const OUTCOMES = { accept: "passed", reject: "failed", walk_away: "walked away" };
+const VOTES = { accept: "yes", reject: "no", walk_away: "walked away" };
+
+function votesText(votes) {  // {South: "accept"} -> "South yes"
+  return Object.entries(votes).map(function (e) { return e[0] + " " + VOTES[e[1]]; }).join(", ");
+}
 
 async function loadSheet() {
   const sheet = await api("GET", base + "/sheet", headers);
@@ -52,9 +59,10 @@ async function preview() {
 }
 
 function render(state) {
+  const group = state.seated && state.partners.length > 1;
   $("who").textContent = state.seated
-    ? state.name + " · you are " + state.party_label + ", negotiating with " + state.partner
-      + " (" + state.partner_label + ")"
+    ? state.name + " · you are " + state.party_label + ", negotiating with "
+      + state.partners.map(function (p) { return p.name + " (" + p.label + ")"; }).join(" and ")
     : state.name;
   const status = $("status-text");
   $("clock").textContent = "";
@@ -90,21 +98,33 @@ function render(state) {
       over: "The time is up.",
     }[state.class_status] || "Read your role sheet. The instructor will start the negotiation.";
   } else if (state.turn === "respond") {
-    status.textContent = "Your partner made an offer: accept, reject (then make yours) or walk away.";
     $("table").hidden = false;
     const pending = $("pending");
     pending.replaceChildren(termsList(state.pending.terms),
       el("p", "Worth to you: " + state.pending.points + " points", "score"));
+    if (group) {
+      const cast = state.moves[state.moves.length - 1].votes;
+      status.textContent = state.pending.by + " made an offer: vote for it (accept), against "
+        + "it (reject) or walk away. It passes with " + state.votes_needed + " of "
+        + (state.partners.length + 1) + " votes, " + state.pending.by + "'s included.";
+      pending.appendChild(el("p", Object.keys(cast).length
+        ? "Votes so far: " + votesText(cast) : "No other vote yet.", "note"));
+    } else {
+      status.textContent = "Your partner made an offer: accept, reject (then make yours) or walk away.";
+    }
     $("walk").hidden = !state.can_walk;
   } else if (state.turn === "propose") {
     status.textContent = "Your turn: compose an offer and send it.";
     $("compose").hidden = false;
   } else {
-    status.textContent = "Waiting for " + state.partner + "…";
+    status.textContent = "Waiting for " + (group ? waitingFor(state) : state.partner) + "…";
   }
   $("history-card").hidden = state.moves.length === 0;
   fillRows($("history").tBodies[0], state.moves.map(function (m) {
-    return [m.round, m.by, termsText(m.terms), m.points, ANSWERS[m.response] || "waiting"];
+    const answer = group
+      ? (OUTCOMES[m.response] || "voting") + (Object.keys(m.votes).length ? " (" + votesText(m.votes) + ")" : "")
+      : ANSWERS[m.response] || "waiting";
+    return [m.round, m.by, termsText(m.terms), m.points, answer];
   }));
 }
 
@@ -125,6 +145,12 @@ async function refresh() {
 async function act(path, body) {
   try { show(await api("POST", base + path, headers, body)); showError(""); }
   catch (error) { showError(error.message); }
+}
+
+function waitingFor(state) {  // who may move now, by name
+  const names = state.partners.filter(function (p) { return state.waiting_for.includes(p.party); })
+    .map(function (p) { return p.name + " (" + p.label + ")"; });
+  return names.length ? names.join(" and ") : "the others";
 }
 
 $("send").addEventListener("click", function () { act("/offer", { package: composed() }); });

@@ -1,0 +1,158 @@
+"""``negsim classroom`` with three parties: groups formed evenly with the computer in the seats
+left over, members vote in any order, a restarted server replays the votes, the export is
+scored by ``negsim debrief`` and its chart drawn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("starlette")  # the classroom extra; CI installs it (.ci/run)
+
+from starlette.testclient import TestClient
+from test_classroom import Seat, instructor, join, open_class
+
+from negsim.studies.classroom_state import Classroom, ClassroomError, fill_groups
+
+NAME = "coalition-split"
+
+
+def test_fill_groups_is_even_and_in_joining_order() -> None:
+    assert fill_groups([], 3) == []
+    assert fill_groups([1, 2, 3], 3) == [[1, 2, 3]]
+    assert fill_groups([1, 2, 3, 4], 3) == [[1, 2, None], [3, 4, None]]
+    assert fill_groups([1, 2, 3, 4, 5, 6, 7], 3) == [[1, 2, 3], [4, 5, None], [6, 7, None]]
+    assert fill_groups([1], 4) == [[1, None, None, None]]
+    for count in range(1, 30):
+        for size in (2, 3, 5):
+            groups = fill_groups(list(range(count)), size)
+            people = [s for g in groups for s in g if s is not None]
+            assert people == list(range(count))  # everyone once, in order
+            assert len(groups) == -(-count // size)  # as few groups as hold them
+            seated = [sum(s is not None for s in g) for g in groups]
+            assert max(seated) - min(seated) <= 1 and seated == sorted(seated, reverse=True)
+
+
+def budget(room: Classroom, **shares: float) -> dict[str, str]:
+    return room.term_texts(room.space.position_of({"budget": shares}))
+
+
+def proposer_seat(room: Classroom, seats: dict[str, Seat], group: str) -> tuple[str, Seat]:
+    pair = next(p for p in room.pairs.values() if p.name == group)
+    party = pair.session.proposer
+    student = pair.seats[party]
+    return party, next(s for s in seats.values() if s.id == student)
+
+
+@pytest.fixture
+def committee(tmp_path: Path) -> tuple[Classroom, TestClient, dict[str, Seat]]:
+    """Five students of a three-member committee: group-01 has three people, group-02 two
+    and the computer."""
+    room, client = open_class(tmp_path / "class.sqlite", NAME)
+    seats = {name: join(client, room, name) for name in ("Ana", "Ben", "Cy", "Dee", "Eli")}
+    groups = instructor(client, room, "pair")["pairs"]
+    assert [g["pair"] for g in groups] == ["group-01", "group-02"]
+    assert list(groups[1]["players"].values()) == ["Dee", "Eli", "agent:linear"]
+    state = seats["Ana"].state()
+    assert state["pair"] == "group-01" and state["votes_needed"] == 2
+    assert [p["name"] for p in state["partners"]] == ["Ben", "Cy"]
+    assert state["partner"] == "Ben and Cy"
+    instructor(client, room, "start")
+    return room, client, seats
+
+
+def test_a_group_votes_and_a_majority_passes(committee: Any) -> None:
+    room, _, seats = committee
+    party, proposer = proposer_seat(room, seats, "group-01")
+    first, second = room.pairs[1].session.others(party)
+    voters = {p: next(s for s in seats.values() if s.id == room.pairs[1].seats[p])
+              for p in (first, second)}  # fmt: skip
+    assert proposer.state()["turn"] == "propose"
+    assert voters[first].state()["turn"] == "wait"
+    offer = budget(room, **{party: 0.7, first: 0.3, second: 0.0})
+    assert proposer.post("/offer", {"package": offer}).status_code == 200
+    # both members may vote, in any order: the second in the parties' order votes first
+    assert voters[first].state()["turn"] == voters[second].state()["turn"] == "respond"
+    pending = voters[second].state()["pending"]
+    assert pending["points"] == 0.0 and pending["by"] == room.scenario.party(party).label
+    assert voters[second].post("/answer", {"response": "reject"}).status_code == 200
+    state = voters[first].state()
+    assert state["turn"] == "respond"
+    assert state["moves"][-1]["votes"] == {room.scenario.party(second).label: "reject"}
+    assert sorted(state["waiting_for"]) == [first]
+    assert voters[first].post("/answer", {"response": "accept"}).status_code == 200
+    ending = voters[second].state()["ending"]
+    assert ending["status"] == "agreement" and ending["points"] == 0.0
+    assert proposer.state()["ending"]["points"] == 70.0
+    # the vote is closed: a late vote is refused, nothing stored
+    assert voters[second].post("/answer", {"response": "accept"}).status_code == 409
+
+
+def test_the_computer_votes_at_once_and_a_restart_replays_the_votes(
+    committee: Any, tmp_path: Path
+) -> None:
+    room, _, seats = committee
+    group = room.pairs[2]
+    session = group.session
+    for _ in range(8):  # a few rounds: the people propose all to themselves, vote no
+        if session.over:
+            break
+        if session.pending is None:
+            mover = session.proposer  # a person: the computer proposes at once
+            seat = next(s for s in seats.values() if s.id == group.seats[mover])
+            shares = {p: 1.0 if p == mover else 0.0 for p in session.parties}
+            assert seat.post("/offer", {"package": budget(room, **shares)}).status_code == 200
+        for party in session.responders:
+            voter = next(s for s in seats.values() if s.id == group.seats[party])
+            assert voter.post("/answer", {"response": "reject"}).status_code == 200
+    moves = [(m.proposer, m.position, dict(m.votes), m.response) for m in session.moves]
+    assert any("west" in votes for _, _, votes, _ in moves)  # the computer voted
+    room.close()
+    again = Classroom(str(tmp_path / "class.sqlite"), room.space, file=NAME, sha256=None,
+                      agent="linear")  # fmt: skip
+    replayed = again.pairs[2].session
+    assert [(m.proposer, m.position, dict(m.votes), m.response) for m in replayed.moves] == moves
+    again.close()
+
+
+def test_grouping_by_hand_and_its_refusals(tmp_path: Path) -> None:
+    room, client = open_class(tmp_path / "class.sqlite", NAME)
+    ana, ben = (join(client, room, name) for name in ("Ana", "Ben"))
+    token = {"X-Instructor-Token": room.instructor_token}
+
+    def by_hand(students: Any) -> Any:
+        return client.post("/api/instructor/pair-by-hand", json={"students": students},
+                           headers=token)  # fmt: skip
+
+    assert by_hand([ana.id, ben.id]).status_code == 400  # three seats needed
+    assert by_hand([ana.id, ana.id, None]).status_code == 422
+    assert by_hand([None, None, None]).status_code == 422
+    assert by_hand([None, ben.id, ana.id]).status_code == 200
+    seated = ben.state()
+    assert seated["party"] == "south" and seated["partner"] == "Ana and the computer"
+    with pytest.raises(ClassroomError, match="already in group-01"):
+        room.pair_students(ana.id, None, None)
+    assert room.agreements_csv().count("\n") == 1  # the header only
+
+
+def test_the_finished_groups_are_scored_and_drawn(committee: Any) -> None:
+    room, client, seats = committee
+    party, proposer = proposer_seat(room, seats, "group-01")
+    first, second = room.pairs[1].session.others(party)
+    offer = budget(room, **{party: 0.4, first: 0.3, second: 0.3})
+    assert proposer.post("/offer", {"package": offer}).status_code == 200
+    voter = next(s for s in seats.values() if s.id == room.pairs[1].seats[first])
+    assert voter.post("/answer", {"response": "accept"}).status_code == 200
+    overview = client.get("/api/instructor",
+                          headers={"X-Instructor-Token": room.instructor_token}).json()  # fmt: skip
+    row = overview["pairs"][0]
+    assert row["status"] == "agreement" and row["left_on_table"] == 0.0
+    csv_text = room.agreements_csv()
+    assert csv_text.splitlines()[1].startswith("group-01: Ana & Ben & Cy,")
+    record = room.transcripts()["group-01"]
+    assert record["moves"][0]["votes"] == {first: "accept"}
+    svg = client.get("/api/instructor/debrief.svg",
+                     headers={"X-Instructor-Token": room.instructor_token})  # fmt: skip
+    assert svg.status_code == 200 and svg.content.startswith(b"<?xml")
