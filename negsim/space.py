@@ -420,6 +420,26 @@ class OutcomeSpace:
         Numbers and shares match grid points within 1e-9. Raises KeyError when the package
         is not on the grid or is infeasible.
         """
+        level_of_issue = self.grid_levels(package)
+        if self.package_levels is not None:
+            found = np.flatnonzero(
+                np.all(self.package_levels == np.array(level_of_issue)[:, None], axis=0)
+            )
+            if found.size == 0:
+                raise KeyError("package is not on the merged space's Pareto frontier")
+            return int(found[0])
+        flat = int(np.ravel_multi_index(tuple(level_of_issue), self.shape))
+        if self.feasible_index is None:
+            return flat
+        position = int(np.searchsorted(self.feasible_index, flat))
+        if position == self.feasible_index.size or self.feasible_index[position] != flat:
+            raise KeyError("package is infeasible")
+        return position
+
+    def grid_levels(self, package: Mapping[str, Any]) -> list[int]:
+        """The level index on every issue of a package given as :meth:`package` returns it
+        (feasible or not). Numbers and shares match grid points within 1e-9; KeyError when
+        an issue is missing or a term is not on its grid."""
         level_of_issue = []
         for k, issue in enumerate(self.scenario.issues):
             if issue.name not in package:
@@ -440,20 +460,7 @@ class OutcomeSpace:
             if found.size == 0:
                 raise KeyError(f"{wanted!r} is not on the grid of {issue.name!r}")
             level_of_issue.append(int(found[0]))
-        if self.package_levels is not None:
-            found = np.flatnonzero(
-                np.all(self.package_levels == np.array(level_of_issue)[:, None], axis=0)
-            )
-            if found.size == 0:
-                raise KeyError("package is not on the merged space's Pareto frontier")
-            return int(found[0])
-        flat = int(np.ravel_multi_index(tuple(level_of_issue), self.shape))
-        if self.feasible_index is None:
-            return flat
-        position = int(np.searchsorted(self.feasible_index, flat))
-        if position == self.feasible_index.size or self.feasible_index[position] != flat:
-            raise KeyError("package is infeasible")
-        return position
+        return level_of_issue
 
     def interpolate(
         self, positions: Any, weights: Any, most_likely: bool = False

@@ -421,14 +421,33 @@ def test_the_instructor_undoes_a_pair_and_removes_a_student(tmp_path: Path) -> N
     again.close()
 
 
-def test_scenarios_the_classroom_cannot_play_are_refused_clearly(tmp_path: Path) -> None:
-    """A space too large to list: exit 2 with the reason, no state file."""
+def test_scenarios_the_classroom_cannot_play_are_refused_clearly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A space too large to list is played (a merged space: any package is found and
+    valued, tests/test_classroom_huge.py); what is still refused, with exit 2, the reason
+    and no state file: a block of issues joined by a constraint too large for the memory,
+    and constraints that rule out every package."""
     from typer.testing import CliRunner
 
     from negsim.cli import app
 
-    for name, words in (("trade-agreement", "packages, too many for a classroom"),):
+    issues = "issues: {a: {options: [x, y, z]}, b: {options: [x, y]}, c: {options: [x, y]}}"
+    values = "{a: {x: 1, y: 0, z: 0}, b: {x: 0, y: 1}, c: {x: 1, y: 0}}"
+    parties = f"parties: {{p: {{values: {values}}}, q: {{values: {values}}}}}"
+    cases = (
+        ("joined", "{forbid: {a: x, b: y}}", "1K", "joined by interactions or constraints"),
+        ("empty", "{forbid: {c: x}}, {forbid: {c: y}}", None, "forbid every package"),
+    )
+    for name, constraint, limit, words in cases:
+        if limit is not None:
+            monkeypatch.setenv("NEGSIM_MEMORY_LIMIT", limit)
+        else:
+            monkeypatch.delenv("NEGSIM_MEMORY_LIMIT", raising=False)
+        file = tmp_path / f"{name}.yaml"
+        file.write_text(f"negsim: 1\nname: {name}\n{issues}\n{parties}\n"
+                        f"constraints: [{constraint}]\n")  # fmt: skip
         state = tmp_path / f"{name}.sqlite"
-        run = CliRunner().invoke(app, ["classroom", name, "--state", str(state)])
+        run = CliRunner().invoke(app, ["classroom", str(file), "--state", str(state)])
         assert run.exit_code == 2 and words in run.output, run.output
         assert not state.exists()

@@ -197,25 +197,24 @@ def test_simulated_agents_on_a_merged_space_do_the_same(name):
     _numbers_close(enumerated.to_dict(), merged.to_dict())
 
 
-def test_a_deal_off_the_kept_frontier_is_named_as_such():
-    """A merged space keeps only its Pareto frontier: a class deal elsewhere is skipped with
-    that reason (an enumerated space says the constraints rule it out)."""
+def test_a_deal_off_the_kept_frontier_is_scored_as_the_enumerated_space_scores_it():
+    """A merged space keeps only its Pareto frontier; a class deal elsewhere is still
+    scored (:mod:`negsim.analysis.any_package`), exactly as on the enumerated space."""
     from negsim import load
     from negsim.format.class_results import ClassDeal
     from negsim.studies.debrief import debrief
 
     scenario = load("logrolling")
-    for merge, words in ((True, "Pareto-optimal packages kept"), (False, "constraints")):
-        space = outcome_space(scenario, merge=merge)
-        analysis = analyze(space)
-        enumerated = outcome_space(scenario, merge=False)
-        dominated = int(np.argmin(enumerated.utilities.sum(axis=0)))
-        package = enumerated.package(dominated)
-        if merge:
-            deal = ClassDeal("pair-01", "class.csv:2", "class.csv", 2, package)
-            result = debrief(analysis, [deal], [])
-            assert [s.pair for s in result.skipped] == ["pair-01"]
-            assert words in result.skipped[0].reason
-        else:
-            assert space.position_of(package) == dominated
-            assert words in space.missing_reason()
+    enumerated = outcome_space(scenario, merge=False)
+    dominated = int(np.argmin(enumerated.utilities.sum(axis=0)))
+    package = enumerated.package(dominated)
+    deal = ClassDeal("pair-01", "class.csv:2", "class.csv", 2, package)
+    results = [
+        debrief(analyze(outcome_space(scenario, merge=m)), [deal], []) for m in (True, False)
+    ]
+    merged, full = (result.pairs[0] for result in results)
+    assert results[0].skipped == () and merged.package == package == full.package
+    assert merged.points == pytest.approx(full.points, abs=1e-12)
+    assert merged.joint_value_left == pytest.approx(full.joint_value_left, abs=1e-12)
+    assert merged.distance_to_frontier == pytest.approx(full.distance_to_frontier, abs=1e-12)
+    assert merged.joint_value_left > 0 and not merged.pareto_optimal

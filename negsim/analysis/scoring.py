@@ -1,7 +1,8 @@
 """Scoring agreements a class reached (``negsim play``, ``negsim debrief``).
 
-A deal is a feasible package (its position in the outcome space) or no deal, which gives
-every party its expected disagreement utility ``d``. For a deal with utilities ``u``:
+A deal is a feasible package (its position, :mod:`negsim.analysis.any_package`: in a
+merged space also a package off the Pareto-frontier columns it keeps) or no deal, which
+gives every party its expected disagreement utility ``d``. For a deal with utilities ``u``:
 
 * **points**: ``u``, each party's utility (a party's own score on its role sheet); without
   a deal ``d``, except that a party that walked away gets its outside option;
@@ -14,7 +15,9 @@ every party its expected disagreement utility ``d``. For a deal with utilities `
 * **distance to the frontier**: the Euclidean distance in utility space from ``u`` to the
   nearest Pareto-optimal feasible package (0 on the frontier).
 
-Everything is computed on the utility matrix, one numpy pass per deal.
+Everything is computed on the utility matrix, one numpy pass per deal. A merged space
+holds only its Pareto frontier, which suffices: a feasible package weakly better than
+``u`` is weakly dominated by a Pareto-optimal one, whose joint gain is at least as high.
 
 References
 ----------
@@ -30,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from negsim.analysis.any_package import AnyPackage
 from negsim.format.model import TOLERANCE
 from negsim.solvers import frontier
 from negsim.space import OutcomeSpace
@@ -42,7 +46,7 @@ class DealScore:
     Attributes
     ----------
     position : int or None
-        The package's position among the feasible packages; None for no deal.
+        The package's position (:mod:`negsim.analysis.any_package`); None for no deal.
     utilities : numpy.ndarray
         ``(n_parties,)`` the points of each party (disagreement utilities for no deal).
     pareto_optimal : bool
@@ -81,7 +85,7 @@ def score_deal(
     pareto = pareto_positions(space) if pareto is None else pareto
     utilities = space.utilities
     if position is not None:
-        points = utilities[:, position].copy()
+        points = np.array(AnyPackage.of(space).utilities(int(position)), dtype=float)
     else:
         points = np.array(space.disagreement if no_deal is None else no_deal, dtype=float)
     weakly_better = np.all(utilities >= points[:, None] - TOLERANCE, axis=0)

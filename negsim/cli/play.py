@@ -331,6 +331,7 @@ class Game:
     def _package(self, answer: str, listed: list[int]) -> int | None:
         """The package a person typed: a number from the list (maybe with terms changed),
         or terms for every issue; None after printing a hint."""
+        from negsim.analysis.any_package import reason
         from negsim.format.terms import TermError, find_issue, read_term, read_terms, split_terms
 
         session = self.session
@@ -342,7 +343,7 @@ class Game:
                 if not 1 <= number <= len(listed):
                     self.hint(f"Pick a number from 1 to {len(listed)}, or type terms.")
                     return None
-                package = dict(session.space.package(listed[number - 1]))
+                package = dict(session.package(listed[number - 1]))
                 for word, value in split_terms(match.group(2)):
                     issue = find_issue(scenario, word)
                     package[issue.name] = read_term(scenario, issue, value)
@@ -352,10 +353,10 @@ class Game:
             self.hint(str(error))
             return None
         try:
-            return session.space.position_of(package)
-        except KeyError:
-            reason = session.space.missing_reason()
-            self.hint(f"{reason[0].upper()}{reason[1:]}; try another.")
+            return session.packages.position_of(package)
+        except KeyError as error:
+            said = reason(error)
+            self.hint(f"{said[0].upper()}{said[1:]}; try another.")
             return None
 
 

@@ -42,6 +42,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from negsim.analysis.any_package import AnyPackage, reason
 from negsim.format.terms import TermError, find_issue, read_term
 from negsim.space import OutcomeSpace
 from negsim.studies.classroom_store import (
@@ -460,7 +461,8 @@ class Classroom(ClassroomViews):
         return seat
 
     def read_package(self, package: Any) -> int:
-        """The feasible position of ``{issue: term}`` (every issue once); a
+        """The position of ``{issue: term}`` (every issue once; any feasible package, also
+        off a merged space's columns: :mod:`negsim.analysis.any_package`); a
         :class:`ClassroomError` naming the problem otherwise."""
         if not isinstance(package, dict):
             raise ClassroomError("a package is an object of issue: term")
@@ -480,9 +482,9 @@ class Classroom(ClassroomViews):
         if missing:
             raise ClassroomError(f"the package has no term for {', '.join(missing)}")
         try:
-            return self.space.position_of(found)
-        except KeyError:
-            raise ClassroomError(f"{self.space.missing_reason()}; try another") from None
+            return AnyPackage.of(self.space).position_of(found)
+        except KeyError as error:
+            raise ClassroomError(f"{reason(error)}; try another") from None
 
     def offer(self, student_id: int, package: Any) -> None:
         """The student offers ``package`` (see :meth:`read_package`)."""

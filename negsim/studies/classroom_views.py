@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from negsim.analysis.any_package import AnyPackage
 from negsim.analysis.scoring import DealScore, pareto_positions, score_deal, walk_away_point
 from negsim.format.model import POINTS, CategoricalIssue, NumericIssue, SplitIssue
 from negsim.format.terms import term_text
@@ -81,7 +82,7 @@ class ClassroomViews:
         read it, do not change it)."""
         found = self._terms.get(position)
         if found is None:
-            levels = self.space.levels(position)
+            levels = AnyPackage.of(self.space).levels(position)
             found = [
                 {"issue": issue.label, "term": _words(self.space.describe_level(k, int(levels[k])))}
                 for k, issue in enumerate(self.scenario.issues)
@@ -94,7 +95,8 @@ class ClassroomViews:
         the debrief CSV holds); made once a package: read it, do not change it."""
         found = self._texts.get(position)
         if found is None:
-            found = {name: term_text(v) for name, v in self.space.package(position).items()}
+            package = AnyPackage.of(self.space).package(position)
+            found = {name: term_text(v) for name, v in package.items()}
             self._texts[position] = found
         return found
 

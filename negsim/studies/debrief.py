@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from negsim.analysis.any_package import AnyPackage, reason
 from negsim.analysis.records import Analysis, expected_package
 from negsim.analysis.scoring import score_deals
 from negsim.format.class_results import ClassDeal, Skipped
@@ -191,6 +192,7 @@ def debrief(
     constraints rule out is added to the skipped ones."""
     space = analysis.space
     names = space.scenario.party_names
+    packages = AnyPackage.of(space)
     kept: list[tuple[ClassDeal, int | None]] = []
     left_out = list(skipped)
     for deal in deals:
@@ -198,15 +200,10 @@ def debrief(
             kept.append((deal, None))
             continue
         try:
-            kept.append((deal, space.position_of(deal.package)))
-        except KeyError:
+            kept.append((deal, packages.position_of(deal.package)))
+        except KeyError as error:
             left_out.append(
-                Skipped(
-                    deal.source,
-                    deal.pair,
-                    space.missing_reason()
-                    + (" (not a feasible agreement)" if space.is_enumerated else ""),
-                )
+                Skipped(deal.source, deal.pair, f"{reason(error)} (not a feasible agreement)")
             )
     left_out.sort(key=_input_order)
     scores = score_deals(space, [position for _, position in kept],
@@ -226,7 +223,7 @@ def debrief(
                 pair=deal.pair,
                 source=deal.source,
                 position=score.position,
-                package=None if score.position is None else space.package(score.position),
+                package=None if score.position is None else packages.package(score.position),
                 points=_points(names, score.utilities),
                 pareto_optimal=score.pareto_optimal,
                 distance_to_frontier=score.distance_to_frontier,

@@ -64,6 +64,7 @@ from typing import Any
 
 import numpy as np
 
+from negsim.analysis.any_package import AnyPackage
 from negsim.format.defaults import AGENT_EXPONENTS
 from negsim.format.model import TOLERANCE, Agent
 from negsim.space import OutcomeSpace
@@ -105,9 +106,10 @@ class PlayError(ValueError):
 
 @dataclass
 class Move:
-    """An offer: the ``round``, who made it, the package (feasible ``position``), the
-    answer (``accept`` when it passed, ``reject`` when it failed, ``walk_away``; None while
-    undecided) and each responder's vote so far."""
+    """An offer: the ``round``, who made it, the package (its ``position``, any feasible
+    package: :mod:`negsim.analysis.any_package`), the answer (``accept`` when it passed,
+    ``reject`` when it failed, ``walk_away``; None while undecided) and each responder's
+    vote so far."""
 
     round: int
     proposer: str
@@ -149,6 +151,8 @@ class Session:
         if rounds is not None and rounds < 1:
             raise ValueError(f"rounds must be at least 1, got {rounds}")
         self.space = space
+        self.packages = AnyPackage.of(space)
+        """Every feasible package, off a merged space's columns too."""
         self.scenario = scenario
         self.parties: tuple[str, ...] = scenario.party_names
         protocol = scenario.protocol
@@ -293,7 +297,16 @@ class Session:
     def utility(self, party: str, position: int) -> float:
         """``party``'s own utility of a package (its own ``agreement_value`` draw included)."""
         i = self.index(party)
-        return float(self.space.utilities[i, position] + self.shift[i])
+        return float(self.values(position)[i] + self.shift[i])
+
+    def values(self, position: int) -> np.ndarray:
+        """Every party's stated utility of the package at ``position`` (no private draws):
+        a column of the space, or any feasible package (:mod:`negsim.analysis.any_package`)."""
+        return self.packages.utilities(int(position))
+
+    def package(self, position: int) -> dict[str, Any]:
+        """The package at ``position``, as :meth:`OutcomeSpace.package` gives it."""
+        return self.packages.package(position)
 
     def can_walk(self, party: str) -> bool:
         """Whether ``party`` has an outside option to walk away to."""
@@ -324,7 +337,7 @@ class Session:
         its turn to propose."""
         if self.turn != ("propose", party):
             raise PlayError(f"it is not {party}'s turn to make an offer")
-        if not 0 <= int(position) < self.space.n_feasible:
+        if not self.packages.has(int(position)):
             raise PlayError(f"no feasible package at position {position}")
         self.moves.append(Move(self.round, party, int(position)))
 
@@ -447,7 +460,7 @@ class AgentPlayer:
         """``accept``, ``reject`` or ``walk_away`` to an offer this round (updating the tit
         for tat target first, as the simulation does)."""
         session, i = self.session, self.i
-        received = float(session.space.utilities[i, position])
+        received = float(session.values(position)[i])
         if self.agent.strategy == "tit_for_tat":
             if self.last_received is not None:
                 concession = max(received - self.last_received, 0.0)
@@ -509,8 +522,7 @@ def suggestions(session: Session, party: str, count: int = 7) -> list[int]:
     for position in [*offered.tolist(), *map(session.last_offer_by, session.others(party))]:
         if position is not None and int(position) not in found:
             found.append(int(position))
-    utilities = session.space.utilities[i]
-    return sorted(found, key=lambda position: (-utilities[position], position))
+    return sorted(found, key=lambda position: (-session.values(position)[i], position))
 
 
 def transcript_record(
@@ -526,14 +538,13 @@ def transcript_record(
 ) -> dict[str, Any]:
     """The transcript of a session as the JSON object ``docs/play.md`` describes; ``mode``
     defaults to ``hot_seat`` when every player is a person, else ``agent``."""
-    space = session.space
     protocol = session.scenario.protocol
     ending = session.ending
     moves = [
         {
             "round": move.round,
             "proposer": move.proposer,
-            "package": space.package(move.position),
+            "package": session.package(move.position),
             "response": move.response,
             **({"votes": dict(move.votes)} if session.n > 2 else {}),
         }
@@ -545,7 +556,7 @@ def transcript_record(
         outcome = {
             "status": ending.status,
             "round": ending.round,
-            "package": None if ending.position is None else space.package(ending.position),
+            "package": None if ending.position is None else session.package(ending.position),
             "utilities": ending.utilities,
             "payoffs": ending.payoffs,
         }

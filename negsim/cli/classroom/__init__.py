@@ -127,13 +127,6 @@ def classroom(
     if path.is_dir():
         fail(f"{path} is a folder; give --state a file name")
     space = space_or_exit(scenario)
-    if not space.is_enumerated:
-        from negsim.analysis.merged import ENUMERATE_UP_TO
-        from negsim.present.words import count_text
-
-        fail(f"{scenario.source}: {count_text(scenario.n_packages)} packages, too many for a "
-             f"classroom: students compose any package, so every one must be listed (at most "
-             f"{count_text(ENUMERATE_UP_TO)} that fit in memory)")  # fmt: skip
     resumed = path.exists()
     try:
         room = Classroom(str(path), space, file=file, sha256=_sha256(file), agent=agent,

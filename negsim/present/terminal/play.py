@@ -72,7 +72,7 @@ def _points(utility: float) -> str:
 def terms_text(session: Session, position: int) -> str:
     """``"amnesty=family, sanctions_relief=40, pie=a:0.6/b:0.4"``: a package as terms the
     command reads back."""
-    package = session.space.package(position)
+    package = session.package(position)
     return ", ".join(f"{name}={term_text(value)}" for name, value in package.items())
 
 
