@@ -75,12 +75,14 @@ def reason(error: KeyError) -> str:
 @dataclass(frozen=True)
 class _Block:
     """One block for look-ups: its issues, its grid's shape, the C-order indices of its
-    feasible alternatives in that grid (ascending) and their utilities."""
+    feasible alternatives in that grid (ascending), their utilities, and whether every
+    alternative is feasible (an alternative's index is then its column)."""
 
     issues: np.ndarray
     shape: tuple[int, ...]
     flat: np.ndarray
     utilities: np.ndarray
+    complete: bool
 
 
 _CACHE: weakref.WeakKeyDictionary[OutcomeSpace, AnyPackage] = weakref.WeakKeyDictionary()
@@ -104,7 +106,10 @@ class AnyPackage:
         for block in issue_blocks(scenario):
             shape = tuple(space.shape[k] for k in block.issues)
             flat = np.ravel_multi_index(tuple(block.levels), shape).astype(np.int64)
-            self._blocks.append(_Block(np.array(block.issues), shape, flat, block.utilities))
+            complete = flat.size == block.n_combinations
+            self._blocks.append(
+                _Block(np.array(block.issues), shape, flat, block.utilities, complete)
+            )
         self._agreement = np.array([float(p.agreement_value) for p in scenario.parties])
         self.numbered = self.n_kept + space.n_packages - 1 <= INT64_MAX
 
@@ -155,9 +160,10 @@ class AnyPackage:
     # ----------------------------------------------------------------------------------------
     # Reading packages
 
-    def _split(self, positions: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``positions`` flattened to int64, the mask of kept columns, and every package's
-        levels ``(n_issues, k)``; IndexError for a position of no feasible package."""
+    def _split(self, positions: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``positions`` flattened to int64, the mask of kept columns, every package's levels
+        ``(n_issues, k)`` and the utilities of those not kept; IndexError for a position of
+        no feasible package."""
         chosen = np.asarray(positions)
         if chosen.size and not np.issubdtype(chosen.dtype, np.integer):
             raise TypeError(f"positions must be integers, got {chosen.dtype}")
@@ -170,12 +176,13 @@ class AnyPackage:
             raise IndexError("no feasible package at that position")
         levels = np.empty((space.n_issues, chosen.size), dtype=np.int64)
         levels[:, kept] = space.levels(chosen[kept]).reshape(space.n_issues, -1)
+        values = np.empty((space.n_parties, 0))
         if grid.size:
             levels[:, ~kept] = np.stack(np.unravel_index(grid, space.shape))
-            feasible, _ = self._block_values(levels[:, ~kept])
+            feasible, values = self._block_values(levels[:, ~kept])
             if not np.all(feasible):
                 raise IndexError("no feasible package at that position")
-        return chosen, kept, levels
+        return chosen, kept, levels, values
 
     def levels(self, positions: Any) -> np.ndarray:
         """Level index on every issue, as :meth:`OutcomeSpace.levels`: ``(n_issues, k)``,
@@ -195,11 +202,10 @@ class AnyPackage:
             return space.utilities[:, positions]
         if np.ndim(positions) == 0:
             return self._one(positions)[1].copy()
-        chosen, kept, levels = self._split(positions)
+        chosen, kept, _, values = self._split(positions)
         out = np.empty((space.n_parties, chosen.size))
         out[:, kept] = space.utilities[:, chosen[kept]]
-        if not np.all(kept):
-            out[:, ~kept] = self._block_values(levels[:, ~kept])[1]
+        out[:, ~kept] = values
         return out
 
     def _one(self, position: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -208,8 +214,9 @@ class AnyPackage:
         key = int(position)
         found = self._seen.get(key)
         if found is None:
-            levels = self._split([key])[2]
-            found = (levels[:, 0], self.utilities(np.array([key]))[:, 0])
+            _, kept, levels, values = self._split([key])
+            own = self.space.utilities[:, key] if kept[0] else values[:, 0]
+            found = (levels[:, 0], np.array(own, dtype=float))
             for array in found:
                 array.flags.writeable = False
             if len(self._seen) >= SEEN:
@@ -236,7 +243,13 @@ class AnyPackage:
         feasible = np.ones(k, dtype=bool)
         total = np.zeros((self.space.n_parties, k))
         for block in self._blocks:
-            local = np.ravel_multi_index(tuple(levels[block.issues]), block.shape)
+            if block.issues.size == 1:
+                local = levels[block.issues[0]]
+            else:
+                local = np.ravel_multi_index(tuple(levels[block.issues]), block.shape)
+            if block.complete:
+                total += block.utilities[:, local]
+                continue
             found = np.minimum(np.searchsorted(block.flat, local), block.flat.size - 1)
             feasible &= block.flat[found] == local
             total += block.utilities[:, found]
