@@ -185,7 +185,8 @@ def _pick(word: str, items: Iterable[Any], keys: Any, what: str, names: Iterable
     listed = ", ".join(names)
     if len(starts) > 1:
         return _raise(f"{word!r} could be any of {', '.join(keys(s)[0] for s in starts)}")
-    return _raise(f"no {what} {word!r}{hint}; the {what}s are {listed}")
+    plural = "parties" if what == "party" else f"{what}s"
+    return _raise(f"no {what} {word!r}{hint}; the {plural} are {listed}")
 
 
 def _raise(message: str) -> Any:
