@@ -156,3 +156,78 @@ def test_the_finished_groups_are_scored_and_drawn(committee: Any) -> None:
     svg = client.get("/api/instructor/debrief.svg",
                      headers={"X-Instructor-Token": room.instructor_token})  # fmt: skip
     assert svg.status_code == 200 and svg.content.startswith(b"<?xml")
+
+
+def test_a_student_leaves_mid_way_and_the_computer_plays_on(tmp_path: Path) -> None:
+    """Ben leaves a begun pair: the computer takes his seat and answers at once; a restart
+    replays the talks with the seat changing hands at the same move."""
+    room, client = open_class(tmp_path / "class.sqlite", "logrolling")
+    ana, ben, cy = (join(client, room, name) for name in ("Ana", "Ben", "Cy"))
+    token = {"X-Instructor-Token": room.instructor_token}
+    instructor(client, room, "pair")  # Ana & Ben; Cy & the computer
+    instructor(client, room, "start")
+    pair = room.pairs[1]
+    assert ana.post("/offer", {"package": room.term_texts(0)}).status_code == 200
+    assert ben.post("/answer", {"response": "reject"}).status_code == 200
+    assert ben.post("/offer", {"package": room.term_texts(1)}).status_code == 200
+
+    def replace(student: Any, by: Any) -> Any:
+        return client.post("/api/instructor/replace", json={"student": student, "by": by},
+                           headers=token)  # fmt: skip
+
+    assert replace(ben.id, cy.id).status_code == 409  # Cy is seated
+    assert replace("x", None).status_code == 422
+    assert replace(ben.id, None).status_code == 200
+    assert ben.state()["seated"] is False  # Ben is free again
+    assert pair.seats["b"] is None and "b" in pair.agents
+    assert ana.state()["partner"] == "the computer"
+    # Ben's offer stays on the table; Ana answers, then the computer answers Ana's at once
+    assert ana.post("/answer", {"response": "reject"}).status_code == 200
+    assert ana.post("/offer", {"package": room.term_texts(2)}).status_code == 200
+    moves = [(m.proposer, m.position, m.response) for m in pair.session.moves]
+    assert moves[-1][2] is not None  # answered by the computer
+    # a pair left with no student: refused; Ben may take a seat in talks not yet over
+    cy_pair = room.pairs[2]
+    assert replace(cy.id, None).status_code == 409
+    assert replace(cy.id, ben.id).status_code == 200
+    assert ben.state()["pair"] == cy_pair.name and cy.state()["seated"] is False
+    room.close()
+    again = Classroom(str(tmp_path / "class.sqlite"), room.space, file="logrolling",
+                      sha256=None, agent="linear")  # fmt: skip
+    replayed = again.pairs[1]
+    assert [(m.proposer, m.position, m.response) for m in replayed.session.moves] == moves
+    assert replayed.seats == pair.seats and set(replayed.agents) == {"b"}
+    assert again.seat(ben.id) == (again.pairs[2], "a")
+    again.close()
+
+
+def test_a_finished_pair_keeps_its_students(committee: Any) -> None:
+    room, _, seats = committee
+    party, proposer = proposer_seat(room, seats, "group-01")
+    first, _second = room.pairs[1].session.others(party)
+    offer = budget(room, **{party: 0.5, first: 0.5, _second: 0.0})
+    assert proposer.post("/offer", {"package": offer}).status_code == 200
+    voter = next(s for s in seats.values() if s.id == room.pairs[1].seats[first])
+    assert voter.post("/answer", {"response": "accept"}).status_code == 200
+    with pytest.raises(ClassroomError, match="has finished"):
+        room.replace_student(voter.id, None)
+
+
+def test_a_failed_reseat_leaves_the_seat_as_it_was(tmp_path: Path, monkeypatch: Any) -> None:
+    from negsim.studies.classroom_store import ClassStore
+
+    room, client = open_class(tmp_path / "class.sqlite", "logrolling")
+    ana, ben = (join(client, room, name) for name in ("Ana", "Ben"))
+    instructor(client, room, "pair")
+    instructor(client, room, "start")
+    assert ana.post("/offer", {"package": room.term_texts(0)}).status_code == 200
+
+    def full(*args: Any) -> str:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(ClassStore, "add_move", full)
+    with pytest.raises(OSError):
+        room.replace_student(ben.id, None)
+    assert room.seat(ben.id) == (room.pairs[1], "b") and room.pairs[1].agents == {}
+    assert room.store.seats(1) == {"a": ana.id, "b": ben.id}
+    assert ben.state()["turn"] == "respond"

@@ -328,11 +328,12 @@ def test_a_failed_write_leaves_nothing_half_stored(tmp_path: Path, monkeypatch: 
     calls: list[str] = []
     real = ClassStore.add_move
 
-    def failing(self: ClassStore, pair_id: int, party: str, kind: str, value: Any) -> str:
+    def failing(self: ClassStore, pair_id: int, party: str, kind: str, value: Any,
+                *rest: Any) -> str:  # fmt: skip
         calls.append(party)
         if len(calls) == 2:  # the agent's answer
             raise OSError("disk full")
-        return real(self, pair_id, party, kind, value)
+        return real(self, pair_id, party, kind, value, *rest)
 
     monkeypatch.setattr(ClassStore, "add_move", failing)
     with pytest.raises(OSError):

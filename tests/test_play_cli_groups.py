@@ -210,7 +210,7 @@ def debrief_row(tmp_path: Path, scenario: str) -> str:
     """``negsim debrief SCENARIO transcript.json`` as a table: the transcript's row."""
     debriefed = CliRunner().invoke(app, ["debrief", scenario, str(tmp_path / "transcript.json")])
     assert debriefed.exit_code == 0, debriefed.output
-    assert "scored 1 pair" in debriefed.stderr
+    assert "scored 1 group" in debriefed.stderr
     return next(line for line in debriefed.stdout.splitlines() if " transcript " in line)
 
 

@@ -197,3 +197,17 @@ def test_suggestions_and_transcript_of_a_committee() -> None:
     )  # fmt: skip
     assert record["moves"][0]["votes"] == {"b": "reject"}
     assert record["moves"][0]["response"] == "reject"
+
+
+def test_suggestions_under_majority_buy_either_partner() -> None:
+    session = committee("{kind: random_proposer, rule: majority}")
+    budgets = [session.space.package(p)["budget"] for p in suggestions(session, "a")]
+    bought = {("b" if shares["b"] > 0 else "c") for shares in budgets if shares["a"] < 1}
+    assert bought == {"b", "c"}
+    for shares in budgets:  # one vote bought, the third member left out
+        assert min(shares["b"], shares["c"]) == 0.0
+    record = transcript_record(
+        session, name="committee", file="x.yaml", sha256=None,
+        players=dict.fromkeys(session.parties, "person"), started="s", finished="f",
+    )  # fmt: skip
+    assert record["protocol"]["votes_needed"] == 2

@@ -159,22 +159,80 @@ def test_a_worked_example(scenario):
         assert score_deal(space, position).joint_value_left >= 0.0
 
 
-@pytest.mark.parametrize("name", ["pie-split", "logrolling", "labor-contract", "venezuela-2025"])
+@pytest.mark.parametrize(
+    "name", ["pie-split", "logrolling", "labor-contract", "venezuela-2025", "coalition-split"]
+)
 def test_a_written_package_reads_back_as_itself(name):
     """``term_text`` is the inverse of ``read_term``: every package of a bundled scenario,
-    written term by term and read again, is the same package."""
+    written term by term (exactly, and rounded on its grid) and read again, is the same
+    package."""
     from negsim import load
-    from negsim.format.terms import read_term, term_text
+    from negsim.format.terms import package_terms, read_term, term_text
 
     scenario = load(name)
     space = OutcomeSpace.from_scenario(scenario)
     for position in range(0, space.n_feasible, max(1, space.n_feasible // 200)):
         package = space.package(position)
-        again = {
-            issue.name: read_term(scenario, issue, term_text(package[issue.name]))
-            for issue in scenario.issues
-        }
-        assert space.position_of(again) == position
+        for written in (
+            {name: term_text(value) for name, value in package.items()},
+            package_terms(scenario, package),
+        ):
+            again = {issue.name: read_term(scenario, issue, written[issue.name])
+                     for issue in scenario.issues}  # fmt: skip
+            assert space.position_of(again) == position
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    low=st.integers(-50, 50).map(lambda k: k / 4),
+    width=st.sampled_from([1.0, 3.0, 7.5, 100.0, 0.3]),
+    resolution=st.integers(2, 400),
+)
+def test_a_number_rounded_on_its_grid_reads_back_as_that_point(low, width, resolution):
+    """Every grid point written to a tenth of a step reads back as itself and no other."""
+    from negsim.format.terms import issue_step, read_term, term_text
+
+    high = low + width
+    text = (
+        "negsim: 1\nname: grid\n"
+        f"issues: {{x: {{range: [{low}, {high}], resolution: {resolution}}}}}\n"
+        f"parties: {{a: {{values: {{x: {{{low}: 0, {high}: 1}}}}}}, "
+        f"b: {{values: {{x: {{{low}: 1, {high}: 0}}}}}}}}\n"
+    )
+    scenario = load_scenario_text(text)
+    issue = scenario.issues[0]
+    step = issue_step(issue)
+    for value in issue.grid().tolist():
+        written = term_text(value, step)
+        assert read_term(scenario, issue, written) == value, written
+        assert abs(float(written) - value) <= step / 20 + 1e-12
+
+
+def test_a_number_is_read_to_the_digits_written():
+    from negsim.format.terms import package_terms
+
+    text = """
+negsim: 1
+name: thirtieths
+issues:
+  x: {range: [0, 1], resolution: 31}
+  pie: {split: {total: 1}, resolution: 31}
+parties:
+  a: {values: {x: {0: 0, 1: 1}}}
+  b: {values: {x: {0: 1, 1: 0}}}
+  c: {values: {x: {0: 1, 1: 0}}}
+"""
+    scenario = load_scenario_text(text)
+    read = read_terms(scenario, "x=0.17 pie=a:0.167/b:0.5")
+    assert read["x"] == 1 / 6 and read["pie"]["a"] == pytest.approx(1 / 6, abs=1e-15)
+    assert read["pie"]["c"] == pytest.approx(1 / 3)
+    assert read_terms(scenario, "x=0.1 pie=a:0.3/b:0.3/c:0.4")["x"] == 0.1
+    with pytest.raises(TermError, match=r"steps of 0\.0333333; 0\.15 is not on it"):
+        read_terms(scenario, "x=0.15 pie=a:0.5/b:0.5/c:0")  # 0.1333 and 0.1667 both 1/60 off
+    with pytest.raises(TermError, match="is not one of them"):
+        read_terms(scenario, "x=0 pie=a:0.15/b:0.25/c:0.6")  # 0.15 is no thirtieth
+    assert package_terms(scenario, {"x": 1 / 6, "pie": {"a": 1 / 6, "b": 0.5, "c": 1 / 3}}) == {
+        "x": "0.167", "pie": "a:0.167/b:0.5/c:0.333"}  # fmt: skip
 
 
 def test_numbers_are_written_exactly():

@@ -155,7 +155,8 @@ def debrief(
         _write_output(record, path, style, force)
     count = len(record.skipped)
     rows = "row" if count == 1 else "rows"
-    scored = f"scored {len(record.pairs)} pair{'s' if len(record.pairs) != 1 else ''}"
+    noun = "pair" if scenario.n_parties == 2 else "group"
+    scored = f"scored {len(record.pairs)} {noun}{'s' if len(record.pairs) != 1 else ''}"
     if count:
         message(f"negsim: {scored}; skipped {count} {rows} (see above)")
         raise typer.Exit(EXIT_PARTIAL)

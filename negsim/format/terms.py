@@ -7,10 +7,12 @@ agreements in a CSV). Each term is read against the scenario's issues and gives 
 
 * **categorical**: an option's name or label, case and surrounding spaces ignored
   (``sanctions=phased``); a unique prefix of a name is accepted too (``sanc=pha``);
-* **numeric**: a number on the issue's grid (within 1e-6 of a step); off the grid, the
-  error names the nearest grid points;
-* **split**: each party's share as ``party:share`` joined by ``/`` (``pie=a:0.6/b:0.4``);
-  with two parties one named share is enough (``pie=a:0.6``).
+* **numeric**: a number on the issue's grid (within 1e-6 of a step), or a grid point
+  rounded to the digits written when no other grid point rounds to them as well
+  (``0.167`` or ``0.17`` for 1/6 on a grid of thirtieths); off the grid, the error names
+  the nearest grid points;
+* **split**: each party's share as ``party:share`` joined by ``/`` (``pie=a:0.6/b:0.4``),
+  each read as a number is; with two parties one named share is enough (``pie=a:0.6``).
 
 Issues are named by name, label, or a unique prefix of a name. Terms are separated by
 commas or semicolons, or when there are none by white space (``amnesty=full,
@@ -36,6 +38,8 @@ Example
 {'colour': 'green', 'price': 4.0}
 >>> term_text(4.0), term_text({"a": 0.6, "b": 0.4})
 ('4', 'a:0.6/b:0.4')
+>>> term_text(1 / 6, step=1 / 30), term_text(1 / 6)
+('0.167', '0.16666666666666666')
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import numpy as np
@@ -95,20 +100,64 @@ def is_no_deal(text: str) -> bool:
     return " ".join(str(text).lower().split()) in NO_DEAL_WORDS
 
 
-def term_text(value: Any) -> str:
+def term_text(value: Any, step: float | None = None) -> str:
     """One issue's value in a package (as :meth:`negsim.space.OutcomeSpace.package` gives
-    it) written as the term :func:`read_term` reads back: an option as it is, a number in
-    its shortest form that is exactly the value, shares as ``party:share`` joined by ``/``."""
+    it) written as the term :func:`read_term` reads back: an option as it is, shares as
+    ``party:share`` joined by ``/``, a number in its shortest form that is exactly the
+    value; given the issue's grid ``step`` (:func:`issue_step`), a number rounded to a
+    tenth of a step (``0.167`` for 1/6 in thirtieths), which reads back as that grid point
+    and no other."""
     if isinstance(value, Mapping):
-        return "/".join(f"{party}:{_exact(share)}" for party, share in value.items())
+        return "/".join(f"{party}:{_written(share, step)}" for party, share in value.items())
     if isinstance(value, float):
-        return _exact(value)
+        return _written(value, step)
     return str(value)
 
 
-def _exact(value: float) -> str:
-    text = f"{value:.12g}"
-    return text if float(text) == value else repr(float(value))
+def package_terms(scenario: Scenario, package: Mapping[str, Any]) -> dict[str, str]:
+    """Each issue's :func:`term_text` on its grid, for a package as
+    :meth:`negsim.space.OutcomeSpace.package` gives it."""
+    return {issue.name: term_text(package[issue.name], issue_step(issue))
+            for issue in scenario.issues}  # fmt: skip
+
+
+def issue_step(issue: Issue) -> float | None:
+    """The distance between neighbouring grid points of a numeric issue, or between the
+    shares of a split; None for options."""
+    if isinstance(issue, NumericIssue):
+        grid = issue.grid()
+        return float(grid.max() - grid.min()) / max(len(grid) - 1, 1)
+    if isinstance(issue, SplitIssue):
+        return issue.total / max(issue.resolution - 1, 1)
+    return None
+
+
+def _written(value: float, step: float | None) -> str:
+    value = float(value) + 0.0  # no negative zero
+    exact = f"{value:.12g}"
+    exact = exact if float(exact) == value else repr(value)
+    if step is None or not step > 0:
+        return exact
+    first = max(0, math.ceil(-math.log10(step / 10)))
+    for decimals in range(first, first + 6):
+        text = f"{value:.{decimals}f}"
+        short = text.rstrip("0").rstrip(".") if "." in text else text
+        if abs(float(short) - value) <= ON_GRID * step:  # the grid point itself
+            text = short if short not in ("-0", "") else "0"
+        elif abs(float(text) - value) >= 0.4 * 10.0**-decimals:
+            continue  # too near a rounding tie to read back for sure: one more digit
+        return text if len(text) < len(exact) else exact
+    return exact
+
+
+def _half_unit(text: str) -> float:
+    """Half a unit of the last digit written (0.005 for ``0.17``, 0.5 for ``4``): how far a
+    number rounded to these digits may lie from what is written."""
+    try:
+        exponent = Decimal(text.strip()).as_tuple().exponent
+    except InvalidOperation:
+        return 0.0
+    return 0.5 * 10.0**exponent if isinstance(exponent, int) else 0.0
 
 
 def split_terms(text: str) -> list[tuple[str, str]]:
@@ -145,7 +194,7 @@ def read_term(scenario: Scenario, issue: Issue, text: str) -> Any:
             text, issue.options, lambda option: (option,), what="option", names=issue.options
         )
     if isinstance(issue, NumericIssue):
-        return _grid_point(issue, _number(issue, text))
+        return _grid_point(issue, _number(issue, text), _half_unit(text))
     if isinstance(issue, SplitIssue):
         return _shares(scenario, issue, text)
     raise TypeError(f"unknown issue type {type(issue).__name__}")
@@ -185,7 +234,8 @@ def _pick(word: str, items: Iterable[Any], keys: Any, what: str, names: Iterable
     listed = ", ".join(names)
     if len(starts) > 1:
         return _raise(f"{word!r} could be any of {', '.join(keys(s)[0] for s in starts)}")
-    return _raise(f"no {what} {word!r}{hint}; the {what}s are {listed}")
+    plural = "parties" if what == "party" else f"{what}s"
+    return _raise(f"no {what} {word!r}{hint}; the {plural} are {listed}")
 
 
 def _raise(message: str) -> Any:
@@ -202,12 +252,17 @@ def _number(issue: Issue, text: str) -> float:
     return value
 
 
-def _grid_point(issue: NumericIssue, value: float) -> float:
+def _grid_point(issue: NumericIssue, value: float, half: float) -> float:
+    """The grid point ``value`` is, or the only one it rounds (``half``: half a unit of the
+    last digit written)."""
     grid = issue.grid()
     low, high = float(grid.min()), float(grid.max())
     step = (high - low) / max(len(grid) - 1, 1)
-    nearest = int(np.argmin(np.abs(grid - value)))
-    if abs(float(grid[nearest]) - value) <= ON_GRID * max(step, 1e-12):
+    exact = ON_GRID * max(step, 1e-12)
+    distance = np.abs(grid - value)
+    nearest = int(np.argmin(distance))
+    rounded = np.flatnonzero(distance < half - exact)  # a tie rounds either way: not it
+    if distance[nearest] <= exact or rounded.size == 1:
         return float(grid[nearest])
     below, above = grid[grid < value], grid[grid > value]
     near = [f"{float(v):g}" for v in (below[-1:].tolist() + above[:1].tolist())]
@@ -218,27 +273,46 @@ def _grid_point(issue: NumericIssue, value: float) -> float:
 
 
 def _shares(scenario: Scenario, issue: SplitIssue, text: str) -> dict[str, float]:
+    """The split ``text`` gives: each share a whole number of steps (read as a number is,
+    :func:`_steps`), the shares making up the total; one left out is the rest."""
     names = scenario.party_names
     given: dict[str, float] = {}
+    steps: dict[str, int | None] = {}
+    count = issue.resolution - 1
+    step = issue.total / max(count, 1)
     for piece in filter(None, text.split("/")):
         party, colon, share = piece.partition(":")
         if not colon:
             raise TermError(f"{issue.name} takes shares as PARTY:SHARE, e.g. {names[0]}:0.5")
         name = _pick(party, names, lambda n: (n,), what="party", names=names)
         given[name] = _number(issue, share)
+        steps[name] = _steps(given[name], _half_unit(share), step, count)
     if len(given) == len(names) - 1:
         rest = next(name for name in names if name not in given)
         given[rest] = issue.total - sum(given.values())
+        known = [k for k in steps.values() if k is not None]
+        steps[rest] = count - sum(known) if len(known) == len(steps) else None
     if set(given) != set(names):
         raise TermError(f"{issue.name} needs a share for each of {', '.join(names)}")
-    wanted = np.array([given[name] for name in names])
-    grid = split_shares(issue.total, issue.resolution, len(names))
-    distance = np.abs(grid - wanted).max(axis=1)
-    nearest = int(np.argmin(distance))
-    step = issue.total / max(issue.resolution - 1, 1)
-    if distance[nearest] > ON_GRID * step:
+    counted = [steps[name] for name in names]
+    if any(k is None or k < 0 for k in counted) or sum(k or 0 for k in counted) != count:
         raise TermError(
             f"{issue.name}'s shares add up to {issue.total:g} in steps of {step:g}; "
             f"{'/'.join(f'{n}:{given[n]:g}' for n in names)} is not one of them"
         )
-    return {name: float(share) for name, share in zip(names, grid[nearest], strict=True)}
+    grid = split_shares(issue.total, issue.resolution, len(names))
+    row = int(np.argmin(np.abs(grid - step * np.array(counted, dtype=float)).max(axis=1)))
+    return {name: float(share) for name, share in zip(names, grid[row], strict=True)}
+
+
+def _steps(value: float, half: float, step: float, count: int) -> int | None:
+    """How many ``step``s ``value`` is (0 to ``count``): exactly, or the only number of
+    steps it rounds (``half``: half a unit of its last digit); None when neither."""
+    exact = ON_GRID * step
+    nearest = round(value / step)
+    if 0 <= nearest <= count and abs(nearest * step - value) <= exact:
+        return int(nearest)
+    # the numbers of steps strictly within half a unit (a tie rounds either way: not it)
+    low = max(0, math.ceil((value - half + exact) / step))
+    high = min(count, math.floor((value + half - exact) / step))
+    return low if low == high else None

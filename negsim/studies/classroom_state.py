@@ -174,17 +174,26 @@ class Classroom(ClassroomViews):
         self.store.close()
 
     def _load_pair(self, row: sqlite3.Row) -> Pair:
-        """A pair from its rows, its session rebuilt by replaying its moves (the agent's
-        moves made again by the agent, which gives the same moves for the same seed)."""
+        """A pair from its rows, its session rebuilt by replaying its moves (the agents'
+        moves made again by the agents, which gives the same moves for the same seed; a
+        seat given to the computer mid-way gets its agent at that move)."""
         found = self.store.seats(int(row["id"]))
         seats = {party: found[party] for party in self.scenario.party_names}
+        moves = self.store.moves(int(row["id"]))
+        start = dict(seats)  # who sat where before the first reseat
+        for move in reversed(moves):
+            if move["kind"] == "reseat":
+                before = str(move["response"])
+                start[move["party"]] = None if before == "computer" else int(before.split(":")[1])
         session = Session(self.space, seed=int(row["seed"]))
         agents = {party: AgentPlayer(session, party, self.agent)
-                  for party, student in seats.items() if student is None}  # fmt: skip
+                  for party, student in start.items() if student is None}  # fmt: skip
         pair = Pair(int(row["id"]), int(row["seed"]), str(row["created"]), seats, session, agents)
-        for move in self.store.moves(pair.id):
+        for move in moves:
             try:
-                if move["kind"] == "expire":
+                if move["kind"] == "reseat":
+                    self._seat_agent(pair, str(move["party"]), move["position"] is None)
+                elif move["kind"] == "expire":
                     session.time_up()
                     pair.expired = True
                 elif move["party"] in agents:
@@ -207,8 +216,17 @@ class Classroom(ClassroomViews):
                 self._seats[student] = (pair.id, party)
         return pair
 
-    def _record(self, pair: Pair, party: str, kind: str, value: int | str | None) -> None:
-        at = self.store.add_move(pair.id, party, kind, value)
+    def _seat_agent(self, pair: Pair, party: str, computer: bool) -> None:
+        """The computer takes ``party``'s seat from here (a fresh agent), or leaves it."""
+        if computer:
+            pair.agents[party] = AgentPlayer(pair.session, party, self.agent)
+        else:
+            pair.agents.pop(party, None)
+
+    def _record(
+        self, pair: Pair, party: str, kind: str, value: int | str | None, before: str | None = None
+    ) -> None:
+        at = self.store.add_move(pair.id, party, kind, value, before)
         pair.times.append(at)
         pair.version += 1
         self.changes += 1
@@ -358,6 +376,43 @@ class Classroom(ClassroomViews):
             for student in pair.seats.values():
                 if student is not None:
                     del self._seats[student]
+            self._changed_for_all()
+
+    def replace_student(self, student_id: Any, by: Any = None) -> None:
+        """Give a seated student's seat in talks not yet over to ``by``, a student not
+        seated, or to the computer (None), which plays on from where the talks stand (the
+        student left, or came back under another name). The student is free again."""
+        for value in (student_id, by):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise ClassroomError("a student is given by their id (null for the computer)")
+        with self.lock:
+            seat = self.seat(student_id) if student_id is not None else None
+            if seat is None:
+                raise ClassroomError(f"student {str(student_id)[:20]} is not seated", "conflict")
+            pair, party = seat
+            if pair.session.over:
+                raise ClassroomError(f"{pair.name} has finished: its result stays as it is",
+                                     "conflict")  # fmt: skip
+            if by is not None and (by not in self.store.names or by in self._seats):
+                raise ClassroomError(f"student {by} is not waiting to be seated", "conflict")
+            if by is None and all(s is None or s == student_id for s in pair.seats.values()):
+                raise ClassroomError(f"{pair.name} would have no student left; stop it with "
+                                     "the class, or seat someone else", "conflict")  # fmt: skip
+            player = "person" if by is not None else self._agent_name()
+            try:
+                with self.store.transaction():
+                    self.store.reseat(pair.id, party, by, player)
+                    self._record(pair, party, "reseat", by, f"student:{student_id}")
+                    pair.seats[party] = by
+                    self._seat_agent(pair, party, by is None)
+                    if self.status == "running":
+                        self._agent_moves(pair)
+            except BaseException:
+                self._rebuild(pair)
+                raise
+            del self._seats[student_id]
+            if by is not None:
+                self._seats[by] = (pair.id, party)
             self._changed_for_all()
 
     def remove_student(self, student_id: Any) -> None:

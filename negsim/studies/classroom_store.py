@@ -214,6 +214,14 @@ class ClassStore:
         self.db.execute("DELETE FROM seats WHERE pair_id = ?", (pair_id,))
         self.db.execute("DELETE FROM pairs WHERE id = ?", (pair_id,))
 
+    def reseat(self, pair_id: int, party: str, student: int | None, player: str) -> None:
+        """Give ``party``'s seat to ``student`` (None: the computer, playing as ``player``),
+        inside the caller's transaction."""
+        self.db.execute(
+            "UPDATE seats SET student_id = ?, player = ? WHERE pair_id = ? AND party = ?",
+            (student, player, pair_id, party),
+        )
+
     def delete_student(self, student_id: int) -> None:
         """Forget a student who has no seat; their token stops working."""
         with self.transaction():
@@ -235,12 +243,18 @@ class ClassStore:
             "SELECT * FROM moves WHERE pair_id = ? ORDER BY id", (pair_id,)
         ).fetchall()
 
-    def add_move(self, pair_id: int, party: str, kind: str, value: int | str | None) -> str:
+    def add_move(
+        self, pair_id: int, party: str, kind: str, value: int | str | None,
+        before: str | None = None,
+    ) -> str:  # fmt: skip
         """Store a move (``propose`` with a position, ``respond`` with the answer, ``expire``
-        when time ran out); its time stamp."""
+        when time ran out, ``reseat`` when the instructor gave ``party``'s seat to another
+        student or the computer: the new student's id as the position, None for the
+        computer, and who sat there ``before`` as the response: ``student:ID`` or
+        ``computer``); its time stamp."""
         at = now()
-        position = value if kind == "propose" else None
-        response = value if kind == "respond" else None
+        position = value if kind in ("propose", "reseat") else None
+        response = value if kind == "respond" else before if kind == "reseat" else None
         self.db.execute(
             "INSERT INTO moves (pair_id, party, kind, position, response, at) "
             "VALUES (?, ?, ?, ?, ?, ?)",

@@ -78,9 +78,11 @@ class GroupOffers:
         share = (self.utilities - self.floor[:, None]) / safe[:, None]
         return np.where((span > TOLERANCE)[:, None], share, 1.0)
 
-    def offer(self, party: int, targets: np.ndarray) -> np.ndarray:
+    def offer(self, party: int, targets: np.ndarray, favour: int | None = None) -> np.ndarray:
         """The position ``party`` offers at each target on its own stated utility (see the
-        module docstring); above its best, its best package for the others."""
+        module docstring); above its best, its best package for the others. ``favour``
+        (another party) breaks ties between equally good vote buys in its favour first:
+        under majority, which partner's vote to buy."""
         targets = np.atleast_1d(np.asarray(targets, dtype=float))
         own = self.utilities[party]
         others = np.delete(self.pleasure(), party, axis=0)
@@ -91,8 +93,10 @@ class GroupOffers:
             # the votes-th most pleased other party, for each package
             bought = -np.partition(-others, votes - 1, axis=0)[votes - 1]
         together = others.sum(axis=0)
-        # best first: most pleased bought vote, then the others together, then the position
-        order = np.lexsort((self.positions, -together, -bought))
+        favoured = np.zeros(own.size) if favour is None else self.pleasure()[favour]
+        # best first: most pleased bought vote, then the favoured party, then the others
+        # together, then the position
+        order = np.lexsort((self.positions, -together, -favoured, -bought))
         reach = np.minimum(targets, own.max())
         meets = own[order][None, :] >= reach[:, None] - TOLERANCE
         first = np.argmax(meets, axis=1)

@@ -504,8 +504,9 @@ class AgentPlayer:
 def suggestions(session: Session, party: str, count: int = 7) -> list[int]:
     """Packages to suggest to ``party``: Pareto-optimal packages spread evenly over its own
     utility from its best down to its walk-away value (each the one the agent would offer
-    at that level: with two parties the best for the other side), and the others' last
-    offers; best for ``party`` first, no repeats."""
+    at that level: with two parties the best for the other side; with more, one for each
+    other party whose vote it might buy first), and the others' last offers; best for
+    ``party`` first, no repeats."""
     i = session.index(party)
     if session.n == 2:
         frontier = session.frontier
@@ -515,11 +516,13 @@ def suggestions(session: Session, party: str, count: int = 7) -> list[int]:
     floor = min(session.reservation(party) - session.shift[i], top)
     levels = np.linspace(top, floor, max(count, 1))
     if session.n == 2:
-        offered = frontier.position[i][offer_index(frontier, i, levels)]
-    else:
-        offered = session.group.offer(i, levels)
+        offered = frontier.position[i][offer_index(frontier, i, levels)].tolist()
+    else:  # each level's vote buy favouring each other party in turn (whose vote to buy)
+        offered = []
+        for other in session.others(party):
+            offered += session.group.offer(i, levels, session.index(other)).tolist()
     found: list[int] = []
-    for position in [*offered.tolist(), *map(session.last_offer_by, session.others(party))]:
+    for position in [*offered, *map(session.last_offer_by, session.others(party))]:
         if position is not None and int(position) not in found:
             found.append(int(position))
     return sorted(found, key=lambda position: (-session.values(position)[i], position))
@@ -575,6 +578,7 @@ def transcript_record(
             "deadline": protocol.deadline,
             "first_proposer": protocol.first_proposer,
             "rounds": session.rounds,
+            "votes_needed": session.quota,
         },
         "started": started,
         "finished": finished,

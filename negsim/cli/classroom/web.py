@@ -310,6 +310,12 @@ def create_app(
         classroom.unpair(data.get("pair"))
         return changed(overview(request))
 
+    async def replace(request: Request) -> Response:
+        instructor(request)
+        data = await _body(request, {"student", "by"})
+        classroom.replace_student(data.get("student"), data.get("by"))
+        return changed(overview(request))
+
     async def remove(request: Request) -> Response:
         instructor(request)
         data = await _body(request, {"student"})
@@ -378,6 +384,7 @@ def create_app(
         Route("/api/instructor/pair", action(classroom.pair_up), methods=["POST"]),
         Route("/api/instructor/pair-by-hand", pair_by_hand, methods=["POST"]),
         Route("/api/instructor/unpair", unpair, methods=["POST"]),
+        Route("/api/instructor/replace", replace, methods=["POST"]),
         Route("/api/instructor/remove", remove, methods=["POST"]),
         Route("/api/instructor/start", action(set_status("running")), methods=["POST"]),
         Route("/api/instructor/stop", action(set_status("stopped")), methods=["POST"]),

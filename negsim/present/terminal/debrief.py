@@ -26,6 +26,7 @@ from negsim.present.debrief_words import (
     deal_full,
     deal_short,
     finding,
+    group_noun,
     party_labels,
     scores_text,
 )
@@ -92,11 +93,16 @@ def ranking_notes(debrief: Debrief, scale: Scale = IN_POINTS) -> Text:
     issues = ", ".join(plain_words(name) for name in debrief.analysis.space.scenario.issue_names)
     unit = scale.unit
     note = f" {scale.note}" if scale.note else ""
+    if len(debrief.parties) == 2:
+        better = "better for one side and as good for the other"
+        together = "both sides could have added together without either losing"
+    else:
+        better = "better for one side and as good for all the others"
+        together = "the sides could have added together without any of them losing"
     return Text(
-        f"deal: {issues}. frontier: no package is better for one side and as good for the "
-        f"other. dist.: distance to the nearest such package, in {unit}. left: the most "
-        f"{unit} both sides could have added together without either losing. *: less than "
-        f"that side's walk-away value (no deal would have given it more).{note}",
+        f"deal: {issues}. frontier: no package is {better}. dist.: distance to the nearest "
+        f"such package, in {unit}. left: the most {unit} {together}. *: less than that "
+        f"side's walk-away value (no deal would have given it more).{note}",
         style="dim",
     )
 
@@ -106,8 +112,9 @@ def ranking_table(
 ) -> Table:
     """The pairs, least joint value left on the table first, then most points together;
     the deal cut to ``deal_width`` characters (None: whole, for documents)."""
+    noun = group_noun(debrief)
     table = Table(
-        title="The pairs, ranked by the value they left on the table",
+        title=f"The {noun}s, ranked by the value they left on the table",
         title_justify="left",
         show_lines=True,
         box=box.SIMPLE_HEAD,
@@ -115,7 +122,7 @@ def ranking_table(
         collapse_padding=True,
     )
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("pair", overflow="fold")
+    table.add_column(noun, overflow="fold")
     table.add_column("deal", min_width=22, overflow="fold")
     for name in debrief.parties:
         table.add_column(name[:PARTY_WIDTH], justify="right", no_wrap=True)

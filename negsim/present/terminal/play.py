@@ -21,7 +21,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from negsim.format.terms import term_text
+from negsim.format.terms import package_terms
 from negsim.present.words import (
     POINTS,
     join_words,
@@ -72,8 +72,8 @@ def _points(utility: float) -> str:
 def terms_text(session: Session, position: int) -> str:
     """``"amnesty=family, sanctions_relief=40, pie=a:0.6/b:0.4"``: a package as terms the
     command reads back."""
-    package = session.package(position)
-    return ", ".join(f"{name}={term_text(value)}" for name, value in package.items())
+    terms = package_terms(session.scenario, session.package(position))
+    return ", ".join(f"{name}={term}" for name, term in terms.items())
 
 
 def _label(session: Session, party: str) -> str:

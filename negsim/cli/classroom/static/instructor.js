@@ -44,9 +44,16 @@ function render(data) {
   $("counts").textContent = data.students.length + " joined, " + waiting + " not "
     + (word === "pair" ? "paired" : "in a group") + ", " + data.pairs.length + " " + word
     + (data.pairs.length === 1 ? "" : "s") + ".";
+  const running = {};  // pairs whose talks are not over: their students may be replaced
+  data.pairs.forEach(function (p) { running[p.pair] = !p.points; });
   fillRows($("students").tBodies[0], data.students.map(function (s) {
-    return [s.name, s.joined, s.pair || "–", s.pair ? "" : small("Remove", "remove " + s.name,
-      function () { post("remove", { student: s.id }); })];
+    let act = "";
+    if (!s.pair) {
+      act = small("Remove", "remove " + s.name, function () { post("remove", { student: s.id }); });
+    } else if (running[s.pair]) {
+      act = replacer(s, free);
+    }
+    return [s.name, s.joined, s.pair || "–", act];
   }));
   fillRows($("pairs").tBodies[0], data.pairs.map(function (p) {
     const points = p.points ? Object.entries(p.points).map(function (e) {
@@ -103,6 +110,37 @@ function show(data) {
 async function refresh() {
   try { show(await api("GET", "/api/instructor", headers)); showError(""); }
   catch (error) { showError(error.message); }
+}
+
+// A seated student's seat handed on, to the computer or a student not seated: the choice is
+// kept by student across redraws (the table is drawn again at every change).
+const replaceWith = {};
+function replacer(student, free) {
+  const box = el("span", null, "replace");
+  const select = el("select");
+  select.setAttribute("aria-label", "who takes " + student.name + "'s seat");
+  const computer = el("option", "the computer");
+  computer.value = "";
+  select.appendChild(computer);
+  free.forEach(function (s) {
+    const option = el("option", s.name);
+    option.value = String(s.id);
+    select.appendChild(option);
+  });
+  if (Array.from(select.options).some(function (o) { return o.value === replaceWith[student.id]; })) {
+    select.value = replaceWith[student.id];
+  }
+  select.addEventListener("change", function () { replaceWith[student.id] = select.value; });
+  box.appendChild(select);
+  box.appendChild(small("Replace", "replace " + student.name, function () {
+    const by = select.value === "" ? null : Number(select.value);
+    const whom = by === null ? "the computer" : select.options[select.selectedIndex].text;
+    if (!confirm("Give " + student.name + "'s seat in " + student.pair + " to " + whom
+      + "? The talks go on from where they stand.")) return;
+    delete replaceWith[student.id];
+    post("replace", { student: student.id, by: by });
+  }));
+  return box;
 }
 
 function small(text, label, run) {  // a table row's button

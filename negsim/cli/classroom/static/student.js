@@ -4,7 +4,8 @@
 const [seatId, seatToken] = location.hash.slice(1).split(".");
 const headers = { "X-Seat-Token": seatToken || "" };
 const base = "/api/seat/" + encodeURIComponent(seatId || "0");
-let formReady = false;
+let sheetParty = null;  // the role whose sheet and form the page holds (a seat may change hands)
+let wasSeated = false;
 const ANSWERS = { accept: "accepted", reject: "rejected", walk_away: "walked away" };
 // with three or more parties an offer is voted on: it passes or fails
 const OUTCOMES = { accept: "passed", reject: "failed", walk_away: "walked away" };
@@ -14,7 +15,8 @@ function votesText(votes) {  // {South: "accept"} -> "South yes"
   return Object.entries(votes).map(function (e) { return e[0] + " " + VOTES[e[1]]; }).join(", ");
 }
 
-async function loadSheet() {
+async function loadSheet(party) {
+  sheetParty = party;
   const sheet = await api("GET", base + "/sheet", headers);
   $("sheet").innerHTML = sheet.html;  // made and escaped by negsim's html_report
   $("sheet-card").hidden = false;
@@ -35,7 +37,6 @@ async function loadSheet() {
     label.appendChild(select);
     box.appendChild(label);
   });
-  formReady = true;
   preview();
 }
 
@@ -69,10 +70,17 @@ function render(state) {
   startClock($("timer"), state);
   $("table").hidden = true; $("compose").hidden = true; $("ended").hidden = true;
   if (!state.seated) {
-    status.textContent = "Welcome. Wait for the instructor to pair the class.";
+    status.textContent = wasSeated
+      ? "The instructor has given your seat to someone else. Wait to be seated again."
+      : "Welcome. Wait for the instructor to pair the class.";
+    $("history-card").hidden = true; $("sheet-card").hidden = true;
+    sheetParty = null;
     return;
   }
-  if (!formReady) loadSheet().catch(function (error) { showError(error.message); });
+  wasSeated = true;
+  if (sheetParty !== state.party) {
+    loadSheet(state.party).catch(function (error) { sheetParty = null; showError(error.message); });
+  }
   const left = state.rounds_left;
   if (!state.ending) {
     $("clock").textContent = "Round " + state.round + " of " + state.rounds + " · "
