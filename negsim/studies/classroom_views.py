@@ -20,7 +20,7 @@ import numpy as np
 from negsim.analysis.any_package import AnyPackage
 from negsim.analysis.scoring import DealScore, pareto_positions, score_deal, walk_away_point
 from negsim.format.model import POINTS, CategoricalIssue, NumericIssue, SplitIssue
-from negsim.format.terms import term_text
+from negsim.format.terms import issue_step, package_terms, term_text
 from negsim.studies.classroom_store import ClassStore, Pair
 from negsim.studies.play import Session, transcript_record
 
@@ -96,7 +96,7 @@ class ClassroomViews:
         found = self._texts.get(position)
         if found is None:
             package = AnyPackage.of(self.space).package(position)
-            found = {name: term_text(v) for name, v in package.items()}
+            found = package_terms(self.scenario, package)
             self._texts[position] = found
         return found
 
@@ -116,12 +116,14 @@ class ClassroomViews:
                 amounts = np.arange(len(terms))
             elif isinstance(issue, SplitIssue):
                 names = self.scenario.party_names
-                terms = [term_text(dict(zip(names, row, strict=True))) for row in levels.tolist()]
+                step = issue_step(issue)
+                terms = [term_text(dict(zip(names, row, strict=True)), step)
+                         for row in levels.tolist()]  # fmt: skip
                 amounts = np.asarray(levels)[:, mine]
                 texts = [f"your share {a:.6g} of {issue.total:g}" for a in amounts.tolist()]
             else:
                 assert isinstance(issue, NumericIssue)
-                terms = [term_text(float(x)) for x in levels.tolist()]
+                terms = [term_text(float(x), issue_step(issue)) for x in levels.tolist()]
                 texts = [self.space.describe_level(k, j) for j in range(len(terms))]
                 amounts = np.asarray(levels)
             values = (np.zeros(len(terms)) if function is None
