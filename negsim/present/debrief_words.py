@@ -118,12 +118,15 @@ def finding(debrief: Debrief, scale: Scale = IN_POINTS) -> str:
     ]
     if total == 1 and agreed == 1:
         parts = [f"The {noun} agreed"]
-    if agreed:
+    if agreed == 1:
+        parts.append("it reached the frontier" if frontier else "it did not reach the frontier")
+    elif agreed:
         parts.append(
-            f"{'none' if frontier == 0 else frontier} reached the frontier"
-            if frontier != agreed or agreed == 0
-            else ("it reached the frontier" if agreed == 1 else "all reached the frontier")
+            "all reached the frontier"
+            if frontier == agreed
+            else f"{'none' if frontier == 0 else frontier} reached the frontier"
         )
     left = scale.text(debrief.mean_value_left)
-    parts.append(f"on average {left} {scale.unit} left on the table")
+    average = "on average " if total > 1 else ""
+    parts.append(f"{average}{left} {scale.unit} left on the table")
     return "; ".join(parts)
