@@ -234,6 +234,31 @@ class Watch:
         return page
 
 
+def launch(p: Any, chromium: str) -> Any:
+    """Headless Chromium (the system's), with nothing in the background asking the
+    network."""
+    return p.chromium.launch(
+        executable_path=chromium, timeout=60_000,
+        args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+              "--disable-background-networking", "--disable-component-update",
+              "--disable-sync", "--no-first-run"],
+    )  # fmt: skip
+
+
+def charts_sent(teacher: Any) -> list[bytes]:
+    """The debrief charts the instructor's page is sent, as they arrive."""
+    charts: list[bytes] = []
+
+    def keep_chart(route: Any) -> None:
+        response = route.fetch()
+        if response.status == 200:
+            charts.append(response.body())
+        route.fulfill(response=response)
+
+    teacher.route("**/api/instructor/debrief.svg", keep_chart)
+    return charts
+
+
 def stray_requests(urls: list[str], netloc: str) -> list[str]:
     """The requests that went anywhere but the server (data: and blob: URLs stay in the
     page)."""
@@ -458,23 +483,10 @@ def test_a_class_plays_in_headless_chromium(name: str, tmp_path: Path, server_fo
     out = artifacts()
     watch = Watch()
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium, timeout=60_000,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
+        browser = launch(p, chromium)
         try:
             teacher = watch.page(browser.new_context().new_page(), "instructor")
-            charts: list[bytes] = []  # the debrief charts the instructor's page was sent
-
-            def keep_chart(route: Any) -> None:
-                response = route.fetch()
-                if response.status == 200:
-                    charts.append(response.body())
-                route.fulfill(response=response)
-
-            teacher.route("**/api/instructor/debrief.svg", keep_chart)
+            charts = charts_sent(teacher)
             teacher.goto(server.instructor)
             expect(teacher.locator("#code")).to_have_text(server.code)
             students = []

@@ -18,9 +18,11 @@ from test_classroom_browser import (
     WAIT,
     Watch,
     artifacts,
+    charts_sent,
     ended,
     form_ready,
     join_class,
+    launch,
     playwright,
     seat_of,
     server_for,
@@ -47,23 +49,10 @@ def test_a_committee_votes_in_headless_chromium(server_for: Any) -> None:
     out = artifacts()
     watch = Watch()
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium, timeout=60_000,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
+        browser = launch(p, chromium)
         try:
             teacher = watch.page(browser.new_context().new_page(), "instructor")
-            charts: list[bytes] = []
-
-            def keep_chart(route: Any) -> None:
-                response = route.fetch()
-                if response.status == 200:
-                    charts.append(response.body())
-                route.fulfill(response=response)
-
-            teacher.route("**/api/instructor/debrief.svg", keep_chart)
+            charts = charts_sent(teacher)
             teacher.goto(server.instructor)
             expect(teacher.locator("#pair")).to_have_text("Form groups")
             expect(teacher.locator("#hand-seats select")).to_have_count(3)
