@@ -39,11 +39,15 @@ def budget(room: Classroom, **shares: float) -> dict[str, str]:
     return room.term_texts(room.space.position_of({"budget": shares}))
 
 
+def seat_of(seats: dict[str, Seat], student: int | None) -> Seat:
+    """The test's seat of the student with id ``student``."""
+    return next(s for s in seats.values() if s.id == student)
+
+
 def proposer_seat(room: Classroom, seats: dict[str, Seat], group: str) -> tuple[str, Seat]:
     pair = next(p for p in room.pairs.values() if p.name == group)
     party = pair.session.proposer
-    student = pair.seats[party]
-    return party, next(s for s in seats.values() if s.id == student)
+    return party, seat_of(seats, pair.seats[party])
 
 
 @pytest.fixture
@@ -67,8 +71,7 @@ def test_a_group_votes_and_a_majority_passes(committee: Any) -> None:
     room, _, seats = committee
     party, proposer = proposer_seat(room, seats, "group-01")
     first, second = room.pairs[1].session.others(party)
-    voters = {p: next(s for s in seats.values() if s.id == room.pairs[1].seats[p])
-              for p in (first, second)}  # fmt: skip
+    voters = {p: seat_of(seats, room.pairs[1].seats[p]) for p in (first, second)}
     assert proposer.state()["turn"] == "propose"
     assert voters[first].state()["turn"] == "wait"
     offer = budget(room, **{party: 0.7, first: 0.3, second: 0.0})
@@ -101,11 +104,11 @@ def test_the_computer_votes_at_once_and_a_restart_replays_the_votes(
             break
         if session.pending is None:
             mover = session.proposer  # a person: the computer proposes at once
-            seat = next(s for s in seats.values() if s.id == group.seats[mover])
+            seat = seat_of(seats, group.seats[mover])
             shares = {p: 1.0 if p == mover else 0.0 for p in session.parties}
             assert seat.post("/offer", {"package": budget(room, **shares)}).status_code == 200
         for party in session.responders:
-            voter = next(s for s in seats.values() if s.id == group.seats[party])
+            voter = seat_of(seats, group.seats[party])
             assert voter.post("/answer", {"response": "reject"}).status_code == 200
     moves = [(m.proposer, m.position, dict(m.votes), m.response) for m in session.moves]
     assert any("west" in votes for _, _, votes, _ in moves)  # the computer voted
@@ -143,7 +146,7 @@ def test_the_finished_groups_are_scored_and_drawn(committee: Any) -> None:
     first, second = room.pairs[1].session.others(party)
     offer = budget(room, **{party: 0.4, first: 0.3, second: 0.3})
     assert proposer.post("/offer", {"package": offer}).status_code == 200
-    voter = next(s for s in seats.values() if s.id == room.pairs[1].seats[first])
+    voter = seat_of(seats, room.pairs[1].seats[first])
     assert voter.post("/answer", {"response": "accept"}).status_code == 200
     overview = client.get("/api/instructor",
                           headers={"X-Instructor-Token": room.instructor_token}).json()  # fmt: skip
@@ -207,7 +210,7 @@ def test_a_finished_pair_keeps_its_students(committee: Any) -> None:
     first, _second = room.pairs[1].session.others(party)
     offer = budget(room, **{party: 0.5, first: 0.5, _second: 0.0})
     assert proposer.post("/offer", {"package": offer}).status_code == 200
-    voter = next(s for s in seats.values() if s.id == room.pairs[1].seats[first])
+    voter = seat_of(seats, room.pairs[1].seats[first])
     assert voter.post("/answer", {"response": "accept"}).status_code == 200
     with pytest.raises(ClassroomError, match="has finished"):
         room.replace_student(voter.id, None)

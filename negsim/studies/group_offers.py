@@ -85,7 +85,8 @@ class GroupOffers:
         under majority, which partner's vote to buy."""
         targets = np.atleast_1d(np.asarray(targets, dtype=float))
         own = self.utilities[party]
-        others = np.delete(self.pleasure(), party, axis=0)
+        pleasure = self.pleasure()
+        others = np.delete(pleasure, party, axis=0)
         votes = self.quota - 1
         if votes <= 0 or others.shape[0] == 0:
             bought = np.zeros(own.size)
@@ -93,7 +94,7 @@ class GroupOffers:
             # the votes-th most pleased other party, for each package
             bought = -np.partition(-others, votes - 1, axis=0)[votes - 1]
         together = others.sum(axis=0)
-        favoured = np.zeros(own.size) if favour is None else self.pleasure()[favour]
+        favoured = np.zeros(own.size) if favour is None else pleasure[favour]
         # best first: most pleased bought vote, then the favoured party, then the others
         # together, then the position
         order = np.lexsort((self.positions, -together, -favoured, -bought))
